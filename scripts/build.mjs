@@ -1,0 +1,51 @@
+// Bundles the three entry points with esbuild. esbuild does not type-check: `npm run typecheck` does.
+import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** @type {import('esbuild').BuildOptions[]} */
+const targets = [
+  {
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
+  {
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    entryPoints: ['src/webview/main.ts'],
+    outfile: 'dist/webview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  },
+];
+
+const common = {
+  define: { NATPROBE_VERSION: JSON.stringify(pkg.version) },
+  bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+
+if (watch) {
+  for (const t of targets) {
+    const ctx = await esbuild.context({ ...common, ...t });
+    await ctx.watch();
+  }
+  console.log('watching src/ for changes…');
+} else {
+  const started = performance.now();
+  await Promise.all(targets.map((t) => esbuild.build({ ...common, ...t })));
+  console.log(`built dist/extension.js, dist/cli.js, dist/webview.js in ${Math.round(performance.now() - started)} ms`);
+}
