@@ -1,0 +1,50 @@
+/**
+ * The engine's only view of UDP. Real sockets (node:dgram) and the in-process virtual network
+ * both implement it, so every probe runs unchanged in the CLI, the extension and the tests.
+ */
+
+export type Family = 4 | 6;
+
+/** A transport address. `address` is a literal IPv4/IPv6 address, never a hostname. */
+export interface Endpoint {
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface UdpSocket {
+  readonly family: Family;
+  /** The address and port this socket is bound to (the port is real even when 0 was asked). */
+  localEndpoint(): Endpoint;
+  /** Sends one datagram. Rejects when the local stack refuses it (no route, closed socket). */
+  send(data: Uint8Array, to: Endpoint): Promise<void>;
+  /** Registers the one receive handler; datagrams arriving before it is set are dropped. */
+  onMessage(handler: (data: Uint8Array, from: Endpoint) => void): void;
+  close(): void;
+}
+
+export interface BindOptions {
+  readonly family: Family;
+  /** Local address; the wildcard of the family when absent. */
+  readonly address?: string;
+  /** Local port; an ephemeral port when absent or 0. */
+  readonly port?: number;
+}
+
+export interface UdpSocketFactory {
+  bind(options: BindOptions): Promise<UdpSocket>;
+}
+
+export function endpointKey(e: Endpoint): string {
+  return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
+}
+
+export function sameEndpoint(a: Endpoint | undefined, b: Endpoint | undefined): boolean {
+  return !!a && !!b && a.port === b.port && normaliseAddress(a.address) === normaliseAddress(b.address);
+}
+
+/** Folds IPv4-mapped IPv6 (::ffff:a.b.c.d) to plain IPv4 and lower-cases IPv6. */
+export function normaliseAddress(address: string): string {
+  const lower = address.toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  return mapped ? mapped[1] : lower;
+}

@@ -1,0 +1,83 @@
+import type { BehaviourVerdict, Report, Tristate } from './report';
+
+/** The readable report the CLI prints: plain words first, evidence under each verdict. */
+export function renderText(report: Report, options: { color?: boolean } = {}): string {
+  const c = options.color ? colors : plain;
+  const lines: string[] = [];
+  const h = (s: string): void => {
+    lines.push('', c.bold(s));
+  };
+  lines.push(c.bold(`NAT Probe ${report.tool.version} — ${report.startedAt} (${report.durationMs} ms)`));
+  lines.push('');
+  lines.push(`${c.bold('Verdict:')} ${verdictLine(report)}`);
+
+  h('Servers');
+  for (const s of report.servers) {
+    const rtt = s.rttMs === null ? 'no answer' : `${s.rttMs} ms`;
+    const addr = s.address ? ` (${s.address})` : '';
+    const rfc = s.rfc5780 === 'yes' ? `RFC 5780 yes, other ${s.otherAddress}` : `RFC 5780 ${s.rfc5780}`;
+    lines.push(`  ${s.host}:${s.port}${addr}  ${rtt}  ${rfc}${s.software ? `  [${s.software}]` : ''}`);
+    if (s.error) lines.push(c.dim(`      ${s.error}`));
+  }
+
+  h('Results');
+  lines.push(`  UDP:               ${tri(report.udp, c)}  ${c.dim(report.udpReason)}`);
+  for (const p of report.publicEndpoints) lines.push(`  Public ${p.family}:       ${p.address}:${p.port}  ${c.dim(`(seen by ${p.server})`)}`);
+  if (report.publicEndpoints.length === 0) lines.push(`  Public address:    ${c.yellow('unknown')}`);
+  behaviour('Mapping', report.mapping);
+  behaviour('Filtering', report.filtering);
+  lines.push(`  Port preservation: ${tri(report.portPreservation.value, c)}  ${c.dim(report.portPreservation.reason)}`);
+  lines.push(`  NAT type:          ${report.natType.value}  ${c.dim(report.natType.reason)}`);
+  lines.push(`  Carrier-grade NAT: ${tri(report.cgnat.value, c)}  ${c.dim(report.cgnat.reason)}`);
+  for (const e of report.cgnat.evidence) lines.push(c.dim(`      ${e.test}: ${e.observation}`));
+  if (report.cgnat.excludedInterfaces.length) lines.push(c.dim(`      VPN tunnels left out: ${report.cgnat.excludedInterfaces.join(', ')}`));
+
+  if (report.recommendations.length) {
+    h('Recommendations');
+    for (const r of report.recommendations) {
+      const tag = r.severity === 'error' ? c.red('error') : r.severity === 'warning' ? c.yellow('warning') : c.cyan('info');
+      lines.push(`  [${tag}] ${r.text} ${c.dim(`(${r.id})`)}`);
+    }
+  }
+  const ig = report.ignoredPackets;
+  if (ig.wrongTransaction + ig.unexpectedSource + ig.malformed > 0) {
+    lines.push('', c.dim(`Ignored packets: ${ig.wrongTransaction} with a wrong transaction ID, ${ig.unexpectedSource} from an unexpected source, ${ig.malformed} malformed.`));
+  }
+  return lines.join('\n') + '\n';
+
+  function behaviour(label: string, v: BehaviourVerdict): void {
+    const value = v.value === 'unknown' ? c.yellow('unknown') : v.value;
+    lines.push(`  ${(label + ':').padEnd(19)}${value}  ${c.dim(v.reason)}`);
+    for (const e of v.evidence) lines.push(c.dim(`      ${e.test}: ${e.observation}`));
+  }
+}
+
+/** One sentence a person can act on. */
+export function verdictLine(report: Report): string {
+  if (report.udp === 'no') return 'UDP is blocked: no server answered. UDP VPNs will not work from here.';
+  if (report.udp === 'unknown') return `Could not test: ${report.udpReason}.`;
+  const pub = report.publicEndpoints.find((p) => p.family === 'IPv4') ?? report.publicEndpoints[0];
+  const where = pub ? ` Public address ${pub.address}.` : '';
+  const cg = report.cgnat.value === 'yes' ? ' Behind carrier-grade NAT.' : '';
+  const words: Record<string, string> = {
+    'open-internet': 'No NAT: this machine is directly on the internet.',
+    'full-cone': 'Full-cone NAT: easy for VPNs and peer-to-peer.',
+    'restricted-cone': 'Restricted-cone NAT: peer-to-peer works once both sides send first.',
+    'port-restricted-cone': 'Port-restricted-cone NAT: peer-to-peer works with hole punching; keepalives needed.',
+    symmetric: 'Symmetric NAT: direct peer-to-peer usually fails; use a server with a public address or a relay.',
+    'symmetric-udp-firewall': 'No NAT, but a firewall filters inbound UDP.',
+    'udp-blocked': 'UDP is blocked.',
+    unknown: `NAT type unknown: ${report.natType.reason}.`,
+  };
+  return `${words[report.natType.value]}${where}${cg}`;
+}
+
+function tri(v: Tristate, c: Colors): string {
+  return v === 'yes' ? c.green('yes') : v === 'no' ? c.red('no') : c.yellow('unknown');
+}
+
+type Colors = Record<'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan', (s: string) => string>;
+const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`;
+const colors: Colors = { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), cyan: wrap(36, 39) };
+const id = (s: string): string => s;
+const plain: Colors = { bold: id, dim: id, red: id, green: id, yellow: id, cyan: id };

@@ -1,0 +1,106 @@
+/**
+ * The Report: the one contract between engine, CLI, lint, extension and webview.
+ * Schema changes only by adding fields; `schemaVersion` changes when a field's meaning does.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+/** Every probe answer is one of three states; "unknown" always travels with a reason. */
+export type Tristate = 'yes' | 'no' | 'unknown';
+
+/** RFC 4787 / RFC 5780 behaviour names; "none" means no NAT (the mapped address is our own). */
+export type Behaviour =
+  | 'endpoint-independent'
+  | 'address-dependent'
+  | 'address-and-port-dependent'
+  | 'none'
+  | 'unknown';
+
+/** The classic (RFC 3489-era) label, derived from mapping x filtering; never measured on its own. */
+export type NatType =
+  | 'open-internet'
+  | 'full-cone'
+  | 'restricted-cone'
+  | 'port-restricted-cone'
+  | 'symmetric'
+  | 'symmetric-udp-firewall'
+  | 'udp-blocked'
+  | 'unknown';
+
+export interface Evidence {
+  /** What was done, in words: "Binding request to 198.51.100.1:3478 from local port 40000". */
+  readonly test: string;
+  /** What was seen: "mapped 203.0.113.5:40000" or "no answer in 3 tries over 320 ms". */
+  readonly observation: string;
+}
+
+export interface BehaviourVerdict {
+  readonly value: Behaviour;
+  readonly reason: string;
+  readonly evidence: Evidence[];
+}
+
+export interface ServerResult {
+  /** As the user gave it (hostname or literal). */
+  readonly host: string;
+  readonly port: number;
+  /** The resolved address used, or null when resolution failed. */
+  readonly address: string | null;
+  /** Median round-trip time of the binding transactions, or null when it never answered. */
+  readonly rttMs: number | null;
+  /** Does the server answer CHANGE-REQUEST from a real second address (RFC 5780 §4.1)? */
+  readonly rfc5780: Tristate;
+  /** OTHER-ADDRESS (or RFC 3489 CHANGED-ADDRESS) as the server claimed it. */
+  readonly otherAddress: string | null;
+  /** Why the server did not answer or was not trusted, when that happened. */
+  readonly error?: string;
+  /** SOFTWARE attribute, if any. */
+  readonly software?: string;
+}
+
+export interface PublicEndpoint {
+  readonly family: 'IPv4' | 'IPv6';
+  readonly address: string;
+  readonly port: number;
+  /** Which server reported it. */
+  readonly server: string;
+}
+
+export interface CgnatVerdict {
+  readonly value: Tristate;
+  readonly reason: string;
+  readonly evidence: Evidence[];
+  /** VPN tunnel interfaces skipped because they use 100.64.0.0/10 themselves. */
+  readonly excludedInterfaces: string[];
+}
+
+export type Severity = 'info' | 'warning' | 'error';
+
+export interface Recommendation {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly text: string;
+  readonly evidence: Evidence[];
+}
+
+export interface Report {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly tool: { readonly name: 'natprobe'; readonly version: string };
+  /** ISO 8601 time the diagnosis started. */
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly servers: ServerResult[];
+  /** Did any UDP exchange with any server succeed? */
+  readonly udp: Tristate;
+  readonly udpReason: string;
+  readonly localAddresses: string[];
+  readonly publicEndpoints: PublicEndpoint[];
+  readonly mapping: BehaviourVerdict;
+  readonly filtering: BehaviourVerdict;
+  readonly portPreservation: { readonly value: Tristate; readonly reason: string };
+  readonly natType: { readonly value: NatType; readonly reason: string };
+  readonly cgnat: CgnatVerdict;
+  readonly recommendations: Recommendation[];
+  /** Transactions that were ignored: replies with a wrong ID or from an unexpected source. */
+  readonly ignoredPackets: { readonly wrongTransaction: number; readonly unexpectedSource: number; readonly malformed: number };
+}
