@@ -1,0 +1,213 @@
+import type { Behaviour, BehaviourVerdict, Evidence, NatType, Tristate } from '../../report/report';
+import { type Endpoint, endpointKey, sameEndpoint } from '../net/udp';
+
+/**
+ * Pure classification: observations in, verdicts out. The probing (discover.ts) decides what
+ * to send; this file holds the rules of RFC 5780 §4.3/§4.4 and RFC 4787 §4.1/§5.
+ */
+
+/** Mapped addresses seen by one socket, by the server transport address that saw them. */
+export interface MappingObservations {
+  readonly localPort: number;
+  readonly localAddresses: readonly string[];
+  /** Test I: the primary address (A1:P1). */
+  readonly primary?: { readonly server: Endpoint; readonly mapped: Endpoint };
+  /** RFC 5780 tests with a verified alternate: (A2:P1), (A2:P2), (A1:P2). */
+  readonly altIp?: { readonly server: Endpoint; readonly mapped: Endpoint };
+  readonly altBoth?: { readonly server: Endpoint; readonly mapped: Endpoint };
+  readonly altPort?: { readonly server: Endpoint; readonly mapped: Endpoint };
+  /** Why the RFC 5780 tests could not run, when they could not. */
+  readonly rfc5780Missing?: string;
+  /** Plain binding answers from every server that answered (for the multi-server fallback). */
+  readonly others: readonly { readonly server: Endpoint; readonly mapped: Endpoint }[];
+}
+
+export function isNoNat(localAddresses: readonly string[], localPort: number, mapped: Endpoint): boolean {
+  return mapped.port === localPort && localAddresses.includes(mapped.address);
+}
+
+const ev = (test: string, observation: string): Evidence => ({ test, observation });
+const seen = (o: { server: Endpoint; mapped: Endpoint }): Evidence =>
+  ev(`Binding request to ${endpointKey(o.server)}`, `mapped address ${endpointKey(o.mapped)}`);
+
+export function classifyMapping(o: MappingObservations): BehaviourVerdict {
+  const all = [o.primary, o.altIp, o.altBoth, o.altPort, ...o.others].filter((x): x is NonNullable<typeof x> => !!x);
+  if (all.length === 0) return { value: 'unknown', reason: 'no server answered', evidence: [] };
+  const first = o.primary ?? all[0];
+  if (isNoNat(o.localAddresses, o.localPort, first.mapped)) {
+    return {
+      value: 'none',
+      reason: `the server sees this machine's own address ${endpointKey(first.mapped)}: there is no NAT`,
+      evidence: [seen(first)],
+    };
+  }
+  // RFC 5780 §4.3: compare X1 (primary), X2 (alternate IP, primary port), X3 (alternate IP and port).
+  if (o.primary && o.altIp) {
+    const evidence = [seen(o.primary), seen(o.altIp)];
+    if (sameEndpoint(o.primary.mapped, o.altIp.mapped)) {
+      if (o.altBoth) evidence.push(seen(o.altBoth));
+      return { value: 'endpoint-independent', reason: 'the same mapping was used towards a second server address (RFC 5780 §4.3 test II)', evidence };
+    }
+    if (o.altBoth) {
+      evidence.push(seen(o.altBoth));
+      if (sameEndpoint(o.altIp.mapped, o.altBoth.mapped)) {
+        return { value: 'address-dependent', reason: 'a new mapping per destination address, kept across ports of that address (RFC 5780 §4.3 test III)', evidence };
+      }
+      return { value: 'address-and-port-dependent', reason: 'a new mapping per destination address and port (RFC 5780 §4.3 test III)', evidence };
+    }
+    return {
+      value: 'unknown',
+      reason: 'the mapping changes with the destination address, but test III (alternate port) got no answer, so address- and address-and-port-dependent cannot be told apart',
+      evidence,
+    };
+  }
+  // Without an RFC 5780 server: two servers at different addresses still show whether the
+  // mapping depends on the destination.
+  const distinct = dedupeByServer(all);
+  const byAddress = new Map<string, typeof distinct>();
+  for (const d of distinct) byAddress.set(d.server.address, [...(byAddress.get(d.server.address) ?? []), d]);
+  if (byAddress.size < 2) {
+    return {
+      value: 'unknown',
+      reason: `${o.rfc5780Missing ? o.rfc5780Missing + '; ' : ''}only one server address answered, and comparing mappings needs two`,
+      evidence: distinct.map(seen),
+    };
+  }
+  const evidence = distinct.map(seen);
+  const allSame = distinct.every((d) => sameEndpoint(d.mapped, distinct[0].mapped));
+  if (allSame) {
+    return { value: 'endpoint-independent', reason: `the same mapping was used towards ${byAddress.size} server addresses`, evidence };
+  }
+  // Same address, other port: that pair separates the two dependent kinds.
+  for (const group of byAddress.values()) {
+    if (group.length >= 2) {
+      const samePortGroup = group.every((d) => sameEndpoint(d.mapped, group[0].mapped));
+      return samePortGroup
+        ? { value: 'address-dependent', reason: 'the mapping changes per server address but not per port of one address', evidence }
+        : { value: 'address-and-port-dependent', reason: 'the mapping changes per server address and per port', evidence };
+    }
+  }
+  return {
+    value: 'unknown',
+    reason:
+      'the mapping changes with the destination (not endpoint-independent, so symmetric NAT), but telling address-dependent from address-and-port-dependent needs a server answering on two ports of one address',
+    evidence,
+  };
+}
+
+function dedupeByServer<T extends { server: Endpoint }>(xs: readonly T[]): T[] {
+  const out: T[] = [];
+  for (const x of xs) if (!out.some((y) => sameEndpoint(y.server, x.server))) out.push(x);
+  return out;
+}
+
+/** Does the mapping verdict (with its evidence) show a destination-dependent mapping? */
+export function mappingVaries(v: BehaviourVerdict): boolean {
+  if (v.value === 'address-dependent' || v.value === 'address-and-port-dependent') return true;
+  return v.value === 'unknown' && v.reason.startsWith('the mapping changes');
+}
+
+export type FilteringProbe =
+  | { readonly state: 'answered'; readonly from: Endpoint; readonly mapped?: Endpoint }
+  | { readonly state: 'silent'; readonly detail: string }
+  | { readonly state: 'wrong-source'; readonly from: Endpoint }
+  | { readonly state: 'error'; readonly detail: string };
+
+export interface FilteringObservations {
+  /** The RFC 5780 server used, with its verified alternate; undefined when there is none. */
+  readonly server?: { readonly primary: Endpoint; readonly other: Endpoint };
+  readonly missing?: string;
+  /** Test II (change IP and port) and test III (change port), each from a fresh socket. */
+  readonly changeBoth?: FilteringProbe;
+  readonly changePort?: FilteringProbe;
+}
+
+/** RFC 5780 §4.4, each test on its own fresh mapping so an earlier test cannot open the filter. */
+export function classifyFiltering(o: FilteringObservations): BehaviourVerdict {
+  if (!o.server || !o.changeBoth || !o.changePort) {
+    return { value: 'unknown', reason: o.missing ?? 'no RFC 5780 server (one that answers CHANGE-REQUEST from a second address) was available', evidence: [] };
+  }
+  const { primary, other } = o.server;
+  const altBoth = other;
+  const altPort: Endpoint = { address: primary.address, port: other.port };
+  const evidence: Evidence[] = [
+    describeProbe(`CHANGE-REQUEST (change IP and port) to ${endpointKey(primary)} from a fresh socket`, o.changeBoth),
+    describeProbe(`CHANGE-REQUEST (change port) to ${endpointKey(primary)} from a fresh socket`, o.changePort),
+  ];
+  const broken = [o.changeBoth, o.changePort].find((p) => p.state === 'wrong-source' || p.state === 'error');
+  if (o.changeBoth.state === 'answered' && sameEndpoint(o.changeBoth.from, altBoth)) {
+    return { value: 'endpoint-independent', reason: 'a reply from a different address and port got through (RFC 5780 §4.4 test II)', evidence };
+  }
+  if (broken) {
+    return {
+      value: 'unknown',
+      reason:
+        broken.state === 'wrong-source'
+          ? `the server answered a CHANGE-REQUEST from ${endpointKey(broken.from)} instead of its other address, so it does not really honour CHANGE-REQUEST`
+          : `the server refused CHANGE-REQUEST (${broken.detail})`,
+      evidence,
+    };
+  }
+  if (o.changePort.state === 'answered' && sameEndpoint(o.changePort.from, altPort)) {
+    return { value: 'address-dependent', reason: 'a reply from the same address but another port got through, one from another address did not (RFC 5780 §4.4 test III)', evidence };
+  }
+  if (o.changeBoth.state === 'silent' && o.changePort.state === 'silent') {
+    return {
+      value: 'address-and-port-dependent',
+      reason: 'only replies from the exact address and port contacted get through: both changed-source replies were filtered',
+      evidence,
+    };
+  }
+  return { value: 'unknown', reason: 'the filtering tests gave inconsistent answers', evidence };
+}
+
+function describeProbe(test: string, p: FilteringProbe): Evidence {
+  switch (p.state) {
+    case 'answered':
+      return ev(test, `reply from ${endpointKey(p.from)} arrived`);
+    case 'silent':
+      return ev(test, `no reply (${p.detail})`);
+    case 'wrong-source':
+      return ev(test, `reply came from ${endpointKey(p.from)}, not the address asked for`);
+    case 'error':
+      return ev(test, p.detail);
+  }
+}
+
+/** The classic label, derived; RFC 3489's names mapped onto RFC 4787's behaviours. */
+export function deriveNatType(udp: Tristate, mapping: BehaviourVerdict, filtering: BehaviourVerdict): { value: NatType; reason: string } {
+  if (udp === 'no') return { value: 'udp-blocked', reason: 'no UDP answer came back from any server' };
+  if (udp === 'unknown') return { value: 'unknown', reason: 'UDP could not be tested' };
+  if (mapping.value === 'none') {
+    if (filtering.value === 'endpoint-independent') return { value: 'open-internet', reason: 'no NAT and no inbound filtering' };
+    if (filtering.value === 'unknown') return { value: 'unknown', reason: `no NAT, but whether a firewall filters inbound UDP is unknown: ${filtering.reason}` };
+    return { value: 'symmetric-udp-firewall', reason: `no NAT, but a firewall filters inbound UDP (${filtering.value})` };
+  }
+  if (mappingVaries(mapping)) {
+    return { value: 'symmetric', reason: 'the public mapping changes with the destination, so a peer cannot reuse it' };
+  }
+  if (mapping.value === 'endpoint-independent') {
+    const byFiltering: Partial<Record<Behaviour, NatType>> = {
+      'endpoint-independent': 'full-cone',
+      'address-dependent': 'restricted-cone',
+      'address-and-port-dependent': 'port-restricted-cone',
+    };
+    const t = byFiltering[filtering.value];
+    if (t) return { value: t, reason: `endpoint-independent mapping with ${filtering.value} filtering` };
+    return { value: 'unknown', reason: `endpoint-independent mapping (a cone NAT), but which cone needs the filtering: ${filtering.reason}` };
+  }
+  return { value: 'unknown', reason: `the mapping behaviour is unknown: ${mapping.reason}` };
+}
+
+export function portPreservation(noNat: boolean, localPorts: readonly { local: number; mapped: number }[]): { value: Tristate; reason: string } {
+  if (noNat) return { value: 'unknown', reason: 'not applicable: there is no NAT to translate ports' };
+  if (localPorts.length === 0) return { value: 'unknown', reason: 'no mapping was observed' };
+  const changed = localPorts.filter((p) => p.local !== p.mapped);
+  if (changed.length === 0) {
+    return { value: 'yes', reason: `the NAT kept the local port in all ${localPorts.length} mappings seen` };
+  }
+  return {
+    value: 'no',
+    reason: `the NAT changed the port in ${changed.length} of ${localPorts.length} mappings (e.g. ${changed[0].local} → ${changed[0].mapped})`,
+  };
+}

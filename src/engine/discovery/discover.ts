@@ -1,0 +1,459 @@
+import type { PublicEndpoint, Report, ServerResult, Tristate } from '../../report/report';
+import { SCHEMA_VERSION } from '../../report/report';
+import type { Clock } from '../clock';
+import { type Endpoint, type Family, type UdpSocketFactory, endpointKey, normaliseAddress, sameEndpoint } from '../net/udp';
+import { RttEstimator } from '../client/rtt';
+import { type ExchangeResult, StunSocket, errorText, newPacketStats } from '../client/stunSocket';
+import { Attr, type StunMessage, decodeAddress, decodeErrorCode, decodeText, decodeXorAddress, encodeChangeRequest, getAttribute } from '../stun';
+import { type LocalInterface, cgnatFirstPass } from './cgnat';
+import {
+  type FilteringProbe,
+  type MappingObservations,
+  classifyFiltering,
+  classifyMapping,
+  deriveNatType,
+  portPreservation,
+} from './classify';
+import { recommend } from './recommend';
+import { type Resolver, resolveWithin } from './resolve';
+import type { ServerSpec } from './serverSpec';
+
+export interface DiagnoseOptions {
+  readonly servers: readonly ServerSpec[];
+  readonly factory: UdpSocketFactory;
+  readonly clock: Clock;
+  readonly resolve: Resolver;
+  readonly interfaces: () => LocalInterface[];
+  /** Wall-clock budget for the whole diagnosis. */
+  readonly budgetMs: number;
+  readonly signal?: AbortSignal;
+  readonly version: string;
+  readonly now?: () => Date;
+  /** One line per thing sent or learnt: the "what was sent where" log. Never carries secrets. */
+  readonly log?: (line: string) => void;
+}
+
+/** How many servers get the (parallel) RFC 5780 filtering tests. */
+const MAX_FILTERING_CANDIDATES = 3;
+
+interface Target {
+  readonly spec: ServerSpec;
+  readonly endpoint: Endpoint;
+  readonly family: Family;
+}
+
+interface BindingAnswer {
+  readonly from: Endpoint;
+  readonly mapped?: Endpoint;
+  readonly other?: Endpoint;
+  readonly origin?: Endpoint;
+  readonly software?: string;
+  readonly errorCode?: { code: number; reason: string };
+}
+
+interface ServerWork {
+  readonly target: Target;
+  primary?: BindingAnswer;
+  primaryFailure?: string;
+  rtts: number[];
+  altIp?: BindingAnswer;
+  altBoth?: BindingAnswer;
+  altPort?: BindingAnswer;
+  alternateProblem?: string;
+  changeBoth?: FilteringProbe;
+  changePort?: FilteringProbe;
+  filteringMapped: { local: number; mapped: number }[];
+}
+
+/**
+ * The whole diagnosis: resolve servers, then every test at once on its own socket:
+ *  - one "mapping" socket asks every server (RFC 5780 §4.3 test I, and the multi-server
+ *    comparison for servers without RFC 5780), then, as soon as a server reveals its
+ *    OTHER-ADDRESS, the alternate addresses (tests II and III);
+ *  - two fresh sockets per candidate server run the filtering tests II and III (§4.4), so no
+ *    other test's traffic can have opened the filter for them (RFC 5780 §4.4 warns the tests
+ *    are sensitive to prior state; erratum 7971 concerns this section).
+ * Silence only counts as "filtered" once the path is known to work and an RTT-sized window has
+ * passed; every wait is capped by the budget.
+ */
+export async function diagnose(options: DiagnoseOptions): Promise<Report> {
+  const { clock, signal } = options;
+  const log = options.log ?? (() => undefined);
+  const startedAt = (options.now ?? (() => new Date()))();
+  const t0 = clock.now();
+  const deadline = t0 + options.budgetMs;
+  const stats = newPacketStats();
+  const est = new RttEstimator();
+  let firstAnswerAt: number | undefined;
+  const onAnswer = (rtt: number): void => {
+    est.sample(rtt);
+    firstAnswerAt ??= clock.now();
+  };
+  /** Silence is final `silenceWindow` after `since`, once any answer proved the path works. */
+  const giveUpAfter = (since: number) => (): number =>
+    firstAnswerAt === undefined ? deadline : Math.min(deadline, Math.max(since, firstAnswerAt) + est.silenceWindow());
+  const rto = (): number => est.rto();
+
+  // 1. Resolve every server, in parallel, within a slice of the budget.
+  const resolveBudget = Math.max(100, options.budgetMs * 0.4);
+  const resolutions = await Promise.all(
+    options.servers.map(async (spec) => ({ spec, result: await resolveWithin(options.resolve, spec.host, clock, resolveBudget, signal) })),
+  );
+  const serverErrors = new Map<ServerSpec, string>();
+  const v4: Target[] = [];
+  const v6: Target[] = [];
+  for (const { spec, result } of resolutions) {
+    if (!result.ok) {
+      serverErrors.set(spec, result.error);
+      log(`${spec.host}: ${result.error}`);
+      continue;
+    }
+    const a4 = result.addresses.find((a) => a.family === 4);
+    const a6 = result.addresses.find((a) => a.family === 6);
+    if (a4) v4.push({ spec, endpoint: { address: a4.address, port: spec.port }, family: 4 });
+    if (a6) v6.push({ spec, endpoint: { address: a6.address, port: spec.port }, family: 6 });
+  }
+  const behaviourTargets = v4.length > 0 ? v4 : v6;
+  const behaviourFamily: Family = v4.length > 0 ? 4 : 6;
+  const works = behaviourTargets.map((target) => ({ target, rtts: [], filteringMapped: [] }) as ServerWork);
+
+  const sockets: StunSocket[] = [];
+  const open = async (family: Family): Promise<StunSocket | string> => {
+    try {
+      const s = new StunSocket(await options.factory.bind({ family }), clock, stats);
+      sockets.push(s);
+      return s;
+    } catch (err) {
+      return `cannot open a UDP socket for IPv${family}: ${errorText(err)}`;
+    }
+  };
+
+  let sendFailures = 0;
+  let sendsAttempted = 0;
+  const noteResult = (r: ExchangeResult): void => {
+    sendsAttempted++;
+    if (!r.ok && r.reason === 'send-failed') sendFailures++;
+  };
+  const publicEndpoints: PublicEndpoint[] = [];
+  const addPublic = (mapped: Endpoint, server: Target): void => {
+    const family = mapped.address.includes(':') ? 'IPv6' : 'IPv4';
+    if (!publicEndpoints.some((p) => p.address === mapped.address && p.port === mapped.port)) {
+      publicEndpoints.push({ family, address: mapped.address, port: mapped.port, server: endpointKey(server.endpoint) });
+    }
+  };
+  let socketProblem: string | undefined;
+  let mappingLocalPort = 0;
+
+  try {
+    const mapping = behaviourTargets.length > 0 ? await open(behaviourFamily) : 'no server could be resolved';
+    if (typeof mapping === 'string') socketProblem = mapping;
+    const tasks: Promise<unknown>[] = [];
+
+    if (typeof mapping !== 'string') {
+      const localPort = mapping.localEndpoint().port;
+      mappingLocalPort = localPort;
+      for (const work of works) {
+        const { target } = work;
+        log(`binding request to ${endpointKey(target.endpoint)} (${target.spec.host}) from local port ${localPort}`);
+        tasks.push(
+          mapping.exchange({ to: target.endpoint, giveUpAt: giveUpAfter(t0), rto, signal }).then(async (r) => {
+            noteResult(r);
+            if (!r.ok) {
+              work.primaryFailure = r.detail;
+              return;
+            }
+            onAnswer(r.rttMs);
+            work.rtts.push(r.rttMs);
+            work.primary = readAnswer(r.message, r.from);
+            if (work.primary.mapped) addPublic(work.primary.mapped, target);
+            log(`${endpointKey(target.endpoint)} answered in ${r.rttMs.toFixed(1)} ms: mapped ${work.primary.mapped ? endpointKey(work.primary.mapped) : '(none)'}${work.primary.other ? `, OTHER-ADDRESS ${endpointKey(work.primary.other)}` : ''}`);
+            if (work.primary.other) await alternateTests(work, mapping);
+          }),
+        );
+      }
+    }
+
+    // Filtering tests on fresh sockets, started at once, for the first few servers.
+    for (const work of works.slice(0, MAX_FILTERING_CANDIDATES)) {
+      for (const kind of ['changeBoth', 'changePort'] as const) {
+        tasks.push(
+          (async () => {
+            const s = await open(behaviourFamily);
+            if (typeof s === 'string') {
+              work[kind] = { state: 'error', detail: s };
+              return;
+            }
+            const started = clock.now();
+            const r = await s.exchange({
+              to: work.target.endpoint,
+              attributes: [{ type: Attr.ChangeRequest, value: encodeChangeRequest({ changeIp: kind === 'changeBoth', changePort: true }) }],
+              expectFrom: 'any',
+              giveUpAt: giveUpAfter(started),
+              rto,
+              signal,
+            });
+            noteResult(r);
+            s.close();
+            if (!r.ok) {
+              work[kind] = { state: r.reason === 'timeout' ? 'silent' : 'error', detail: r.detail };
+              return;
+            }
+            onAnswer(r.rttMs);
+            const answer = readAnswer(r.message, r.from);
+            if (answer.errorCode) {
+              work[kind] = { state: 'error', detail: `error ${answer.errorCode.code} ${answer.errorCode.reason}` };
+              return;
+            }
+            if (answer.mapped) work.filteringMapped.push({ local: s.localEndpoint().port, mapped: answer.mapped.port });
+            work[kind] = sameEndpoint(r.from, work.target.endpoint)
+              ? { state: 'wrong-source', from: r.from }
+              : { state: 'answered', from: r.from, mapped: answer.mapped };
+          })(),
+        );
+      }
+    }
+
+    // IPv6 public address, when the behaviour tests ran over IPv4 and a server has IPv6.
+    if (behaviourFamily === 4 && v6.length > 0) {
+      tasks.push(
+        (async () => {
+          const s6 = await open(6);
+          if (typeof s6 === 'string') {
+            log(s6);
+            return;
+          }
+          await Promise.all(
+            v6.map(async (target) => {
+              const r = await s6.exchange({ to: target.endpoint, giveUpAt: giveUpAfter(clock.now()), rto, signal });
+              if (r.ok) {
+                const a = readAnswer(r.message, r.from);
+                if (a.mapped) addPublic(a.mapped, target);
+              } else {
+                log(`IPv6 ${endpointKey(target.endpoint)}: ${r.detail}`);
+              }
+            }),
+          );
+        })(),
+      );
+    }
+
+    await Promise.all(tasks);
+  } finally {
+    for (const s of sockets) s.close();
+  }
+
+  async function alternateTests(work: ServerWork, socket: StunSocket): Promise<void> {
+    const primary = work.target.endpoint;
+    const other = work.primary!.other!;
+    if (normaliseAddress(other.address) === normaliseAddress(primary.address) || other.port === primary.port) {
+      work.alternateProblem = `claims OTHER-ADDRESS ${endpointKey(other)}, which does not differ from ${endpointKey(primary)} in both address and port`;
+      return;
+    }
+    if (other.address.includes(':') !== primary.address.includes(':')) {
+      work.alternateProblem = `claims OTHER-ADDRESS ${endpointKey(other)} of another address family`;
+      return;
+    }
+    const tests = [
+      ['altIp', { address: other.address, port: primary.port }],
+      ['altBoth', other],
+      ['altPort', { address: primary.address, port: other.port }],
+    ] as const;
+    const started = clock.now();
+    await Promise.all(
+      tests.map(async ([key, to]) => {
+        log(`binding request to alternate ${endpointKey(to)}`);
+        const r = await socket.exchange({ to, giveUpAt: giveUpAfter(started), rto, signal });
+        noteResult(r);
+        if (!r.ok) {
+          work.alternateProblem ??=
+            r.wrongSource.length > 0
+              ? `its alternate address ${endpointKey(to)} answers from ${endpointKey(r.wrongSource[0])}`
+              : `claims OTHER-ADDRESS ${endpointKey(other)}, but ${endpointKey(to)} does not answer (${r.detail})`;
+          return;
+        }
+        onAnswer(r.rttMs);
+        work.rtts.push(r.rttMs);
+        const a = readAnswer(r.message, r.from);
+        if (a.origin && !sameEndpoint(a.origin, to)) {
+          work.alternateProblem ??= `${endpointKey(to)} says it answered from ${endpointKey(a.origin)} (RESPONSE-ORIGIN)`;
+          return;
+        }
+        work[key] = a;
+      }),
+    );
+  }
+
+  // 2. Assemble the verdicts.
+  const localAddresses = options
+    .interfaces()
+    .filter((i) => !i.internal)
+    .map((i) => normaliseAddress(i.address));
+  const verified = works.find((w) => w.primary && w.altIp && w.altBoth && w.altPort && !w.alternateProblem);
+  const mappedOf = (a: BindingAnswer | undefined, server: Endpoint) => (a?.mapped ? { server, mapped: a.mapped } : undefined);
+  const observations: MappingObservations = {
+    localPort: mappingLocalPort,
+    localAddresses,
+    primary: verified ? mappedOf(verified.primary, verified.target.endpoint) : undefined,
+    altIp: verified ? mappedOf(verified.altIp, verified.altIp!.from) : undefined,
+    altBoth: verified ? mappedOf(verified.altBoth, verified.altBoth!.from) : undefined,
+    altPort: verified ? mappedOf(verified.altPort, verified.altPort!.from) : undefined,
+    rfc5780Missing: verified ? undefined : rfc5780MissingReason(),
+    others: works.flatMap((w) => mappedOf(w.primary, w.target.endpoint) ?? []),
+  };
+  const mappingVerdict = classifyMapping(observations);
+  const noNat = mappingVerdict.value === 'none';
+
+  const anyAnswer = firstAnswerAt !== undefined;
+  let udp: Tristate;
+  let udpReason: string;
+  if (anyAnswer) {
+    udp = 'yes';
+    udpReason = 'STUN servers answered over UDP';
+  } else if (signal?.aborted) {
+    udp = 'unknown';
+    udpReason = 'cancelled before any server answered';
+  } else if (behaviourTargets.length === 0) {
+    udp = 'unknown';
+    udpReason = options.servers.length === 0 ? 'no server was configured' : `no server could be resolved (${[...serverErrors.values()].join('; ')})`;
+  } else if (socketProblem) {
+    udp = 'unknown';
+    udpReason = socketProblem;
+  } else if (sendsAttempted > 0 && sendFailures === sendsAttempted) {
+    udp = 'unknown';
+    udpReason = `no packet could be sent: ${works.map((w) => w.primaryFailure).filter(Boolean)[0] ?? 'the network refused every send'}`;
+  } else {
+    udp = 'no';
+    udpReason = `no server answered: ${behaviourTargets.length} server(s) were sent binding requests for ${Math.round(clock.now() - t0)} ms and none replied (UDP blocked, offline, or the servers are down)`;
+  }
+
+  const filteringServer = works.find((w) => w === verified && w.changeBoth && w.changePort);
+  const filteringVerdict = classifyFiltering(
+    filteringServer
+      ? {
+          server: { primary: filteringServer.target.endpoint, other: filteringServer.primary!.other! },
+          changeBoth: filteringServer.changeBoth,
+          changePort: filteringServer.changePort,
+        }
+      : {
+          missing: !anyAnswer
+            ? 'no server answered'
+            : verified
+              ? 'the filtering tests did not run against the RFC 5780 server'
+              : `filtering needs a server that answers CHANGE-REQUEST from a second address, and none did: ${rfc5780MissingReason()}`,
+        },
+  );
+
+  const portObservations = [
+    ...works.flatMap((w) => [w.primary, w.altIp, w.altBoth, w.altPort]).flatMap((a) => (a?.mapped ? [{ local: mappingLocalPort, mapped: a.mapped.port }] : [])),
+    ...works.flatMap((w) => w.filteringMapped),
+  ];
+  const reflexive = publicEndpoints.filter((p) => p.family === 'IPv4').map((p) => p.address);
+  const cgnat = cgnatFirstPass(options.interfaces(), reflexive, noNat);
+  const natType = deriveNatType(udp, mappingVerdict, filteringVerdict);
+
+  const partial = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'natprobe' as const, version: options.version },
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(clock.now() - t0),
+    servers: [
+      ...works.map(serverResult),
+      ...(behaviourFamily === 4
+        ? v6.map((t) => ({
+            host: t.spec.host,
+            port: t.spec.port,
+            address: t.endpoint.address,
+            rttMs: null,
+            rfc5780: 'unknown' as Tristate,
+            otherAddress: null,
+            error: 'asked over IPv6 only for the IPv6 public address',
+          }))
+        : []),
+      ...[...serverErrors].map(([spec, error]) => ({ host: spec.host, port: spec.port, address: null, rttMs: null, rfc5780: 'unknown' as Tristate, otherAddress: null, error })),
+    ],
+    udp,
+    udpReason,
+    localAddresses,
+    publicEndpoints,
+    mapping: mappingVerdict,
+    filtering: filteringVerdict,
+    portPreservation: portPreservation(noNat, portObservations),
+    natType,
+    cgnat,
+    ignoredPackets: { ...stats },
+  };
+  return { ...partial, recommendations: recommend(partial) };
+
+  function rfc5780MissingReason(): string {
+    const problems = works
+      .filter((w) => w.primary)
+      .map((w) => `${w.target.spec.host}: ${w.alternateProblem ?? (w.primary?.other ? 'the alternate-address tests got no answer' : 'no OTHER-ADDRESS in its answer, so no RFC 5780 support')}`);
+    return problems.length ? problems.join('; ') : 'no server answered';
+  }
+
+  function serverResult(w: ServerWork): ServerResult {
+    const median = medianOf(w.rtts);
+    const base = { host: w.target.spec.host, port: w.target.spec.port, address: w.target.endpoint.address, rttMs: median === undefined ? null : round1(median) };
+    if (!w.primary) return { ...base, rfc5780: 'unknown', otherAddress: null, error: w.primaryFailure ?? 'no answer' };
+    const otherAddress = w.primary.other ? endpointKey(w.primary.other) : null;
+    const software = w.primary.software;
+    const changeProblem = [w.changeBoth, w.changePort].find((p) => p?.state === 'wrong-source' || p?.state === 'error');
+    let rfc5780: Tristate = 'no';
+    let error: string | undefined;
+    if (!w.primary.other) error = 'no OTHER-ADDRESS: the server does not offer RFC 5780 tests';
+    else if (w.alternateProblem) error = w.alternateProblem;
+    else if (!(w.altIp && w.altBoth && w.altPort)) {
+      rfc5780 = 'unknown';
+      error = 'the alternate-address tests were incomplete';
+    } else if (changeProblem) {
+      error =
+        changeProblem.state === 'wrong-source'
+          ? `answers CHANGE-REQUEST from ${endpointKey(changeProblem.from)} instead of its alternate address`
+          : `CHANGE-REQUEST failed: ${changeProblem.detail}`;
+    } else rfc5780 = 'yes';
+    return { ...base, rfc5780, otherAddress, ...(error ? { error } : {}), ...(software ? { software } : {}) };
+  }
+}
+
+function medianOf(xs: readonly number[]): number | undefined {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+function readAnswer(message: StunMessage, from: Endpoint): BindingAnswer {
+  const xor = getAttribute(message, Attr.XorMappedAddress);
+  const plain = getAttribute(message, Attr.MappedAddress);
+  let mapped: Endpoint | undefined;
+  if (xor && !message.rfc3489) {
+    const d = decodeXorAddress(xor.value, message.transactionId);
+    if (d.ok) mapped = { address: d.value.address, port: d.value.port };
+  }
+  if (!mapped && plain) {
+    const d = decodeAddress(plain.value);
+    if (d.ok) mapped = { address: d.value.address, port: d.value.port };
+  }
+  const addr = (type: number): Endpoint | undefined => {
+    const a = getAttribute(message, type);
+    if (!a) return undefined;
+    const d = decodeAddress(a.value);
+    return d.ok ? { address: d.value.address, port: d.value.port } : undefined;
+  };
+  const sw = getAttribute(message, Attr.Software);
+  const software = sw ? decodeText(sw.value) : undefined;
+  const ec = getAttribute(message, Attr.ErrorCode);
+  const errorCode = message.cls === 'error' && ec ? decodeErrorCode(ec.value) : undefined;
+  return {
+    from,
+    mapped,
+    other: addr(Attr.OtherAddress) ?? addr(Attr.ChangedAddress),
+    origin: addr(Attr.ResponseOrigin) ?? addr(Attr.SourceAddress),
+    software: software?.ok ? software.value : undefined,
+    errorCode: message.cls === 'error' ? (errorCode?.ok ? errorCode.value : { code: 0, reason: 'malformed ERROR-CODE' }) : undefined,
+  };
+}

@@ -1,0 +1,13 @@
+import * as vscode from 'vscode';
+import { registerDiagnosisCommand } from './diagnosisCommand';
+
+/** Only wires things up: each feature lives in its own module and registers its disposables. */
+export function activate(context: vscode.ExtensionContext): void {
+  const output = vscode.window.createOutputChannel('NAT Probe', { log: true });
+  context.subscriptions.push(output);
+  registerDiagnosisCommand(context, output);
+}
+
+export function deactivate(): void {
+  // Nothing to tear down beyond context.subscriptions.
+}
