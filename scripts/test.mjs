@@ -19,7 +19,7 @@ if (process.getuid?.() === 0 && process.platform === 'linux') {
   console.log('npm test: not root, so the network-namespace lab tests will be skipped (they say so one by one).');
 }
 
-const suites = process.argv.slice(2).length ? process.argv.slice(2) : ['test/unit/**/*.test.ts', 'test/lab/**/*.test.ts'];
+const suites = process.argv.slice(2).length ? process.argv.slice(2) : ['test/unit/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/lab/**/*.test.ts'];
 const code = run('npx', ['mocha', '--config', '.mocharc.json', ...suites]);
 console.log(`npm test: finished in ${Math.round((Date.now() - started) / 1000)} s`);
 process.exit(code);

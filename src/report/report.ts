@@ -3,7 +3,7 @@
  * Schema changes only by adding fields; `schemaVersion` changes when a field's meaning does.
  */
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 1 as const;
 
 /** Every probe answer is one of three states; "unknown" always travels with a reason. */
 export type Tristate = 'yes' | 'no' | 'unknown';

@@ -184,6 +184,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
               return;
             }
             const started = clock.now();
+            const localPort = s.localEndpoint().port;
             const r = await s.exchange({
               to: work.target.endpoint,
               attributes: [{ type: Attr.ChangeRequest, value: encodeChangeRequest({ changeIp: kind === 'changeBoth', changePort: true }) }],
@@ -204,7 +205,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
               work[kind] = { state: 'error', detail: `error ${answer.errorCode.code} ${answer.errorCode.reason}` };
               return;
             }
-            if (answer.mapped) work.filteringMapped.push({ local: s.localEndpoint().port, mapped: answer.mapped.port });
+            if (answer.mapped) work.filteringMapped.push({ local: localPort, mapped: answer.mapped.port });
             work[kind] = sameEndpoint(r.from, work.target.endpoint)
               ? { state: 'wrong-source', from: r.from }
               : { state: 'answered', from: r.from, mapped: answer.mapped };
@@ -284,15 +285,14 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   }
 
   // 2. Assemble the verdicts.
-  const localAddresses = options
-    .interfaces()
-    .filter((i) => !i.internal)
-    .map((i) => normaliseAddress(i.address));
+  const interfaces = options.interfaces();
+  const localAddresses = interfaces.filter((i) => !i.internal).map((i) => normaliseAddress(i.address));
   const verified = works.find((w) => w.primary && w.altIp && w.altBoth && w.altPort && !w.alternateProblem);
   const mappedOf = (a: BindingAnswer | undefined, server: Endpoint) => (a?.mapped ? { server, mapped: a.mapped } : undefined);
   const observations: MappingObservations = {
     localPort: mappingLocalPort,
-    localAddresses,
+    // Loopback counts as our own too: a server on lo that sees 127.0.0.1 sees no NAT.
+    localAddresses: interfaces.map((i) => normaliseAddress(i.address)),
     primary: verified ? mappedOf(verified.primary, verified.target.endpoint) : undefined,
     altIp: verified ? mappedOf(verified.altIp, verified.altIp!.from) : undefined,
     altBoth: verified ? mappedOf(verified.altBoth, verified.altBoth!.from) : undefined,
@@ -348,10 +348,10 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     ...works.flatMap((w) => w.filteringMapped),
   ];
   const reflexive = publicEndpoints.filter((p) => p.family === 'IPv4').map((p) => p.address);
-  const cgnat = cgnatFirstPass(options.interfaces(), reflexive, noNat);
+  const cgnat = cgnatFirstPass(interfaces, reflexive, noNat);
   const natType = deriveNatType(udp, mappingVerdict, filteringVerdict);
 
-  const partial = {
+  const partial: Omit<Report, 'recommendations'> = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'natprobe' as const, version: options.version },
     startedAt: startedAt.toISOString(),

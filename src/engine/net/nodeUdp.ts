@@ -23,6 +23,7 @@ export const nodeUdpFactory: UdpSocketFactory = {
 class NodeUdpSocket implements UdpSocket {
   private handler: ((data: Uint8Array, from: Endpoint) => void) | undefined;
   private closed = false;
+  private readonly local: Endpoint;
 
   constructor(
     private readonly socket: dgram.Socket,
@@ -31,11 +32,12 @@ class NodeUdpSocket implements UdpSocket {
     socket.on('message', (msg, rinfo) => this.handler?.(msg, { address: rinfo.address, port: rinfo.port }));
     // ICMP errors (port unreachable) surface here on some platforms; a probe treats them as silence.
     socket.on('error', () => undefined);
+    const a = socket.address();
+    this.local = { address: a.address, port: a.port };
   }
 
   localEndpoint(): Endpoint {
-    const a = this.socket.address();
-    return { address: a.address, port: a.port };
+    return this.local;
   }
 
   send(data: Uint8Array, to: Endpoint): Promise<void> {

@@ -1,0 +1,17 @@
+import { benchVirtual } from './virtual';
+
+async function main(): Promise<void> {
+  const sections = [await benchVirtual()];
+  let allOk = true;
+  for (const s of sections) {
+    console.log(s.lines.join('\n'));
+    console.log('');
+    allOk &&= s.ok;
+  }
+  console.log(allOk ? 'bench: all targets met' : 'bench: some targets missed (see "NO" above)');
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

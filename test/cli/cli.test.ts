@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Report } from '../../src/report/report';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+function run(args: string[], timeoutMs = 15000): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+async function serve(args: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c) => {
+      out += c;
+      if (out.includes('serving')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+  return child;
+}
+
+describe('natprobe CLI (built dist/cli.js, loopback only)', function () {
+  this.timeout(30000);
+  before(function () {
+    if (!fs.existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` first (npm test does)');
+  });
+
+  it('bad arguments exit 2 with a clear message', async () => {
+    for (const [args, message] of [
+      [['diagnose', '--server', 'host:99999'], /port must be a number from 1 to 65535/],
+      [['diagnose', '--budget', 'soon'], /--budget must be a whole number/],
+      [['diagnose', '--frobnicate'], /unknown option --frobnicate/],
+      [['launch'], /unknown command "launch"/],
+      [['serve'], /serve needs --primary/],
+      [['serve', '--primary', 'example.org'], /needs an IP address, not a hostname/],
+      [['serve', '--primary', '127.0.0.1:5000', '--alternate', '127.0.0.1:5001'], /different IP address/],
+    ] as const) {
+      const r = await run([...args]);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+  });
+
+  it('against `natprobe serve` on two loopback addresses: a whole report, exit 0', async () => {
+    const port = 35000 + Math.floor(Math.random() * 1000) * 2;
+    const server = await serve(['--primary', `127.0.0.1:${port}`, '--alternate', `127.0.0.2:${port + 1}`]);
+    try {
+      const r = await run(['diagnose', '--server', `127.0.0.1:${port}`, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as Report;
+      assert.equal(report.schemaVersion, 1);
+      assert.equal(typeof report.durationMs, 'number');
+      assert.equal(report.udp, 'yes');
+      assert.equal(report.servers[0].rfc5780, 'yes', report.servers[0].error);
+      assert.equal(report.servers[0].otherAddress, `127.0.0.2:${port + 1}`);
+      assert.equal(typeof report.servers[0].rttMs, 'number');
+      // Loopback: the server sees our own address, so there is no NAT and nothing filters.
+      assert.equal(report.mapping.value, 'none');
+      assert.equal(report.filtering.value, 'endpoint-independent');
+      assert.equal(report.natType.value, 'open-internet');
+      for (const key of ['publicEndpoints', 'portPreservation', 'cgnat', 'recommendations'] as const) assert.ok(key in report, key);
+
+      const text = await run(['diagnose', '--server', `127.0.0.1:${port}`]);
+      assert.equal(text.code, 0);
+      assert.match(text.stdout, /Verdict: No NAT/);
+      assert.match(text.stdout, /Mapping: +none/);
+    } finally {
+      server.kill('SIGTERM');
+    }
+  });
+
+  it('nobody answering: says so plainly and exits 3 within the budget', async () => {
+    const r = await run(['diagnose', '--server', '127.0.0.1:9', '--budget', '600']);
+    assert.equal(r.code, 3);
+    assert.match(r.stdout, /no server answered/);
+    assert.ok(r.ms < 5000, `took ${r.ms} ms`);
+  });
+});

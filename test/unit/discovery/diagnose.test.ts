@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import type { Behaviour } from '../../../src/report/report';
+import { makeWorld } from './world';
+
+type Dependent = Exclude<Behaviour, 'none' | 'unknown'>;
+const BEHAVIOURS: Dependent[] = ['endpoint-independent', 'address-dependent', 'address-and-port-dependent'];
+
+function expectedNatType(mapping: Dependent, filtering: Dependent): string {
+  if (mapping !== 'endpoint-independent') return 'symmetric';
+  return { 'endpoint-independent': 'full-cone', 'address-dependent': 'restricted-cone', 'address-and-port-dependent': 'port-restricted-cone' }[filtering];
+}
+
+describe('diagnosis on the virtual network (RFC 5780 server, NAT models)', () => {
+  for (const mapping of BEHAVIOURS) {
+    for (const filtering of BEHAVIOURS) {
+      it(`${mapping} mapping × ${filtering} filtering is classified as such (${expectedNatType(mapping, filtering)})`, async () => {
+        const world = await makeWorld({ nat: { mapping, filtering } });
+        const report = await world.run();
+        assert.equal(report.udp, 'yes');
+        assert.equal(report.mapping.value, mapping, report.mapping.reason);
+        assert.equal(report.filtering.value, filtering, report.filtering.reason);
+        assert.equal(report.natType.value, expectedNatType(mapping, filtering));
+        assert.equal(report.servers[0].rfc5780, 'yes', report.servers[0].error);
+        assert.equal(report.servers[0].otherAddress, '198.51.100.2:3479');
+        assert.deepEqual(
+          report.publicEndpoints.map((p) => p.address),
+          ['203.0.113.5'],
+        );
+      });
+    }
+  }
+
+  it('no NAT and no firewall: mapping none, open-internet, CGNAT no', async () => {
+    const report = await (await makeWorld({ publicClient: '203.0.113.9' })).run();
+    assert.equal(report.mapping.value, 'none');
+    assert.equal(report.filtering.value, 'endpoint-independent');
+    assert.equal(report.natType.value, 'open-internet');
+    assert.equal(report.cgnat.value, 'no');
+    assert.equal(report.portPreservation.value, 'unknown');
+  });
+
+  it('no NAT behind a filtering firewall: symmetric-udp-firewall', async () => {
+    const world = await makeWorld({ nat: { mapping: 'none', filtering: 'address-and-port-dependent', publicAddresses: [] } });
+    const report = await world.run();
+    assert.equal(report.mapping.value, 'none');
+    assert.equal(report.filtering.value, 'address-and-port-dependent');
+    assert.equal(report.natType.value, 'symmetric-udp-firewall');
+  });
+
+  it('UDP blocked: udp "no", natType udp-blocked, within the budget', async () => {
+    const world = await makeWorld({ nat: { blockUdp: true } });
+    const report = await world.run({ budgetMs: 2000 });
+    assert.equal(report.udp, 'no');
+    assert.equal(report.natType.value, 'udp-blocked');
+    assert.match(report.udpReason, /no server answered/);
+    assert.ok(report.durationMs <= 2000 + 50, `took ${report.durationMs} ms of virtual time`);
+    assert.equal(report.mapping.value, 'unknown');
+    assert.equal(report.filtering.value, 'unknown');
+  });
+
+  it('a NAT that does not preserve ports is reported as such', async () => {
+    const report = await (await makeWorld({ nat: { portPreservation: false } })).run();
+    assert.equal(report.portPreservation.value, 'no');
+  });
+
+  it('a NAT that preserves ports is reported as such', async () => {
+    const report = await (await makeWorld({ nat: { portPreservation: true } })).run();
+    assert.equal(report.portPreservation.value, 'yes');
+  });
+
+  it('a single-address server: mapping unknown (one address), filtering unknown with the reason, no crash', async () => {
+    const report = await (await makeWorld({ rfc5780: false })).run();
+    assert.equal(report.udp, 'yes');
+    assert.equal(report.servers[0].rfc5780, 'no');
+    assert.equal(report.filtering.value, 'unknown');
+    assert.match(report.filtering.reason, /CHANGE-REQUEST/);
+    assert.equal(report.natType.value, 'unknown');
+  });
+
+  it('with 20 % loss and 40 ms of delay on the uplink the verdict is still right (10 seeds)', async () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const world = await makeWorld({ seed, nat: { mapping: 'endpoint-independent', filtering: 'address-dependent' }, uplink: { delayMs: 20, lossRate: 0.2 } });
+      const report = await world.run();
+      assert.equal(report.mapping.value, 'endpoint-independent', `seed ${seed}: ${report.mapping.reason}`);
+      assert.equal(report.filtering.value, 'address-dependent', `seed ${seed}: ${report.filtering.reason}`);
+    }
+  });
+
+  it('cancellation gives a report that says so, not a hang', async () => {
+    const world = await makeWorld({ nat: { blockUdp: true } });
+    const controller = new AbortController();
+    world.clock.setTimeout(() => controller.abort(new Error('stop')), 100);
+    const report = await world.run({ signal: controller.signal, budgetMs: 60000 });
+    assert.equal(report.udp, 'unknown');
+    assert.match(report.udpReason, /cancelled/);
+    assert.ok(report.durationMs < 1000);
+  });
+});
