@@ -92,7 +92,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   /** Silence is final `silenceWindow` after `since`, once any answer proved the path works. */
   const giveUpAfter = (since: number) => (): number =>
     firstAnswerAt === undefined ? deadline : Math.min(deadline, Math.max(since, firstAnswerAt) + est.silenceWindow());
-  const rto = (): number => est.rto();
+  const rto = (): number => est.probeInterval();
 
   // 1. Resolve every server, in parallel, within a slice of the budget.
   const resolveBudget = Math.max(100, options.budgetMs * 0.4);
@@ -314,7 +314,10 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     udpReason = 'cancelled before any server answered';
   } else if (behaviourTargets.length === 0) {
     udp = 'unknown';
-    udpReason = options.servers.length === 0 ? 'no server was configured' : `no server could be resolved (${[...serverErrors.values()].join('; ')})`;
+    udpReason =
+      options.servers.length === 0
+        ? 'no server was configured'
+        : `no server answered: none of the ${options.servers.length} server(s) could even be resolved, so this machine looks offline (${[...serverErrors.values()].join('; ')})`;
   } else if (socketProblem) {
     udp = 'unknown';
     udpReason = socketProblem;

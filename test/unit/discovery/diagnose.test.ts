@@ -77,12 +77,20 @@ describe('diagnosis on the virtual network (RFC 5780 server, NAT models)', () =>
     assert.equal(report.natType.value, 'unknown');
   });
 
-  it('with 20 % loss and 40 ms of delay on the uplink the verdict is still right (10 seeds)', async () => {
-    for (let seed = 1; seed <= 10; seed++) {
-      const world = await makeWorld({ seed, nat: { mapping: 'endpoint-independent', filtering: 'address-dependent' }, uplink: { delayMs: 20, lossRate: 0.2 } });
-      const report = await world.run();
-      assert.equal(report.mapping.value, 'endpoint-independent', `seed ${seed}: ${report.mapping.reason}`);
-      assert.equal(report.filtering.value, 'address-dependent', `seed ${seed}: ${report.filtering.reason}`);
+  it('with 20 % loss and 20 ms of delay each way on the uplink the verdict is still right (3 NATs × 20 seeds)', async () => {
+    const nats = [
+      { mapping: 'endpoint-independent', filtering: 'address-dependent', natType: 'restricted-cone' },
+      { mapping: 'endpoint-independent', filtering: 'address-and-port-dependent', natType: 'port-restricted-cone' },
+      { mapping: 'address-and-port-dependent', filtering: 'address-and-port-dependent', natType: 'symmetric' },
+    ] as const;
+    for (const nat of nats) {
+      for (let seed = 1; seed <= 20; seed++) {
+        const world = await makeWorld({ seed, nat: { mapping: nat.mapping, filtering: nat.filtering }, uplink: { delayMs: 20, lossRate: 0.2 } });
+        const report = await world.run();
+        assert.equal(report.mapping.value, nat.mapping, `seed ${seed}: ${report.mapping.reason}`);
+        assert.equal(report.filtering.value, nat.filtering, `seed ${seed}: ${report.filtering.reason}`);
+        assert.equal(report.natType.value, nat.natType);
+      }
     }
   });
 
