@@ -25,8 +25,11 @@ export interface ExchangeOptions {
   readonly to: Endpoint;
   readonly attributes?: readonly StunAttribute[];
   readonly method?: number;
-  /** Where a reply must come from; 'any' accepts every source. Default: `to`. */
-  readonly expectFrom?: Endpoint | 'any';
+  /**
+   * Where a reply may come from: one endpoint, or a test asked anew for each reply (and again
+   * on `recheck()`, for tests whose answer depends on something learnt later). Default: `to`.
+   */
+  readonly expectFrom?: Endpoint | ((from: Endpoint) => boolean);
   /** Clock time after which silence is final; asked anew at each step as the RTT is learnt. */
   readonly giveUpAt: () => number;
   /** Delay before the next retransmission; asked anew each time for the same reason. */
@@ -64,8 +67,10 @@ export type ExchangeResult =
 
 interface Pending {
   readonly ids: Map<string, number>; // transaction id (hex) -> send time
-  readonly expectFrom: Endpoint | 'any';
+  readonly accepts: (from: Endpoint) => boolean;
   readonly wrongSource: Endpoint[];
+  /** Replies held back because their source was not (yet) acceptable. */
+  readonly held: { message: StunMessage; raw: Uint8Array; from: Endpoint; rttMs: number }[];
   settle(message: StunMessage, raw: Uint8Array, from: Endpoint, rttMs: number): void;
 }
 
@@ -109,15 +114,27 @@ export class StunSocket {
     for (const p of this.pending) {
       const sentAt = p.ids.get(id);
       if (sentAt === undefined) continue;
-      if (p.expectFrom !== 'any' && !sameEndpoint(p.expectFrom, from)) {
+      if (!p.accepts(from)) {
         this.stats.unexpectedSource++;
         p.wrongSource.push(from);
+        if (p.held.length < 8) p.held.push({ message, raw: data, from, rttMs: this.clock.now() - sentAt });
         return;
       }
       p.settle(message, data, from, this.clock.now() - sentAt);
       return;
     }
     this.stats.wrongTransaction++;
+  }
+
+  /** Looks again at held-back replies, for exchanges whose `expectFrom` test has learnt more. */
+  recheck(): void {
+    for (const p of [...this.pending]) {
+      const ok = p.held.find((h) => p.accepts(h.from));
+      if (ok) {
+        this.stats.unexpectedSource--;
+        p.settle(ok.message, ok.raw, ok.from, ok.rttMs);
+      }
+    }
   }
 
   exchange(options: ExchangeOptions): Promise<ExchangeResult> {
@@ -129,10 +146,12 @@ export class StunSocket {
       let attempts = 0;
       let timer: TimerHandle | undefined;
       let fixedId: Uint8Array | undefined;
+      const expect = options.expectFrom ?? options.to;
       const pending: Pending = {
         ids: new Map(),
-        expectFrom: options.expectFrom ?? options.to,
+        accepts: typeof expect === 'function' ? expect : (from) => sameEndpoint(expect, from),
         wrongSource: [],
+        held: [],
         settle: (message, raw, from, rttMs) => finish({ ok: true, message, raw, from, rttMs, attempts }),
       };
       const finish = (result: ExchangeResult): void => {

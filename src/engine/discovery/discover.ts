@@ -63,6 +63,7 @@ interface ServerWork {
   changeBoth?: FilteringProbe;
   changePort?: FilteringProbe;
   filteringMapped: { local: number; mapped: number }[];
+  filteringSockets: StunSocket[];
 }
 
 /**
@@ -115,7 +116,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   }
   const behaviourTargets = v4.length > 0 ? v4 : v6;
   const behaviourFamily: Family = v4.length > 0 ? 4 : 6;
-  const works = behaviourTargets.map((target) => ({ target, rtts: [], filteringMapped: [] }) as ServerWork);
+  const works = behaviourTargets.map((target) => ({ target, rtts: [], filteringMapped: [], filteringSockets: [] }) as ServerWork);
 
   const sockets: StunSocket[] = [];
   const open = async (family: Family): Promise<StunSocket | string> => {
@@ -167,7 +168,10 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
             work.primary = readAnswer(r.message, r.from);
             if (work.primary.mapped) addPublic(work.primary.mapped, target);
             log(`${endpointKey(target.endpoint)} answered in ${r.rttMs.toFixed(1)} ms: mapped ${work.primary.mapped ? endpointKey(work.primary.mapped) : '(none)'}${work.primary.other ? `, OTHER-ADDRESS ${endpointKey(work.primary.other)}` : ''}`);
-            if (work.primary.other) await alternateTests(work, mapping);
+            if (work.primary.other) {
+              for (const f of work.filteringSockets) f.recheck();
+              await alternateTests(work, mapping);
+            }
           }),
         );
       }
@@ -183,12 +187,23 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
               work[kind] = { state: 'error', detail: s };
               return;
             }
+            work.filteringSockets.push(s);
             const started = clock.now();
             const localPort = s.localEndpoint().port;
             const r = await s.exchange({
               to: work.target.endpoint,
               attributes: [{ type: Attr.ChangeRequest, value: encodeChangeRequest({ changeIp: kind === 'changeBoth', changePort: true }) }],
-              expectFrom: 'any',
+              // Accept the primary (a server ignoring CHANGE-REQUEST, caught below) or the
+              // alternates it announced to the mapping socket; anything else is held back
+              // until the announcement arrives, so a forger cannot fake an open filter.
+              expectFrom: (from) => {
+                const primary = work.target.endpoint;
+                const other = work.primary?.other;
+                return (
+                  sameEndpoint(from, primary) ||
+                  (!!other && (sameEndpoint(from, other) || sameEndpoint(from, { address: primary.address, port: other.port })))
+                );
+              },
               giveUpAt: giveUpAfter(started),
               rto,
               signal,
