@@ -83,6 +83,25 @@ export interface Recommendation {
   readonly evidence: Evidence[];
 }
 
+/** RFC 5780 §4.6 mapping lifetime (filled by `--lifetime`; absent when not measured). */
+export interface MappingLifetime {
+  /** Seconds an idle UDP mapping survives, or null when unknown. */
+  readonly value: number | null;
+  readonly idleSeconds: number | null;
+  readonly refreshedByInbound: Tristate;
+  readonly absoluteSeconds: number | null;
+  readonly reason: string;
+}
+
+/** Reachability of one VPN port towards the first server (filled by `--ports`). */
+export interface PortResult {
+  readonly protocol: 'udp' | 'tcp';
+  readonly port: number;
+  readonly reachable: Tristate;
+  /** What the verdict rests on: "answer from the reflector", "TCP refused", "silence". */
+  readonly basis: string;
+}
+
 export interface Report {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   readonly tool: { readonly name: 'natprobe'; readonly version: string };
@@ -101,6 +120,8 @@ export interface Report {
   readonly natType: { readonly value: NatType; readonly reason: string };
   readonly cgnat: CgnatVerdict;
   readonly recommendations: Recommendation[];
+  readonly mappingLifetime?: MappingLifetime;
+  readonly ports?: PortResult[];
   /** Transactions that were ignored: replies with a wrong ID or from an unexpected source. */
   readonly ignoredPackets: { readonly wrongTransaction: number; readonly unexpectedSource: number; readonly malformed: number };
 }
