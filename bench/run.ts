@@ -1,7 +1,8 @@
+import { benchLab } from './lab';
 import { benchVirtual } from './virtual';
 
 async function main(): Promise<void> {
-  const sections = [await benchVirtual()];
+  const sections = [await benchVirtual(), await benchLab()];
   let allOk = true;
   for (const s of sections) {
     console.log(s.lines.join('\n'));
