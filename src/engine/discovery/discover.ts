@@ -143,6 +143,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     }
   };
   let socketProblem: string | undefined;
+  const v6Results = new Map<Target, { rttMs: number | null; error?: string }>();
   let mappingLocalPort = 0;
 
   try {
@@ -236,6 +237,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
           const s6 = await open(6);
           if (typeof s6 === 'string') {
             log(s6);
+            for (const t of v6) v6Results.set(t, { rttMs: null, error: s6 });
             return;
           }
           await Promise.all(
@@ -244,8 +246,10 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
               if (r.ok) {
                 const a = readAnswer(r.message, r.from);
                 if (a.mapped) addPublic(a.mapped, target);
+                v6Results.set(target, { rttMs: round1(r.rttMs) });
               } else {
                 log(`IPv6 ${endpointKey(target.endpoint)}: ${r.detail}`);
+                v6Results.set(target, { rttMs: null, error: r.detail });
               }
             }),
           );
@@ -381,10 +385,10 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
             host: t.spec.host,
             port: t.spec.port,
             address: t.endpoint.address,
-            rttMs: null,
+            rttMs: v6Results.get(t)?.rttMs ?? null,
             rfc5780: 'unknown' as Tristate,
             otherAddress: null,
-            error: 'asked over IPv6 only for the IPv6 public address',
+            error: `asked over IPv6 only for the IPv6 public address${v6Results.get(t)?.error ? `: ${v6Results.get(t)?.error}` : ''}`,
           }))
         : []),
       ...[...serverErrors].map(([spec, error]) => ({ host: spec.host, port: spec.port, address: null, rttMs: null, rfc5780: 'unknown' as Tristate, otherAddress: null, error })),

@@ -205,4 +205,34 @@ describe('IPv6', () => {
     assert.deepEqual(report.publicEndpoints.map((p) => [p.family, p.address]), [['IPv6', '2001:db8:1::2']]);
     assert.equal(report.servers[0].otherAddress, '[2001:db8::2]:3479');
   });
+
+  it('a dual-stack server name: behaviour over IPv4, and the IPv6 public address as well', async () => {
+    const clock = new VirtualClock();
+    const net = new VirtualNetwork(clock, { seed: 4 });
+    const server = net.addHost({ addresses: ['198.51.100.1', '198.51.100.2', '2001:db8::1'] });
+    await startReflector({ factory: server, primary: PRIMARY, alternate: ALTERNATE, software: 'v4' });
+    await startReflector({ factory: server, primary: { address: '2001:db8::1', port: 3478 }, software: 'v6' });
+    const client = net.addHost({ addresses: ['203.0.113.9', '2001:db8:1::2'] });
+    const report = await clock.run(
+      diagnose({
+        servers: [{ host: 'dual.example', port: 3478 }],
+        factory: client,
+        clock,
+        resolve: async () => [
+          { address: '2001:db8::1', family: 6 },
+          { address: '198.51.100.1', family: 4 },
+        ],
+        interfaces: () => [
+          { name: 'eth0', address: '203.0.113.9', family: 4, internal: false },
+          { name: 'eth0', address: '2001:db8:1::2', family: 6, internal: false },
+        ],
+        budgetMs: 3000,
+        version: 'test',
+      }),
+    );
+    assert.equal(report.natType.value, 'open-internet');
+    assert.deepEqual(report.publicEndpoints.map((p) => p.family).sort(), ['IPv4', 'IPv6']);
+    assert.equal(report.servers.length, 2);
+    assert.equal(typeof report.servers[1].rttMs, 'number', JSON.stringify(report.servers[1]));
+  });
 });
