@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Report } from '../../src/report/report';
@@ -90,5 +91,31 @@ describe('natprobe CLI (built dist/cli.js, loopback only)', function () {
     assert.equal(r.code, 3);
     assert.match(r.stdout, /no server answered/);
     assert.ok(r.ms < 5000, `took ${r.ms} ms`);
+  });
+
+  it('a running `natprobe serve` survives 20,000 garbage datagrams and keeps answering', async () => {
+    const port = 37000 + Math.floor(Math.random() * 1000) * 2;
+    const server = await serve(['--primary', `127.0.0.1:${port}`, '--alternate', `127.0.0.2:${port + 1}`]);
+    try {
+      const sock = dgram.createSocket('udp4');
+      let seed = 12345;
+      const rand = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+      for (let i = 0; i < 20000; i++) {
+        const b = Buffer.alloc(Math.floor(rand() * 200));
+        for (let j = 0; j < b.length; j++) b[j] = Math.floor(rand() * 256);
+        if (b.length >= 20 && i % 2 === 0) {
+          b[0] &= 0x3f;
+          b.writeUInt32BE(0x2112a442, 4);
+        }
+        await new Promise<void>((res) => sock.send(b, port, '127.0.0.1', () => res()));
+      }
+      sock.close();
+      assert.equal(server.exitCode, null, 'the server is still running');
+      const r = await run(['diagnose', '--server', `127.0.0.1:${port}`, '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal((JSON.parse(r.stdout) as Report).servers[0].rfc5780, 'yes');
+    } finally {
+      server.kill('SIGTERM');
+    }
   });
 });

@@ -21,6 +21,7 @@ describe('lab: natprobe against real Linux NAT, coturn and the oracles', functio
   before(function () {
     const a = labAvailability();
     if (!a.ok) {
+      if (process.env.NATLAB_REQUIRE === '1') throw new Error(`the lab is required here (NATLAB_REQUIRE=1) but cannot run: ${a.reason}`);
       console.log(`      lab skipped: ${a.reason}`);
       this.skip();
     }
