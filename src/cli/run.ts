@@ -11,6 +11,7 @@ import { startReflector } from '../engine/server/reflector';
 import { renderText } from '../report/renderText';
 import { VERSION } from '../version';
 import { UsageError, parseArgs } from './args';
+import { compareCommand } from './compareCommand';
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -24,6 +25,7 @@ const USAGE = `natprobe ${VERSION} — NAT diagnosis for VPNs
 Usage:
   natprobe diagnose [--server HOST[:PORT]]... [--json] [--budget MS] [--verbose]
   natprobe serve --primary IP[:PORT] [--alternate IP[:PORT]] [--verbose]
+  natprobe compare A.json B.json [--json]
   natprobe --version | --help
 
 diagnose  Finds the NAT's mapping and filtering behaviour (RFC 5780), the public address,
@@ -33,6 +35,8 @@ diagnose  Finds the NAT's mapping and filtering behaviour (RFC 5780), the public
 serve     An RFC 5780 STUN server. With --alternate (a second IP of this host) it answers
           CHANGE-REQUEST and sends OTHER-ADDRESS, so filtering can be measured against it.
           Ports default to 3478 (primary) and primary+1 (alternate).
+compare   Predicts from two diagnose --json reports (this machine and a peer) whether a
+          direct UDP path will form or traffic must be relayed, and why.
 `;
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -43,6 +47,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await diagnoseCommand(rest, io);
       case 'serve':
         return await serveCommand(rest, io);
+      case 'compare':
+        return await compareCommand(rest, io);
       case '--version':
       case 'version':
         io.stdout.write(`${VERSION}\n`);

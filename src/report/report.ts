@@ -121,6 +121,8 @@ export interface Report {
   readonly cgnat: CgnatVerdict;
   readonly recommendations: Recommendation[];
   readonly mappingLifetime?: MappingLifetime;
+  /** Opt-in (`--hairpin`): does the NAT loop a packet to its own public address back inside? */
+  readonly hairpinning?: { readonly value: Tristate; readonly reason: string };
   readonly ports?: PortResult[];
   /** Transactions that were ignored: replies with a wrong ID or from an unexpected source. */
   readonly ignoredPackets: { readonly wrongTransaction: number; readonly unexpectedSource: number; readonly malformed: number };

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { compareReports } from '../../src/engine/compare';
+import type { Report } from '../../src/report/report';
+import { makeWorld } from './discovery/world';
+
+type Kind = 'full-cone' | 'restricted' | 'port-restricted' | 'symmetric' | 'open' | 'blocked';
+
+let counter = 10;
+/** A real report: a diagnosis on the virtual network behind the NAT of that kind. */
+async function reportFor(kind: Kind): Promise<Report> {
+  const publicAddresses = [`203.0.113.${counter++}`];
+  const nat =
+    kind === 'full-cone'
+      ? { mapping: 'endpoint-independent', filtering: 'endpoint-independent' }
+      : kind === 'restricted'
+        ? { mapping: 'endpoint-independent', filtering: 'address-dependent' }
+        : kind === 'port-restricted'
+          ? { mapping: 'endpoint-independent', filtering: 'address-and-port-dependent' }
+          : kind === 'symmetric'
+            ? { mapping: 'address-and-port-dependent', filtering: 'address-and-port-dependent' }
+            : { blockUdp: true };
+  const world = kind === 'open' ? await makeWorld({ publicClient: `203.0.113.${counter++}` }) : await makeWorld({ nat: { ...nat, publicAddresses } as never });
+  return world.run({ budgetMs: 1500 });
+}
+
+// Hole punching outcomes (RFC 5128 §3.3, RFC 4787 §4-5): rows and columns are the two ends.
+const EXPECTED: Record<Kind, Partial<Record<Kind, 'yes' | 'no'>>> = {
+  'full-cone': { 'full-cone': 'yes', restricted: 'yes', 'port-restricted': 'yes', symmetric: 'yes', open: 'yes', blocked: 'no' },
+  restricted: { restricted: 'yes', 'port-restricted': 'yes', symmetric: 'yes', open: 'yes', blocked: 'no' },
+  'port-restricted': { 'port-restricted': 'yes', symmetric: 'no', open: 'yes', blocked: 'no' },
+  symmetric: { symmetric: 'no', open: 'yes', blocked: 'no' },
+  open: { open: 'yes', blocked: 'no' },
+  blocked: { blocked: 'no' },
+};
+
+describe('natprobe compare: direct or relayed, from two reports', () => {
+  const reports = new Map<Kind, Report>();
+  // A second report of each kind, from another public address, for the diagonal.
+  const twins = new Map<Kind, Report>();
+  before(async () => {
+    for (const k of Object.keys(EXPECTED) as Kind[]) {
+      reports.set(k, await reportFor(k));
+      twins.set(k, await reportFor(k));
+    }
+  });
+  for (const [a, row] of Object.entries(EXPECTED) as [Kind, Partial<Record<Kind, 'yes' | 'no'>>][]) {
+    for (const [b, expected] of Object.entries(row) as [Kind, 'yes' | 'no'][]) {
+      it(`${a} ↔ ${b}: ${expected}`, () => {
+        const other = a === b ? twins.get(b)! : reports.get(b)!;
+        const ab = compareReports(reports.get(a)!, other);
+        const ba = compareReports(other, reports.get(a)!);
+        assert.equal(ab.direct, expected, ab.reason);
+        assert.equal(ba.direct, expected, 'the verdict does not depend on the order');
+        assert.ok(ab.reason.length > 20);
+      });
+    }
+  }
+  it('both ends behind the same public address: it depends on hairpinning', async () => {
+    const r = reports.get('port-restricted')!;
+    assert.equal(compareReports(r, r).direct, 'unknown');
+    assert.match(compareReports(r, r).reason, /hairpin/);
+    const withHairpin: Report = { ...r, hairpinning: { value: 'yes', reason: 'measured' } };
+    assert.equal(compareReports(withHairpin, withHairpin).direct, 'yes');
+    const without: Report = { ...r, hairpinning: { value: 'no', reason: 'measured' } };
+    assert.equal(compareReports(without, without).direct, 'no');
+  });
+});
