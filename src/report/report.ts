@@ -76,11 +76,17 @@ export interface CgnatVerdict {
 
 export type Severity = 'info' | 'warning' | 'error';
 
+export type VpnKind = 'wireguard' | 'openvpn-udp' | 'openvpn-tcp' | 'ipsec' | 'p2p' | 'general';
+
 export interface Recommendation {
   readonly id: string;
   readonly severity: Severity;
   readonly text: string;
   readonly evidence: Evidence[];
+  /** Which kind of VPN the advice is for. */
+  readonly vpn?: VpnKind;
+  /** The requirement behind it, e.g. "RFC 4787 REQ-5". */
+  readonly rfc?: string;
 }
 
 /** RFC 5780 §4.6 mapping lifetime (filled by `--lifetime`; absent when not measured). */
@@ -124,6 +130,12 @@ export interface Report {
   /** Opt-in (`--hairpin`): does the NAT loop a packet to its own public address back inside? */
   readonly hairpinning?: { readonly value: Tristate; readonly reason: string };
   readonly ports?: PortResult[];
+  /** Read-only presence checks of the gateway's port-mapping protocols (no mapping is created). */
+  readonly portMapping?: { readonly upnp: Tristate; readonly natPmp: Tristate; readonly pcp: Tristate; readonly evidence: Evidence[] };
+  /** A NAT beyond the home router (the router's own external address is not the public one). */
+  readonly doubleNat?: { readonly value: Tristate; readonly reason: string };
+  /** Opt-in (`--turn`): one Allocate with long-term credentials, freed at once. */
+  readonly turn?: { readonly value: Tristate; readonly relayedAddress: string | null; readonly rttMs: number | null; readonly error: string | null };
   /** Transactions that were ignored: replies with a wrong ID or from an unexpected source. */
   readonly ignoredPackets: { readonly wrongTransaction: number; readonly unexpectedSource: number; readonly malformed: number };
 }

@@ -1,20 +1,27 @@
-import type { Recommendation, Report } from '../../report/report';
+import type { Evidence, Recommendation, Report } from '../../report/report';
 import { mappingVaries } from './classify';
 
 /**
- * Advice from a Report. Each item names the evidence it rests on and, where one applies, the
- * RFC requirement behind it. (The deep-probe issue grows this per VPN kind.)
+ * Advice from a Report, per kind of VPN. Each item says what to do in plain words, names the
+ * evidence it rests on and, where one applies, the requirement behind it. Nothing here
+ * measures anything: the same Report always gives the same advice.
  */
 export function recommend(report: Omit<Report, 'recommendations'>): Recommendation[] {
   const out: Recommendation[] = [];
   const { mapping, filtering, udp, cgnat } = report;
+  const lifetime = report.mappingLifetime;
+  const behindNat = mapping.value !== 'none' && udp === 'yes';
+  const blockedUdp = (port: number) => report.ports?.find((p) => p.protocol === 'udp' && p.port === port && p.reachable === 'no');
+  const tcp443 = report.ports?.find((p) => p.protocol === 'tcp' && p.port === 443);
+  const portEvidence = (...ps: (typeof report.ports extends (infer T)[] | undefined ? T | undefined : never)[]): Evidence[] =>
+    ps.flatMap((p) => (p ? [{ test: `${p.protocol}/${p.port} towards the first server`, observation: `${p.reachable}: ${p.basis}` }] : []));
 
   if (udp === 'no') {
     out.push({
       id: 'udp-blocked',
       severity: 'error',
-      text:
-        'No UDP answer came back. WireGuard and OpenVPN over UDP will not connect from here: use OpenVPN over TCP port 443, or a relay (TURN, DERP) reached over TCP/TLS.',
+      vpn: 'general',
+      text: 'No UDP answer came back. WireGuard, IPsec and OpenVPN over UDP will not connect from here: use OpenVPN over TCP port 443, or a relay (TURN, DERP) reached over TCP/TLS.',
       evidence: [{ test: 'binding requests to every server', observation: report.udpReason }],
     });
     return out;
@@ -23,42 +30,189 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
     out.push({
       id: 'udp-unknown',
       severity: 'warning',
+      vpn: 'general',
       text: `UDP could not be tested: ${report.udpReason}. Check the server list and the network, then run the diagnosis again.`,
       evidence: [],
     });
     return out;
   }
+
+  // --- WireGuard ---------------------------------------------------------------------------
+  const keepalive = lifetime?.value ? Math.max(1, Math.min(25, Math.floor(0.8 * lifetime.value))) : 25;
+  const lifetimeEvidence: Evidence[] = lifetime?.value
+    ? [{ test: 'mapping lifetime (RFC 5780 §4.6)', observation: `an idle mapping lived ${lifetime.value} s` }]
+    : [];
+  if (behindNat) {
+    out.push({
+      id: 'wireguard-keepalive',
+      severity: filtering.value === 'endpoint-independent' && !lifetime?.value ? 'info' : 'warning',
+      vpn: 'wireguard',
+      rfc: 'RFC 4787 REQ-5',
+      text: lifetime?.value
+        ? `Set PersistentKeepalive = ${keepalive} on peers behind this NAT: it forgets an idle UDP mapping after ${lifetime.value} s (RFC 4787 REQ-5 asks for at least 2 minutes), and without traffic the far side loses its way in.`
+        : 'Set PersistentKeepalive = 25 on peers behind this NAT so the far side can always reach this one; measure the NAT’s real timeout with `natprobe diagnose --lifetime` to tune it.',
+      evidence: [...filtering.evidence.slice(0, 2), ...lifetimeEvidence],
+    });
+  } else if (mapping.value === 'none') {
+    out.push({
+      id: 'wireguard-no-keepalive-needed',
+      severity: 'info',
+      vpn: 'wireguard',
+      text:
+        filtering.value === 'endpoint-independent'
+          ? 'No NAT and no inbound filter here: PersistentKeepalive is not needed on this side (leave it off to save battery and traffic).'
+          : 'No NAT here, but a firewall filters inbound UDP: keep PersistentKeepalive on peers that must be reachable from outside.',
+      evidence: mapping.evidence,
+    });
+  }
+  if (lifetime?.absoluteSeconds) {
+    out.push({
+      id: 'absolute-timeout',
+      severity: 'warning',
+      vpn: 'general',
+      text: `This NAT drops UDP mappings after ${lifetime.absoluteSeconds} s even with traffic: tunnels will re-handshake that often whatever the keepalive (WireGuard recovers by itself; long-lived UDP sessions will notice).`,
+      evidence: lifetimeEvidence,
+    });
+  }
   if (mappingVaries(mapping)) {
     out.push({
       id: 'symmetric-mapping',
       severity: 'warning',
+      vpn: 'wireguard',
+      rfc: 'RFC 4787 REQ-1',
       text:
         'This NAT gives each destination its own public port (not endpoint-independent, against RFC 4787 REQ-1). Peer-to-peer tunnels will often fail: give the far side a fixed, reachable Endpoint (a server with a public address) or use a relay.',
       evidence: mapping.evidence,
     });
   }
-  if (mapping.value === 'endpoint-independent' && (filtering.value === 'address-dependent' || filtering.value === 'address-and-port-dependent')) {
+  const wgBlocked = blockedUdp(51820);
+  if (wgBlocked) {
     out.push({
-      id: 'keepalive-needed',
-      severity: 'info',
-      text:
-        'Inbound packets pass only after this machine has sent to the peer (RFC 4787 REQ-8 allows this filtering). With WireGuard, set PersistentKeepalive = 25 on peers behind this NAT so the far side can always reach it; with OpenVPN, use keepalive 10 60.',
-      evidence: filtering.evidence,
+      id: 'wireguard-port-blocked',
+      severity: 'error',
+      vpn: 'wireguard',
+      text: 'UDP port 51820 (WireGuard’s usual port) is blocked from here: run the WireGuard server on a port that gets through (UDP 443 often does) and set the clients’ Endpoint to it.',
+      evidence: portEvidence(wgBlocked, blockedUdp(443) ? undefined : report.ports?.find((p) => p.protocol === 'udp' && p.port === 443)),
     });
   }
+
+  // --- OpenVPN -----------------------------------------------------------------------------
+  const ovBlocked = blockedUdp(1194);
+  if (ovBlocked) {
+    out.push({
+      id: 'openvpn-udp-port-blocked',
+      severity: 'error',
+      vpn: 'openvpn-udp',
+      text:
+        tcp443?.reachable === 'yes'
+          ? 'UDP port 1194 is blocked from here but TCP 443 gets through: add a fallback `<connection>` with `remote HOST 443 tcp-client`, or move the server to `proto tcp-server` on port 443.'
+          : 'UDP port 1194 is blocked from here: run OpenVPN on another port (UDP 443, or TCP 443 as a last resort).',
+      evidence: portEvidence(ovBlocked, tcp443),
+    });
+  }
+  if (behindNat) {
+    const interval = lifetime?.value ? Math.max(1, Math.min(10, Math.floor(0.8 * lifetime.value))) : 10;
+    out.push({
+      id: 'openvpn-keepalive',
+      severity: 'info',
+      vpn: 'openvpn-udp',
+      rfc: 'RFC 4787 REQ-5',
+      text: `For OpenVPN over UDP through this NAT use \`keepalive ${interval} ${Math.max(60, interval * 6)}\` so the mapping never idles out.`,
+      evidence: lifetimeEvidence.length ? lifetimeEvidence : mapping.evidence.slice(0, 1),
+    });
+  }
+
+  // --- IPsec NAT-T -------------------------------------------------------------------------
+  const ike = blockedUdp(500);
+  const natt = blockedUdp(4500);
+  if (ike || natt) {
+    out.push({
+      id: 'ipsec-ports-blocked',
+      severity: 'error',
+      vpn: 'ipsec',
+      rfc: 'RFC 3947, RFC 3948',
+      text: `IPsec needs UDP 500 (IKE) and, behind NAT, UDP 4500 (NAT-T); ${[ike && '500', natt && '4500'].filter(Boolean).join(' and ')} ${ike && natt ? 'are' : 'is'} blocked from here: use a TLS- or TCP-based VPN instead.`,
+      evidence: portEvidence(ike, natt),
+    });
+  } else if (behindNat) {
+    out.push({
+      id: 'ipsec-nat-t',
+      severity: 'info',
+      vpn: 'ipsec',
+      rfc: 'RFC 3948 §4',
+      text: 'IPsec through this NAT runs as NAT-T over UDP 4500; keep NAT keepalives on (20 s is the usual default) so the mapping stays up.',
+      evidence: mapping.evidence.slice(0, 1),
+    });
+  }
+
+  // --- Peer-to-peer overlays (Tailscale, ZeroTier, WebRTC) ----------------------------------
+  if (mapping.value === 'endpoint-independent' && (filtering.value === 'endpoint-independent' || filtering.value === 'address-dependent')) {
+    out.push({
+      id: 'p2p-direct-likely',
+      severity: 'info',
+      vpn: 'p2p',
+      rfc: 'RFC 4787 REQ-1, REQ-8',
+      text: 'Endpoint-independent mapping with lenient filtering: peer-to-peer overlays will connect directly to almost any peer.',
+      evidence: [...mapping.evidence.slice(0, 1), ...filtering.evidence.slice(0, 1)],
+    });
+  } else if (mapping.value === 'endpoint-independent' && filtering.value === 'address-and-port-dependent') {
+    out.push({
+      id: 'p2p-direct-needs-cone-peer',
+      severity: 'info',
+      vpn: 'p2p',
+      rfc: 'RFC 4787 REQ-8',
+      text: 'Peer-to-peer overlays connect directly to peers behind cone NATs, but not to peers behind symmetric NATs: those go through a relay (DERP, TURN).',
+      evidence: filtering.evidence.slice(0, 2),
+    });
+  } else if (mappingVaries(mapping)) {
+    out.push({
+      id: 'p2p-relayed',
+      severity: 'warning',
+      vpn: 'p2p',
+      rfc: 'RFC 4787 REQ-1',
+      text: 'With a destination-dependent mapping, peer-to-peer overlays reach only peers with lenient NATs directly; expect relayed (slower) connections otherwise. A router with endpoint-independent mapping (often a setting called "full cone" or "EIM") fixes it.',
+      evidence: mapping.evidence.slice(0, 2),
+    });
+  }
+  if (report.hairpinning?.value === 'no') {
+    out.push({
+      id: 'no-hairpin',
+      severity: 'info',
+      vpn: 'p2p',
+      rfc: 'RFC 4787 REQ-9',
+      text: 'This NAT does not hairpin: two machines behind it cannot reach each other through the public address; use their LAN addresses (or split-DNS) for peers on the same network.',
+      evidence: [{ test: 'hairpin probe', observation: report.hairpinning.reason }],
+    });
+  }
+
+  // --- Carrier-grade NAT and double NAT ---------------------------------------------------
   if (cgnat.value === 'yes') {
     out.push({
       id: 'cgnat',
       severity: 'warning',
+      vpn: 'general',
+      rfc: 'RFC 6598',
       text:
         'You are behind carrier-grade NAT (RFC 6598 address space). Port forwarding on your router cannot make a VPN server here reachable: host the server elsewhere, use IPv6, or use a relay.',
       evidence: cgnat.evidence,
     });
+  } else if (report.doubleNat?.value === 'yes') {
+    out.push({
+      id: 'double-nat',
+      severity: 'warning',
+      vpn: 'general',
+      text: `There is a second NAT beyond your router (${report.doubleNat.reason}): port forwarding on the router alone will not make a server here reachable.`,
+      evidence: [],
+    });
+  }
+  if (report.turn?.value === 'no' && report.turn.error) {
+    out.push({ id: 'turn-failed', severity: 'warning', vpn: 'p2p', text: `The TURN relay refused: ${report.turn.error}. Check the user name and password.`, evidence: [] });
   }
   if (filtering.value === 'unknown' && report.servers.every((s) => s.rfc5780 !== 'yes')) {
     out.push({
       id: 'filtering-needs-rfc5780-server',
       severity: 'info',
+      vpn: 'general',
       text:
         'Filtering behaviour needs a server that answers from a second address (RFC 5780). Run `natprobe serve --primary IP1 --alternate IP2` on a host with two public addresses and pass it with --server.',
       evidence: [{ test: 'filtering tests', observation: filtering.reason }],
@@ -68,7 +222,8 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
     out.push({
       id: 'open-internet',
       severity: 'info',
-      text: 'No NAT and no inbound filtering: a VPN server on this machine is reachable directly; keepalives are not needed for NAT here.',
+      vpn: 'general',
+      text: 'No NAT and no inbound filtering: a VPN server on this machine is reachable directly.',
       evidence: mapping.evidence,
     });
   }
