@@ -378,7 +378,8 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     tool: { name: 'natprobe' as const, version: options.version },
     startedAt: startedAt.toISOString(),
     durationMs: Math.round(clock.now() - t0),
-    servers: [
+    // Ranked by measured RTT (what matters for choosing a server), silent ones last.
+    servers: rankByRtt([
       ...works.map(serverResult),
       ...(behaviourFamily === 4
         ? v6.map((t) => ({
@@ -392,7 +393,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
           }))
         : []),
       ...[...serverErrors].map(([spec, error]) => ({ host: spec.host, port: spec.port, address: null, rttMs: null, rfc5780: 'unknown' as Tristate, otherAddress: null, error })),
-    ],
+    ]),
     udp,
     udpReason,
     localAddresses,
@@ -435,6 +436,11 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     } else rfc5780 = 'yes';
     return { ...base, rfc5780, otherAddress, ...(error ? { error } : {}), ...(software ? { software } : {}) };
   }
+}
+
+function rankByRtt(servers: ServerResult[]): ServerResult[] {
+  // A stable sort keeps the user's order among equals and among the silent.
+  return [...servers].sort((a, b) => (a.rttMs ?? Infinity) - (b.rttMs ?? Infinity));
 }
 
 function medianOf(xs: readonly number[]): number | undefined {

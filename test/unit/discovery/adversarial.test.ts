@@ -236,3 +236,29 @@ describe('IPv6', () => {
     assert.equal(typeof report.servers[1].rttMs, 'number', JSON.stringify(report.servers[1]));
   });
 });
+
+describe('server ranking', () => {
+  it('servers are listed by measured RTT, silent ones last', async () => {
+    const clock = new VirtualClock();
+    const net = new VirtualNetwork(clock, { seed: 9 });
+    const far = net.addHost({ addresses: ['198.51.100.10'], link: { delayMs: 80 } });
+    const near = net.addHost({ addresses: ['198.51.100.20'], link: { delayMs: 5 } });
+    await startReflector({ factory: far, primary: { address: '198.51.100.10', port: 3478 }, software: 'far' });
+    await startReflector({ factory: near, primary: { address: '198.51.100.20', port: 3478 }, software: 'near' });
+    const client = net.addHost({ addresses: ['203.0.113.9'] });
+    const report = await clock.run(
+      diagnose({
+        servers: ['198.51.100.99', '198.51.100.10', '198.51.100.20'].map((host) => ({ host, port: 3478 })),
+        factory: client,
+        clock,
+        resolve: async (host) => [{ address: host, family: 4 }],
+        interfaces: () => [{ name: 'eth0', address: '203.0.113.9', family: 4, internal: false }],
+        budgetMs: 3000,
+        version: 'test',
+      }),
+    );
+    assert.deepEqual(report.servers.map((s) => s.host), ['198.51.100.20', '198.51.100.10', '198.51.100.99']);
+    assert.ok(report.servers[0].rttMs! < report.servers[1].rttMs!);
+    assert.equal(report.servers[2].rttMs, null);
+  });
+});
