@@ -23,6 +23,7 @@ TOOLS=(
   "turnutils_natdiscovery:coturn"
   "stun:stun-client"
   "stund:stun-server"
+  "miniupnpd:miniupnpd-nftables"
 )
 
 missing_tools=()
@@ -62,7 +63,7 @@ if ! apt-get update >"$log" 2>&1; then
   exit 1
 fi
 # Never start the packaged daemons (stun-server's init script would start a stund
-# in the root namespace): a policy-rc.d that forbids it, only when none exists.
+# in the root namespace, miniupnpd's would start a port-mapping daemon there): a policy-rc.d that forbids it, only when none exists.
 policy=/usr/sbin/policy-rc.d
 made_policy=0
 if [ ! -e "$policy" ]; then

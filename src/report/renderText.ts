@@ -32,6 +32,20 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
   for (const e of report.cgnat.evidence) lines.push(c.dim(`      ${e.test}: ${e.observation}`));
   if (report.cgnat.excludedInterfaces.length) lines.push(c.dim(`      VPN tunnels left out: ${report.cgnat.excludedInterfaces.join(', ')}`));
 
+  if (report.doubleNat) lines.push(`  Double NAT:        ${tri(report.doubleNat.value, c)}  ${c.dim(report.doubleNat.reason)}`);
+  if (report.portMapping) {
+    const pm = report.portMapping;
+    lines.push(`  Port mapping:      UPnP ${tri(pm.upnp, c)}, NAT-PMP ${tri(pm.natPmp, c)}, PCP ${tri(pm.pcp, c)}  ${c.dim(`(gateway ${pm.gateway ?? 'unknown'}; read-only, no mapping created)`)}`);
+  }
+  if (report.ports?.length) {
+    h('VPN ports (towards the first server)');
+    for (const p of report.ports) lines.push(`  ${`${p.protocol}/${p.port}`.padEnd(10)} ${tri(p.reachable, c).padEnd(options.color ? 16 : 7)}  ${c.dim(p.basis)}`);
+  }
+  if (report.turn) {
+    const t = report.turn;
+    lines.push('', `${c.bold('TURN relay:')} ${tri(t.value, c)}${t.relayedAddress ? `  relayed address ${t.relayedAddress}` : ''}${t.rttMs !== null ? `  ${t.rttMs} ms` : ''}${t.error ? `  ${c.dim(t.error)}` : ''}`);
+  }
+
   if (report.recommendations.length) {
     h('Recommendations');
     for (const r of report.recommendations) {

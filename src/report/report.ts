@@ -131,11 +131,25 @@ export interface Report {
   readonly hairpinning?: { readonly value: Tristate; readonly reason: string };
   readonly ports?: PortResult[];
   /** Read-only presence checks of the gateway's port-mapping protocols (no mapping is created). */
-  readonly portMapping?: { readonly upnp: Tristate; readonly natPmp: Tristate; readonly pcp: Tristate; readonly evidence: Evidence[] };
+  readonly portMapping?: {
+    readonly upnp: Tristate;
+    readonly natPmp: Tristate;
+    readonly pcp: Tristate;
+    readonly gateway: string | null;
+    readonly reasons: { readonly upnp: string; readonly natPmp: string; readonly pcp: string };
+    readonly evidence: Evidence[];
+  };
   /** A NAT beyond the home router (the router's own external address is not the public one). */
   readonly doubleNat?: { readonly value: Tristate; readonly reason: string };
   /** Opt-in (`--turn`): one Allocate with long-term credentials, freed at once. */
-  readonly turn?: { readonly value: Tristate; readonly relayedAddress: string | null; readonly rttMs: number | null; readonly error: string | null };
+  readonly turn?: {
+    readonly value: Tristate;
+    readonly relayedAddress: string | null;
+    readonly rttMs: number | null;
+    readonly error: string | null;
+    /** Whether the Refresh with LIFETIME 0 freed the allocation (null when none was made). */
+    readonly released?: boolean | null;
+  };
   /** Transactions that were ignored: replies with a wrong ID or from an unexpected source. */
   readonly ignoredPackets: { readonly wrongTransaction: number; readonly unexpectedSource: number; readonly malformed: number };
 }

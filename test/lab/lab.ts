@@ -6,6 +6,7 @@
 // LAN and loopback). Every process the lab starts is tracked by PID and killed by PID.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,6 +27,13 @@ export type NatType =
   | 'unknown';
 
 export type LabProfile = 'port-restricted' | 'symmetric' | 'full-cone' | 'restricted' | 'no-nat' | 'cgnat' | 'udp-blocked';
+/**
+ * Profiles outside PROFILES (which the oracle suites iterate): `double-nat` has a fourth
+ * namespace, a home router (optionally running miniupnpd) behind the carrier router.
+ */
+export type ExtraLabProfile = 'double-nat';
+export type AnyLabProfile = LabProfile | ExtraLabProfile;
+export const EXTRA_PROFILES: readonly ExtraLabProfile[] = ['double-nat'];
 
 export interface GroundTruth {
   mapping: Mapping;
@@ -45,7 +53,7 @@ export const PROFILES: readonly LabProfile[] = [
 ];
 
 /** What each profile *is*, by construction of its nftables rules (not by what a tool says). */
-export const GROUND_TRUTH: Readonly<Record<LabProfile, GroundTruth>> = {
+export const GROUND_TRUTH: Readonly<Record<AnyLabProfile, GroundTruth>> = {
   'port-restricted': { mapping: 'endpoint-independent', filtering: 'address-and-port-dependent', natType: 'port-restricted-cone', cgnat: false },
   symmetric: { mapping: 'address-and-port-dependent', filtering: 'address-and-port-dependent', natType: 'symmetric', cgnat: false },
   'full-cone': { mapping: 'endpoint-independent', filtering: 'endpoint-independent', natType: 'full-cone', cgnat: false },
@@ -54,6 +62,9 @@ export const GROUND_TRUTH: Readonly<Record<LabProfile, GroundTruth>> = {
   cgnat: { mapping: 'endpoint-independent', filtering: 'address-and-port-dependent', natType: 'port-restricted-cone', cgnat: true },
   // Nothing answers, so nobody can know mapping or filtering.
   'udp-blocked': { mapping: 'unknown', filtering: 'unknown', natType: 'udp-blocked', cgnat: false },
+  // Two masquerades (home router, then carrier): both EIM/APDF, so the pair is too. CGNAT yes,
+  // shown by the home router's own evidence (its WAN is 100.64.0.2), not by a local address.
+  'double-nat': { mapping: 'endpoint-independent', filtering: 'address-and-port-dependent', natType: 'port-restricted-cone', cgnat: true },
 };
 
 // ---------------------------------------------------------------------------------------
@@ -74,7 +85,7 @@ interface LanPlan {
   routedNet?: string;
 }
 
-const LAN: Readonly<Record<LabProfile, LanPlan>> = {
+const LAN: Readonly<Record<AnyLabProfile, LanPlan>> = {
   'port-restricted': { gateway: '192.168.77.1', client: '192.168.77.2', prefixLen: 24 },
   symmetric: { gateway: '192.168.77.1', client: '192.168.77.2', prefixLen: 24 },
   'full-cone': { gateway: '192.168.77.1', client: '192.168.77.2', prefixLen: 24 },
@@ -82,7 +93,14 @@ const LAN: Readonly<Record<LabProfile, LanPlan>> = {
   'no-nat': { gateway: '203.0.113.1', client: '203.0.113.2', prefixLen: 24, routedNet: '203.0.113.0/24' },
   cgnat: { gateway: '100.64.0.1', client: '100.64.0.2', prefixLen: 10 },
   'udp-blocked': { gateway: '192.168.77.1', client: '192.168.77.2', prefixLen: 24 },
+  // The client's LAN is the home router's; the carrier router's LAN is HOME_WAN below.
+  'double-nat': { gateway: '192.168.1.1', client: '192.168.1.2', prefixLen: 24 },
 };
+
+/** double-nat: the carrier router's LAN (shared address space) and the home router's WAN in it. */
+export const CARRIER_LAN_IP = '100.64.0.1';
+export const HOME_WAN_IP = '100.64.0.2';
+export const HOME_WAN_PREFIX = 10;
 
 export interface LabServers {
   /** coturn and stund primary address */
@@ -165,6 +183,21 @@ export function ensureLabDeps(): { ok: boolean; output: string } {
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return { ok: true, output: '' };
   const r = spawnSync('bash', [ENSURE_DEPS_SCRIPT], { env: labEnv(), encoding: 'utf8', timeout: 15 * 60_000 });
   return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
+}
+
+/**
+ * miniupnpd (Debian `miniupnpd-nftables`) is only needed by the double-nat profile, so it is
+ * not in LAB_TOOLS (a missing miniupnpd must not skip the other suites). As root, installs it
+ * with scripts/lab/ensure-deps.sh when missing.
+ */
+export function miniupnpdAvailability(): { ok: true } | { ok: false; reason: string } {
+  if (which('miniupnpd')) return { ok: true };
+  if (typeof process.getuid === 'function' && process.getuid() === 0) {
+    const r = spawnSync('bash', [ENSURE_DEPS_SCRIPT], { env: labEnv(), encoding: 'utf8', timeout: 15 * 60_000 });
+    if (which('miniupnpd')) return { ok: true };
+    return { ok: false, reason: `miniupnpd missing and ensure-deps.sh could not install it: ${`${r.stdout ?? ''}${r.stderr ?? ''}`.trim().slice(-400)}` };
+  }
+  return { ok: false, reason: 'miniupnpd missing (install: apt-get install miniupnpd-nftables, or run scripts/lab/ensure-deps.sh as root)' };
 }
 
 let availabilityCache: { ok: true } | { ok: false; reason: string } | undefined;
@@ -323,6 +356,8 @@ function installExitHook(): void {
 // The Lab handle
 
 export type LabWhere = 'client' | 'router' | 'public';
+/** Where commands can run: the double-nat profile adds the home router ('home'). */
+export type LabNode = LabWhere | 'home';
 
 export interface ExecOptions {
   /** kill the command after this long (default 30 s); the result then has code null, timedOut true */
@@ -358,12 +393,32 @@ export interface LossCounters {
   dropped: number;
 }
 
+/** double-nat only: the home router between the client and the carrier router. */
+export interface HomeRouter {
+  readonly ns: string;
+  /** its WAN address, in the carrier's 100.64.0.0/10 */
+  readonly wanAddress: string;
+  /** its LAN address (the client's gateway) */
+  readonly lanAddress: string;
+  readonly ifaces: { readonly wan: string; readonly lan: string };
+  /** the miniupnpd running there (NAT-PMP/PCP on 5351, UPnP IGD), when enabled */
+  readonly miniupnpd?: { readonly process: BackgroundProcess; readonly conf: string; readonly httpPort: number };
+}
+
+export interface LabOptions {
+  lossPercent?: number;
+  /** double-nat only: run miniupnpd on the home router (default true) */
+  miniupnpd?: boolean;
+}
+
 export interface Lab {
-  readonly profile: LabProfile;
+  readonly profile: AnyLabProfile;
   readonly truth: GroundTruth;
   readonly servers: LabServers;
-  /** namespace names */
-  readonly ns: Readonly<Record<LabWhere, string>>;
+  /** namespace names (`home` only in double-nat) */
+  readonly ns: Readonly<Record<LabWhere, string>> & { readonly home?: string };
+  /** double-nat only: the home router (for the other profiles the client's gateway is `router`) */
+  readonly home?: HomeRouter;
   /** client namespace: its address and default gateway */
   readonly client: { readonly address: string; readonly gateway: string; readonly prefixLen: number };
   /** router's WAN address (the NAT's public address) */
@@ -377,9 +432,9 @@ export interface Lab {
   /** time createLab took */
   readonly setupMs: number;
 
-  exec(where: LabWhere, cmd: string, args: string[], opts?: ExecOptions): Promise<ExecResult>;
+  exec(where: LabNode, cmd: string, args: string[], opts?: ExecOptions): Promise<ExecResult>;
   /** start a long-running process in a namespace; it is tracked and killed by PID on destroy() */
-  spawnBackground(where: LabWhere, name: string, cmd: string, args: string[], opts?: { env?: Record<string, string> }): BackgroundProcess;
+  spawnBackground(where: LabNode, name: string, cmd: string, args: string[], opts?: { env?: Record<string, string> }): BackgroundProcess;
   /** drop this percentage (0..100) of forwarded UDP at the router (nft numgen); 0 removes the rule */
   setLoss(percent: number): Promise<void>;
   lossCounters(): Promise<LossCounters>;
@@ -388,7 +443,7 @@ export interface Lab {
   /** `nft list ruleset` in the router */
   ruleset(): Promise<string>;
   /** Send STUN Binding requests from a namespace and count answers (bounded, lab addresses only). */
-  udpBlast(where: LabWhere, target: string, count: number, intervalMs?: number, waitMs?: number): Promise<{ sent: number; received: number }>;
+  udpBlast(where: LabNode, target: string, count: number, intervalMs?: number, waitMs?: number): Promise<{ sent: number; received: number }>;
   destroy(): Promise<void>;
 }
 
@@ -396,7 +451,7 @@ class LabError extends Error {}
 
 const NFT_TABLE = 'natlab';
 
-function nftRules(profile: LabProfile, wan: string, client: string): string {
+function nftRules(profile: AnyLabProfile, wan: string, client: string): string {
   const q = (s: string) => `"${s}"`;
   const lines: string[] = [];
   lines.push(`table ip ${NFT_TABLE} {`);
@@ -443,6 +498,7 @@ function nftRules(profile: LabProfile, wan: string, client: string): string {
     case 'port-restricted':
     case 'cgnat':
     case 'udp-blocked':
+    case 'double-nat':
       lines.push(`    oifname ${q(wan)} masquerade`);
       break;
     case 'symmetric':
@@ -458,6 +514,39 @@ function nftRules(profile: LabProfile, wan: string, client: string): string {
   lines.push('  }');
   lines.push('}');
   return lines.join('\n') + '\n';
+}
+
+/** double-nat: the home router's own NAT (a plain masquerade out of its WAN, like a home box). */
+function homeNftRules(wan: string): string {
+  return [
+    `table ip ${NFT_TABLE} {`,
+    '  chain nat_post {',
+    '    type nat hook postrouting priority srcnat; policy accept;',
+    `    oifname "${wan}" masquerade`,
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/**
+ * miniupnpd's config for the home router: NAT-PMP/PCP and UPnP IGD on the LAN side, secure
+ * mode, mappings only for the LAN (none are ever asked for by the tests).
+ */
+function miniupnpdConf(wan: string, lan: string, lanNet: string): string {
+  return [
+    '# generated by test/lab/lab.ts (double-nat profile)',
+    `ext_ifname=${wan}`,
+    `listening_ip=${lan}`,
+    'enable_natpmp=yes',
+    'enable_upnp=yes',
+    'secure_mode=yes',
+    'system_uptime=no',
+    `uuid=${randomUUID()}`,
+    `allow 1024-65535 ${lanNet} 1024-65535`,
+    'deny 0-65535 0.0.0.0/0 0-65535',
+    '',
+  ].join('\n');
 }
 
 function turnserverConf(dir: string): string {
@@ -489,7 +578,8 @@ function turnserverConf(dir: string): string {
 class LabImpl implements Lab {
   readonly truth: GroundTruth;
   readonly servers: LabServers = SERVERS;
-  readonly ns: Record<LabWhere, string>;
+  readonly ns: Record<LabWhere, string> & { home?: string };
+  home?: HomeRouter;
   readonly client: { address: string; gateway: string; prefixLen: number };
   readonly wanAddress = ROUTER_WAN_IP;
   readonly routerIfaces: { wan: string; lan: string };
@@ -498,16 +588,18 @@ class LabImpl implements Lab {
   setupMs = 0;
 
   private readonly base: string;
-  private readonly ifaces: { rw: string; pw: string; rl: string; cl: string };
+  private readonly ifaces: { rw: string; pw: string; rl: string; cl: string; hw: string; hl: string };
   private readonly bg = new Set<BackgroundImpl>();
   private readonly children = new Set<ChildProcess>();
   private destroyed = false;
 
-  constructor(readonly profile: LabProfile) {
+  constructor(readonly profile: AnyLabProfile) {
     this.truth = GROUND_TRUTH[profile];
     this.base = `${PREFIX}-${(labCounter++).toString(36)}`;
     this.ns = { public: `${this.base}p`, router: `${this.base}r`, client: `${this.base}c` };
-    this.ifaces = { rw: `${this.base}rw`, pw: `${this.base}pw`, rl: `${this.base}rl`, cl: `${this.base}cl` };
+    if (profile === 'double-nat') this.ns.home = `${this.base}h`;
+    // hw/hl (home router WAN/LAN) are only created in double-nat.
+    this.ifaces = { rw: `${this.base}rw`, pw: `${this.base}pw`, rl: `${this.base}rl`, cl: `${this.base}cl`, hw: `${this.base}hw`, hl: `${this.base}hl` };
     for (const n of [...Object.values(this.ns), ...Object.values(this.ifaces)]) {
       if (n.length > 15) throw new LabError(`name too long for the kernel: ${n}`);
     }
@@ -565,20 +657,33 @@ class LabImpl implements Lab {
     return r;
   }
 
-  exec(where: LabWhere, cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
-    if (this.destroyed) return Promise.reject(new LabError('lab destroyed'));
-    // `ip netns exec` execs the command itself (no fork), so killing the child kills the command.
-    return this.run('ip', ['netns', 'exec', this.ns[where], cmd, ...args], opts);
+  private nsOf(where: LabNode): string {
+    const ns = this.ns[where];
+    if (!ns) throw new LabError(`profile ${this.profile} has no ${where} namespace`);
+    return ns;
   }
 
-  spawnBackground(where: LabWhere, name: string, cmd: string, args: string[], opts: { env?: Record<string, string> } = {}): BackgroundProcess {
+  exec(where: LabNode, cmd: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    if (this.destroyed) return Promise.reject(new LabError('lab destroyed'));
+    let ns: string;
+    try {
+      ns = this.nsOf(where);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    // `ip netns exec` execs the command itself (no fork), so killing the child kills the command.
+    return this.run('ip', ['netns', 'exec', ns, cmd, ...args], opts);
+  }
+
+  spawnBackground(where: LabNode, name: string, cmd: string, args: string[], opts: { env?: Record<string, string> } = {}): BackgroundProcess {
     if (this.destroyed) throw new LabError('lab destroyed');
+    const ns = this.nsOf(where);
     fs.mkdirSync(this.tmpDir, { recursive: true });
     const logFile = path.join(this.tmpDir, `${name}.out`);
     const fd = fs.openSync(logFile, 'a');
     let child: ChildProcess;
     try {
-      child = spawn('ip', ['netns', 'exec', this.ns[where], cmd, ...args], { env: labEnv(opts.env), stdio: ['ignore', fd, fd] });
+      child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { env: labEnv(opts.env), stdio: ['ignore', fd, fd] });
     } finally {
       fs.closeSync(fd);
     }
@@ -590,7 +695,8 @@ class LabImpl implements Lab {
 
   // -- setup --------------------------------------------------------------------------
 
-  async setup(options: { lossPercent?: number }): Promise<void> {
+  async setup(options: LabOptions): Promise<void> {
+    if (this.profile === 'double-nat') return this.setupDoubleNat(options);
     const t0 = performance.now();
     const { ns, ifaces } = this;
     const lan = LAN[this.profile];
@@ -663,6 +769,114 @@ class LabImpl implements Lab {
     this.setupMs = performance.now() - t0;
   }
 
+  /**
+   * double-nat: public ns ─ carrier router (WAN 198.51.100.254, LAN 100.64.0.1/10, masquerade)
+   * ─ home router (WAN 100.64.0.2/10, LAN 192.168.1.1/24, masquerade, optional miniupnpd)
+   * ─ client (192.168.1.2/24). A separate path so the other profiles' setup stays untouched.
+   */
+  private async setupDoubleNat(options: LabOptions): Promise<void> {
+    const t0 = performance.now();
+    const { ns, ifaces } = this;
+    const home = ns.home as string;
+    const lan = LAN['double-nat'];
+    fs.mkdirSync(this.tmpDir, { recursive: true });
+    await this.must('ip', ['-batch', '-'], {
+      input: [`netns add ${ns.public}`, `netns add ${ns.router}`, `netns add ${home}`, `netns add ${ns.client}`].join('\n') + '\n',
+    });
+    await this.must('ip', ['-batch', '-'], {
+      input:
+        [
+          `link add ${ifaces.rw} netns ${ns.router} type veth peer name ${ifaces.pw} netns ${ns.public}`,
+          `link add ${ifaces.rl} netns ${ns.router} type veth peer name ${ifaces.hw} netns ${home}`,
+          `link add ${ifaces.hl} netns ${home} type veth peer name ${ifaces.cl} netns ${ns.client}`,
+        ].join('\n') + '\n',
+    });
+    const pubCmds = ['link set lo up', `addr add ${PRIMARY_IP}/24 dev ${ifaces.pw}`, `addr add ${ALTERNATE_IP}/24 dev ${ifaces.pw}`, `link set ${ifaces.pw} up`];
+    const rtrCmds = [
+      'link set lo up',
+      `addr add ${ROUTER_WAN_IP}/24 dev ${ifaces.rw}`,
+      `link set ${ifaces.rw} up`,
+      `addr add ${CARRIER_LAN_IP}/${HOME_WAN_PREFIX} dev ${ifaces.rl}`,
+      `link set ${ifaces.rl} up`,
+    ];
+    const homeCmds = [
+      'link set lo up',
+      `addr add ${HOME_WAN_IP}/${HOME_WAN_PREFIX} dev ${ifaces.hw}`,
+      `link set ${ifaces.hw} up`,
+      `route add default via ${CARRIER_LAN_IP} dev ${ifaces.hw}`,
+      `addr add ${lan.gateway}/${lan.prefixLen} dev ${ifaces.hl}`,
+      `link set ${ifaces.hl} up`,
+    ];
+    const cliCmds = ['link set lo up', `addr add ${lan.client}/${lan.prefixLen} dev ${ifaces.cl}`, `link set ${ifaces.cl} up`, `route add default via ${lan.gateway} dev ${ifaces.cl}`];
+    const sysctls = (forward: boolean) => [
+      '-qw',
+      'net.ipv6.conf.all.disable_ipv6=1',
+      'net.ipv6.conf.default.disable_ipv6=1',
+      'net.ipv4.conf.all.rp_filter=0',
+      'net.ipv4.conf.default.rp_filter=0',
+      `net.ipv4.ip_forward=${forward ? 1 : 0}`,
+    ];
+    await Promise.all([
+      this.must('ip', ['-n', ns.public, '-batch', '-'], { input: pubCmds.join('\n') + '\n' }),
+      this.must('ip', ['-n', ns.router, '-batch', '-'], { input: rtrCmds.join('\n') + '\n' }),
+      this.must('ip', ['-n', home, '-batch', '-'], { input: homeCmds.join('\n') + '\n' }),
+      this.must('ip', ['-n', ns.client, '-batch', '-'], { input: cliCmds.join('\n') + '\n' }),
+      this.must('ip', ['netns', 'exec', ns.public, 'sysctl', ...sysctls(false)]),
+      this.must('ip', ['netns', 'exec', ns.router, 'sysctl', ...sysctls(true)]),
+      this.must('ip', ['netns', 'exec', home, 'sysctl', ...sysctls(true)]),
+      this.must('ip', ['netns', 'exec', ns.client, 'sysctl', ...sysctls(false)]),
+    ]);
+    await this.must('ip', ['netns', 'exec', ns.router, 'nft', '-f', '-'], { input: nftRules('double-nat', ifaces.rw, lan.client) });
+    await this.must('ip', ['netns', 'exec', home, 'nft', '-f', '-'], { input: homeNftRules(ifaces.hw) });
+    if (options.lossPercent) await this.setLoss(options.lossPercent);
+
+    const conf = path.join(this.tmpDir, 'turnserver.conf');
+    fs.writeFileSync(conf, turnserverConf(this.tmpDir));
+    this.spawnBackground('public', 'turnserver', 'turnserver', ['-c', conf]);
+    this.spawnBackground('public', 'stund', 'stund', [
+      '-h', PRIMARY_IP, '-a', ALTERNATE_IP, '-p', String(SERVERS.stundPort), '-o', String(SERVERS.stundAltPort),
+    ]);
+    let miniupnpd: HomeRouter['miniupnpd'];
+    if (options.miniupnpd !== false) {
+      const avail = miniupnpdAvailability();
+      if (!avail.ok) throw new LabError(avail.reason);
+      const mconf = path.join(this.tmpDir, 'miniupnpd.conf');
+      fs.writeFileSync(mconf, miniupnpdConf(ifaces.hw, ifaces.hl, `${lan.gateway.replace(/\.\d+$/, '.0')}/${lan.prefixLen}`));
+      // -d: foreground with logs on stderr (so the PID is miniupnpd's own); its own pid file.
+      const proc = this.spawnBackground('home', 'miniupnpd', 'miniupnpd', ['-f', mconf, '-d', '-P', path.join(this.tmpDir, 'miniupnpd.pid')]);
+      const httpPort = await this.waitMiniupnpdReady(proc);
+      miniupnpd = { process: proc, conf: mconf, httpPort };
+    }
+    this.home = {
+      ns: home,
+      wanAddress: HOME_WAN_IP,
+      lanAddress: lan.gateway,
+      ifaces: { wan: ifaces.hw, lan: ifaces.hl },
+      ...(miniupnpd ? { miniupnpd } : {}),
+    };
+    await this.waitServersReady();
+    this.setupMs = performance.now() - t0;
+  }
+
+  /** miniupnpd is ready once it logs both listeners; returns its HTTP port. */
+  private async waitMiniupnpdReady(proc: BackgroundProcess): Promise<number> {
+    const deadline = performance.now() + 10_000;
+    while (performance.now() < deadline) {
+      const b = [...this.bg].find((x) => x.pid === proc.pid);
+      if (!b || b.exitInfo) throw new LabError(`miniupnpd exited during startup: ${tail(proc.logFile)}`);
+      let log = '';
+      try {
+        log = fs.readFileSync(proc.logFile, 'utf8');
+      } catch {
+        /* not yet */
+      }
+      const http = /HTTP listening on port (\d+)/.exec(log);
+      if (http && log.includes('Listening for NAT-PMP/PCP traffic on port 5351')) return Number(http[1]);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new LabError(`miniupnpd not ready after 10 s: ${tail(proc.logFile)}`);
+  }
+
   /** Poll with real STUN Binding requests (from inside the public namespace) until all 8 endpoints answer. */
   private async waitServersReady(): Promise<void> {
     const targets: string[] = [];
@@ -719,6 +933,10 @@ class LabImpl implements Lab {
     // conntrack -F exits 0 with "0 flow entries have been deleted" on an empty table.
     const r = await this.exec('router', 'conntrack', ['-F'], { timeoutMs: 10_000 });
     if (r.code !== 0) throw new LabError(`conntrack -F failed: ${r.stderr.trim()}`);
+    if (this.ns.home) {
+      const h = await this.exec('home', 'conntrack', ['-F'], { timeoutMs: 10_000 });
+      if (h.code !== 0) throw new LabError(`conntrack -F (home router) failed: ${h.stderr.trim()}`);
+    }
     if (this.profile === 'restricted') {
       await this.must('ip', ['netns', 'exec', this.ns.router, 'nft', 'flush', 'set', 'ip', NFT_TABLE, 'contacts']);
     }
@@ -728,7 +946,7 @@ class LabImpl implements Lab {
     return (await this.must('ip', ['netns', 'exec', this.ns.router, 'nft', 'list', 'ruleset'])).stdout;
   }
 
-  async udpBlast(where: LabWhere, target: string, count: number, intervalMs = 2, waitMs = 1000): Promise<{ sent: number; received: number }> {
+  async udpBlast(where: LabNode, target: string, count: number, intervalMs = 2, waitMs = 1000): Promise<{ sent: number; received: number }> {
     const r = await this.exec(where, process.execPath, [UDP_TOOL, 'blast', target, String(count), String(intervalMs), String(waitMs)], {
       timeoutMs: count * intervalMs * 4 + waitMs + 10_000,
     });
@@ -828,8 +1046,10 @@ function tail(file: string, lines = 15): string {
  * nftables NAT in the router, coturn (RFC 5780) and stund in the public namespace,
  * both answering before this resolves. Always destroy() it (in an after hook).
  */
-export async function createLab(profile: LabProfile, options: { lossPercent?: number } = {}): Promise<Lab> {
-  if (!PROFILES.includes(profile)) throw new LabError(`unknown lab profile ${String(profile)}`);
+export async function createLab(profile: AnyLabProfile, options: LabOptions = {}): Promise<Lab> {
+  if (!PROFILES.includes(profile as LabProfile) && !EXTRA_PROFILES.includes(profile as ExtraLabProfile)) {
+    throw new LabError(`unknown lab profile ${String(profile)}`);
+  }
   const avail = labAvailability();
   if (!avail.ok) throw new LabError(`lab unavailable: ${avail.reason}`);
   installExitHook();

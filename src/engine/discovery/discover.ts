@@ -14,6 +14,11 @@ import {
   deriveNatType,
   portPreservation,
 } from './classify';
+import type { TcpConnector } from '../net/tcp';
+import { type PortSpec, probePorts } from '../probes/ports';
+import { type TurnUrl, probeTurn } from '../probes/turn';
+import { type PortMappingOptions, type PortMappingResult, probePortMapping } from '../probes/portMapping';
+import { combineCgnatEvidence } from '../probes/cgnatEvidence';
 import { recommend } from './recommend';
 import { type Resolver, resolveWithin } from './resolve';
 import type { ServerSpec } from './serverSpec';
@@ -31,6 +36,17 @@ export interface DiagnoseOptions {
   readonly now?: () => Date;
   /** One line per thing sent or learnt: the "what was sent where" log. Never carries secrets. */
   readonly log?: (line: string) => void;
+  /** VPN ports to test against the first server (which runs `natprobe serve --ports`). */
+  readonly ports?: readonly PortSpec[];
+  readonly tcp?: TcpConnector;
+  /** One TURN Allocate with long-term credentials, freed at once (opt-in). */
+  readonly turn?: { readonly url: TurnUrl; readonly username: string; readonly password: string };
+  /**
+   * Opt-in: ask the default gateway, read-only, whether it speaks NAT-PMP, PCP or UPnP IGD and
+   * what it believes its external address is (evidence of a NAT beyond the router). Off by
+   * default because the gateway is not a server the user configured.
+   */
+  readonly portMapping?: Partial<Omit<PortMappingOptions, 'factory' | 'clock' | 'signal'>>;
 }
 
 /** How many servers get the (parallel) RFC 5780 filtering tests. */
@@ -146,6 +162,81 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   const v6Results = new Map<Target, { rttMs: number | null; error?: string }>();
   let mappingLocalPort = 0;
 
+  let ports: Report['ports'];
+  let turn: Report['turn'];
+  const extras: Promise<void>[] = [];
+  if (options.ports && options.ports.length > 0) {
+    // The first server as the user gave it (not the fastest): that is the one running serve --ports.
+    const first = resolutions[0];
+    const target = first && (v4.find((t) => t.spec === first.spec) ?? v6.find((t) => t.spec === first.spec));
+    if (!target || !options.tcp) {
+      const why = !target ? `the first server (${first?.spec.host ?? 'none'}) could not be resolved` : 'no TCP connector';
+      ports = options.ports.map((p) => ({ protocol: p.protocol, port: p.port, reachable: 'unknown', basis: why }));
+    } else {
+      log(`testing ports ${options.ports.map((p) => `${p.protocol}/${p.port}`).join(', ')} on ${target.endpoint.address}`);
+      extras.push(
+        probePorts({
+          udp: options.factory,
+          tcp: options.tcp,
+          clock,
+          host: target.endpoint.address,
+          ports: options.ports,
+          referencePort: target.endpoint.port,
+          budgetMs: Math.max(500, deadline - clock.now()),
+          signal,
+          log,
+        }).then(
+          (r) => {
+            ports = r;
+          },
+          (err: unknown) => {
+            ports = options.ports!.map((p) => ({ protocol: p.protocol, port: p.port, reachable: 'unknown', basis: `the port probe failed: ${errorText(err)}` }));
+          },
+        ),
+      );
+    }
+  }
+  let portMapping: PortMappingResult | undefined;
+  if (options.portMapping) {
+    log('asking the default gateway (read-only) for NAT-PMP, PCP and UPnP IGD');
+    extras.push(
+      probePortMapping({ ...options.portMapping, factory: options.factory, clock, signal }).then(
+        (r) => {
+          portMapping = r;
+        },
+        (err: unknown) => log(`port-mapping probe failed: ${errorText(err)}`),
+      ),
+    );
+  }
+  if (options.turn) {
+    const { url, username, password } = options.turn;
+    extras.push(
+      (async () => {
+        const resolved = await resolveWithin(options.resolve, url.host, clock, resolveBudget, signal);
+        const address = resolved.ok ? (resolved.addresses.find((a) => a.family === 4) ?? resolved.addresses[0]) : undefined;
+        if (!resolved.ok || !address) {
+          turn = { value: 'unknown', relayedAddress: null, rttMs: null, error: resolved.ok ? 'no address' : resolved.error, released: null };
+          return;
+        }
+        log(`TURN Allocate at ${endpointKey({ address: address.address, port: url.port })} as user ${username}`);
+        const r = await probeTurn({
+          factory: options.factory,
+          clock,
+          server: { address: address.address, port: url.port },
+          username,
+          password,
+          budgetMs: Math.max(500, deadline - clock.now()),
+          signal,
+          log,
+          software: `natprobe ${options.version}`,
+        });
+        turn = { value: r.value, relayedAddress: r.relayedAddress, rttMs: r.rttMs === null ? null : round1(r.rttMs), error: r.error, released: r.released };
+      })().catch((err: unknown) => {
+        turn = { value: 'unknown', relayedAddress: null, rttMs: null, error: `the TURN probe failed: ${errorText(err)}`, released: null };
+      }),
+    );
+  }
+
   try {
     const mapping = behaviourTargets.length > 0 ? await open(behaviourFamily) : 'no server could be resolved';
     if (typeof mapping === 'string') socketProblem = mapping;
@@ -257,7 +348,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
       );
     }
 
-    await Promise.all(tasks);
+    await Promise.all([...tasks, ...extras]);
   } finally {
     for (const s of sockets) s.close();
   }
@@ -370,7 +461,20 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     ...works.flatMap((w) => w.filteringMapped),
   ];
   const reflexive = publicEndpoints.filter((p) => p.family === 'IPv4').map((p) => p.address);
-  const cgnat = cgnatFirstPass(interfaces, reflexive, noNat);
+  const firstPass = cgnatFirstPass(interfaces, reflexive, noNat);
+  let cgnat = firstPass;
+  let doubleNat: Report['doubleNat'];
+  if (portMapping) {
+    const combined = combineCgnatEvidence({
+      firstPass,
+      routerExternal: portMapping.externalAddresses,
+      natPmpNoPublicAddress: portMapping.noPublicAddress.natPmp,
+      upnpNoPublicAddress: portMapping.noPublicAddress.upnp,
+      stunPublic: reflexive,
+    });
+    cgnat = { value: combined.value, reason: combined.reason, evidence: combined.evidence, excludedInterfaces: combined.excludedInterfaces };
+    doubleNat = { value: combined.doubleNat, reason: combined.doubleNatReason };
+  }
   const natType = deriveNatType(udp, mappingVerdict, filteringVerdict);
 
   const partial: Omit<Report, 'recommendations'> = {
@@ -403,6 +507,12 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     portPreservation: portPreservation(noNat, portObservations),
     natType,
     cgnat,
+    ...(ports ? { ports } : {}),
+    ...(turn ? { turn } : {}),
+    ...(portMapping
+      ? { portMapping: { upnp: portMapping.upnp, natPmp: portMapping.natPmp, pcp: portMapping.pcp, gateway: portMapping.gateway, reasons: portMapping.reasons, evidence: portMapping.evidence } }
+      : {}),
+    ...(doubleNat ? { doubleNat } : {}),
     ignoredPackets: { ...stats },
   };
   return { ...partial, recommendations: recommend(partial) };

@@ -1,0 +1,164 @@
+/**
+ * Second pass of CGNAT detection: the first pass (local and reflexive addresses in
+ * 100.64.0.0/10, tunnels excluded) plus what the home router says about its own external
+ * address (UPnP IGD / NAT-PMP, read-only) and what the STUN servers see.
+ *
+ * Rules (every conclusion names its evidence, three states):
+ *  - router external address in 100.64.0.0/10            ⇒ doubleNat yes, cgnat yes
+ *  - router external address private (RFC 1918, link-local) ⇒ doubleNat yes (cgnat not decided)
+ *  - router external address public but not what the servers see ⇒ doubleNat yes
+ *  - router external address public and what the servers see    ⇒ doubleNat no, cgnat no
+ *  - the router speaks NAT-PMP/UPnP but says it has no public address (NAT-PMP result 3
+ *    "Network Failure" or 0.0.0.0, UPnP empty address) while the servers are reachable
+ *    through it ⇒ doubleNat yes, cgnat yes (option `noPublicAddressMeansCgnat`, default on:
+ *    miniupnpd says this for a 100.64/10 WAN, but also for an RFC 1918 one, so a second
+ *    router at home looks the same)
+ *  - servers see different public IPv4 addresses (non-paired pooling, RFC 4787 REQ-2 not
+ *    met) ⇒ evidence; cgnat yes only together with a NAT beyond the router
+ *  - the first pass says "no NAT at all" ⇒ both no; its tunnel exclusions are kept.
+ */
+
+import * as ipaddr from 'ipaddr.js';
+import type { CgnatVerdict, Evidence, Tristate } from '../../report/report';
+import { normaliseAddress } from '../net/udp';
+
+export interface CgnatEvidenceInput {
+  readonly firstPass: CgnatVerdict;
+  /** External addresses the router reported (UPnP GetExternalIPAddress, NAT-PMP opcode 0). */
+  readonly routerExternal: readonly { readonly protocol: string; readonly address: string }[];
+  /** NAT-PMP answered result 3 (Network Failure) or 0.0.0.0. */
+  readonly natPmpNoPublicAddress?: boolean;
+  /** UPnP GetExternalIPAddress answered an empty address or 0.0.0.0. */
+  readonly upnpNoPublicAddress?: boolean;
+  /** IPv4 reflexive addresses as seen by several STUN servers. */
+  readonly stunPublic: readonly string[];
+  /** Count "the router has no public address" as CGNAT (default true; see the file comment). */
+  readonly noPublicAddressMeansCgnat?: boolean;
+}
+
+export type CombinedCgnatVerdict = CgnatVerdict & { readonly doubleNat: Tristate; readonly doubleNatReason: string };
+
+type AddressKind = 'shared' | 'private' | 'public' | 'unusable';
+
+function kindOf(address: string): AddressKind {
+  if (!ipaddr.IPv4.isValidFourPartDecimal(address)) return 'unusable';
+  const range = ipaddr.IPv4.parse(address).range();
+  if (range === 'carrierGradeNat') return 'shared';
+  if (range === 'private' || range === 'linkLocal') return 'private';
+  if (range === 'unspecified' || range === 'broadcast' || range === 'multicast' || range === 'loopback') return 'unusable';
+  return 'public';
+}
+
+export function combineCgnatEvidence(input: CgnatEvidenceInput): CombinedCgnatVerdict {
+  const { firstPass } = input;
+  const evidence: Evidence[] = [...firstPass.evidence];
+  const stun = [...new Set(input.stunPublic.map(normaliseAddress).filter((a) => ipaddr.IPv4.isValidFourPartDecimal(a)))];
+  const stunText = stun.join(', ');
+  const cgnatYes: string[] = [];
+  const cgnatNo: string[] = [];
+  const doubleYes: string[] = [];
+  const doubleNo: string[] = [];
+
+  for (const r of input.routerExternal) {
+    const address = normaliseAddress(String(r.address));
+    const test = `router's external address (${r.protocol})`;
+    switch (kindOf(address)) {
+      case 'shared':
+        evidence.push({ test, observation: `${address} is in 100.64.0.0/10 (RFC 6598): the router itself sits behind a carrier-grade NAT` });
+        cgnatYes.push(`the router's ${r.protocol} external address ${address} is in 100.64.0.0/10`);
+        doubleYes.push(`the router's external address ${address} is in 100.64.0.0/10`);
+        break;
+      case 'private':
+        evidence.push({ test, observation: `${address} is a private address: another NAT sits beyond the router` });
+        doubleYes.push(`the router's external address ${address} is private`);
+        break;
+      case 'public':
+        if (stun.length === 0) {
+          evidence.push({ test, observation: `${address} (public); no STUN-reported address to compare it with` });
+        } else if (stun.includes(address)) {
+          evidence.push({ test, observation: `${address}, the address the STUN servers see: the router holds the public address` });
+          doubleNo.push(`the router's external address ${address} is the one the servers see`);
+          cgnatNo.push(`the router itself holds the public address ${address}`);
+        } else {
+          evidence.push({ test, observation: `${address}, but the STUN servers see ${stunText}: another NAT beyond the router (or traffic leaves by another path)` });
+          doubleYes.push(`the router's external address ${address} differs from the servers' view ${stunText}`);
+        }
+        break;
+      case 'unusable':
+        evidence.push({ test, observation: `ignored "${address.slice(0, 45)}": not a usable IPv4 unicast address` });
+        break;
+    }
+  }
+
+  const noPublic: string[] = [];
+  if (input.natPmpNoPublicAddress) noPublic.push('NAT-PMP answered "Network Failure" (result 3) / 0.0.0.0');
+  if (input.upnpNoPublicAddress) noPublic.push('UPnP GetExternalIPAddress answered an empty address');
+  if (noPublic.length > 0) {
+    const test = "router's own view of its WAN";
+    if (stun.length > 0) {
+      evidence.push({
+        test,
+        observation: `${noPublic.join('; ')}: the router has no public address, yet the servers are reached through it (they see ${stunText}): its WAN address is private or shared, a NAT sits above it`,
+      });
+      doubleYes.push('the router reports no public address while the Internet is reachable through it');
+      if (input.noPublicAddressMeansCgnat !== false) cgnatYes.push('the router reports no public address (a carrier NAT above it; a second router at home would look the same)');
+    } else {
+      evidence.push({ test, observation: `${noPublic.join('; ')}, and no STUN server answered: the router's WAN may simply be down` });
+    }
+  }
+
+  let pooling = false;
+  if (stun.length > 1) {
+    pooling = true;
+    evidence.push({
+      test: 'public address per STUN server',
+      observation: `the servers see ${stun.length} different public addresses (${stunText}): non-paired address pooling (RFC 4787 REQ-2 not met), typical of carrier-grade NAT pools or of load-balanced multi-WAN`,
+    });
+  }
+
+  // The verdicts.
+  const noNatAtAll = firstPass.value === 'no';
+  let doubleNat: Tristate;
+  let doubleNatReason: string;
+  if (noNatAtAll) {
+    doubleNat = 'no';
+    doubleNatReason = `no NAT at all (${firstPass.reason})`;
+  } else if (doubleYes.length > 0 && doubleNo.length > 0) {
+    doubleNat = 'unknown';
+    doubleNatReason = `conflicting router evidence: ${doubleYes[0]}; but ${doubleNo[0]}`;
+  } else if (doubleYes.length > 0) {
+    doubleNat = 'yes';
+    doubleNatReason = doubleYes.join('; ');
+  } else if (doubleNo.length > 0) {
+    doubleNat = 'no';
+    doubleNatReason = doubleNo.join('; ');
+  } else {
+    doubleNat = 'unknown';
+    doubleNatReason = 'the router reported no external address to compare with the servers’ view';
+  }
+
+  let value: Tristate;
+  let reason: string;
+  if (noNatAtAll) {
+    value = 'no';
+    reason = firstPass.reason;
+  } else if (firstPass.value === 'yes' || cgnatYes.length > 0) {
+    value = 'yes';
+    reason = [...(firstPass.value === 'yes' ? [firstPass.reason] : []), ...cgnatYes].join('; ');
+  } else if (pooling && doubleNat === 'yes') {
+    value = 'yes';
+    reason = `a NAT beyond the router that spreads one client over several public addresses (${stunText}): a carrier-grade NAT pool`;
+  } else if (cgnatNo.length > 0 && doubleNat !== 'unknown') {
+    value = 'no';
+    reason = cgnatNo.join('; ');
+  } else {
+    value = 'unknown';
+    reason =
+      doubleNat === 'yes'
+        ? `${doubleNatReason}; whether that outer NAT is the carrier's is not shown`
+        : pooling
+          ? 'the servers see several public addresses, but nothing shows a NAT beyond the router'
+          : firstPass.reason;
+  }
+  return { value, reason, evidence, excludedInterfaces: [...firstPass.excludedInterfaces], doubleNat, doubleNatReason };
+}

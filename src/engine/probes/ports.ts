@@ -1,0 +1,303 @@
+/**
+ * VPN port reachability: does this network let WireGuard (udp/51820), OpenVPN (udp/1194,
+ * tcp/443), IKEv2/IPsec (udp/500, udp/4500) or QUIC-style udp/443 through? Asked of a server
+ * that runs `natprobe serve --ports …`, which answers STUN Binding on each of those ports.
+ *
+ * What each verdict rests on:
+ *  - UDP yes: a STUN answer with our transaction ID came back (96 random bits: the request
+ *    really reached the server on that port).
+ *  - UDP no: silence on that port for an RTT-sized window while the same server answered on
+ *    another UDP port (the reference port, normally the STUN port 3478) from the same socket
+ *    family and at the same time. So the server is up and UDP works in general: the port is
+ *    blocked or filtered on the way, or the server does not listen there (we cannot tell the
+ *    two apart from the client, so the basis says both).
+ *  - UDP unknown: silence everywhere (no UDP answer at all), a local send failure, or cancel.
+ *    Silence is never "open".
+ *  - TCP yes: the handshake completed; best when a STUN Binding over that stream (RFC 8489
+ *    §6.2.2 framing: plain messages back to back) was answered too, which proves the far end
+ *    is our server and not a proxy.
+ *  - TCP refused (RST or ICMP port unreachable, ECONNREFUSED): unknown. A RST from the server
+ *    would mean "path open, nothing listens", but a firewall's default REJECT (nftables
+ *    `reject`, iptables `REJECT`) produces the very same error on the client, so refusal alone
+ *    does not show the path is open.
+ *  - TCP no: no answer to the SYN (timeout) or ICMP unreachable, while the server answered
+ *    something else; unknown when nothing answered at all.
+ */
+import { type Clock, sleep } from '../clock';
+import { RttEstimator } from '../client/rtt';
+import { type ExchangeResult, StunSocket, errorText } from '../client/stunSocket';
+import { type TcpConnector, type TcpStream, StunStreamFramer, isTcpConnectError } from '../net/tcp';
+import { type Endpoint, type Family, type UdpSocketFactory, endpointKey } from '../net/udp';
+import { Method, decodeMessage, encodeMessage, newTransactionId } from '../stun';
+import type { PortResult } from '../../report/report';
+
+export interface PortSpec {
+  readonly protocol: 'udp' | 'tcp';
+  readonly port: number;
+}
+
+export const DEFAULT_PORTS_TEXT = 'udp:51820,udp:1194,udp:500,udp:4500,udp:443,tcp:443';
+
+/** WireGuard, OpenVPN, IKE, IPsec NAT-T, UDP 443 (OpenVPN/QUIC), TCP 443 (OpenVPN/SSTP). */
+export const DEFAULT_PORTS: readonly PortSpec[] = [
+  { protocol: 'udp', port: 51820 },
+  { protocol: 'udp', port: 1194 },
+  { protocol: 'udp', port: 500 },
+  { protocol: 'udp', port: 4500 },
+  { protocol: 'udp', port: 443 },
+  { protocol: 'tcp', port: 443 },
+];
+
+/** More than this many ports is almost surely a mistake (and a port scan we do not want to be). */
+export const MAX_PORTS = 32;
+
+export type ParsePortListResult = { readonly ok: true; readonly value: PortSpec[] } | { readonly ok: false; readonly error: string };
+
+/** `udp:51820,udp:1194,tcp:443`: comma-separated `PROTOCOL:PORT`, spaces allowed around items. */
+export function parsePortList(text: string): ParsePortListResult {
+  if (typeof text !== 'string' || text.trim() === '') {
+    return { ok: false, error: `empty port list; expected e.g. ${DEFAULT_PORTS_TEXT}` };
+  }
+  const items = text.split(',');
+  if (items.length > MAX_PORTS) return { ok: false, error: `${items.length} ports listed; at most ${MAX_PORTS} are allowed` };
+  const out: PortSpec[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i].trim();
+    if (item === '') return { ok: false, error: `item ${i + 1} of "${text}" is empty (stray comma?)` };
+    const m = /^([A-Za-z]+):(\S+)$/.exec(item);
+    if (!m) {
+      if (/^\d+$/.test(item)) return { ok: false, error: `"${item}" needs a protocol: write udp:${item} or tcp:${item}` };
+      return { ok: false, error: `"${item}" is not PROTOCOL:PORT (e.g. udp:51820 or tcp:443)` };
+    }
+    const protocol = m[1].toLowerCase();
+    if (protocol !== 'udp' && protocol !== 'tcp') return { ok: false, error: `"${item}": protocol must be udp or tcp, not "${m[1]}"` };
+    if (!/^\d{1,5}$/.test(m[2])) return { ok: false, error: `"${item}": "${m[2]}" is not a port number` };
+    const port = Number(m[2]);
+    if (port < 1 || port > 65535) return { ok: false, error: `"${item}": port ${port} is outside 1..65535` };
+    const key = `${protocol}:${port}`;
+    if (seen.has(key)) return { ok: false, error: `${key} is listed twice` };
+    seen.add(key);
+    out.push({ protocol, port });
+  }
+  return { ok: true, value: out };
+}
+
+export interface ProbePortsOptions {
+  readonly udp: UdpSocketFactory;
+  readonly tcp: TcpConnector;
+  readonly clock: Clock;
+  /** IP literal of the first server, which must run `natprobe serve --ports …`. */
+  readonly host: string;
+  readonly ports: readonly PortSpec[];
+  /** A UDP port of the same host known to answer STUN (the server's primary port, e.g. 3478). */
+  readonly referencePort?: number;
+  readonly budgetMs: number;
+  readonly signal?: AbortSignal;
+  readonly log?: (line: string) => void;
+}
+
+/** A TCP handshake's first SYN is retransmitted after 1 s (RFC 6298 §2.1); wait long enough for one loss. */
+const TCP_MIN_WAIT_MS = 1500;
+
+/** What answered first ("udp/500"), and whether the reference port did: the server is alive. */
+type Liveness = { udp: string | undefined; any: string | undefined; reference: boolean };
+
+/** Probes every port at once; results come back in the order of `ports`. Never rejects. */
+export async function probePorts(options: ProbePortsOptions): Promise<PortResult[]> {
+  const { clock, signal } = options;
+  const log = options.log ?? (() => undefined);
+  const t0 = clock.now();
+  const deadline = t0 + Math.max(0, options.budgetMs);
+  const family: Family = options.host.includes(':') ? 6 : 4;
+  const est = new RttEstimator();
+  let firstAnswerAt: number | undefined;
+  /** The first thing that answered, in words ("udp/3478"): the server is alive. */
+  const alive: Liveness = { udp: undefined, any: undefined, reference: false };
+  const answered = (what: string, protocol: 'udp' | 'tcp', rttMs: number | undefined): void => {
+    if (rttMs !== undefined) est.sample(rttMs);
+    firstAnswerAt ??= clock.now();
+    if (protocol === 'udp') alive.udp ??= what;
+    alive.any ??= what;
+  };
+  /** Silence is final a silence window after the first answer anywhere (or at the deadline). */
+  const giveUpAt = (floorMs = 0) => (): number =>
+    firstAnswerAt === undefined ? deadline : Math.min(deadline, Math.max(t0 + floorMs, firstAnswerAt + est.silenceWindow()));
+
+  const sockets: StunSocket[] = [];
+  const streams: TcpStream[] = [];
+
+  const udpExchange = async (port: number): Promise<ExchangeResult | string> => {
+    let socket: StunSocket;
+    try {
+      socket = new StunSocket(await options.udp.bind({ family }), clock);
+    } catch (err) {
+      return `cannot open a UDP socket: ${errorText(err)}`;
+    }
+    sockets.push(socket);
+    const r = await socket.exchange({ to: { address: options.host, port }, giveUpAt: giveUpAt(), rto: () => est.probeInterval(), signal });
+    if (r.ok) answered(`udp/${port}`, 'udp', r.attempts === 1 ? r.rttMs : undefined);
+    return r;
+  };
+
+  const reference =
+    options.referencePort !== undefined
+      ? udpExchange(options.referencePort).then((r) => {
+          if (typeof r !== 'string' && r.ok) alive.reference = true;
+          return r;
+        })
+      : Promise.resolve(undefined);
+
+  const probes = options.ports.map(async (spec): Promise<PortResult> => {
+    try {
+      if (spec.protocol === 'udp') {
+        const r = await udpExchange(spec.port);
+        // Wait for the reference: its answer (or silence) decides what our silence means.
+        await reference;
+        return udpVerdict(spec.port, r, alive, options.referencePort);
+      }
+      return await tcpProbe(spec.port);
+    } catch (err) {
+      return { protocol: spec.protocol, port: spec.port, reachable: 'unknown', basis: `probe failed: ${errorText(err)}` };
+    }
+  });
+
+  async function tcpProbe(port: number): Promise<PortResult> {
+    const to: Endpoint = { address: options.host, port };
+    const started = clock.now();
+    const stop = new AbortController();
+    const onAbort = (): void => stop.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    // The connect gives up when the shared silence window (at least TCP_MIN_WAIT_MS) closes.
+    const watch = watchUntil(clock, giveUpAt(TCP_MIN_WAIT_MS), () => stop.abort());
+    try {
+      const c = await options.tcp.connect(to, Math.max(1, deadline - started), stop.signal);
+      if (isTcpConnectError(c)) {
+        if (signal?.aborted) return tcp(port, 'unknown', 'cancelled');
+        const waited = Math.round(clock.now() - started);
+        if (c.error === 'refused') {
+          return tcp(
+            port,
+            'unknown',
+            `TCP refused (${c.detail ?? 'ECONNREFUSED'}): either nothing listens on tcp/${port} at the server, or a firewall on the path rejects it (a REJECT rule looks the same from here)`,
+          );
+        }
+        if (c.error === 'timeout' || c.error === 'aborted' || c.error === 'unreachable') {
+          const what =
+            c.error === 'unreachable'
+              ? `ICMP unreachable for tcp/${port} (${c.detail ?? 'EHOSTUNREACH'})`
+              : `no answer to the TCP handshake in ${waited} ms`;
+          await reference;
+          const who = alive.reference ? `udp/${options.referencePort}` : (alive.udp ?? alive.any);
+          if (who) return tcp(port, 'no', `${what} while ${who} answered: blocked or filtered`);
+          return tcp(port, 'unknown', `${what}, and nothing else answered either: the server may be down or the path cut`);
+        }
+        return tcp(port, 'unknown', `TCP connect failed: ${c.detail ?? c.error}`);
+      }
+      streams.push(c);
+      watch.cancel();
+      const connectedAt = clock.now();
+      const connectMs = connectedAt - started;
+      answered(`tcp/${port}`, 'tcp', connectMs);
+      log(`tcp/${port}: connected in ${Math.round(connectMs)} ms`);
+      // A STUN answer needs one more round trip: a silence window from now, within the budget.
+      const stunGiveUp = (): number => Math.min(deadline, Math.max(giveUpAt(0)(), connectedAt + est.silenceWindow()));
+      const stun = await stunOverTcp(c, stunGiveUp, stop.signal);
+      if (stun.ok) return tcp(port, 'yes', `answer from the reflector on tcp/${port} (STUN over TCP, ${Math.round(stun.rttMs)} ms)`);
+      return tcp(
+        port,
+        'yes',
+        `TCP handshake completed in ${Math.round(connectMs)} ms, but no STUN answer over it (${stun.why}): something accepts tcp/${port} (perhaps a proxy or another service, not natprobe serve)`,
+      );
+    } finally {
+      watch.cancel();
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async function stunOverTcp(stream: TcpStream, giveUp: () => number, stopSignal: AbortSignal): Promise<{ ok: true; rttMs: number } | { ok: false; why: string }> {
+    const id = newTransactionId();
+    const request = encodeMessage({ cls: 'request', method: Method.Binding, transactionId: id, attributes: [] }, { fingerprint: true });
+    const framer = new StunStreamFramer(4096);
+    const sentAt = clock.now();
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (r: { ok: true; rttMs: number } | { ok: false; why: string }): void => {
+        if (done) return;
+        done = true;
+        watch.cancel();
+        resolve(r);
+      };
+      const silence = (): void => finish({ ok: false, why: `silence for ${Math.round(clock.now() - sentAt)} ms` });
+      const watch = watchUntil(clock, giveUp, silence);
+      if (stopSignal.aborted) silence();
+      stopSignal.addEventListener('abort', silence, { once: true });
+      stream.onClose((why) => finish({ ok: false, why: `connection ${why}` }));
+      stream.onData((chunk) => {
+        const framed = framer.push(chunk);
+        for (const raw of framed.messages) {
+          const m = decodeMessage(raw);
+          if (m.ok && m.value.cls === 'success' && m.value.method === Method.Binding && sameBytes(m.value.transactionId, id)) {
+            finish({ ok: true, rttMs: clock.now() - sentAt });
+            return;
+          }
+        }
+        if (framed.error) finish({ ok: false, why: `the answer is not STUN: ${framed.error}` });
+      });
+      stream.write(request).catch((err: unknown) => finish({ ok: false, why: `write failed: ${errorText(err)}` }));
+    });
+  }
+
+  try {
+    return await Promise.all(probes);
+  } finally {
+    await reference.catch(() => undefined);
+    for (const s of sockets) s.close();
+    for (const s of streams) s.close();
+  }
+}
+
+function tcp(port: number, reachable: PortResult['reachable'], basis: string): PortResult {
+  return { protocol: 'tcp', port, reachable, basis };
+}
+
+function udpVerdict(port: number, r: ExchangeResult | string, alive: Liveness, referencePort: number | undefined): PortResult {
+  const result = (reachable: PortResult['reachable'], basis: string): PortResult => ({ protocol: 'udp', port, reachable, basis });
+  if (typeof r === 'string') return result('unknown', r);
+  if (r.ok) return result('yes', `answer from the reflector on udp/${port} (${Math.round(r.rttMs)} ms)`);
+  if (r.reason === 'aborted') return result('unknown', 'cancelled');
+  if (r.reason === 'send-failed') return result('unknown', r.detail);
+  if (r.wrongSource.length > 0) {
+    // Our transaction ID came back, so the request did reach the server on that port.
+    return result('yes', `answer to our request on udp/${port} came from ${endpointKey(r.wrongSource[0])} instead: the request got through`);
+  }
+  const tries = `no answer in ${r.attempts} tries over ${Math.round(r.elapsedMs)} ms`;
+  // Name the reference port when it answered (that is what it is for), else the first UDP answer.
+  const who = alive.reference ? `udp/${referencePort}` : alive.udp;
+  if (who) return result('no', `${tries} while ${who} answered: blocked or filtered (or the server does not listen there)`);
+  const ref = referencePort !== undefined ? ` (not even udp/${referencePort})` : '';
+  const tcpToo = alive.any ? `; ${alive.any} answered, so the server is up: UDP may be blocked altogether` : ': the server may be down or UDP blocked altogether';
+  return result('unknown', `${tries}, and no UDP port answered${ref}${tcpToo}`);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/**
+ * Calls `fire` once `clock.now()` passes `until()`. `until` is asked anew at least every 50 ms,
+ * since the silence window shrinks once the first answer shows the RTT.
+ */
+function watchUntil(clock: Clock, until: () => number, fire: () => void): { cancel(): void } {
+  const controller = new AbortController();
+  const loop = async (): Promise<void> => {
+    for (;;) {
+      const wait = until() - clock.now();
+      if (wait <= 0) break;
+      await sleep(clock, Math.min(wait, 50), controller.signal);
+    }
+    fire();
+  };
+  loop().catch(() => undefined);
+  return { cancel: () => controller.abort() };
+}

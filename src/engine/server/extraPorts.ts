@@ -1,0 +1,204 @@
+import * as net from 'node:net';
+import { StunStreamFramer } from '../net/tcp';
+import { type Endpoint, type Family, type UdpSocket, type UdpSocketFactory, endpointKey, normaliseAddress, sameEndpoint } from '../net/udp';
+import { type ReflectorAddresses, type Slot, answer } from './reflectorLogic';
+
+/**
+ * Extra listeners for `natprobe serve --ports LIST`: plain STUN Binding on more ports of the
+ * primary address, so a client can tell which VPN ports (51820, 1194, 443, …) get through its
+ * network. Each port is a single-address server (no OTHER-ADDRESS, CHANGE-REQUEST refused with
+ * 420): the RFC 5780 tests stay on the primary/alternate pair; these only say "reachable".
+ */
+
+export interface PortSpec {
+  readonly protocol: 'udp' | 'tcp';
+  readonly port: number;
+}
+
+export interface ExtraPortsOptions {
+  readonly udp: UdpSocketFactory;
+  /** Local IP literal to listen on (normally the primary address). */
+  readonly address: string;
+  readonly ports: readonly PortSpec[];
+  readonly software: string;
+  /**
+   * The main reflector's primary endpoint: a UDP port equal to its port on the same address is
+   * already answered there and is skipped rather than failing with EADDRINUSE.
+   */
+  readonly primary: Endpoint;
+  /** Close a TCP connection idle this long (default 10 s). */
+  readonly tcpIdleMs?: number;
+  /** At most this many TCP connections at once per port; more are closed at once (default 64). */
+  readonly maxTcpConnections?: number;
+  readonly onEvent?: (event: ExtraPortEvent) => void;
+}
+
+export type ExtraPortEvent =
+  | { readonly kind: 'answered'; readonly protocol: 'udp' | 'tcp'; readonly from: Endpoint; readonly on: Endpoint }
+  | { readonly kind: 'dropped'; readonly protocol: 'udp' | 'tcp'; readonly from: Endpoint; readonly on: Endpoint; readonly why: string };
+
+export interface RunningExtraPorts {
+  /** What is listening, in the order asked. */
+  readonly endpoints: { readonly protocol: 'udp' | 'tcp'; readonly endpoint: Endpoint }[];
+  /** Ports not opened here because the main reflector already answers them. */
+  readonly skipped: PortSpec[];
+  readonly counters: { answered: number; dropped: number };
+  close(): void;
+}
+
+const SLOT: Slot = { ip: 0, port: 0 };
+/** Largest request we accept over TCP: a Binding with PADDING up to a 1500-byte MTU fits. */
+const MAX_TCP_MESSAGE = 2048;
+/** A client that does not read its answers may not make us buffer more than this. */
+const MAX_TCP_PENDING_WRITE = 64 * 1024;
+
+/**
+ * The per-connection logic of a STUN-over-TCP listener, without sockets: bytes in, replies out,
+ * or a reason to drop the connection. Kept apart so tests can drive it byte by byte.
+ */
+export class StunTcpSession {
+  private readonly framer = new StunStreamFramer(MAX_TCP_MESSAGE);
+  private readonly addresses: ReflectorAddresses;
+
+  constructor(
+    readonly local: Endpoint,
+    readonly remote: Endpoint,
+    private readonly software: string,
+  ) {
+    this.addresses = { primary: local };
+  }
+
+  receive(chunk: Uint8Array): { replies: Uint8Array[]; dropped: string[]; close?: string } {
+    const framed = this.framer.push(chunk);
+    const replies: Uint8Array[] = [];
+    const dropped: string[] = [];
+    for (const message of framed.messages) {
+      const outcome = answer(this.addresses, this.software, message, this.remote, SLOT);
+      // Over TCP the answer can only go back on this stream (RESPONSE-PORT is a UDP notion).
+      if (outcome.kind === 'reply') replies.push(outcome.reply.data);
+      else dropped.push(outcome.why);
+    }
+    return framed.error ? { replies, dropped, close: `not STUN: ${framed.error}` } : { replies, dropped };
+  }
+}
+
+export async function startExtraPorts(options: ExtraPortsOptions): Promise<RunningExtraPorts> {
+  const family: Family = options.address.includes(':') ? 6 : 4;
+  const counters = { answered: 0, dropped: 0 };
+  const endpoints: { protocol: 'udp' | 'tcp'; endpoint: Endpoint }[] = [];
+  const skipped: PortSpec[] = [];
+  const udpSockets: UdpSocket[] = [];
+  const tcpServers: net.Server[] = [];
+  const connections = new Set<net.Socket>();
+  const idleMs = options.tcpIdleMs ?? 10_000;
+  const maxConnections = options.maxTcpConnections ?? 64;
+  const emit = options.onEvent ?? (() => undefined);
+  const seen = new Set<string>();
+  const openPerPort = new Map<number, number>();
+
+  const closeAll = (): void => {
+    for (const s of udpSockets) s.close();
+    for (const c of connections) c.destroy();
+    for (const s of tcpServers) s.close();
+  };
+
+  try {
+    for (const spec of options.ports) {
+      const key = `${spec.protocol}/${spec.port}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const at: Endpoint = { address: options.address, port: spec.port };
+      if (spec.protocol === 'udp') {
+        if (sameEndpoint(at, options.primary)) {
+          skipped.push(spec);
+          continue;
+        }
+        const socket = await options.udp.bind({ family, address: options.address, port: spec.port });
+        udpSockets.push(socket);
+        const addresses: ReflectorAddresses = { primary: at };
+        socket.onMessage((data, from) => {
+          const outcome = answer(addresses, options.software, data, from, SLOT);
+          if (outcome.kind === 'dropped') {
+            counters.dropped++;
+            emit({ kind: 'dropped', protocol: 'udp', from, on: at, why: outcome.why });
+            return;
+          }
+          counters.answered++;
+          socket.send(outcome.reply.data, outcome.reply.to).then(
+            () => emit({ kind: 'answered', protocol: 'udp', from, on: at }),
+            (err: unknown) => emit({ kind: 'dropped', protocol: 'udp', from, on: at, why: `send failed: ${String(err)}` }),
+          );
+        });
+      } else {
+        const server = net.createServer((socket) => serveTcp(socket, at));
+        tcpServers.push(server);
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen({ host: options.address, port: spec.port, exclusive: true }, () => {
+            server.off('error', reject);
+            // Errors after listening (EMFILE on accept) must not crash the server.
+            server.on('error', () => undefined);
+            resolve();
+          });
+        });
+      }
+      endpoints.push({ protocol: spec.protocol, endpoint: at });
+    }
+  } catch (err) {
+    closeAll();
+    throw err;
+  }
+
+  function serveTcp(socket: net.Socket, at: Endpoint): void {
+    const count = openPerPort.get(at.port) ?? 0;
+    const from: Endpoint = { address: normaliseAddress(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 };
+    socket.on('error', () => undefined);
+    if (count >= maxConnections || !socket.remoteAddress) {
+      counters.dropped++;
+      emit({ kind: 'dropped', protocol: 'tcp', from, on: at, why: `more than ${maxConnections} connections` });
+      socket.destroy();
+      return;
+    }
+    openPerPort.set(at.port, count + 1);
+    connections.add(socket);
+    socket.setNoDelay(true);
+    socket.setTimeout(idleMs, () => socket.destroy());
+    socket.once('close', () => {
+      connections.delete(socket);
+      openPerPort.set(at.port, (openPerPort.get(at.port) ?? 1) - 1);
+    });
+    const session = new StunTcpSession(at, from, options.software);
+    socket.on('data', (chunk: Buffer) => {
+      const result = session.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      for (const why of result.dropped) {
+        counters.dropped++;
+        emit({ kind: 'dropped', protocol: 'tcp', from, on: at, why });
+      }
+      for (const reply of result.replies) {
+        counters.answered++;
+        socket.write(reply);
+        emit({ kind: 'answered', protocol: 'tcp', from, on: at });
+      }
+      if (result.close) {
+        counters.dropped++;
+        emit({ kind: 'dropped', protocol: 'tcp', from, on: at, why: result.close });
+        socket.destroy();
+      } else if (socket.writableLength > MAX_TCP_PENDING_WRITE) {
+        emit({ kind: 'dropped', protocol: 'tcp', from, on: at, why: 'client does not read its answers' });
+        socket.destroy();
+      }
+    });
+  }
+
+  return {
+    endpoints,
+    skipped,
+    counters,
+    close: closeAll,
+  };
+}
+
+/** "udp/51820, tcp/443 on 198.51.100.1" for the serve banner. */
+export function describeExtraPorts(running: RunningExtraPorts): string {
+  return running.endpoints.map((e) => `${e.protocol}/${endpointKey(e.endpoint)}`).join(', ');
+}

@@ -1,0 +1,139 @@
+// Double NAT with a carrier NAT above a home router (profile `double-nat`): the read-only
+// port-mapping probe (NAT-PMP / PCP / UPnP IGD, answered by a real miniupnpd on the home
+// router) and the second-pass CGNAT verdict, judged against the profile's construction.
+// The client itself is 192.168.1.2: CGNAT can only show through the home router's evidence.
+// Needs root (network namespaces + nftables) and miniupnpd (installed by
+// scripts/lab/ensure-deps.sh as root); skips with a printed line otherwise
+// (NATLAB_REQUIRE=1 makes that a failure).
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Report } from '../../src/report/report';
+import type { CombinedCgnatVerdict } from '../../src/engine/probes/cgnatEvidence';
+import type { PortMappingResult } from '../../src/engine/probes/portMapping';
+import { createLab, GROUND_TRUTH, HOME_WAN_IP, labAvailability, miniupnpdAvailability, ROUTER_WAN_IP, SERVERS, sweepStaleLabs, type Lab } from './lab';
+import { CLI } from './natprobeRunner';
+import { runCoturnOracle } from './oracles';
+
+const RUNNER = path.resolve(__dirname, 'portMappingRunner.ts');
+const truth = GROUND_TRUTH['double-nat'];
+
+interface RunnerOutput {
+  result: PortMappingResult;
+  combined: CombinedCgnatVerdict;
+  wallMs: number;
+}
+
+async function diagnose(lab: Lab): Promise<Report> {
+  await lab.resetNat();
+  const r = await lab.exec('client', process.execPath, [CLI, 'diagnose', '--json', '--server', `${SERVERS.primary}:${SERVERS.turnPort}`, '--budget', '3000'], { timeoutMs: 20_000 });
+  try {
+    return JSON.parse(r.stdout) as Report;
+  } catch {
+    throw new Error(`natprobe printed no JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+}
+
+async function probe(lab: Lab, stunPublic: string[]): Promise<RunnerOutput> {
+  const r = await lab.exec('client', process.execPath, ['--import', 'tsx', RUNNER, '--stun-public', stunPublic.join(',')], { timeoutMs: 30_000 });
+  try {
+    return JSON.parse(r.stdout) as RunnerOutput;
+  } catch {
+    throw new Error(`portMappingRunner printed no JSON (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
+}
+
+function stunPublicOf(report: Report): string[] {
+  return report.publicEndpoints.filter((e) => e.family === 'IPv4').map((e) => e.address);
+}
+
+describe('lab: double NAT (home router + miniupnpd behind a carrier NAT)', function () {
+  this.timeout(600000);
+  before(function () {
+    const skip = (reason: string): void => {
+      if (process.env.NATLAB_REQUIRE === '1') throw new Error(`the lab is required here (NATLAB_REQUIRE=1) but cannot run: ${reason}`);
+      console.log(`      double-nat lab skipped: ${reason}`);
+      this.skip();
+    };
+    const a = labAvailability();
+    if (!a.ok) return skip(a.reason);
+    const m = miniupnpdAvailability();
+    if (!m.ok) return skip(m.reason);
+    if (!fs.existsSync(CLI)) return skip(`${CLI} is missing (run node scripts/build.mjs)`);
+    sweepStaleLabs();
+  });
+
+  describe('with miniupnpd on the home router', () => {
+    let lab: Lab | undefined;
+    let report: Report | undefined;
+    before(async () => {
+      lab = await createLab('double-nat');
+      console.log(`      setup ${Math.round(lab.setupMs)} ms; miniupnpd pid ${lab.home?.miniupnpd?.process.pid}, HTTP port ${lab.home?.miniupnpd?.httpPort}`);
+    });
+    after(async () => {
+      await lab?.destroy();
+    });
+
+    it('the lab is what it claims: coturn’s natdiscovery sees EIM / APDF and the carrier’s WAN address', async () => {
+      const v = await runCoturnOracle(lab as Lab);
+      assert.deepEqual({ mapping: v.mapping, filtering: v.filtering, natType: v.natType, ip: v.mappedAddress?.split(':')[0] }, {
+        mapping: truth.mapping,
+        filtering: truth.filtering,
+        natType: truth.natType,
+        ip: ROUTER_WAN_IP,
+      });
+    });
+
+    it('natprobe diagnose (client ns): the ground truth; its first CGNAT pass cannot see the carrier (client is 192.168.1.2)', async () => {
+      report = await diagnose(lab as Lab);
+      assert.deepEqual(
+        { mapping: report.mapping.value, filtering: report.filtering.value, natType: report.natType.value, cgnat: report.cgnat.value, public: stunPublicOf(report) },
+        { mapping: truth.mapping, filtering: truth.filtering, natType: truth.natType, cgnat: 'unknown', public: [ROUTER_WAN_IP] },
+      );
+    });
+
+    it('port-mapping probe: NAT-PMP yes (result 3), PCP yes, UPnP yes (no public address); combined cgnat yes, doubleNat yes', async () => {
+      const stunPublic = report ? stunPublicOf(report) : [ROUTER_WAN_IP];
+      const out = await probe(lab as Lab, stunPublic);
+      const { result, combined } = out;
+      console.log(
+        `      probe ${Math.round(result.durationMs)} ms (process wall ${Math.round(out.wallMs)} ms): upnp ${result.upnp}, natPmp ${result.natPmp} (result ${result.natPmpResultCode}), pcp ${result.pcp} (result ${result.pcpResultCode}); cgnat ${combined.value}, doubleNat ${combined.doubleNat}`,
+      );
+      assert.equal(result.gateway, lab?.client.gateway);
+      assert.deepEqual({ upnp: result.upnp, natPmp: result.natPmp, pcp: result.pcp }, { upnp: 'yes', natPmp: 'yes', pcp: 'yes' }, JSON.stringify(result.evidence, null, 1));
+      assert.equal(result.natPmpResultCode, 3);
+      assert.ok(result.evidence.some((e) => /NAT-PMP/.test(e.test) && /result 3 \(Network Failure\)/.test(e.observation)));
+      // miniupnpd 2.3.1 will not tell its 100.64.0.2 WAN address: NAT-PMP says 0.0.0.0, UPnP an empty string.
+      assert.deepEqual(result.noPublicAddress, { natPmp: true, upnp: true });
+      assert.deepEqual(result.externalAddresses, []);
+      assert.ok(!JSON.stringify(result).includes(HOME_WAN_IP), 'the home router never reveals its WAN address');
+      assert.ok(result.durationMs <= 650, `${result.durationMs} ms`);
+      assert.equal(combined.value, 'yes', combined.reason);
+      assert.equal(combined.doubleNat, 'yes', combined.doubleNatReason);
+      assert.ok(combined.evidence.some((e) => /router's own view of its WAN/.test(e.test)));
+    });
+  });
+
+  describe('without miniupnpd', () => {
+    let lab: Lab | undefined;
+    before(async () => {
+      lab = await createLab('double-nat', { miniupnpd: false });
+    });
+    after(async () => {
+      await lab?.destroy();
+    });
+
+    it('nothing answers from the gateway: UPnP, NAT-PMP and PCP "no" (no answer in 2 tries); CGNAT unknown from the probe alone', async () => {
+      const report = await diagnose(lab as Lab);
+      assert.equal(report.natType.value, truth.natType);
+      const out = await probe(lab as Lab, stunPublicOf(report));
+      const { result, combined } = out;
+      console.log(`      probe ${Math.round(result.durationMs)} ms: upnp ${result.upnp}, natPmp ${result.natPmp}, pcp ${result.pcp}; cgnat ${combined.value}, doubleNat ${combined.doubleNat}`);
+      assert.deepEqual({ upnp: result.upnp, natPmp: result.natPmp, pcp: result.pcp }, { upnp: 'no', natPmp: 'no', pcp: 'no' });
+      assert.equal(result.evidence.filter((e) => /no answer in 2 tries/.test(e.observation)).length, 3, JSON.stringify(result.evidence, null, 1));
+      assert.equal(combined.value, 'unknown');
+      assert.equal(combined.doubleNat, 'unknown');
+      assert.ok(result.durationMs <= 650, `${result.durationMs} ms`);
+    });
+  });
+});
