@@ -32,6 +32,11 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
   for (const e of report.cgnat.evidence) lines.push(c.dim(`      ${e.test}: ${e.observation}`));
   if (report.cgnat.excludedInterfaces.length) lines.push(c.dim(`      VPN tunnels left out: ${report.cgnat.excludedInterfaces.join(', ')}`));
 
+  if (report.mappingLifetime) {
+    const l = report.mappingLifetime;
+    lines.push(`  Mapping lifetime:  ${l.value !== null ? `${l.value} s idle` : c.yellow('unknown')}${l.absoluteSeconds ? `, ${l.absoluteSeconds} s absolute` : ''}, refreshed by inbound: ${tri(l.refreshedByInbound, c)}  ${c.dim(l.reason)}`);
+  }
+  if (report.hairpinning) lines.push(`  Hairpinning:       ${tri(report.hairpinning.value, c)}  ${c.dim(report.hairpinning.reason)}`);
   if (report.doubleNat) lines.push(`  Double NAT:        ${tri(report.doubleNat.value, c)}  ${c.dim(report.doubleNat.reason)}`);
   if (report.portMapping) {
     const pm = report.portMapping;

@@ -19,6 +19,8 @@ import { type PortSpec, probePorts } from '../probes/ports';
 import { type TurnUrl, probeTurn } from '../probes/turn';
 import { type PortMappingOptions, type PortMappingResult, probePortMapping } from '../probes/portMapping';
 import { combineCgnatEvidence } from '../probes/cgnatEvidence';
+import { type LifetimeProgress, measureMappingLifetime } from '../probes/mappingLifetime';
+import { probeHairpin } from '../probes/hairpin';
 import { recommend } from './recommend';
 import { type Resolver, resolveWithin } from './resolve';
 import type { ServerSpec } from './serverSpec';
@@ -47,6 +49,13 @@ export interface DiagnoseOptions {
    * default because the gateway is not a server the user configured.
    */
   readonly portMapping?: Partial<Omit<PortMappingOptions, 'factory' | 'clock' | 'signal'>>;
+  /**
+   * Opt-in: measure the NAT's idle mapping lifetime (RFC 5780 §4.6). Takes about the lifetime
+   * itself (up to maxSeconds), outside the budget, after the behaviour tests.
+   */
+  readonly lifetime?: { readonly maxSeconds?: number; readonly full?: boolean; readonly stream?: boolean; readonly onProgress?: (p: LifetimeProgress) => void };
+  /** Opt-in: send a packet to our own public mapping (some firewalls log this as an attack). */
+  readonly hairpin?: boolean;
 }
 
 /** How many servers get the (parallel) RFC 5780 filtering tests. */
@@ -456,6 +465,59 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
         },
   );
 
+  // Opt-in deep probes that need the behaviour verdicts, run side by side after them.
+  let mappingLifetime: Report['mappingLifetime'];
+  let hairpinning: Report['hairpinning'];
+  const deepServer = (verified ?? works.find((w) => w.primary))?.target;
+  const deep: Promise<void>[] = [];
+  if (options.lifetime) {
+    if (!deepServer) {
+      mappingLifetime = { value: null, idleSeconds: null, refreshedByInbound: 'unknown', absoluteSeconds: null, reason: 'no server answered, so no mapping could be watched' };
+    } else {
+      log(`measuring the mapping lifetime against ${endpointKey(deepServer.endpoint)} (up to ${options.lifetime.maxSeconds ?? 120} s)`);
+      deep.push(
+        measureMappingLifetime({
+          factory: options.factory,
+          clock,
+          server: deepServer.endpoint,
+          family: deepServer.family,
+          maxSeconds: options.lifetime.maxSeconds,
+          absoluteUpToMax: options.lifetime.full,
+          stream: options.lifetime.stream,
+          onProgress: options.lifetime.onProgress,
+          rfc5780: verified !== undefined,
+          signal,
+          log,
+        }).then(
+          (r) => {
+            mappingLifetime = r;
+          },
+          (err: unknown) => {
+            mappingLifetime = { value: null, idleSeconds: null, refreshedByInbound: 'unknown', absoluteSeconds: null, reason: `the lifetime probe failed: ${errorText(err)}` };
+          },
+        ),
+      );
+    }
+  }
+  if (options.hairpin) {
+    if (!deepServer) {
+      hairpinning = { value: 'unknown', reason: 'no server answered, so our public mapping is unknown' };
+    } else {
+      log('hairpin test: sending to our own public mapping');
+      deep.push(
+        probeHairpin({ factory: options.factory, clock, server: deepServer.endpoint, family: deepServer.family, mapping: mappingVerdict.value, filtering: filteringVerdict.value, signal, log }).then(
+          (r) => {
+            hairpinning = r;
+          },
+          (err: unknown) => {
+            hairpinning = { value: 'unknown', reason: `the hairpin probe failed: ${errorText(err)}` };
+          },
+        ),
+      );
+    }
+  }
+  await Promise.all(deep);
+
   const portObservations = [
     ...works.flatMap((w) => [w.primary, w.altIp, w.altBoth, w.altPort]).flatMap((a) => (a?.mapped ? [{ local: mappingLocalPort, mapped: a.mapped.port }] : [])),
     ...works.flatMap((w) => w.filteringMapped),
@@ -509,6 +571,8 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     cgnat,
     ...(ports ? { ports } : {}),
     ...(turn ? { turn } : {}),
+    ...(mappingLifetime ? { mappingLifetime } : {}),
+    ...(hairpinning ? { hairpinning } : {}),
     ...(portMapping
       ? { portMapping: { upnp: portMapping.upnp, natPmp: portMapping.natPmp, pcp: portMapping.pcp, gateway: portMapping.gateway, reasons: portMapping.reasons, evidence: portMapping.evidence } }
       : {}),

@@ -103,4 +103,22 @@ describe('diagnosis on the virtual network (RFC 5780 server, NAT models)', () =>
     assert.match(report.udpReason, /cancelled/);
     assert.ok(report.durationMs < 1000);
   });
+
+  it('with lifetime on: the NAT\'s 30 s idle timeout is measured and the keepalive advice follows it', async () => {
+    const world = await makeWorld({ nat: { bindingTimeoutMs: 30000 } });
+    const report = await world.run({ lifetime: { maxSeconds: 60 } });
+    const value = report.mappingLifetime?.value;
+    assert.ok(value !== null && value !== undefined && Math.abs(value - 30) <= 3, JSON.stringify(report.mappingLifetime));
+    const advice = report.recommendations.find((r) => r.id === 'wireguard-keepalive')?.text ?? '';
+    assert.match(advice, new RegExp(`PersistentKeepalive = ${Math.min(25, Math.floor(0.8 * value!))}\\b`));
+  });
+
+  it('hairpinning is only tested when asked, and then reported', async () => {
+    const quiet = await (await makeWorld({ nat: { hairpin: true } })).run();
+    assert.equal(quiet.hairpinning, undefined, 'no hairpin packets by default');
+    const on = await (await makeWorld({ nat: { hairpin: true } })).run({ hairpin: true });
+    assert.equal(on.hairpinning?.value, 'yes', on.hairpinning?.reason);
+    const off = await (await makeWorld({ nat: { hairpin: false } })).run({ hairpin: true });
+    assert.equal(off.hairpinning?.value, 'no', off.hairpinning?.reason);
+  });
 });

@@ -1,0 +1,181 @@
+/**
+ * Hairpinning (RFC 4787 REQ-9, RFC 5780 §4.5): does the NAT loop a packet sent from inside to
+ * one of its own public mappings back inside? Opt-in: it sends packets to our own public
+ * address, which nothing else in a diagnosis does.
+ *
+ * Method. Sockets A and B each learn their public mapping A', B' from the server. Then both
+ * send STUN Binding requests to the *other's* public mapping, several times over an RTT-sized
+ * window. Any one of them arriving (matched by its transaction ID) means the NAT hairpins.
+ *
+ * Filtering must not be mistaken for "no hairpin": a hairpinned packet reaches A' from B's
+ * public endpoint (B', when the NAT translates the source as REQ-9 asks), which an
+ * address(-and-port)-dependent filter on A' drops unless A has sent to B' first. Sending both
+ * ways does exactly that: A's packet to B' leaves through A' (for an endpoint-independent
+ * mapping) and opens A' for B', and B's for A'. So with endpoint-independent mapping (or
+ * endpoint-independent filtering) silence means "no hairpin". With endpoint-dependent mapping
+ * and filtering, A's packet to B' leaves through another mapping A'' and opens nothing on A';
+ * silence then says nothing: 'unknown'. The mapping behaviour is checked here when the server
+ * announces an OTHER-ADDRESS (A asks it too and compares its public port), or taken from the
+ * caller (the diagnosis already knows it).
+ */
+import type { Behaviour, Tristate } from '../../report/report';
+import { type Clock, sleep } from '../clock';
+import { RttEstimator } from '../client/rtt';
+import { errorText } from '../client/stunSocket';
+import { type Endpoint, type Family, type UdpSocketFactory, endpointKey, normaliseAddress, sameEndpoint } from '../net/udp';
+import { Method, encodeMessage, newTransactionId } from '../stun';
+import { type InboundRequest, type Member, StunRouter, hex, mappedAddress, otherAddress } from './lifetime/stunRouter';
+
+export interface HairpinOptions {
+  readonly factory: UdpSocketFactory;
+  readonly clock: Clock;
+  readonly server: Endpoint;
+  readonly family: Family;
+  readonly signal?: AbortSignal;
+  /** Mapping / filtering behaviour from the diagnosis, if known (saves the OTHER-ADDRESS test). */
+  readonly mapping?: Behaviour;
+  readonly filtering?: Behaviour;
+  readonly log?: (line: string) => void;
+}
+
+export interface HairpinResult {
+  readonly value: Tristate;
+  readonly reason: string;
+}
+
+/** Rounds of hairpin packets (each both ways), spread over the window. */
+const ROUNDS = 6;
+
+export async function probeHairpin(opts: HairpinOptions): Promise<HairpinResult> {
+  const { clock, server, family } = opts;
+  const log = opts.log ?? (() => undefined);
+  if (opts.signal?.aborted) return { value: 'unknown', reason: 'cancelled' };
+  const router = new StunRouter(clock);
+  const est = new RttEstimator();
+  const signal = opts.signal;
+  try {
+    let a: Member;
+    let b: Member;
+    try {
+      a = await router.open(opts.factory, family, 'A');
+      b = await router.open(opts.factory, family, 'B');
+    } catch (err) {
+      return { value: 'unknown', reason: `cannot open a UDP socket: ${errorText(err)}` };
+    }
+    const firstContact = (start: number) => (): number => (est.measured ? start + Math.max(2000, 2 * est.silenceWindow()) : start + 5000);
+    const ask = async (m: Member, to: Endpoint) => {
+      const start = clock.now();
+      const r = await router.transact({ from: m, to, giveUpAt: firstContact(start), interval: () => est.probeInterval(), signal });
+      if (!r.ok) return r.reason === 'aborted' ? 'cancelled' : r.detail;
+      est.sample(r.delivery.at - r.delivery.sentAt);
+      const mapped = r.delivery.message.cls === 'success' ? mappedAddress(r.delivery.message) : undefined;
+      if (!mapped) return `no mapped address in the answer from ${endpointKey(to)}`;
+      return { mapped, other: otherAddress(r.delivery.message) };
+    };
+    const [ra, rb] = await Promise.all([ask(a, server), ask(b, server)]);
+    if (ra === 'cancelled' || rb === 'cancelled' || signal?.aborted) return { value: 'unknown', reason: 'cancelled' };
+    if (typeof ra === 'string') return { value: 'unknown', reason: `the server did not help: ${ra}` };
+    if (typeof rb === 'string') return { value: 'unknown', reason: `the server did not help: ${rb}` };
+    const aPublic = ra.mapped;
+    const bPublic = rb.mapped;
+    log(`hairpin: A ${endpointKey(a.local)} → ${endpointKey(aPublic)}, B ${endpointKey(b.local)} → ${endpointKey(bPublic)}`);
+
+    if (await isOwnAddress(opts.factory, family, aPublic.address)) {
+      return {
+        value: 'unknown',
+        reason: `not applicable: the public address ${aPublic.address} is this host's own (no NAT), so there is nothing to hairpin; peers reach it at that address`,
+      };
+    }
+
+    // Mapping behaviour: from the caller, else A asks the alternate address the server announced.
+    let mapping: 'independent' | 'dependent' | 'unknown' = 'unknown';
+    let mappingBasis = 'not known';
+    if (opts.mapping === 'endpoint-independent') {
+      mapping = 'independent';
+      mappingBasis = 'endpoint-independent per the diagnosis';
+    } else if (opts.mapping === 'address-dependent' || opts.mapping === 'address-and-port-dependent') {
+      mapping = 'dependent';
+      mappingBasis = `${opts.mapping} per the diagnosis`;
+    } else if (ra.other) {
+      const alt = await ask(a, ra.other);
+      if (alt === 'cancelled') return { value: 'unknown', reason: 'cancelled' };
+      if (typeof alt !== 'string') {
+        const same = alt.mapped.port === aPublic.port && normaliseAddress(alt.mapped.address) === normaliseAddress(aPublic.address);
+        mapping = same ? 'independent' : 'dependent';
+        mappingBasis = same
+          ? `A kept ${endpointKey(aPublic)} towards ${endpointKey(ra.other)} too`
+          : `A got ${endpointKey(alt.mapped)} towards ${endpointKey(ra.other)}, ${endpointKey(aPublic)} towards the server`;
+      }
+    }
+    const filteringOpen = opts.filtering === 'endpoint-independent';
+
+    // Both ways, several rounds: A → B', B → A'.
+    const sent = new Map<string, { from: Member; to: Member }>();
+    let seen: { req: InboundRequest; from: Member; to: Member } | undefined;
+    router.onRequest((req) => {
+      const origin = sent.get(hex(req.message.transactionId));
+      // Only our own requests, arriving at the socket they were meant for, count.
+      if (!origin || req.by !== origin.to) return;
+      seen ??= { req, from: origin.from, to: origin.to };
+    });
+    const send = async (from: Member, to: Member, toPublic: Endpoint): Promise<void> => {
+      const id = newTransactionId();
+      sent.set(hex(id), { from, to });
+      await router.sendRaw(from, toPublic, encodeMessage({ cls: 'request', method: Method.Binding, transactionId: id, attributes: [] }));
+    };
+    const window = Math.max(est.silenceWindow(), 500);
+    const step = window / ROUNDS;
+    const started = clock.now();
+    for (let i = 0; i < ROUNDS && !seen; i++) {
+      await send(a, b, bPublic);
+      await send(b, a, aPublic);
+      await sleep(clock, step, signal).catch(() => undefined);
+      if (signal?.aborted) return { value: 'unknown', reason: 'cancelled' };
+    }
+    // Leave the last packets a full window to come back.
+    while (!seen && clock.now() < started + 2 * window) {
+      await sleep(clock, Math.min(step, started + 2 * window - clock.now()), signal).catch(() => undefined);
+      if (signal?.aborted) return { value: 'unknown', reason: 'cancelled' };
+    }
+    const method =
+      `A (${endpointKey(aPublic)}) and B (${endpointKey(bPublic)}) each sent ${ROUNDS} Binding requests to the other's public mapping ` +
+      `over ${Math.round(window)} ms`;
+    if (seen) {
+      const src = seen.req.from;
+      const fromPublic = seen.from === a ? aPublic : bPublic;
+      const how = sameEndpoint(src, fromPublic)
+        ? `with its source translated to ${seen.from.name}'s public mapping ${endpointKey(src)} (RFC 4787 REQ-9)`
+        : `from ${endpointKey(src)}, not from ${seen.from.name}'s public mapping ${endpointKey(fromPublic)} (the NAT does not translate hairpinned sources as RFC 4787 REQ-9 asks; replies to it may fail)`;
+      return { value: 'yes', reason: `the NAT hairpins: ${seen.from.name}'s request to ${seen.to.name}'s public mapping arrived at ${seen.to.name} ${how}; ${method}` };
+    }
+    if (mapping === 'independent' || filteringOpen) {
+      return {
+        value: 'no',
+        reason:
+          `the NAT does not hairpin: none arrived; ${method}, so each mapping had sent to the other first and no ` +
+          `filter could drop them (mapping ${mappingBasis}${filteringOpen ? '; filtering endpoint-independent' : ''})`,
+      };
+    }
+    return {
+      value: 'unknown',
+      reason:
+        `none arrived, but that may be filtering rather than no hairpinning: ` +
+        (mapping === 'dependent'
+          ? `the NAT maps each destination separately (${mappingBasis}), so A's packet to B' left through another mapping and did not open A's mapping to the server for B' (and the same for B)`
+          : 'the mapping behaviour is unknown (no OTHER-ADDRESS from the server and none given), so a filter may have dropped them') +
+        `; ${method}`,
+    };
+  } finally {
+    router.closeAll();
+  }
+}
+
+async function isOwnAddress(factory: UdpSocketFactory, family: Family, address: string): Promise<boolean> {
+  try {
+    const s = await factory.bind({ family, address, port: 0 });
+    s.close();
+    return true;
+  } catch {
+    return false;
+  }
+}

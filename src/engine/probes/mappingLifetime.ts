@@ -1,0 +1,674 @@
+/**
+ * RFC 5780 §4.6: how long a UDP mapping survives. See docs/probes/lifetime.md for the method,
+ * the figures and what each answer can and cannot tell.
+ *
+ * Idle timeout. Probe sockets X each ask the server once (learning their mapping X') and then
+ * stay silent. To test "did X' survive T seconds?", a separate socket Y sends a Binding request
+ * with RESPONSE-PORT = X'.port: the server answers to Y's public IP (the same as X's) at that
+ * port, from the address X talked to, so the answer passes any filter X' has and reaches X only
+ * if X' still exists. Y's request refreshes nothing of X', but the answer through X' may (NATs
+ * that refresh on inbound), so each X gives exactly one verdict. "Dead" needs silence for an
+ * RTT-sized window while Y's own plain request (the control) shows the server answering and Y
+ * still on X's public IP.
+ *
+ * Many X are checked in parallel so the run costs about the lifetime itself:
+ *  - scouts, all started at t0, checked at ages on a grid (2, 4, …, 12, 14, then ×1.15 up to
+ *    maxSeconds): the first dead one brackets the timeout within one grid step, at a time at
+ *    most 1.15 × the timeout (plus an RTT window);
+ *  - a stream of sockets started at t0 + 1.6 s, 3.2 s, … (spacing growing with 40 % of their start
+ *    time): when the first scout dies at age g, these have every age between the last live grid
+ *    age and g, so all of them are checked at once and the bracket shrinks to their spacing
+ *    (≤ max(2 s, 10 %)) with no further waiting;
+ *  - only when loss spoiled that, a new round of sockets bisects the remaining bracket.
+ * Alongside, on their own sockets: K only ever *receives* (Y + RESPONSE-PORT every few seconds):
+ * alive past the idle timeout ⇒ inbound traffic refreshes mappings; A sends keepalives every few
+ * seconds and is checked between them: dying anyway ⇒ an absolute timeout.
+ */
+import type { MappingLifetime, Tristate } from '../../report/report';
+import { setMaxListeners } from 'node:events';
+import { type Clock, sleep } from '../clock';
+import { RttEstimator } from '../client/rtt';
+import { errorText } from '../client/stunSocket';
+import { type Endpoint, type Family, type UdpSocketFactory, endpointKey, normaliseAddress } from '../net/udp';
+import { Attr, encodeResponsePort } from '../stun';
+import { type Member, StunRouter, mappedAddress } from './lifetime/stunRouter';
+
+export interface LifetimeProgress {
+  /** Longest idle time a mapping was seen to survive so far. */
+  readonly lowSeconds: number;
+  /** Shortest idle time after which a mapping was seen dead, or null while none has died. */
+  readonly highSeconds: number | null;
+  readonly elapsedMs: number;
+}
+
+export interface MeasureLifetimeOptions {
+  readonly factory: UdpSocketFactory;
+  readonly clock: Clock;
+  /** The server (an RFC 5780 one honouring RESPONSE-PORT for the full measurement). */
+  readonly server: Endpoint;
+  readonly family: Family;
+  /** Longest idle time tested, and the horizon of the absolute-timeout watch. Default 120. */
+  readonly maxSeconds?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: LifetimeProgress) => void;
+  /** Does the server honour RESPONSE-PORT? false skips straight to the fallback; otherwise it is tested. */
+  readonly rfc5780?: boolean;
+  /**
+   * Keep watching for an absolute timeout until maxSeconds even after the idle timeout is known
+   * (default false: the watch lasts as long as the idle measurement, about 1.1-1.2 × the timeout).
+   */
+  readonly absoluteUpToMax?: boolean;
+  /**
+   * Make every probe flow two-way and older than 2 s before it idles (a second exchange 2.5 s
+   * after the first), as a VPN tunnel's flow is. Linux conntrack, for one, gives such flows
+   * nf_conntrack_udp_timeout_stream (120-180 s) instead of nf_conntrack_udp_timeout (30 s).
+   * Costs 2.5 s. Default false: a single request/response flow, the pessimistic figure.
+   */
+  readonly stream?: boolean;
+  /** One line per step, for the CLI's verbose log. */
+  readonly log?: (line: string) => void;
+}
+
+/** Seconds. */
+const GRID_FIRST = 2;
+const GRID_MIN_STEP = 2;
+const GRID_RATIO = 1.15;
+const STREAM_FIRST = 1.6;
+const STREAM_MIN_STEP = 1.6;
+const STREAM_FRACTION = 0.4;
+const STREAM_WARMUP_MS = 2500;
+const MAX_ROUNDS = 2;
+const ROUND_SOCKETS = 6;
+/** Keepalive / inbound-ping period: half the shortest lifetime known, within these bounds. */
+const PERIOD_MIN = 1;
+const PERIOD_MAX = 5;
+
+type Mode = 'response-port' | 'same-socket';
+
+interface Probe {
+  readonly member: Member;
+  mapped: Endpoint;
+  /** Clock time the mapping was last refreshed by our own exchange (midpoint of its last round trip). */
+  idleStart: number;
+  used: boolean;
+}
+
+type Verdict = { kind: 'alive' | 'dead'; age: number; detail: string } | { kind: 'unknown'; detail: string };
+
+class Cancelled extends Error {}
+
+export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Promise<MappingLifetime> {
+  const { clock, server, family } = opts;
+  const maxSeconds = Math.max(1, opts.maxSeconds ?? 120);
+  const log = opts.log ?? (() => undefined);
+  const stop = new AbortController();
+  // Every pending transaction and sleep listens to it: dozens at once by design.
+  setMaxListeners(0, stop.signal);
+  const onOuterAbort = (): void => stop.abort(new Cancelled('cancelled'));
+  if (opts.signal?.aborted) return cancelledResult();
+  opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
+  const signal = stop.signal;
+  const router = new StunRouter(clock);
+  const est = new RttEstimator();
+  const t0 = clock.now();
+  const sec = (ms: number): number => ms / 1000;
+  const background: Promise<unknown>[] = [];
+  let ticker: unknown;
+
+  // ---- shared state ---------------------------------------------------------------------
+  let lo = 0; // a mapping survived this idle age (s)
+  let hi = Infinity; // a mapping was dead at this idle age (s)
+  let idleDone = false;
+  let socketsUsed = 0;
+  const inbound: { lastAlive: number; deadAt?: number; gapBeforeDeath?: number; checks: number; done: boolean } = {
+    lastAlive: 0,
+    checks: 0,
+    done: true,
+  };
+  const absolute: { lastAlive: number; deadAt?: number; how?: string; period: number } = { lastAlive: 0, period: PERIOD_MIN };
+
+  const progress = (): void =>
+    opts.onProgress?.({ lowSeconds: round1(lo), highSeconds: Number.isFinite(hi) ? round1(hi) : null, elapsedMs: clock.now() - t0 });
+  const noteAlive = (age: number): void => {
+    if (age > lo && age < hi) {
+      lo = age;
+      progress();
+    }
+  };
+  const streamStop = new AbortController();
+  const noteDead = (age: number): void => {
+    if (age < hi) {
+      hi = Math.max(age, lo);
+      if (!streamStop.signal.aborted) streamStop.abort(new Cancelled('bracketed'));
+      progress();
+      wake();
+    }
+  };
+  const period = (): number => clamp(lo / 2, PERIOD_MIN, PERIOD_MAX);
+  const margin = (): number => Math.max(1, 0.05 * hi);
+  /** K and A may look a margin past maxSeconds: a death at maxSeconds needs a look after it. */
+  const horizon = maxSeconds * 1.1 + 2;
+  const wanted = (): number => Math.max(2, 0.1 * lo);
+  const sleepUntil = async (time: number): Promise<void> => {
+    await sleep(clock, Math.max(0, time - clock.now()), signal);
+  };
+  /** The K and A loops sleep until their next step, or until the bracket changes (then they re-plan). */
+  let wakers: (() => void)[] = [];
+  const wake = (): void => {
+    const w = wakers;
+    wakers = [];
+    for (const f of w) f();
+  };
+  const nap = (time: number): Promise<void> => {
+    if (signal.aborted) return Promise.reject(new Cancelled('cancelled'));
+    return new Promise<void>((resolve, reject) => {
+      const done = (): void => {
+        clock.clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = (): void => {
+        clock.clearTimeout(timer);
+        reject(new Cancelled('cancelled'));
+      };
+      const timer = clock.setTimeout(done, Math.max(0, time - clock.now()));
+      signal.addEventListener('abort', onAbort, { once: true });
+      wakers.push(done);
+    });
+  };
+  const quiet = <T>(p: Promise<T>): Promise<T | undefined> =>
+    p.catch((e: unknown) => {
+      if (e instanceof Cancelled || signal.aborted) return undefined;
+      throw e;
+    });
+
+  // ---- sockets ----------------------------------------------------------------------------
+  const open = async (name: string): Promise<Member | string> => {
+    try {
+      socketsUsed++;
+      return await router.open(opts.factory, family, name);
+    } catch (err) {
+      return `cannot open a UDP socket: ${errorText(err)}`;
+    }
+  };
+  const firstContactGiveUp = (start: number) => (): number =>
+    est.measured ? start + Math.max(2000, 2 * est.silenceWindow()) : start + 5000;
+  /** One Binding exchange from `m`; updates the RTT estimate. */
+  const ask = async (m: Member, giveUpAt: () => number): Promise<{ mapped: Endpoint; at: number; rtt: number } | string> => {
+    const r = await router.transact({ from: m, to: server, giveUpAt, interval: () => est.probeInterval(), signal });
+    if (signal.aborted) throw new Cancelled('cancelled');
+    if (!r.ok) return r.detail;
+    const rtt = r.delivery.at - r.delivery.sentAt;
+    est.sample(rtt);
+    if (r.delivery.message.cls !== 'success') return `error response from ${endpointKey(server)}`;
+    const mapped = mappedAddress(r.delivery.message);
+    if (!mapped) return `no mapped address in the answer from ${endpointKey(server)}`;
+    return { mapped, at: r.delivery.at, rtt };
+  };
+  /** Opens a probe socket and creates its mapping (twice, 2.5 s apart, in stream mode). Never rejects. */
+  const newProbe = async (name: string): Promise<Probe | string> => {
+    const m = await open(name);
+    if (typeof m === 'string') return m;
+    try {
+      let a = await ask(m, firstContactGiveUp(clock.now()));
+      if (typeof a !== 'string' && opts.stream) {
+        await sleep(clock, STREAM_WARMUP_MS, signal);
+        a = await ask(m, firstContactGiveUp(clock.now()));
+      }
+      if (typeof a === 'string') {
+        router.close(m);
+        return a;
+      }
+      return { member: m, mapped: a.mapped, idleStart: a.at - a.rtt / 2, used: false };
+    } catch (e) {
+      router.close(m);
+      if (e instanceof Cancelled || signal.aborted) return 'cancelled';
+      return errorText(e);
+    }
+  };
+  const age = (p: Probe, at = clock.now()): number => sec(at - p.idleStart);
+  const release = (p: Probe): void => {
+    p.used = true;
+    router.close(p.member);
+  };
+
+  // ---- the checks -------------------------------------------------------------------------
+  let Y: Member | undefined;
+  let control: { startedAt: number; result: Promise<Endpoint | undefined> } | undefined;
+  /** Y's plain Binding: is the server answering now, and which public address does Y have? */
+  const controlNow = (): Promise<Endpoint | undefined> => {
+    const now = clock.now();
+    if (control && now - control.startedAt < 1000) return control.result;
+    const y = Y as Member;
+    const result = ask(y, () => now + est.silenceWindow()).then(
+      (a) => (typeof a === 'string' ? undefined : a.mapped),
+      () => undefined,
+    );
+    control = { startedAt: now, result };
+    return result;
+  };
+  /** Is `p`'s mapping alive now? Via Y + RESPONSE-PORT. */
+  const responsePortCheck = async (p: Probe): Promise<Verdict> => {
+    const start = clock.now();
+    const ctl = controlNow();
+    const r = await router.transact({
+      from: Y as Member,
+      to: server,
+      attributes: [{ type: Attr.ResponsePort, value: encodeResponsePort(p.mapped.port) }],
+      giveUpAt: () => start + est.silenceWindow(),
+      interval: () => est.probeInterval(),
+      signal,
+    });
+    const c = await ctl;
+    if (signal.aborted) throw new Cancelled('cancelled');
+    if (r.ok) {
+      const d = r.delivery;
+      est.sample(d.at - d.sentAt);
+      if (d.by === p.member && d.message.cls === 'success') return { kind: 'alive', age: age(p, d.at), detail: 'answer arrived' };
+      if (d.by !== p.member && d.by !== Y) {
+        return { kind: 'dead', age: age(p, start + (est.smoothed ?? 0)), detail: `its public port now reaches another socket (${d.by.name})` };
+      }
+      const seen = d.message.cls === 'success' ? mappedAddress(d.message) : undefined;
+      if (d.by === Y && seen && seen.port === p.mapped.port && sameIp(seen, p.mapped)) {
+        return { kind: 'dead', age: age(p, start + (est.smoothed ?? 0)), detail: 'its public port was given to a new mapping' };
+      }
+      return { kind: 'unknown', detail: 'the server answered to the requesting socket: RESPONSE-PORT ignored' };
+    }
+    if (r.reason === 'aborted') throw new Cancelled('cancelled');
+    if (!c) return { kind: 'unknown', detail: 'the server did not answer the control request either' };
+    if (!sameIp(c, p.mapped)) {
+      return { kind: 'unknown', detail: `the control socket is on ${c.address}, the probe on ${p.mapped.address}` };
+    }
+    return { kind: 'dead', age: age(p, start + (est.smoothed ?? 0)), detail: `no answer in ${r.attempts} tries over ${Math.round(clock.now() - start)} ms` };
+  };
+  /** Fallback: `p` asks again itself; a changed public port means the mapping had expired. */
+  const sameSocketCheck = async (p: Probe): Promise<Verdict> => {
+    const start = clock.now();
+    const a = await ask(p.member, () => start + Math.max(2 * est.silenceWindow(), 1000));
+    if (typeof a === 'string') return { kind: 'unknown', detail: a };
+    const at = age(p, a.at - a.rtt / 2);
+    if (a.mapped.port === p.mapped.port && sameIp(a.mapped, p.mapped)) {
+      return { kind: 'alive', age: at, detail: `same public port ${a.mapped.port}` };
+    }
+    return { kind: 'dead', age: at, detail: `public port changed ${endpointKey(p.mapped)} → ${endpointKey(a.mapped)}` };
+  };
+
+  const cleanup = async (): Promise<void> => {
+    if (ticker !== undefined) clock.clearTimeout(ticker);
+    if (!stop.signal.aborted) stop.abort(new Cancelled('done'));
+    opts.signal?.removeEventListener('abort', onOuterAbort);
+    await Promise.allSettled(background);
+    router.closeAll();
+  };
+
+  try {
+    // ---- phase 0: sockets and mappings ------------------------------------------------------
+    const grid = idleGrid(maxSeconds);
+    const y = await open('Y');
+    if (typeof y === 'string') return unknownResult(y);
+    Y = y;
+    const tick = (): void => {
+      progress();
+      ticker = clock.setTimeout(tick, 1000);
+    };
+    ticker = clock.setTimeout(tick, 1000);
+    const yFirst = ask(y, firstContactGiveUp(clock.now()));
+    const P = newProbe('P');
+    const K = newProbe('K');
+    const A = newProbe('A');
+    const scoutsP = grid.map((_, i) => newProbe(`scout${i}`));
+    const yAnswer = await yFirst;
+    if (typeof yAnswer === 'string') {
+      await Promise.allSettled([P, K, A, ...scoutsP]);
+      return unknownResult(`the server ${endpointKey(server)} did not answer (${yAnswer})`);
+    }
+    const p = await P;
+    if (typeof p === 'string') return unknownResult(`the server ${endpointKey(server)} did not answer a probe socket (${p})`);
+    log(`lifetime: server ${endpointKey(server)} answers in ${Math.round(yAnswer.rtt)} ms; probe P mapped to ${endpointKey(p.mapped)}`);
+
+    // ---- phase 1: does RESPONSE-PORT work here? Is there anything to expire at all? -----------
+    let mode: Mode = 'same-socket';
+    let fallbackWhy = 'the caller said the server does not support RESPONSE-PORT (RFC 5780)';
+    if (opts.rfc5780 !== false) {
+      const capability = await responsePortCheck(p);
+      release(p);
+      if (capability.kind === 'alive') mode = 'response-port';
+      else if (capability.kind === 'unknown') fallbackWhy = `RESPONSE-PORT does not work with this server (${capability.detail})`;
+      else fallbackWhy = `a RESPONSE-PORT request for a fresh mapping got no answer there (${capability.detail}): the server ignores or drops RESPONSE-PORT`;
+      log(`lifetime: RESPONSE-PORT ${mode === 'response-port' ? 'works' : `unusable: ${fallbackWhy}`}`);
+    } else {
+      release(p);
+    }
+    const ownAddress = await isOwnAddress(opts.factory, family, p.mapped.address);
+    if (mode === 'response-port' && p.mapped.port === p.member.local.port) {
+      // Maybe nothing translates or filters: then a packet to a port nobody used gets through.
+      const z = await open('Z');
+      if (typeof z !== 'string') {
+        const probeZ: Probe = { member: z, mapped: { address: p.mapped.address, port: z.local.port }, idleStart: clock.now(), used: false };
+        const open = await responsePortCheck(probeZ);
+        release(probeZ);
+        if (open.kind === 'alive') {
+          await Promise.allSettled([K, A, ...scoutsP]);
+          return {
+            value: null,
+            idleSeconds: null,
+            refreshedByInbound: 'unknown',
+            absoluteSeconds: null,
+            reason:
+              `no mapping to expire: a packet to port ${z.local.port}, which this host never sent from, reached it ` +
+              (ownAddress
+                ? `(${p.mapped.address} is this host's own address: no NAT, no stateful firewall)`
+                : '(no NAT, or a router forwarding every port to this host)'),
+          };
+        }
+      }
+    }
+
+    const [k, a, ...scouts] = await Promise.all([K, A, ...scoutsP]);
+    const scoutList = scouts.map((s) => (typeof s === 'string' ? undefined : s));
+    const allProbes: Probe[] = [...scoutList.filter((s): s is Probe => !!s)];
+
+    if (mode === 'same-socket') {
+      const preserved = [k, a, ...scouts].some((s) => typeof s !== 'string' && s.mapped.port === s.member.local.port);
+      if (preserved || ownAddress) {
+        return {
+          value: null,
+          idleSeconds: null,
+          refreshedByInbound: 'unknown',
+          absoluteSeconds: null,
+          reason:
+            `not measurable: ${fallbackWhy}, so the fallback would ask again from the same socket after idling and compare ` +
+            `public ports; but ${ownAddress ? `${p.mapped.address} is this host's own address (no NAT)` : 'the NAT keeps the local port as the public port'}, ` +
+            'so a mapping that expired and was re-created looks exactly like one that survived. ' +
+            'Use a server that honours RESPONSE-PORT (natprobe serve, or coturn with two addresses).',
+        };
+      }
+    }
+    const check = mode === 'response-port' ? responsePortCheck : sameSocketCheck;
+
+    // ---- background: stream sockets for the refinement ----------------------------------------
+    const streamProbes: Probe[] = [];
+    const maxStep = Math.max(GRID_MIN_STEP, ...grid.map((g, i) => (i === 0 ? g : g - grid[i - 1])));
+    background.push(
+      quiet(
+        (async () => {
+          let s = STREAM_FIRST;
+          let n = 0;
+          while (!signal.aborted && Number.isFinite(hi) === false && s <= maxStep + 2) {
+            await sleep(clock, Math.max(0, t0 + s * 1000 - clock.now()), AbortSignal.any([signal, streamStop.signal]));
+            if (Number.isFinite(hi) || idleDone) break;
+            const probe = await newProbe(`stream${n++}`);
+            if (typeof probe !== 'string') {
+              streamProbes.push(probe);
+              allProbes.push(probe);
+            }
+            s += Math.max(STREAM_MIN_STEP, STREAM_FRACTION * s);
+          }
+        })(),
+      ),
+    );
+
+    // ---- background: K, refreshed only by inbound packets ------------------------------------
+    if (mode === 'response-port' && typeof k !== 'string') {
+      inbound.done = false;
+      background.push(
+        quiet(
+          (async () => {
+            let lastTried = 0;
+            for (;;) {
+              let next = Math.max(age(k), inbound.lastAlive + period(), lastTried + 0.5);
+              if (Number.isFinite(hi)) {
+                const decisive = hi + margin();
+                if (inbound.lastAlive >= decisive) return;
+                next = Math.min(next, Math.max(decisive, age(k)));
+              } else if (idleDone) return;
+              if (next > horizon) return;
+              await nap(k.idleStart + next * 1000);
+              if (age(k) < next - 0.001) continue; // woken early: re-plan
+              lastTried = age(k);
+              const v = await responsePortCheck(k);
+              inbound.checks++;
+              log(`lifetime: inbound-only mapping K at ${round1(age(k))} s: ${v.kind} (${v.detail})`);
+              if (v.kind === 'alive') {
+                inbound.lastAlive = v.age;
+                if (Number.isFinite(hi) && v.age >= hi + margin()) return;
+              } else if (v.kind === 'dead') {
+                inbound.deadAt = v.age;
+                inbound.gapBeforeDeath = v.age - inbound.lastAlive;
+                return;
+              }
+            }
+          })().finally(() => {
+            inbound.done = true;
+            wake();
+          }),
+        ),
+      );
+    } else if (typeof k !== 'string') {
+      release(k);
+    }
+
+    // ---- background: A, kept alive by outbound keepalives -------------------------------------
+    if (typeof a !== 'string') {
+      background.push(
+        quiet(
+          (async () => {
+            let keptAt = a.idleStart;
+            let checkedAt = a.idleStart;
+            // A must outlive the idle deaths (else they were absolute ones) and K's death (else
+            // K may have met the absolute timeout, not the idle one).
+            const decisiveAge = (): number => (Number.isFinite(hi) ? Math.max(hi + margin(), inbound.deadAt ?? 0) : Infinity);
+            for (;;) {
+              const pd = period();
+              absolute.period = Math.max(absolute.period, pd);
+              const finished =
+                age(a) >= (opts.absoluteUpToMax ? maxSeconds : horizon) ||
+                (!opts.absoluteUpToMax && idleDone && inbound.done && (!Number.isFinite(hi) || absolute.lastAlive >= decisiveAge()));
+              if (finished) return;
+              const nextKeep = keptAt + pd * 1000;
+              let nextCheck = Infinity;
+              if (mode === 'response-port') {
+                // Between keepalives, and once at the age that separates idle from absolute expiry.
+                nextCheck = Math.max(checkedAt, keptAt) + pd * 500;
+                if (absolute.lastAlive < decisiveAge()) nextCheck = Math.min(nextCheck, Math.max(a.idleStart + decisiveAge() * 1000, checkedAt + 500));
+              }
+              if (nextCheck <= nextKeep) {
+                await nap(nextCheck);
+                if (clock.now() < nextCheck - 0.001) continue; // woken early: re-plan
+                checkedAt = clock.now();
+                const v = await responsePortCheck(a);
+                log(`lifetime: kept-alive mapping A at ${round1(age(a))} s: ${v.kind} (${v.detail})`);
+                if (v.kind === 'alive') absolute.lastAlive = Math.max(absolute.lastAlive, v.age);
+                else if (v.kind === 'dead') {
+                  absolute.deadAt = v.age;
+                  absolute.how = `a RESPONSE-PORT check found it gone (${v.detail})`;
+                  return;
+                }
+                continue;
+              }
+              await nap(nextKeep);
+              if (clock.now() < nextKeep - 0.001) continue;
+              const ka = await ask(a.member, () => clock.now() + Math.max(2 * est.silenceWindow(), 1000));
+              if (typeof ka === 'string') {
+                keptAt = clock.now();
+                continue;
+              }
+              keptAt = ka.at - ka.rtt / 2;
+              const at = sec(keptAt - a.idleStart);
+              if (ka.mapped.port !== a.mapped.port || !sameIp(ka.mapped, a.mapped)) {
+                absolute.deadAt = at;
+                absolute.how = `its public port changed ${endpointKey(a.mapped)} → ${endpointKey(ka.mapped)} although it sent every ${round1(pd)} s`;
+                return;
+              }
+              if (mode === 'same-socket') absolute.lastAlive = at;
+            }
+          })(),
+        ),
+      );
+    }
+
+    // ---- the idle search ---------------------------------------------------------------------
+    for (let i = 0; i < grid.length; i++) {
+      const scout = scoutList[i];
+      if (!scout) continue;
+      if (Number.isFinite(hi)) break;
+      await sleepUntil(scout.idleStart + grid[i] * 1000);
+      const v = await check(scout);
+      release(scout);
+      log(`lifetime: idle ${round1(grid[i])} s: ${v.kind} (${v.detail})`);
+      if (v.kind === 'alive') noteAlive(v.age);
+      else if (v.kind === 'dead') noteDead(v.age);
+    }
+    for (const s of scoutList) if (s && !s.used) release(s);
+
+    if (Number.isFinite(hi)) {
+      // Refinement: every unused socket whose age now lies inside the bracket, at once.
+      const candidates = allProbes.filter((q) => !q.used && age(q) > lo && age(q) < hi);
+      await refine(candidates, check);
+      for (let roundNo = 1; roundNo <= MAX_ROUNDS && hi - lo > wanted(); roundNo++) {
+        const count = Math.min(ROUND_SOCKETS, Math.max(1, Math.ceil((hi - lo) / wanted())));
+        log(`lifetime: round ${roundNo + 1}: ${count} sockets between ${round1(lo)} and ${round1(hi)} s`);
+        const fresh = (await Promise.all(Array.from({ length: count }, (_, j) => newProbe(`round${roundNo}.${j}`)))).filter(
+          (q): q is Probe => typeof q !== 'string',
+        );
+        const jobs = fresh.map(async (q, j) => {
+          const target = lo + ((hi - lo) * (j + 1)) / (fresh.length + 1);
+          await sleepUntil(q.idleStart + target * 1000);
+          if (target <= lo || target >= hi) {
+            release(q);
+            return;
+          }
+          const v = await check(q);
+          release(q);
+          if (v.kind === 'alive') noteAlive(v.age);
+          else if (v.kind === 'dead') noteDead(v.age);
+        });
+        await Promise.all(jobs);
+      }
+    }
+    idleDone = true;
+    progress();
+    wake();
+    for (const q of allProbes) if (!q.used) release(q);
+    const idleMs = clock.now() - t0;
+    await Promise.all(background);
+    const totalMs = clock.now() - t0;
+    return conclude(mode, fallbackWhy, idleMs, totalMs);
+  } catch (e) {
+    if (e instanceof Cancelled || signal.aborted) return cancelledResult();
+    throw e;
+  } finally {
+    await cleanup();
+  }
+
+  async function refine(candidates: Probe[], check: (p: Probe) => Promise<Verdict>): Promise<void> {
+    if (candidates.length === 0) return;
+    log(`lifetime: refining (${round1(lo)}, ${round1(hi)}] s with ${candidates.length} sockets`);
+    await Promise.all(
+      candidates.map(async (q) => {
+        const v = await check(q);
+        release(q);
+        if (v.kind === 'alive') noteAlive(v.age);
+        else if (v.kind === 'dead') noteDead(v.age);
+      }),
+    );
+  }
+
+  function conclude(mode: Mode, fallbackWhy: string, idleMs: number, totalMs: number): MappingLifetime {
+    const how =
+      mode === 'response-port'
+        ? 'measured with RESPONSE-PORT (RFC 5780 §4.6): idle sockets were asked about by another socket'
+        : `measured by the fallback (${fallbackWhy}): each idle socket asked again and compared its public port; a changed port proves ` +
+          'expiry, the same port is read as "survived", which holds only because this NAT does not keep local ports and assumes it does ' +
+          'not hand a re-created mapping the same public port again';
+    const flow = opts.stream ? 'flows made two-way and older than 2 s first' : 'flows of one request and one answer';
+    const timing = `${socketsUsed} sockets, idle part ${round1(sec(idleMs))} s, all ${round1(sec(totalMs))} s`;
+    const idleDied = Number.isFinite(hi);
+    // An absolute timeout explains the idle deaths when the kept-alive mapping did not outlive them.
+    const absoluteDied = absolute.deadAt !== undefined;
+    const absoluteExplainsIdle = idleDied && absoluteDied && absolute.lastAlive < hi;
+    let idleSeconds: number | null = null;
+    let absoluteSeconds: number | null = null;
+    const parts: string[] = [];
+    if (!idleDied) {
+      parts.push(`no mapping expired within ${round1(lo)} s idle (the longest tested; maxSeconds ${maxSeconds})`);
+    } else if (absoluteExplainsIdle) {
+      const aLo = Math.max(absolute.lastAlive, lo);
+      const aHi = Math.min(absolute.deadAt as number, hi);
+      absoluteSeconds = Math.round((aLo + Math.max(aLo, aHi)) / 2);
+      parts.push(
+        `mappings die about ${absoluteSeconds} s after creation whatever the traffic (an absolute timeout: one kept alive by ` +
+          `keepalives every ${round1(absolute.period)} s died too; ${absolute.how ?? ''}); the idle timeout is longer and cannot be measured`,
+      );
+    } else {
+      idleSeconds = Math.round((lo + hi) / 2);
+      parts.push(`idle timeout about ${idleSeconds} s (a mapping idle ${round1(lo)} s still worked, one idle ${round1(hi)} s did not)`);
+    }
+    let refreshed: Tristate = 'unknown';
+    if (mode !== 'response-port') parts.push('inbound refresh not tested (needs RESPONSE-PORT)');
+    else if (!idleDied) parts.push('inbound refresh not tested (no idle expiry to compare with)');
+    else if (absoluteExplainsIdle) parts.push('inbound refresh unknown (the absolute timeout comes first)');
+    else if (inbound.lastAlive >= hi + margin()) {
+      // K never sent after its first exchange; only the packets it received can have kept it.
+      refreshed = 'yes';
+      parts.push(`inbound packets alone keep a mapping open (one that only received, every ${round1(period())} s or less, was still open after ${round1(inbound.lastAlive)} s)`);
+    } else if (inbound.deadAt !== undefined && (inbound.gapBeforeDeath ?? Infinity) < lo && absolute.lastAlive >= inbound.deadAt) {
+      refreshed = 'no';
+      parts.push(`inbound packets do not refresh a mapping (one that received a packet ${round1(inbound.gapBeforeDeath ?? 0)} s earlier was gone at ${round1(inbound.deadAt)} s)`);
+    } else parts.push(`inbound refresh unknown (${inbound.checks} checks were not conclusive)`);
+    if (absoluteDied && !absoluteExplainsIdle) {
+      absoluteSeconds = Math.round((absolute.lastAlive + (absolute.deadAt as number)) / 2);
+      parts.push(`absolute timeout about ${absoluteSeconds} s (a mapping kept alive by keepalives every ${round1(absolute.period)} s was gone at ${round1(absolute.deadAt as number)} s: ${absolute.how ?? ''})`);
+    } else if (!absoluteDied) {
+      parts.push(
+        `no absolute timeout seen within ${round1(absolute.lastAlive)} s` +
+          (opts.absoluteUpToMax || absolute.lastAlive >= maxSeconds ? '' : ` (watched only while the idle timeout was measured; ask for up to ${maxSeconds} s to watch longer)`),
+      );
+    }
+    const reason = `${parts.join('; ')}. ${how}; ${flow}; ${timing}.`;
+    return { value: idleSeconds, idleSeconds, refreshedByInbound: refreshed, absoluteSeconds, reason };
+  }
+}
+
+function cancelledResult(): MappingLifetime {
+  return { value: null, idleSeconds: null, refreshedByInbound: 'unknown', absoluteSeconds: null, reason: 'cancelled' };
+}
+
+function unknownResult(reason: string): MappingLifetime {
+  return { value: null, idleSeconds: null, refreshedByInbound: 'unknown', absoluteSeconds: null, reason };
+}
+
+/** 2, 4, …, 14, then ×1.15 (at least +2 s) up to and including maxSeconds. */
+export function idleGrid(maxSeconds: number): number[] {
+  const grid: number[] = [];
+  let g = GRID_FIRST;
+  while (g < maxSeconds) {
+    grid.push(g);
+    g = round1(Math.max(g + GRID_MIN_STEP, g * GRID_RATIO));
+  }
+  grid.push(maxSeconds);
+  return grid;
+}
+
+/** Can we bind to `address`? Then it is ours: the "public" address is not translated. */
+async function isOwnAddress(factory: UdpSocketFactory, family: Family, address: string): Promise<boolean> {
+  try {
+    const s = await factory.bind({ family, address, port: 0 });
+    s.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sameIp(a: Endpoint, b: Endpoint): boolean {
+  return normaliseAddress(a.address) === normaliseAddress(b.address);
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}
+
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
+}
