@@ -1,11 +1,29 @@
-// `npm test`: build, install what the lab needs (as root), then every suite in one mocha run,
-// which ends with one plain "N passed, N failed, N skipped" line.
-import { spawnSync } from 'node:child_process';
+// `npm test`: build, install what the lab needs (as root), then every suite: unit, CLI and lab
+// tests in one mocha run, then the extension in a real VS Code (test/integration). Ends with one
+// plain "N passed, N failed, N skipped" line summing both.
+import { spawn, spawnSync } from 'node:child_process';
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
   if (r.error) throw r.error;
   return r.status ?? 1;
+}
+
+/** Runs a command with live output; returns its exit code and its closing "N passed, N failed" counts. */
+function runCounted(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let tail = '';
+    child.stdout.on('data', (b) => {
+      process.stdout.write(b);
+      tail = (tail + b).slice(-8192);
+    });
+    child.on('close', (code) => {
+      const m = [...tail.matchAll(/^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$/gm)].pop();
+      const failed = m ? Number(m[2]) : 0;
+      resolve({ code: code ?? 1, passed: Number(m?.[1] ?? 0), failed: failed || (code ? 1 : 0), skipped: Number(m?.[3] ?? 0) });
+    });
+  });
 }
 
 const started = Date.now();
@@ -19,7 +37,14 @@ if (process.getuid?.() === 0 && process.platform === 'linux') {
   console.log('npm test: not root, so the network-namespace lab tests will be skipped (they say so one by one).');
 }
 
-const suites = process.argv.slice(2).length ? process.argv.slice(2) : ['test/unit/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/lab/**/*.test.ts'];
-const code = run('npx', ['mocha', '--config', '.mocharc.json', ...suites]);
+const args = process.argv.slice(2);
+const suites = args.length ? args : ['test/unit/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/lab/**/*.test.ts'];
+const results = [await runCounted('npx', ['mocha', '--config', '.mocharc.json', ...suites])];
+if (args.length === 0 && process.env.NATPROBE_SKIP_INTEGRATION !== '1') {
+  // The extension in a real VS Code (test/integration/README.md); installs its VS Code server on first use.
+  results.push(await runCounted('node', ['scripts/vscode/run-integration.mjs', '--no-build']));
+}
+const sum = (k) => results.reduce((n, r) => n + r[k], 0);
 console.log(`npm test: finished in ${Math.round((Date.now() - started) / 1000)} s`);
-process.exit(code);
+console.log(`${sum('passed')} passed, ${sum('failed')} failed, ${sum('skipped')} skipped`);
+process.exit(results.some((r) => r.code !== 0) ? 1 : 0);

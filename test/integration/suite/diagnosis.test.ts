@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Report } from '../../../src/report/report';
+import { ourExtension, waitFor } from './helpers';
+
+const REPORT_TAB_LABEL = 'NAT Probe report';
+
+/** `natprobe serve` on two loopback addresses; retries on another port if one is taken. */
+async function startServe(cli: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+  // The runner passes the Node it runs on; the extension host's own execPath may be Electron (Runner 1).
+  const node = process.env.NATPROBE_NODE || 'node';
+  let lastError = '';
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = 20000 + 2 * Math.floor(Math.random() * 20000);
+    const child = spawn(node, [cli, 'serve', '--primary', `127.0.0.1:${port}`, '--alternate', `127.0.0.2:${port + 1}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (c) => (out += c));
+    child.stderr!.on('data', (c) => (out += c));
+    const ok = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 10_000);
+      child.stdout!.on('data', () => {
+        if (out.includes('serving')) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      });
+      child.once('error', (err) => {
+        out += String(err);
+        clearTimeout(timer);
+        resolve(false);
+      });
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+    });
+    if (ok) return { child, port, output: () => out };
+    child.kill('SIGKILL');
+    lastError = out.trim();
+    if (!/in use/.test(out)) break;
+  }
+  throw new Error(`natprobe serve did not start: ${lastError || 'no output'}`);
+}
+
+describe('NAT Probe: Run NAT diagnosis (against natprobe serve on loopback)', function () {
+  this.timeout(60_000);
+  let serve: Awaited<ReturnType<typeof startServe>> | undefined;
+  const config = () => vscode.workspace.getConfiguration('natProbe');
+
+  before(async () => {
+    const ext = ourExtension();
+    await ext.activate();
+    const cli = path.join(ext.extensionPath, 'dist', 'cli.js');
+    if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run \`node scripts/build.mjs\` first (the runner does)`);
+    serve = await startServe(cli);
+    await config().update('servers', [`127.0.0.1:${serve.port}`], vscode.ConfigurationTarget.Global);
+    await config().update('budgetMs', 5000, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    await config().update('servers', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('budgetMs', undefined, vscode.ConfigurationTarget.Global);
+    serve?.child.kill('SIGTERM');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('the setting natProbe.servers points at the local server', () => {
+    assert.deepEqual(config().get('servers'), [`127.0.0.1:${serve!.port}`]);
+  });
+
+  it("returns a report whose natType is 'open-internet' (loopback has no NAT) and opens the report panel", async () => {
+    const report = await vscode.commands.executeCommand<Report | undefined>('natProbe.runDiagnosis');
+    assert.ok(report, 'natProbe.runDiagnosis returned no report');
+    assert.equal(report.natType.value, 'open-internet', `natType is ${report.natType.value}: ${report.natType.reason}\nserve output:\n${serve!.output()}`);
+    const tab = await waitFor(`a tab labelled '${REPORT_TAB_LABEL}'`, () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === REPORT_TAB_LABEL),
+    );
+    assert.ok(tab.input instanceof vscode.TabInputWebview, 'the report tab is not a webview');
+  });
+});

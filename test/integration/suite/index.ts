@@ -1,0 +1,87 @@
+// Entry point of the integration suite, run inside a real VS Code extension host by both runners
+// (scripts/vscode/run-integration.mjs). VS Code loads this module (bundled to out/integration/suite/index.js,
+// mocha included, `vscode` external) as `extensionTestsPath` and awaits `run()`: it resolves when every
+// test passed and rejects otherwise, which the workbench turns into exit code 0 / 1.
+//
+// Results are reported two ways, read by the runner:
+//   - one console line per event, `[natprobe-test] {json}`: the extension host's console reaches the
+//     runner (Runner 2: through the workbench's codeAutomationLog; Runner 1: Electron's stdout);
+//   - a JSON file at $NATPROBE_TEST_RESULTS when that is set (the extension host inherits the runner's env).
+import * as fs from 'node:fs';
+import Mocha from 'mocha';
+
+export const RESULT_PREFIX = '[natprobe-test]';
+
+export interface TestEvent {
+  readonly event: 'start' | 'pass' | 'fail' | 'pending' | 'end';
+  readonly title?: string;
+  readonly durationMs?: number;
+  readonly error?: string;
+  readonly passed?: number;
+  readonly failed?: number;
+  readonly skipped?: number;
+  readonly total?: number;
+}
+
+// Every test file of the suite, loaded after mocha's globals (describe, it…) exist. The runner checks that
+// each test/integration/suite/*.test.ts is listed here, so a new file cannot be silently left out.
+const TEST_FILES: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
+  ['activation.test.ts', () => import('./activation.test.js')],
+  ['commands.test.ts', () => import('./commands.test.js')],
+  ['diagnosis.test.ts', () => import('./diagnosis.test.js')],
+  ['workspace.test.ts', () => import('./workspace.test.js')],
+];
+
+function emit(e: TestEvent, sink: TestEvent[]): void {
+  sink.push(e);
+  console.log(`${RESULT_PREFIX} ${JSON.stringify(e)}`);
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return (err.stack ?? `${err.name}: ${err.message}`).split('\n').slice(0, 8).join('\n');
+  return String(err);
+}
+
+export async function run(): Promise<void> {
+  const events: TestEvent[] = [];
+  const grep = process.env.NATPROBE_TEST_GREP;
+  const mocha = new Mocha({
+    ui: 'bdd',
+    color: false,
+    timeout: Number(process.env.NATPROBE_TEST_TIMEOUT_MS ?? 30_000),
+    ...(grep ? { grep } : {}),
+  });
+  // Installs describe/it/before/after on globalThis, as `mocha.addFile` + `loadFiles` would.
+  mocha.suite.emit('pre-require', globalThis, 'natprobe-integration', mocha);
+  for (const [name, load] of TEST_FILES) {
+    mocha.suite.emit('require', undefined, name, mocha);
+    await load();
+  }
+  mocha.suite.emit('post-require', globalThis, 'natprobe-integration', mocha);
+
+  const failures = await new Promise<number>((resolve) => {
+    const runner = mocha.run((n) => resolve(n));
+    const { EVENT_RUN_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_RUN_END } = Mocha.Runner.constants;
+    let passed = 0;
+    let failed = 0;
+    let skipped = 0;
+    runner.on(EVENT_RUN_BEGIN, () => emit({ event: 'start', total: runner.total }, events));
+    runner.on(EVENT_TEST_PASS, (t) => {
+      passed++;
+      emit({ event: 'pass', title: t.fullTitle(), durationMs: t.duration }, events);
+    });
+    runner.on(EVENT_TEST_FAIL, (t, err) => {
+      failed++;
+      emit({ event: 'fail', title: t.fullTitle(), durationMs: t.duration, error: errorText(err) }, events);
+    });
+    runner.on(EVENT_TEST_PENDING, (t) => {
+      skipped++;
+      emit({ event: 'pending', title: t.fullTitle() }, events);
+    });
+    runner.on(EVENT_RUN_END, () => emit({ event: 'end', passed, failed, skipped }, events));
+  });
+
+  const resultsFile = process.env.NATPROBE_TEST_RESULTS;
+  if (resultsFile) fs.writeFileSync(resultsFile, JSON.stringify({ events }, null, 2));
+  if (failures > 0) throw new Error(`${failures} integration test(s) failed`);
+}
