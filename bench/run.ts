@@ -1,8 +1,9 @@
 import { benchLab } from './lab';
+import { benchLint } from './lint';
 import { benchVirtual } from './virtual';
 
 async function main(): Promise<void> {
-  const sections = [await benchVirtual(), await benchLab()];
+  const sections = [await benchVirtual(), await benchLint(), await benchLab()];
   let allOk = true;
   for (const s of sections) {
     console.log(s.lines.join('\n'));

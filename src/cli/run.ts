@@ -6,12 +6,17 @@ import { diagnose } from '../engine/discovery/discover';
 import { systemResolver } from '../engine/discovery/resolve';
 import { type ServerSpec, parseServerSpec } from '../engine/discovery/serverSpec';
 import { nodeUdpFactory } from '../engine/net/nodeUdp';
+import { nodeTcpConnector } from '../engine/net/tcp';
+import { DEFAULT_PORTS_TEXT, type PortSpec, parsePortList } from '../engine/probes/ports';
+import { type TurnUrl, parseTurnUrl } from '../engine/probes/turn';
+import { describeExtraPorts, startExtraPorts } from '../engine/server/extraPorts';
 import { endpointKey } from '../engine/net/udp';
 import { startReflector } from '../engine/server/reflector';
 import { renderText } from '../report/renderText';
 import { VERSION } from '../version';
 import { UsageError, parseArgs } from './args';
 import { compareCommand } from './compareCommand';
+import { lintCommand } from './lintCommand';
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -24,19 +29,35 @@ const USAGE = `natprobe ${VERSION} — NAT diagnosis for VPNs
 
 Usage:
   natprobe diagnose [--server HOST[:PORT]]... [--json] [--budget MS] [--verbose]
-  natprobe serve --primary IP[:PORT] [--alternate IP[:PORT]] [--verbose]
+                   [--ports LIST|default] [--turn turn:HOST[:PORT] --turn-user U] [--port-mapping]
+                   [--lifetime [--lifetime-max S] [--lifetime-full]] [--hairpin]
+  natprobe serve --primary IP[:PORT] [--alternate IP[:PORT]] [--ports LIST|default] [--verbose]
+  natprobe lint FILE... [--json] [--format auto|wireguard|openvpn] [--report REPORT.json] [--fix]
   natprobe compare A.json B.json [--json]
   natprobe --version | --help
 
 diagnose  Finds the NAT's mapping and filtering behaviour (RFC 5780), the public address,
           port preservation and signs of carrier-grade NAT. Without --server it asks:
           ${DEFAULT_SERVERS.join(', ')}
+          --ports tests VPN ports (e.g. udp:51820,tcp:443; "default" = ${DEFAULT_PORTS_TEXT})
+          against the first server, which must run serve --ports. --turn allocates once on a
+          TURN server (password from NATPROBE_TURN_PASS) and frees it. --port-mapping asks the
+          default gateway, read-only, for NAT-PMP/PCP/UPnP and its external address (CGNAT and
+          double-NAT evidence); off by default since the gateway is not a configured server.
+          --lifetime measures how long the NAT keeps an idle UDP mapping (takes about that long,
+          up to --lifetime-max, default 120 s) for keepalive advice. --hairpin sends one packet to
+          our own public mapping (opt-in: some firewalls log it as an attack).
           Exit: 0 report produced, 2 bad arguments, 3 nothing could be measured.
 serve     An RFC 5780 STUN server. With --alternate (a second IP of this host) it answers
           CHANGE-REQUEST and sends OTHER-ADDRESS, so filtering can be measured against it.
-          Ports default to 3478 (primary) and primary+1 (alternate).
+          Ports default to 3478 (primary) and primary+1 (alternate). --ports also answers
+          STUN on those UDP/TCP ports, for diagnose --ports.
 compare   Predicts from two diagnose --json reports (this machine and a peer) whether a
           direct UDP path will form or traffic must be relayed, and why.
+lint      Lints WireGuard and OpenVPN configs as wg and openvpn read them; prints
+          file:line:col severity ID message. --report uses a diagnose --json report for the
+          probe-aware rules; --fix applies the preferred fixes in place.
+          Exit: 1 when any error, 0 otherwise, 2 bad arguments.
 `;
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -47,6 +68,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await diagnoseCommand(rest, io);
       case 'serve':
         return await serveCommand(rest, io);
+      case 'lint':
+        return await lintCommand(rest, io);
       case 'compare':
         return await compareCommand(rest, io);
       case '--version':
@@ -78,6 +101,15 @@ async function diagnoseCommand(argv: readonly string[], io: CliIo): Promise<numb
     { name: 'budget', takesValue: true },
     { name: 'verbose', takesValue: false },
     { name: 'help', takesValue: false },
+    { name: 'ports', takesValue: true },
+    { name: 'turn', takesValue: true },
+    { name: 'turn-user', takesValue: true },
+    { name: 'turn-pass', takesValue: true },
+    { name: 'port-mapping', takesValue: false },
+    { name: 'lifetime', takesValue: false },
+    { name: 'lifetime-max', takesValue: true },
+    { name: 'lifetime-full', takesValue: false },
+    { name: 'hairpin', takesValue: false },
   ]);
   if (args.flags.has('help')) {
     io.stdout.write(USAGE);
@@ -98,6 +130,32 @@ async function diagnoseCommand(argv: readonly string[], io: CliIo): Promise<numb
     }
     budgetMs = Number(budgetText);
   }
+  let ports: PortSpec[] | undefined;
+  const portsText = args.values.get('ports')?.[0];
+  if (portsText !== undefined) {
+    const parsed = parsePortList(portsText === 'default' ? DEFAULT_PORTS_TEXT : portsText);
+    if (!parsed.ok) throw new UsageError(`--ports ${parsed.error}`);
+    ports = parsed.value;
+  }
+  const turn = turnOptions(args.values, io);
+  let lifetimeMax: number | undefined;
+  const lifetimeMaxText = args.values.get('lifetime-max')?.[0];
+  if (lifetimeMaxText !== undefined) {
+    if (!/^\d+$/.test(lifetimeMaxText) || Number(lifetimeMaxText) < 5 || Number(lifetimeMaxText) > 3600) {
+      throw new UsageError('--lifetime-max must be a whole number of seconds from 5 to 3600');
+    }
+    if (!args.flags.has('lifetime')) throw new UsageError('--lifetime-max goes with --lifetime');
+    lifetimeMax = Number(lifetimeMaxText);
+  }
+  const lifetime = args.flags.has('lifetime')
+    ? {
+        maxSeconds: lifetimeMax,
+        full: args.flags.has('lifetime-full'),
+        // Progress on stderr, so --json output stays one object.
+        onProgress: (p: { lowSeconds: number; highSeconds: number | null; elapsedMs: number }) =>
+          io.stderr.write(`natprobe: mapping lifetime: alive at ${p.lowSeconds} s${p.highSeconds !== null ? `, gone by ${p.highSeconds} s` : ''} (${Math.round(p.elapsedMs / 1000)} s elapsed)\n`),
+      }
+    : undefined;
   const verbose = args.flags.has('verbose');
   const controller = new AbortController();
   const onSignal = (): void => controller.abort(new Error('interrupted'));
@@ -113,12 +171,35 @@ async function diagnoseCommand(argv: readonly string[], io: CliIo): Promise<numb
       signal: controller.signal,
       version: VERSION,
       log: verbose ? (line) => io.stderr.write(`natprobe: ${line}\n`) : undefined,
+      ports,
+      tcp: nodeTcpConnector(systemClock),
+      turn,
+      portMapping: args.flags.has('port-mapping') ? {} : undefined,
+      lifetime,
+      hairpin: args.flags.has('hairpin'),
     });
     io.stdout.write(args.flags.has('json') ? JSON.stringify(report, null, 2) + '\n' : renderText(report, { color: !!io.stdout.isTTY && !process.env.NO_COLOR }));
     return report.udp === 'yes' ? EXIT.ok : EXIT.nothingMeasured;
   } finally {
     process.off('SIGINT', onSignal);
   }
+}
+
+function turnOptions(values: Map<string, string[]>, io: CliIo): { url: TurnUrl; username: string; password: string } | undefined {
+  const urlText = values.get('turn')?.[0];
+  const user = values.get('turn-user')?.[0];
+  let pass = values.get('turn-pass')?.[0];
+  if (!urlText) {
+    if (user !== undefined || pass !== undefined) throw new UsageError('--turn-user and --turn-pass go with --turn turn:HOST[:PORT]');
+    return undefined;
+  }
+  const url = parseTurnUrl(urlText);
+  if (!url.ok) throw new UsageError(`--turn ${url.error}`);
+  if (!user) throw new UsageError('--turn needs --turn-user USER');
+  if (pass === undefined) pass = process.env.NATPROBE_TURN_PASS;
+  else io.stderr.write('natprobe: note: --turn-pass is visible to other users in the process list; NATPROBE_TURN_PASS is safer\n');
+  if (pass === undefined) throw new UsageError('--turn needs a password: set NATPROBE_TURN_PASS (or --turn-pass)');
+  return { url: url.value, username: user, password: pass };
 }
 
 export function localInterfaces(): LocalInterface[] {
@@ -136,6 +217,7 @@ async function serveCommand(argv: readonly string[], io: CliIo): Promise<number>
     { name: 'primary', takesValue: true },
     { name: 'alternate', takesValue: true },
     { name: 'verbose', takesValue: false },
+    { name: 'ports', takesValue: true },
   ]);
   if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const primaryText = args.values.get('primary')?.[0];
@@ -148,8 +230,16 @@ async function serveCommand(argv: readonly string[], io: CliIo): Promise<number>
     if (alternate.port === primary.port) throw new UsageError('--alternate must use a different port from --primary (RFC 5780 §6)');
     if (alternate.address.includes(':') !== primary.address.includes(':')) throw new UsageError('--primary and --alternate must be the same address family');
   }
+  let extraPortSpecs: PortSpec[] = [];
+  const servePortsText = args.values.get('ports')?.[0];
+  if (servePortsText !== undefined) {
+    const parsed = parsePortList(servePortsText === 'default' ? DEFAULT_PORTS_TEXT : servePortsText);
+    if (!parsed.ok) throw new UsageError(`--ports ${parsed.error}`);
+    extraPortSpecs = parsed.value;
+  }
   const verbose = args.flags.has('verbose');
   let reflector;
+  let extra;
   try {
     reflector = await startReflector({
       factory: nodeUdpFactory,
@@ -167,12 +257,24 @@ async function serveCommand(argv: readonly string[], io: CliIo): Promise<number>
             )
         : undefined,
     });
+    if (extraPortSpecs.length > 0) {
+      extra = await startExtraPorts({ udp: nodeUdpFactory, address: primary.address, ports: extraPortSpecs, software: `natprobe ${VERSION}`, primary });
+    }
   } catch (err) {
+    reflector?.close();
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'EADDRINUSE' ? 'the port is already in use' : code === 'EADDRNOTAVAIL' ? 'this host does not have that address' : String(err);
+    const why =
+      code === 'EADDRINUSE'
+        ? 'a port is already in use'
+        : code === 'EADDRNOTAVAIL'
+          ? 'this host does not have that address'
+          : code === 'EACCES'
+            ? 'ports below 1024 need root or CAP_NET_BIND_SERVICE'
+            : String(err);
     io.stderr.write(`natprobe: cannot listen: ${why}\n`);
     return 1;
   }
+  if (extra) io.stdout.write(`${describeExtraPorts(extra)}\n`);
   io.stdout.write(
     `natprobe ${VERSION} serving STUN (RFC 5780${alternate ? '' : ', single address: no OTHER-ADDRESS, CHANGE-REQUEST refused'}) on ${reflector.endpoints.map(endpointKey).join(', ')}\n`,
   );
@@ -184,6 +286,7 @@ async function serveCommand(argv: readonly string[], io: CliIo): Promise<number>
     setInterval(() => undefined, 1 << 30);
   });
   reflector.close();
+  extra?.close();
   io.stdout.write(`stopped after ${reflector.counters.answered} answers, ${reflector.counters.dropped} dropped packets\n`);
   process.exit(0);
 }

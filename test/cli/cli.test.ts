@@ -118,4 +118,38 @@ describe('natprobe CLI (built dist/cli.js, loopback only)', function () {
       server.kill('SIGTERM');
     }
   });
+
+  it('diagnose --ports against serve --ports: listening ports reachable, a silent one "no" with its basis', async () => {
+    const port = 39000 + Math.floor(Math.random() * 500) * 4;
+    const server = await serve(['--primary', `127.0.0.1:${port}`, '--alternate', `127.0.0.2:${port + 1}`, '--ports', `udp:${port + 2},tcp:${port + 3}`]);
+    try {
+      const r = await run(['diagnose', '--server', `127.0.0.1:${port}`, '--json', '--ports', `udp:${port + 2},tcp:${port + 3},udp:${port + 4}`]);
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as Report;
+      assert.deepEqual(
+        report.ports?.map((p) => [p.protocol, p.port, p.reachable]),
+        [
+          ['udp', port + 2, 'yes'],
+          ['tcp', port + 3, 'yes'],
+          ['udp', port + 4, 'no'],
+        ],
+        JSON.stringify(report.ports),
+      );
+      assert.match(report.ports![2].basis, /blocked or filtered/);
+      const text = await run(['diagnose', '--server', `127.0.0.1:${port}`, '--ports', `udp:${port + 2}`]);
+      assert.match(text.stdout, /VPN ports/);
+    } finally {
+      server.kill('SIGTERM');
+    }
+  });
+
+  it('--turn without a user or password is a usage error; the password never echoes', async () => {
+    const noUser = await run(['diagnose', '--turn', 'turn:127.0.0.1:3478']);
+    assert.equal(noUser.code, 2);
+    assert.match(noUser.stderr, /--turn-user/);
+    const bad = await run(['diagnose', '--turn', 'turns:127.0.0.1', '--turn-user', 'u', '--turn-pass', 'hunter2']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /only UDP/);
+    assert.ok(!bad.stderr.includes('hunter2') && !bad.stdout.includes('hunter2'));
+  });
 });

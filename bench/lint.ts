@@ -1,0 +1,53 @@
+import * as crypto from 'node:crypto';
+import { lintText } from '../src/lint';
+
+function key(): string {
+  return crypto.randomBytes(32).toString('base64');
+}
+
+/** A server with 10,000 peers (~60k lines), as large as real WireGuard hubs get. */
+function bigWireGuard(): string {
+  const lines = ['[Interface]', `PrivateKey = ${key()}`, 'ListenPort = 51820', 'Address = 10.0.0.1/16, fd00::1/64', ''];
+  for (let i = 0; i < 10000; i++) {
+    lines.push(`# peer ${i}`, '[Peer]', `PublicKey = ${key()}`, `AllowedIPs = 10.${(i >> 8) & 255}.${i & 255}.0/32, fd00::${i.toString(16)}/128`, `PersistentKeepalive = 25`, '');
+  }
+  return lines.join('\n');
+}
+
+/** A server config with 10,000 routes and large inline certificates. */
+function bigOpenVpn(): string {
+  const pem = (tag: string) => [`<${tag}>`, '-----BEGIN CERTIFICATE-----', ...Array.from({ length: 400 }, () => crypto.randomBytes(48).toString('base64')), '-----END CERTIFICATE-----', `</${tag}>`];
+  const lines = ['port 1194', 'proto udp', 'dev tun', 'server 10.8.0.0 255.255.0.0', 'keepalive 10 120', 'persist-key', 'persist-tun', 'verb 3'];
+  for (let i = 0; i < 10000; i++) lines.push(`push "route 10.${(i >> 8) & 255}.${i & 255}.0 255.255.255.0"`);
+  lines.push(...pem('ca'), ...pem('cert'));
+  return lines.join('\n');
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+export async function benchLint(): Promise<{ ok: boolean; lines: string[] }> {
+  const lines = ['Linter (median of 15 runs after 3 warm-ups; target < 50 ms each)'];
+  let ok = true;
+  for (const [label, text, format] of [
+    ['WireGuard, 10,000 peers', bigWireGuard(), 'wireguard'],
+    ['OpenVPN, 10,000 routes + inline certs', bigOpenVpn(), 'openvpn'],
+  ] as const) {
+    const times: number[] = [];
+    let findings = 0;
+    for (let i = 0; i < 18; i++) {
+      const t = performance.now();
+      const r = lintText(text, { format });
+      const ms = performance.now() - t;
+      if (i >= 3) times.push(ms);
+      findings = r.format ? r.findings.length : -1;
+    }
+    const m = median(times);
+    const pass = m < 50;
+    ok &&= pass;
+    lines.push(`  ${label.padEnd(40)} ${String(text.split('\n').length).padStart(6)} lines  ${m.toFixed(1).padStart(7)} ms  (${findings} findings)  ${pass ? 'yes' : 'NO'}`);
+  }
+  return { ok, lines };
+}

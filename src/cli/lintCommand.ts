@@ -1,0 +1,109 @@
+import * as fs from 'node:fs';
+import { applyPreferredFixes } from '../lint/applyFixes';
+import { type LintOutcome, lintText } from '../lint';
+import type { ConfigFormat, Finding } from '../lint/types';
+import { lintWorkspace } from '../lint/workspace';
+import type { Report } from '../report/report';
+import { UsageError, parseArgs } from './args';
+import { readReport } from './compareCommand';
+import type { CliIo } from './run';
+
+/** Files larger than this are refused with a clear message rather than read whole. */
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+interface FileResult {
+  readonly file: string;
+  readonly findings: Finding[];
+  readonly note?: string;
+}
+
+/** `natprobe lint FILE... [--json] [--format auto|wireguard|openvpn] [--report REPORT.json] [--fix]` */
+export async function lintCommand(argv: readonly string[], io: CliIo): Promise<number> {
+  const args = parseArgs(argv, [
+    { name: 'json', takesValue: false },
+    { name: 'fix', takesValue: false },
+    { name: 'format', takesValue: true },
+    { name: 'report', takesValue: true },
+  ]);
+  const files = args.positional;
+  if (files.length === 0) throw new UsageError('lint needs at least one FILE');
+  const formatText = args.values.get('format')?.[0] ?? 'auto';
+  if (!['auto', 'wireguard', 'openvpn'].includes(formatText)) throw new UsageError('--format must be auto, wireguard or openvpn');
+  const format = formatText as ConfigFormat | 'auto';
+  const report = readLintReport(args.values.get('report')?.[0]);
+
+  const texts = new Map<string, string>();
+  for (const file of files) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch (err) {
+      throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`);
+    }
+    if (!stat.isFile()) throw new UsageError(`${file} is not a file`);
+    if (stat.size > MAX_FILE_BYTES) throw new UsageError(`${file} is ${Math.round(stat.size / 1048576)} MB; configs larger than 64 MB are not linted`);
+    texts.set(file, fs.readFileSync(file, 'utf8'));
+  }
+
+  const fix = args.flags.has('fix');
+  const results: FileResult[] = [];
+  const outcomes = new Map<string, LintOutcome>();
+  for (const file of files) {
+    let text = texts.get(file)!;
+    let outcome = lintText(text, { fileName: file, format, report });
+    if (fix && outcome.format) {
+      // Fixes can make room for other fixes (and overlapping ones wait a round): a few rounds.
+      let total = 0;
+      for (let round = 0; round < 5 && outcome.format; round++) {
+        const r = applyPreferredFixes(text, outcome.findings);
+        if (r.applied === 0) break;
+        total += r.applied;
+        text = r.text;
+        outcome = lintText(text, { fileName: file, format, report });
+      }
+      if (total > 0) {
+        fs.writeFileSync(file, text);
+        if (!args.flags.has('json')) io.stderr.write(`natprobe: ${file}: applied ${total} fix${total === 1 ? '' : 'es'}\n`);
+      }
+    }
+    outcomes.set(file, outcome);
+    results.push(outcome.format ? { file, findings: [...outcome.findings] } : { file, findings: [], note: outcome.error });
+  }
+
+  const workspace = lintWorkspace(
+    [...outcomes].flatMap(([file, o]) => (o.format ? [{ file, summary: o.summary }] : [])),
+  );
+  for (const w of workspace) results.find((r) => r.file === w.file)?.findings.push(w.finding);
+
+  let errors = 0;
+  for (const r of results) {
+    r.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column);
+    errors += r.findings.filter((f) => f.severity === 'error').length;
+  }
+  const undetected = results.filter((r) => r.note);
+
+  if (args.flags.has('json')) {
+    type Row = { file: string; range: Finding['range'] | null; severity: string; id: string; message: string; fixes: Finding['fixes'] };
+    const out: Row[] = results.flatMap((r): Row[] =>
+      r.note
+        ? [{ file: r.file, range: null, severity: 'error', id: 'FORMAT', message: r.note, fixes: [] }]
+        : r.findings.map((f) => ({ file: r.file, range: f.range, severity: f.severity, id: f.ruleId, message: f.message, fixes: f.fixes })),
+    );
+    io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  } else {
+    for (const r of results) {
+      if (r.note) io.stdout.write(`${r.file}:1:1 error FORMAT ${r.note}\n`);
+      for (const f of r.findings) io.stdout.write(`${r.file}:${f.range.start.line + 1}:${f.range.start.column + 1} ${f.severity} ${f.ruleId} ${f.message}\n`);
+    }
+  }
+  return errors > 0 || undetected.length > 0 ? 1 : 0;
+}
+
+function readLintReport(file: string | undefined): Report | undefined {
+  if (!file) return undefined;
+  try {
+    return readReport(file);
+  } catch (err) {
+    throw err instanceof UsageError ? new UsageError(`--report ${err.message}`) : err;
+  }
+}

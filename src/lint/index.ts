@@ -1,0 +1,18 @@
+import { detectFormat } from './detectFormat';
+import { lintOpenVpn } from './openvpn';
+import type { ConfigFormat, LintOptions, LintResult } from './types';
+import { lintWireGuard } from './wireguard';
+
+export type { ConfigFormat, Finding, Fix, LintOptions, LintResult, Range, TextEdit } from './types';
+export { detectFormat } from './detectFormat';
+
+export type LintOutcome = LintResult | { readonly format: undefined; readonly error: string };
+
+/** Lints one config. Never throws on any input: what cannot be read becomes a finding. */
+export function lintText(text: string, options: LintOptions & { format?: ConfigFormat | 'auto' } = {}): LintOutcome {
+  const format = !options.format || options.format === 'auto' ? detectFormat(text, options.fileName) : options.format;
+  if (!format) {
+    return { format: undefined, error: 'cannot tell whether this is a WireGuard or an OpenVPN config; pass --format wireguard|openvpn' };
+  }
+  return format === 'wireguard' ? lintWireGuard(text, options) : lintOpenVpn(text, options);
+}

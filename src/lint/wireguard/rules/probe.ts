@@ -1,0 +1,129 @@
+/**
+ * Probe-aware rules. WG14 and WG15 use the probe Report when there is one (mapping verdict,
+ * measured mapping lifetime) and drop to hints without it. WG17 needs no probe: its
+ * single-file part looks at this file only (the two-file part is a workspace check).
+ */
+import type { Report } from '../../../report/report';
+import { fix, insertLineAfter, replace } from '../fixes';
+import type { Entry, Section } from '../model';
+import { effective, effectiveIn } from '../parser';
+import { type RuleContext, contentRange, headerRange, usable, valueRange } from './context';
+
+export type NatVerdict = 'behind-nat' | 'no-nat' | 'unknown';
+
+/** "This side is behind NAT" = UDP worked and the mapping is not "none" (or CGNAT was seen). */
+export function natVerdict(report: Report | undefined): NatVerdict {
+  if (!report || report.udp !== 'yes') return 'unknown';
+  const m = report.mapping?.value;
+  if (m === 'none') return 'no-nat';
+  if (m === 'endpoint-independent' || m === 'address-dependent' || m === 'address-and-port-dependent') return 'behind-nat';
+  if (report.cgnat?.value === 'yes') return 'behind-nat';
+  return 'unknown';
+}
+
+/** The measured idle lifetime of a UDP mapping in seconds, when the report has one. */
+export function measuredLifetime(report: Report | undefined): number | undefined {
+  const v = report?.mappingLifetime?.value;
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+/** The keepalive to recommend: 25 s, or 5 s under a measured lifetime below 30 s. */
+export function recommendedKeepalive(lifetime: number | undefined): number {
+  if (lifetime === undefined) return 25;
+  return Math.max(1, Math.min(25, Math.floor(lifetime) - 5));
+}
+
+function keepaliveSeconds(e: Entry | undefined): number | undefined {
+  if (!e || !usable(e)) return undefined;
+  const v = e.compactValue;
+  if (v.toLowerCase() === 'off') return 0;
+  if (!/^[0-9]+$/.test(v) || v.length > 12) return undefined;
+  const n = Number(v);
+  return n <= 65535 ? n : undefined;
+}
+
+function peerEndpoint(p: Section): Entry | undefined {
+  const e = effectiveIn(p, 'Endpoint');
+  return e && usable(e) ? e : undefined;
+}
+
+export function checkKeepalive(ctx: RuleContext): void {
+  const report = ctx.options.report;
+  const verdict = natVerdict(report);
+  const lifetime = measuredLifetime(report);
+  const want = recommendedKeepalive(lifetime);
+  for (const p of ctx.parsed.peers) {
+    const ka = effectiveIn(p, 'PersistentKeepalive');
+    const seconds = keepaliveSeconds(ka);
+    const ep = peerEndpoint(p);
+    // WG14: an Endpoint and no keepalive.
+    if (ep && (!ka || seconds === 0) && verdict !== 'no-nat') {
+      const edit = ka && seconds === 0 ? replace(ka.line, ka.valueStart, ka.valueEnd, String(want)) : insertLineAfter(ctx.src, ep.line, `PersistentKeepalive = ${want}`, ctx.parsed.eol);
+      const what = ka ? 'PersistentKeepalive is off' : 'there is no PersistentKeepalive';
+      if (verdict === 'behind-nat') {
+        ctx.out.add(
+          'WG14',
+          'warning',
+          `This side is behind NAT (probe: ${report?.mapping.value} mapping) and ${what} for this peer: when the tunnel is idle the NAT mapping expires and the peer can no longer reach you; add PersistentKeepalive = ${want}.`,
+          contentRange(ep),
+          [fix(`Set PersistentKeepalive = ${want}`, [edit], true)],
+        );
+      } else {
+        ctx.out.add(
+          'WG14',
+          'hint',
+          `${what[0].toUpperCase()}${what.slice(1)} for this peer: if this side is behind NAT, the peer cannot reach you once the idle mapping expires; add PersistentKeepalive = 25 (run natprobe diagnose to know).`,
+          contentRange(ep),
+          [fix('Set PersistentKeepalive = 25', [edit])],
+        );
+      }
+    }
+    // WG15: keepalive too long for the NAT.
+    if (ka && seconds !== undefined && seconds > 0) {
+      if (lifetime !== undefined) {
+        if (seconds >= lifetime) {
+          ctx.out.add(
+            'WG15',
+            'warning',
+            `PersistentKeepalive ${seconds} s is not shorter than the measured NAT mapping lifetime of ${lifetime} s: the mapping can expire between keepalives; use ${want}.`,
+            valueRange(ka),
+            [fix(`Set PersistentKeepalive = ${want}`, [replace(ka.line, ka.valueStart, ka.valueEnd, String(want))], true)],
+          );
+        }
+      } else if (seconds > 25) {
+        ctx.out.add(
+          'WG15',
+          'hint',
+          `PersistentKeepalive ${seconds} s is above 25 s, the interval WireGuard recommends behind NAT (many NATs drop idle UDP mappings after 30 s); measure with natprobe diagnose --lifetime or use 25.`,
+          valueRange(ka),
+          [fix('Set PersistentKeepalive = 25', [replace(ka.line, ka.valueStart, ka.valueEnd, '25')])],
+        );
+      }
+    }
+  }
+}
+
+export function checkReachability(ctx: RuleContext): void {
+  const { peers, interfaces } = ctx.parsed;
+  if (peers.length === 0) return;
+  for (const p of peers) if (effectiveIn(p, 'Endpoint')) return;
+  const lp = effective(interfaces, 'ListenPort');
+  const at = interfaces.length > 0 ? headerRange(interfaces[0]) : headerRange(peers[0]);
+  const edit = insertLineAfter(ctx.src, peers[0].headerLine, 'Endpoint = host.example:51820', ctx.parsed.eol);
+  if (lp && usable(lp)) {
+    ctx.out.add(
+      'WG17',
+      'hint',
+      'No peer has an Endpoint: this side never starts a handshake and only answers on its ListenPort; each peer needs this host\'s address as its Endpoint.',
+      at,
+    );
+    return;
+  }
+  ctx.out.add(
+    'WG17',
+    'warning',
+    'No peer has an Endpoint and there is no ListenPort: this side cannot start a handshake and listens on a random port, so nobody can reach it either; add an Endpoint to the peer you connect to (or a ListenPort).',
+    at,
+    [fix('Add an Endpoint line to the first peer (fill in the host)', [edit])],
+  );
+}

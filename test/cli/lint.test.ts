@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+const run = (args: string[]) => {
+  const r = spawnSync(process.execPath, [CLI, 'lint', ...args], { encoding: 'utf8', timeout: 20000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+function privateKey(): string {
+  const { privateKey: k } = crypto.generateKeyPairSync('x25519');
+  return Buffer.from(k.export({ format: 'jwk' }).d!, 'base64url').toString('base64');
+}
+function publicKey(): string {
+  const { publicKey: k } = crypto.generateKeyPairSync('x25519');
+  return Buffer.from(k.export({ format: 'jwk' }).x!, 'base64url').toString('base64');
+}
+
+describe('natprobe lint (CLI contract)', function () {
+  this.timeout(60000);
+  let dir: string;
+  const secret = privateKey();
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'natprobe-lint-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const write = (name: string, text: string, mode = 0o600): string => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, text, { mode });
+    fs.chmodSync(p, mode);
+    return p;
+  };
+
+  it('a clean WireGuard config: exit 0', () => {
+    const f = write('wg0.conf', `[Interface]\nPrivateKey = ${secret}\nAddress = 10.0.0.2/32\n\n[Peer]\nPublicKey = ${publicKey()}\nAllowedIPs = 0.0.0.0/0, ::/0\nEndpoint = vpn.example.org:51820\nPersistentKeepalive = 25\n`);
+    const r = run([f]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+  });
+
+  it('an error: exit 1, file:line:col severity ID message, and the PrivateKey value never printed', () => {
+    const f = write('wg0.conf', `[Interface]\nPrivateKey = ${secret}\nAdress = 10.0.0.2/32\n\n[Peer]\nPublicKey = ${publicKey()}\nAllowedIPs = 10.0.0.0/24\nEndpoint = vpn.example.org:51820\n`);
+    const r = run([f]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:1 error WG01 `, 'm'));
+    const json = run([f, '--json']);
+    assert.equal(json.code, 1);
+    const rows = JSON.parse(json.stdout) as { file: string; range: unknown; severity: string; id: string; message: string; fixes: unknown[] }[];
+    const wg01 = rows.find((x) => x.id === 'WG01')!;
+    assert.deepEqual(Object.keys(wg01).sort(), ['file', 'fixes', 'id', 'message', 'range', 'severity']);
+    for (const out of [r.stdout, r.stderr, json.stdout]) assert.ok(!out.includes(secret), 'the PrivateKey value must never be printed');
+  });
+
+  it('--fix rewrites the file with the preferred fixes and the error is gone', () => {
+    const f = write('wg0.conf', `[Interface]\nPrivateKey = ${secret}\nAddress = 10.0.0.2/32\n\n[Peer]\nPublicKey = ${publicKey()}\nAllowedIPs = 10.0.0.0/24\nEndpoint = vpn.example.org:51820\nAddress = 10.9.9.9/32\n`);
+    const before = run([f, '--json']);
+    assert.ok((JSON.parse(before.stdout) as { id: string }[]).some((x) => x.id === 'WQ03' || x.id === 'WG03'), before.stdout);
+    const fixed = run([f, '--fix']);
+    assert.match(fixed.stderr, /applied \d+ fix/);
+    const after = run([f, '--json']);
+    assert.ok(!(JSON.parse(after.stdout) as { id: string }[]).some((x) => x.id === 'WG03'), after.stdout);
+    assert.ok(fs.readFileSync(f, 'utf8').includes(secret), 'fixing keeps the key itself');
+  });
+
+  it('an OpenVPN file by content, a format it cannot tell, and bad arguments (exit 2)', () => {
+    const ov = write('client.ovpn', 'client\ndev tun\nproto udp\nremote vpn.example.org 1194\nnat-detect yes\n');
+    const r = run([ov]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /OV01/);
+    const unknown = write('notes.conf', 'hello world\n');
+    const u = run([unknown]);
+    assert.equal(u.code, 1);
+    assert.match(u.stdout, /FORMAT cannot tell/);
+    assert.equal(run([]).code, 2);
+    assert.equal(run([path.join(dir, 'missing.conf')]).code, 2);
+    assert.equal(run([ov, '--format', 'ipsec']).code, 2);
+    const notReport = write('r.json', '{"hello":1}');
+    const bad = run([ov, '--report', notReport]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /not a natprobe report/);
+  });
+
+  it('workspace checks across the files given: two configs on the same ListenPort', () => {
+    const cfg = () => `[Interface]\nPrivateKey = ${privateKey()}\nListenPort = 51820\n\n[Peer]\nPublicKey = ${publicKey()}\nAllowedIPs = 10.0.0.2/32\nEndpoint = h.example:51820\n`;
+    const r = run([write('wg0.conf', cfg()), write('wg1.conf', cfg())]);
+    assert.equal((r.stdout.match(/ PORT02 /g) ?? []).length, 2, r.stdout);
+  });
+});
