@@ -24,6 +24,8 @@ TOOLS=(
   "stun:stun-client"
   "stund:stun-server"
   "miniupnpd:miniupnpd-nftables"
+  "wg:wireguard-tools"
+  "openvpn:openvpn"
 )
 
 missing_tools=()
