@@ -38,7 +38,7 @@ export function looksBinary(text: string): boolean {
   let control = 0;
   for (let i = 0; i < sample.length; i++) {
     const c = sample.charCodeAt(i);
-    if (c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) control++;
+    if (c < 32 && c !== 9 && c !== 10 && c !== 11 && c !== 12 && c !== 13) control++;
   }
   return sample.length > 0 && control / sample.length > 0.1;
 }

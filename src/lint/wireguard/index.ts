@@ -13,7 +13,7 @@ import { Memo } from './rules/memo';
 import { checkDuplicates } from './rules/duplicates';
 import { checkKeyFormats, checkMissingKeys, checkPeerIdentity } from './rules/keys';
 import { checkEphemeralListenPort } from './rules/ports';
-import { checkKeepalive, checkReachability } from './rules/probe';
+import { checkBlockedEndpointPorts, checkKeepalive, checkReachability } from './rules/probe';
 import { checkAllowedIpOverlap, checkDefaultRoutes } from './rules/routing';
 import { checkFileShape, checkHeaders, checkLines } from './rules/structure';
 import { checkValues } from './rules/values';
@@ -38,6 +38,7 @@ const RULES: readonly [string, Rule][] = [
   ['default routes', checkDefaultRoutes],
   ['keepalive', checkKeepalive],
   ['reachability', checkReachability],
+  ['blocked endpoint ports', checkBlockedEndpointPorts],
   ['file name', checkFileName],
   ['SaveConfig', checkSaveConfig],
   ['MTU', checkMtu],

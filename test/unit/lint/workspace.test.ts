@@ -90,3 +90,36 @@ describe('applying preferred fixes', () => {
     assert.deepEqual([r.applied, r.skipped], [1, 1]);
   });
 });
+
+describe('PORT01 for WireGuard: an Endpoint port the probe found blocked', () => {
+  const base = {
+    schemaVersion: 1,
+    udp: 'yes',
+    mapping: { value: 'endpoint-independent', reason: '', evidence: [] },
+  } as unknown as import('../../../src/report/report').Report;
+  const text = (port: number) =>
+    `[Interface]\nPrivateKey = ${crypto.randomBytes(32).toString('base64')}\n\n[Peer]\nPublicKey = ${crypto.randomBytes(32).toString('base64')}\nAllowedIPs = 0.0.0.0/0\nEndpoint = vpn.example.org:${port}\nPersistentKeepalive = 25\n`;
+  const report = { ...base, ports: [
+    { protocol: 'udp', port: 51820, reachable: 'no', basis: 'no answer in 8 tries while udp/3478 answered' },
+    { protocol: 'udp', port: 443, reachable: 'yes', basis: 'answer from the reflector' },
+  ] } as typeof base;
+  it('is an error pointing at the Endpoint value, naming a port that got through', () => {
+    const src = text(51820);
+    const r = lintText(src, { format: 'wireguard', report });
+    if (!r.format) throw new Error(r.error);
+    const f = r.findings.find((x) => x.ruleId === 'PORT01');
+    assert.ok(f, JSON.stringify(r.findings.map((x) => x.ruleId)));
+    assert.equal(f.severity, 'error');
+    assert.match(f.message, /udp\/443 did/);
+    const line = src.split('\n')[f.range.start.line];
+    assert.equal(line.slice(f.range.start.column, f.range.end.column), 'vpn.example.org:51820');
+  });
+  it('is silent for a reachable port, and without a report', () => {
+    const ok = lintText(text(443), { format: 'wireguard', report });
+    const none = lintText(text(51820), { format: 'wireguard' });
+    for (const r of [ok, none]) {
+      if (!r.format) throw new Error(r.error);
+      assert.ok(!r.findings.some((x) => x.ruleId === 'PORT01'));
+    }
+  });
+});

@@ -127,3 +127,30 @@ export function checkReachability(ctx: RuleContext): void {
     [fix('Add an Endpoint line to the first peer (fill in the host)', [edit])],
   );
 }
+
+/**
+ * PORT01 (probe-aware): a peer's Endpoint port that the probe found blocked for UDP from this
+ * network. WireGuard has no fallback: the handshake can only time out. Silent without a probe
+ * report with ports[] (a silent UDP probe of a WireGuard server proves nothing by itself: only
+ * our reflector on that port, answering or not, does).
+ */
+export function checkBlockedEndpointPorts(ctx: RuleContext): void {
+  const ports = ctx.options.report?.ports;
+  if (!ports || ports.length === 0) return;
+  for (const p of ctx.parsed.peers) {
+    const ep = peerEndpoint(p);
+    if (!ep) continue;
+    const m = /:(\d{1,5})$/.exec(ep.compactValue);
+    if (!m) continue;
+    const port = Number(m[1]);
+    const blocked = ports.find((x) => x.protocol === 'udp' && x.port === port && x.reachable === 'no');
+    if (!blocked) continue;
+    const open = ports.find((x) => x.protocol === 'udp' && x.reachable === 'yes');
+    ctx.out.add(
+      'PORT01',
+      'error',
+      `The probe found UDP port ${port} blocked from this network (${blocked.basis}): the handshake with this peer can only time out; run the peer's WireGuard on a UDP port that gets through${open ? ` (udp/${open.port} did)` : ''} and change this Endpoint to it.`,
+      valueRange(ep),
+    );
+  }
+}
