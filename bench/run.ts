@@ -1,9 +1,9 @@
-import { benchLab } from './lab';
+import { benchLab, benchLabDeep } from './lab';
 import { benchLint } from './lint';
 import { benchVirtual } from './virtual';
 
 async function main(): Promise<void> {
-  const sections = [await benchVirtual(), await benchLint(), await benchLab()];
+  const sections = [await benchVirtual(), await benchLint(), await benchLab(), await benchLabDeep()];
   let allOk = true;
   for (const s of sections) {
     console.log(s.lines.join('\n'));

@@ -45,12 +45,13 @@ export async function lintCommand(argv: readonly string[], io: CliIo): Promise<n
     texts.set(file, fs.readFileSync(file, 'utf8'));
   }
 
+  const host = hostFacts();
   const fix = args.flags.has('fix');
   const results: FileResult[] = [];
   const outcomes = new Map<string, LintOutcome>();
   for (const file of files) {
     let text = texts.get(file)!;
-    let outcome = lintText(text, { fileName: file, format, report });
+    let outcome = lintText(text, { fileName: file, format, report, host });
     if (fix && outcome.format) {
       // Fixes can make room for other fixes (and overlapping ones wait a round): a few rounds.
       let total = 0;
@@ -59,7 +60,7 @@ export async function lintCommand(argv: readonly string[], io: CliIo): Promise<n
         if (r.applied === 0) break;
         total += r.applied;
         text = r.text;
-        outcome = lintText(text, { fileName: file, format, report });
+        outcome = lintText(text, { fileName: file, format, report, host });
       }
       if (total > 0) {
         fs.writeFileSync(file, text);
@@ -106,4 +107,11 @@ function readLintReport(file: string | undefined): Report | undefined {
   } catch (err) {
     throw err instanceof UsageError ? new UsageError(`--report ${err.message}`) : err;
   }
+}
+
+/** What the linter may know of this machine: the configs are usually used where they are linted. */
+function hostFacts(): { resolvconf?: boolean } {
+  if (process.platform !== 'linux') return {};
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/local/sbin'];
+  return { resolvconf: dirs.some((d) => d && fs.existsSync(`${d}/resolvconf`)) };
 }

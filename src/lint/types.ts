@@ -52,6 +52,11 @@ export interface LintOptions {
   readonly report?: Report;
   /** Upper bound on findings per file, so a hostile 10 MB file cannot flood the editor. */
   readonly maxFindings?: number;
+  /**
+   * Facts about the host that will use the config, when the caller knows them (the CLI and the
+   * extension look at the machine they run on). Rules that need them stay silent otherwise.
+   */
+  readonly host?: { readonly resolvconf?: boolean };
 }
 
 /** What workspace-wide checks need to know of one file (no secrets: public keys only). */

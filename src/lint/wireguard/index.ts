@@ -17,7 +17,7 @@ import { checkBlockedEndpointPorts, checkKeepalive, checkReachability } from './
 import { checkAllowedIpOverlap, checkDefaultRoutes } from './rules/routing';
 import { checkFileShape, checkHeaders, checkLines } from './rules/structure';
 import { checkValues } from './rules/values';
-import { checkFileMode, checkFileName, checkHooks, checkMtu, checkSaveConfig } from './rules/wgquick';
+import { checkFileMode, checkFileName, checkHooks, checkMtu, checkResolvconf, checkSaveConfig } from './rules/wgquick';
 import { buildSummary, emptySummary } from './summary';
 
 export { applyTextEdits } from './fixes';
@@ -43,6 +43,7 @@ const RULES: readonly [string, Rule][] = [
   ['SaveConfig', checkSaveConfig],
   ['MTU', checkMtu],
   ['hooks', checkHooks],
+  ['resolvconf', checkResolvconf],
   ['file mode', checkFileMode],
   ['ephemeral ListenPort', checkEphemeralListenPort],
 ];

@@ -123,3 +123,26 @@ describe('PORT01 for WireGuard: an Endpoint port the probe found blocked', () =>
     }
   });
 });
+
+describe('WQ06: DNS set on a host without resolvconf', () => {
+  const src = `[Interface]\nPrivateKey = ${crypto.randomBytes(32).toString('base64')}\nAddress = 10.0.0.2/32\nDNS = 10.0.0.1, corp.example\n\n[Peer]\nPublicKey = ${crypto.randomBytes(32).toString('base64')}\nAllowedIPs = 0.0.0.0/0\nEndpoint = h.example:51820\nPersistentKeepalive = 25\n`;
+  it('warns when the host has no resolvconf, and its fix moves DNS to a resolvectl PostUp', () => {
+    const r = lintText(src, { format: 'wireguard', host: { resolvconf: false } });
+    if (!r.format) throw new Error(r.error);
+    const f = r.findings.find((x) => x.ruleId === 'WQ06');
+    assert.ok(f);
+    const fixed = applyPreferredFixes(src, [{ ...f, fixes: f.fixes.map((x) => ({ ...x, isPreferred: true })) }]).text;
+    assert.match(fixed, /^# DNS = 10\.0\.0\.1, corp\.example$/m);
+    assert.match(fixed, /^PostUp = resolvectl dns %i 10\.0\.0\.1; resolvectl domain %i '~\.'$/m);
+    const again = lintText(fixed, { format: 'wireguard', host: { resolvconf: false } });
+    if (!again.format) throw new Error(again.error);
+    assert.ok(!again.findings.some((x) => x.ruleId === 'WQ06'));
+  });
+  it('is silent when the host has resolvconf or nothing is known of the host', () => {
+    for (const host of [{ resolvconf: true }, undefined]) {
+      const r = lintText(src, { format: 'wireguard', host });
+      if (!r.format) throw new Error(r.error);
+      assert.ok(!r.findings.some((x) => x.ruleId === 'WQ06'));
+    }
+  });
+});

@@ -1,10 +1,11 @@
-/** wg-quick's own rules: WQ01 file name, WQ03 SaveConfig, WQ04/WQ05 MTU, WQ07 `#` in hooks, WQ08 mode. */
+/** wg-quick's own rules: WQ01 file name, WQ03 SaveConfig, WQ04/WQ05 MTU, WQ06 DNS without resolvconf, WQ07 `#` in hooks, WQ08 mode. */
 import { mayHoldSecret, quoteOr, range } from '../findings';
-import { fix, replace } from '../fixes';
+import { fix, insertLineAfter, replace } from '../fixes';
 import { parseInterfaceAddress } from '../addresses';
 import { fileMode } from '../hostfs';
 import { type Entry, HOOK_KEYS } from '../model';
 import { effective, entriesOf, isSpace, splitList } from '../parser';
+
 import { type RuleContext, lineText, usable, valueRange } from './context';
 
 const IFNAME_CONF = /^[a-zA-Z0-9_=+.-]{1,15}\.conf$/;
@@ -149,5 +150,32 @@ export function checkFileMode(ctx: RuleContext): void {
     'warning',
     `This file is readable by ${mode & 0o007 ? 'other users' : 'its group'} (mode ${mode.toString(8).padStart(3, '0')}) and holds keys: run chmod 600 on it (wg-quick warns when it is world-accessible).`,
     at,
+  );
+}
+
+/**
+ * WQ06 (host data): DNS is set but the host has no `resolvconf`. wg-quick's set_dns pipes the
+ * servers to `resolvconf -a`; without it `wg-quick up` fails after the interface was created
+ * (wg-quick/linux.bash). Silent unless the caller says what the host has.
+ */
+export function checkResolvconf(ctx: RuleContext): void {
+  if (ctx.options.host?.resolvconf !== false) return;
+  const dns = entriesOf(ctx.parsed.interfaces, 'DNS').filter((e) => usable(e));
+  if (dns.length === 0) return;
+  const first = dns[0];
+  const servers = dns
+    .flatMap((e) => e.compactValue.split(','))
+    .map((t) => t.trim())
+    .filter((t) => /^[0-9.]+$/.test(t) || t.includes(':'));
+  const edits = [
+    replace(first.line, first.keyStart, first.keyStart, '# '),
+    insertLineAfter(ctx.src, first.line, `PostUp = resolvectl dns %i ${servers.join(' ') || '<nameserver>'}; resolvectl domain %i '~.'`, ctx.parsed.eol),
+  ];
+  ctx.out.add(
+    'WQ06',
+    'warning',
+    'DNS is set, but this host has no resolvconf: `wg-quick up` will fail after creating the interface; install resolvconf (or openresolv), or set DNS with resolvectl in a PostUp hook instead.',
+    valueRange(first),
+    dns.length === 1 ? [fix('Use resolvectl in PostUp instead of DNS', edits)] : [],
   );
 }
