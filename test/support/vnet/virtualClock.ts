@@ -136,6 +136,12 @@ export class VirtualClock implements Clock {
           // Be generous before declaring a deadlock: a few more turns for code that itself
           // defers with setImmediate / process.nextTick.
           for (let i = 0; i < 4 && !outcome.settled && !this.peek(); i++) await flush();
+          // Then a little real time, for code that awaits real I/O (a file read, a first
+          // module load) on a busy machine: up to ~200 ms, spent only when stuck.
+          for (let i = 0; i < 8 && !outcome.settled && !this.peek(); i++) {
+            await new Promise((resolve) => setTimeout(resolve, 25));
+            await flush();
+          }
         }
         if (outcome.settled) {
           if (outcome.ok) return outcome.value as T;

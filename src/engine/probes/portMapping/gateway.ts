@@ -4,6 +4,8 @@
  * gateway passed in explicitly.
  */
 
+import * as fsp from 'node:fs/promises';
+import * as os from 'node:os';
 import { isTunnelInterface } from '../../discovery/cgnat';
 
 export type RouteReader = () => Promise<string>;
@@ -82,10 +84,7 @@ export async function findDefaultGateway(options: {
   let reader = options.readRoutes;
   if (!reader) {
     if (platform !== 'linux') return { ok: false, reason: `finding the default gateway is only implemented on Linux (this is ${platform})` };
-    reader = async () => {
-      const fs = await import('node:fs/promises');
-      return fs.readFile('/proc/net/route', 'utf8');
-    };
+    reader = () => fsp.readFile('/proc/net/route', 'utf8');
   }
   let text: string;
   try {
@@ -93,6 +92,8 @@ export async function findDefaultGateway(options: {
   } catch (e) {
     return { ok: false, reason: `cannot read the routing table: ${(e as Error)?.message ?? String(e)}` };
   }
-  const littleEndian = options.littleEndian ?? (await import('node:os')).endianness() === 'LE';
+  // Static imports only: a dynamic import() resolves after an unknown number of event-loop
+  // turns, which a virtual clock in tests cannot tell from a deadlock.
+  const littleEndian = options.littleEndian ?? os.endianness() === 'LE';
   return parseProcNetRoute(text, littleEndian);
 }
