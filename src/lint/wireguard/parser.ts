@@ -40,13 +40,11 @@ export function removeSpaces(s: string): string {
   let i = 0;
   while (i < s.length && !isSpace(s.charCodeAt(i))) i++;
   if (i === s.length) return s;
-  let out = s.slice(0, i);
-  for (; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (!isSpace(c)) out += s[i];
-  }
-  return out;
+  // One native pass instead of a string built char by char (AllowedIPs lists have spaces).
+  return s.replace(ASCII_SPACES, '');
 }
+
+const ASCII_SPACES = /[ \t\n\v\f\r]+/g;
 
 const OK: { placement: Placement; consumed: boolean } = { placement: 'ok', consumed: false };
 const OK_CONSUMED: { placement: Placement; consumed: boolean } = { placement: 'ok', consumed: true };
