@@ -81,9 +81,8 @@ export async function benchLabDeep(): Promise<{ ok: boolean; lines: string[] }> 
     const advice = report.recommendations.find((x) => x.id === 'wireguard-keepalive')?.text ?? '';
     lines.push(`  advice: ${advice.slice(0, 100)}…`);
 
-    await lab.exec('router', 'nft', ['add table ip benchdrop']);
-    await lab.exec('router', 'nft', ['add chain ip benchdrop fwd { type filter hook forward priority -5; policy accept; }']);
-    await lab.exec('router', 'nft', ['add rule ip benchdrop fwd udp dport { 51820, 1194 } drop']);
+    const drop = await lab.exec('router', 'nft', ['add', 'rule', 'ip', 'natlab', 'fwd_filter', 'iifname', `"${lab.routerIfaces.lan}"`, 'udp', 'dport', '{ 51820, 1194 }', 'counter', 'drop']);
+    if (drop.code !== 0) throw new Error(`nft: ${drop.stderr}`);
     const serve = lab.spawnBackground('public', 'natprobe-serve-ports', process.execPath, [CLI, 'serve', '--primary', '198.51.100.1:3490', '--alternate', '198.51.100.2:3491', '--ports', 'default']);
     for (let i = 0; i < 50; i++) {
       const ss = await lab.exec('public', 'ss', ['-tln']);
@@ -93,9 +92,8 @@ export async function benchLabDeep(): Promise<{ ok: boolean; lines: string[] }> 
     const times: number[] = [];
     let portsLine = '';
     for (let i = 0; i < 3; i++) {
-      const d = await runNatprobe(lab, '198.51.100.1:3490');
+      await lab.resetNat();
       const withPorts = await lab.exec('client', process.execPath, [CLI, 'diagnose', '--server', '198.51.100.1:3490', '--json', '--ports', 'default'], { timeoutMs: 20000 });
-      void d;
       times.push(withPorts.ms);
       const rep = JSON.parse(withPorts.stdout) as Report;
       portsLine = (rep.ports ?? []).map((p) => `${p.protocol}/${p.port} ${p.reachable}`).join(', ');

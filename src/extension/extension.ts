@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { registerDiagnosisCommand } from './diagnosisCommand';
+import { registerLanguageSupport } from './language/registerLanguageSupport';
 
 /** Only wires things up: each feature lives in its own module and registers its disposables. */
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('NAT Probe', { log: true });
   context.subscriptions.push(output);
   registerDiagnosisCommand(context, output);
+  registerLanguageSupport(context);
 }
 
 export function deactivate(): void {

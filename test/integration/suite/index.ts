@@ -30,6 +30,8 @@ const TEST_FILES: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
   ['commands.test.ts', () => import('./commands.test.js')],
   ['diagnosis.test.ts', () => import('./diagnosis.test.js')],
   ['workspace.test.ts', () => import('./workspace.test.js')],
+  // After workspace.test.ts: it creates (and deletes again) files in the workspace folder.
+  ['languageSupport.test.ts', () => import('./languageSupport.test.js')],
 ];
 
 function emit(e: TestEvent, sink: TestEvent[]): void {
