@@ -4,7 +4,7 @@
 // the port, and snat to the WAN address as RFC 4787 REQ-9 asks) it must say "yes".
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { type Lab, SERVERS, createLab, labAvailability, sweepStaleLabs } from './lab';
+import { type Lab, SERVERS, createLab, requireLabOrSkip, sweepStaleLabs } from './lab';
 
 const RUNNER = path.resolve(__dirname, 'lifetimeRunner.ts');
 
@@ -22,12 +22,7 @@ describe('lab: hairpinning against Linux NAT (port-restricted profile)', functio
   this.timeout(120000);
   let lab: Lab | undefined;
   before(async function () {
-    const a = labAvailability();
-    if (!a.ok) {
-      if (process.env.NATLAB_REQUIRE === '1') throw new Error(`the lab is required here (NATLAB_REQUIRE=1) but cannot run: ${a.reason}`);
-      console.log(`      lab skipped: ${a.reason}`);
-      this.skip();
-    }
+    requireLabOrSkip(this);
     sweepStaleLabs();
     lab = await createLab('port-restricted');
   });

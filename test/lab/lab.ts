@@ -203,6 +203,19 @@ export function miniupnpdAvailability(): { ok: true } | { ok: false; reason: str
 let availabilityCache: { ok: true } | { ok: false; reason: string } | undefined;
 
 /** Can this machine run the lab? (root, `ip netns`, nftables inside a netns, the oracles and servers.) */
+/**
+ * For a lab suite's before-hook: returns when the lab can run; otherwise skips the suite with
+ * the reason printed, or fails it when NATLAB_REQUIRE=1 (CI), where a lab that cannot run is a
+ * broken machine, not a reason to pass.
+ */
+export function requireLabOrSkip(ctx: { skip(): void }): void {
+  const a = labAvailability();
+  if (a.ok) return;
+  if (process.env.NATLAB_REQUIRE === '1') throw new Error(`the lab is required here (NATLAB_REQUIRE=1) but cannot run: ${a.reason}`);
+  console.log(`      lab skipped: ${a.reason}`);
+  ctx.skip();
+}
+
 export function labAvailability(): { ok: true } | { ok: false; reason: string } {
   if (availabilityCache) return availabilityCache;
   availabilityCache = computeAvailability();

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { MappingLifetime } from '../../src/report/report';
-import { type Lab, SERVERS, createLab, labAvailability, sweepStaleLabs } from './lab';
+import { type Lab, SERVERS, createLab, requireLabOrSkip, sweepStaleLabs } from './lab';
 
 const RUNNER = path.resolve(__dirname, 'lifetimeRunner.ts');
 
@@ -38,12 +38,7 @@ describe('lab: mapping lifetime against Linux conntrack (port-restricted profile
   this.timeout(180000);
   let lab: Lab | undefined;
   before(async function () {
-    const a = labAvailability();
-    if (!a.ok) {
-      if (process.env.NATLAB_REQUIRE === '1') throw new Error(`the lab is required here (NATLAB_REQUIRE=1) but cannot run: ${a.reason}`);
-      console.log(`      lab skipped: ${a.reason}`);
-      this.skip();
-    }
+    requireLabOrSkip(this);
     sweepStaleLabs();
     lab = await createLab('port-restricted');
   });

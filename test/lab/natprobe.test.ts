@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import type { Report } from '../../src/report/report';
-import { GROUND_TRUTH, type Lab, type LabProfile, PROFILES, SERVERS, createLab, labAvailability, sweepStaleLabs } from './lab';
+import { GROUND_TRUTH, type Lab, type LabProfile, PROFILES, SERVERS, createLab, requireLabOrSkip, sweepStaleLabs } from './lab';
 import { runNatprobe } from './natprobeRunner';
 import { parseNatDiscovery, parseStunClient, runCoturnOracle, runStunClientOracle } from './oracles';
 
@@ -19,12 +19,7 @@ function summary(report: Report): string {
 describe('lab: natprobe against real Linux NAT, coturn and the oracles', function () {
   this.timeout(600000);
   before(function () {
-    const a = labAvailability();
-    if (!a.ok) {
-      if (process.env.NATLAB_REQUIRE === '1') throw new Error(`the lab is required here (NATLAB_REQUIRE=1) but cannot run: ${a.reason}`);
-      console.log(`      lab skipped: ${a.reason}`);
-      this.skip();
-    }
+    requireLabOrSkip(this);
     sweepStaleLabs();
   });
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { PortResult } from '../../src/report/report';
-import { type Lab, SERVERS, createLab, labAvailability, sweepStaleLabs } from './lab';
+import { type Lab, SERVERS, createLab, requireLabOrSkip, sweepStaleLabs } from './lab';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const RUNNER = path.resolve(__dirname, 'portsRunner.ts');
@@ -30,12 +30,7 @@ describe('lab: VPN port reachability (probePorts) through a real NAT that blocks
   let lab: Lab | undefined;
 
   before(async function () {
-    const a = labAvailability();
-    if (!a.ok) {
-      if (process.env.NATLAB_REQUIRE === '1') throw new Error(`the lab is required here (NATLAB_REQUIRE=1) but cannot run: ${a.reason}`);
-      console.log(`      lab skipped: ${a.reason}`);
-      this.skip();
-    }
+    requireLabOrSkip(this);
     if (!fs.existsSync(CLI)) throw new Error(`${CLI} is missing: run node scripts/build.mjs first`);
     sweepStaleLabs();
     lab = await createLab('port-restricted');

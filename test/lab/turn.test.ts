@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TurnResult } from '../../src/engine/probes/turn';
-import { type BackgroundProcess, type Lab, SERVERS, createLab, labAvailability, sweepStaleLabs } from './lab';
+import { type BackgroundProcess, type Lab, SERVERS, createLab, requireLabOrSkip, sweepStaleLabs } from './lab';
 
 const RUNNER = path.resolve(__dirname, 'turnRunner.ts');
 const UDP_TOOL = path.resolve(__dirname, 'udp-tool.cjs');
@@ -58,12 +58,7 @@ describe('lab: TURN Allocate (probeTurn) against coturn with a static user, thro
   let turn: BackgroundProcess | undefined;
 
   before(async function () {
-    const a = labAvailability();
-    if (!a.ok) {
-      if (process.env.NATLAB_REQUIRE === '1') throw new Error(`the lab is required here (NATLAB_REQUIRE=1) but cannot run: ${a.reason}`);
-      console.log(`      lab skipped: ${a.reason}`);
-      this.skip();
-    }
+    requireLabOrSkip(this);
     sweepStaleLabs();
     lab = await createLab('port-restricted');
     const conf = path.join(lab.tmpDir, 'turn-auth.conf');
