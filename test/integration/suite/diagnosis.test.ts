@@ -82,4 +82,11 @@ describe('NAT Probe: Run NAT diagnosis (against natprobe serve on loopback)', fu
     );
     assert.ok(tab.input instanceof vscode.TabInputWebview, 'the report tab is not a webview');
   });
+
+  it('Measure NAT mapping lifetime returns a report with a mappingLifetime verdict (loopback: no NAT, no mapping to expire)', async () => {
+    const report = await vscode.commands.executeCommand<Report | undefined>('natProbe.measureLifetime');
+    assert.ok(report?.mappingLifetime, 'natProbe.measureLifetime returned no lifetime verdict');
+    assert.equal(report.mappingLifetime.value, null, JSON.stringify(report.mappingLifetime));
+    assert.match(report.mappingLifetime.reason, /no NAT|no mapping/i);
+  });
 });
