@@ -9,6 +9,7 @@ import { nodeUdpFactory } from '../engine/net/nodeUdp';
 import type { Report } from '../report/report';
 import { verdictLine } from '../report/renderText';
 import { VERSION } from '../version';
+import type { LastReport } from './lastReport';
 import { showReportPanel } from './reportPanel';
 
 /**
@@ -16,18 +17,28 @@ import { showReportPanel } from './reportPanel';
  * Cancel, the log channel, then the report panel. The lifetime run takes about as long as the
  * NAT's idle timeout (up to 2 minutes), so it is its own command, never part of the quick one.
  */
-export function registerDiagnosisCommand(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): void {
+export function registerDiagnosisCommand(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, last: LastReport): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand('natProbe.runDiagnosis', () => runProbe(context, output, { title: 'NAT Probe: diagnosing…' })),
+    vscode.commands.registerCommand('natProbe.runDiagnosis', () => runProbe(context, output, last, { title: 'NAT Probe: diagnosing…' })),
     vscode.commands.registerCommand('natProbe.measureLifetime', () =>
-      runProbe(context, output, { title: 'NAT Probe: measuring the NAT mapping lifetime (up to 2 minutes)…', lifetime: true }),
+      runProbe(context, output, last, { title: 'NAT Probe: measuring the NAT mapping lifetime (up to 2 minutes)…', lifetime: true }),
     ),
+    vscode.commands.registerCommand('natProbe.showLastReport', async (): Promise<Report | undefined> => {
+      const report = last.get();
+      if (!report) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('No NAT report yet: run "NAT Probe: Run NAT diagnosis" first.'));
+        return undefined;
+      }
+      showReportPanel(context, report);
+      return report;
+    }),
   );
 }
 
 async function runProbe(
   context: vscode.ExtensionContext,
   output: vscode.LogOutputChannel,
+  last: LastReport,
   what: { title: string; lifetime?: boolean },
 ): Promise<Report | undefined> {
   const config = vscode.workspace.getConfiguration('natProbe');
@@ -69,6 +80,7 @@ async function runProbe(
   );
   output.info(`verdict: ${verdictLine(report)}`);
   if (report.mappingLifetime) output.info(`mapping lifetime: ${report.mappingLifetime.value ?? 'unknown'} (${report.mappingLifetime.reason})`);
+  await last.set(report);
   showReportPanel(context, report);
   return report;
 }

@@ -89,4 +89,12 @@ describe('NAT Probe: Run NAT diagnosis (against natprobe serve on loopback)', fu
     assert.equal(report.mappingLifetime.value, null, JSON.stringify(report.mappingLifetime));
     assert.match(report.mappingLifetime.reason, /no NAT|no mapping/i);
   });
+
+  it('Show last report returns the most recent report (the one the status bar names)', async () => {
+    const fresh = await vscode.commands.executeCommand<Report | undefined>('natProbe.runDiagnosis');
+    const shown = await vscode.commands.executeCommand<Report | undefined>('natProbe.showLastReport');
+    assert.ok(fresh && shown);
+    assert.equal(shown.startedAt, fresh.startedAt);
+    assert.equal(shown.natType.value, 'open-internet');
+  });
 });

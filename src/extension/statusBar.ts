@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import type { Report } from '../report/report';
+import type { LastReport } from './lastReport';
+
+/** "NAT: port-restricted · CGNAT" for the last report; a click opens it. */
+export function registerStatusBar(context: vscode.ExtensionContext, last: LastReport): void {
+  const item = vscode.window.createStatusBarItem('natProbe.verdict', vscode.StatusBarAlignment.Right, 100);
+  item.name = 'NAT Probe verdict';
+  item.command = 'natProbe.showLastReport';
+  const show = (report: Report | undefined): void => {
+    if (!report) {
+      item.text = '$(globe) NAT: not diagnosed';
+      item.tooltip = 'NAT Probe: run a diagnosis to see your NAT type';
+      item.command = 'natProbe.runDiagnosis';
+    } else {
+      item.text = `$(globe) ${statusText(report)}`;
+      item.tooltip = `${report.natType.reason} (${new Date(report.startedAt).toLocaleString()}) — click for the report`;
+      item.command = 'natProbe.showLastReport';
+    }
+    item.show();
+  };
+  show(last.get());
+  context.subscriptions.push(item, last.onDidChange(show));
+}
+
+export function statusText(report: Report): string {
+  const words: Record<string, string> = {
+    'open-internet': 'no NAT',
+    'full-cone': 'full cone',
+    'restricted-cone': 'restricted',
+    'port-restricted-cone': 'port-restricted',
+    symmetric: 'symmetric',
+    'symmetric-udp-firewall': 'UDP firewall',
+    'udp-blocked': 'UDP blocked',
+    unknown: 'unknown',
+  };
+  const parts = [`NAT: ${words[report.natType.value] ?? report.natType.value}`];
+  if (report.cgnat.value === 'yes') parts.push('CGNAT');
+  return parts.join(' · ');
+}
