@@ -10,21 +10,15 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { Behaviour, NatType } from '../../src/report/report';
 
 // ---------------------------------------------------------------------------------------
 // Profiles and their ground truth
 
-export type Mapping = 'endpoint-independent' | 'address-dependent' | 'address-and-port-dependent' | 'none' | 'unknown';
-export type Filtering = 'endpoint-independent' | 'address-dependent' | 'address-and-port-dependent' | 'none' | 'unknown';
-export type NatType =
-  | 'open-internet'
-  | 'full-cone'
-  | 'restricted-cone'
-  | 'port-restricted-cone'
-  | 'symmetric'
-  | 'symmetric-udp-firewall'
-  | 'udp-blocked'
-  | 'unknown';
+// The same vocabulary as the product's Report, so a verdict and a ground truth compare directly.
+export type Mapping = Behaviour;
+export type Filtering = Behaviour;
+export type { NatType };
 
 export type LabProfile = 'port-restricted' | 'symmetric' | 'full-cone' | 'restricted' | 'no-nat' | 'cgnat' | 'udp-blocked';
 /**
