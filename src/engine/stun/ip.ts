@@ -105,6 +105,11 @@ export function formatIPv4(b: Uint8Array, at = 0): string {
  */
 export function formatIPv6(b: Uint8Array, at = 0): string {
   if (isIPv4Mapped(b, at)) return `::ffff:${formatIPv4(b, at + 12)}`;
+  return formatIPv6Groups(b, at);
+}
+
+/** RFC 5952 §4 text of 16 address bytes, without §5's dotted tail for IPv4-mapped addresses. */
+export function formatIPv6Groups(b: ArrayLike<number>, at = 0): string {
   const groups: number[] = [];
   for (let i = 0; i < 8; i++) groups.push((b[at + 2 * i] << 8) | b[at + 2 * i + 1]);
   let bestStart = -1;

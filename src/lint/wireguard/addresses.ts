@@ -6,6 +6,8 @@
  * accepts for Endpoint hosts.
  */
 
+import { formatIPv6Groups } from '../../engine/stun/ip';
+
 export type Family = 4 | 6;
 
 export interface Ip {
@@ -128,28 +130,7 @@ export function parseIp(s: string): Ip | undefined {
 
 export function formatIp(ip: Ip): string {
   const b = ip.bytes;
-  if (ip.family === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((b[i] << 8) | b[i + 1]);
-  // RFC 5952: the longest run (>= 2) of zero groups becomes "::", the first on a tie.
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (g: number): string => g.toString(16);
-  if (best < 0) return groups.map(hex).join(':');
-  return `${groups.slice(0, best).map(hex).join(':')}::${groups.slice(best + bestLen).map(hex).join(':')}`;
+  return ip.family === 4 ? `${b[0]}.${b[1]}.${b[2]}.${b[3]}` : formatIPv6Groups(b);
 }
 
 export interface Prefix {
