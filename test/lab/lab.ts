@@ -582,6 +582,21 @@ function turnserverConf(dir: string): string {
   ].join('\n');
 }
 
+/**
+ * sysctl arguments every lab namespace gets: no IPv6 (the lab is IPv4), no reverse-path
+ * filtering (asymmetric test routes), forwarding only in routers.
+ */
+function sysctls(forward: boolean): string[] {
+  return [
+    '-qw',
+    'net.ipv6.conf.all.disable_ipv6=1',
+    'net.ipv6.conf.default.disable_ipv6=1',
+    'net.ipv4.conf.all.rp_filter=0',
+    'net.ipv4.conf.default.rp_filter=0',
+    `net.ipv4.ip_forward=${forward ? 1 : 0}`,
+  ];
+}
+
 class LabImpl implements Lab {
   readonly truth: GroundTruth;
   readonly servers: LabServers = SERVERS;
@@ -739,14 +754,6 @@ class LabImpl implements Lab {
       `link set ${ifaces.cl} up`,
       `route add default via ${lan.gateway} dev ${ifaces.cl}`,
     ];
-    const sysctls = (forward: boolean) => [
-      '-qw',
-      'net.ipv6.conf.all.disable_ipv6=1',
-      'net.ipv6.conf.default.disable_ipv6=1',
-      'net.ipv4.conf.all.rp_filter=0',
-      'net.ipv4.conf.default.rp_filter=0',
-      `net.ipv4.ip_forward=${forward ? 1 : 0}`,
-    ];
     await Promise.all([
       this.must('ip', ['-n', ns.public, '-batch', '-'], { input: pubCmds.join('\n') + '\n' }),
       this.must('ip', ['-n', ns.router, '-batch', '-'], { input: rtrCmds.join('\n') + '\n' }),
@@ -815,14 +822,6 @@ class LabImpl implements Lab {
       `link set ${ifaces.hl} up`,
     ];
     const cliCmds = ['link set lo up', `addr add ${lan.client}/${lan.prefixLen} dev ${ifaces.cl}`, `link set ${ifaces.cl} up`, `route add default via ${lan.gateway} dev ${ifaces.cl}`];
-    const sysctls = (forward: boolean) => [
-      '-qw',
-      'net.ipv6.conf.all.disable_ipv6=1',
-      'net.ipv6.conf.default.disable_ipv6=1',
-      'net.ipv4.conf.all.rp_filter=0',
-      'net.ipv4.conf.default.rp_filter=0',
-      `net.ipv4.ip_forward=${forward ? 1 : 0}`,
-    ];
     await Promise.all([
       this.must('ip', ['-n', ns.public, '-batch', '-'], { input: pubCmds.join('\n') + '\n' }),
       this.must('ip', ['-n', ns.router, '-batch', '-'], { input: rtrCmds.join('\n') + '\n' }),
