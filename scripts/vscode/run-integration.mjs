@@ -240,6 +240,15 @@ async function runner2({ tmp, workspace, results }) {
     const text = parts.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
     appendFileSync(automationLog, `[${type}] ${text}\n`);
     for (const l of text.split('\n')) results.line(l);
+    // A test asks for a picture of the live workbench (the extension host is gone by the end).
+    const shot = /\[natprobe-screenshot\] ([\w-]+)/.exec(text);
+    if (shot) {
+      const file = path.join(ARTIFACTS, `${shot[1]}.png`);
+      page.screenshot({ path: file }).then(
+        () => log(`screenshot: ${path.relative(REPO, file)}`),
+        (err) => log(`screenshot failed: ${err.message}`),
+      );
+    }
   });
   await page.exposeFunction('codeAutomationExit', (code) => {
     appendFileSync(automationLog, `[exit] codeAutomationExit(${code})\n`);

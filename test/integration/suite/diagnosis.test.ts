@@ -97,4 +97,12 @@ describe('NAT Probe: Run NAT diagnosis (against natprobe serve on loopback)', fu
     assert.equal(shown.startedAt, fresh.startedAt);
     assert.equal(shown.natType.value, 'open-internet');
   });
+
+  it('leaves the workbench with the report panel and the status bar item for a screenshot (runner 2 saves it)', async () => {
+    await vscode.commands.executeCommand('natProbe.showLastReport');
+    console.log('[natprobe-screenshot] report-and-status-bar');
+    // Give the runner time to take the picture while the extension host is still alive.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.ok(vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === REPORT_TAB_LABEL));
+  });
 });
