@@ -73,7 +73,16 @@ describe('lab: natprobe against real Linux NAT, coturn and the oracles', functio
             CLI, 'serve', '--primary', `${SERVERS.primary}:3490`, '--alternate', `${SERVERS.alternate}:3491`,
           ]);
           await waitForServe(lab);
-          const viaCoturn = await runCoturnOracle(lab);
+          let viaCoturn = await runCoturnOracle(lab);
+          const truth = GROUND_TRUTH[profile];
+          if (viaCoturn.mapping !== truth.mapping || viaCoturn.filtering !== truth.filtering) {
+            // Seen once in ~10 CI runs: natdiscovery against coturn reported endpoint-independent
+            // filtering on the symmetric profile. The comparison is about our server, so the
+            // third-party reference gets one more try; the answer about natprobe serve does not.
+            console.log(`      coturn reference run disagreed with the ground truth (${viaCoturn.mapping}/${viaCoturn.filtering}); running it once more:\n${viaCoturn.raw}`);
+            viaCoturn = await runCoturnOracle(lab);
+          }
+          assert.equal(viaCoturn.filtering, truth.filtering, `the coturn reference itself is off twice:\n${viaCoturn.raw}`);
           await lab.resetNat();
           const ours = await lab.exec('client', 'timeout', ['-k', '2', '30', 'turnutils_natdiscovery', '-m', '-f', '-L', lab.client.address, '-p', '3490', SERVERS.primary], { timeoutMs: 35000 });
           const viaServe = parseNatDiscovery(ours.stdout);
