@@ -56,6 +56,11 @@ export interface DiagnoseOptions {
   readonly lifetime?: { readonly maxSeconds?: number; readonly full?: boolean; readonly stream?: boolean; readonly onProgress?: (p: LifetimeProgress) => void };
   /** Opt-in: send a packet to our own public mapping (some firewalls log this as an attack). */
   readonly hairpin?: boolean;
+  /**
+   * Called once with the behaviour verdict as soon as it stands, before the slower probes
+   * (ports, TURN, port mapping, lifetime, hairpin) finish; only when any of them runs.
+   */
+  readonly onQuickVerdict?: (report: Report) => void;
 }
 
 /** How many servers get the (parallel) RFC 5780 filtering tests. */
@@ -357,7 +362,8 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
       );
     }
 
-    await Promise.all([...tasks, ...extras]);
+    // The extras (ports, TURN, port mapping) keep running: the quick verdict does not wait for them.
+    await Promise.all(tasks);
   } finally {
     for (const s of sockets) s.close();
   }
@@ -516,70 +522,75 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
       );
     }
   }
-  await Promise.all(deep);
+  if (options.onQuickVerdict && extras.length + deep.length > 0) options.onQuickVerdict(assemble());
+  await Promise.all([...extras, ...deep]);
+  return assemble();
 
-  const portObservations = [
-    ...works.flatMap((w) => [w.primary, w.altIp, w.altBoth, w.altPort]).flatMap((a) => (a?.mapped ? [{ local: mappingLocalPort, mapped: a.mapped.port }] : [])),
-    ...works.flatMap((w) => w.filteringMapped),
-  ];
-  const reflexive = publicEndpoints.filter((p) => p.family === 'IPv4').map((p) => p.address);
-  const firstPass = cgnatFirstPass(interfaces, reflexive, noNat);
-  let cgnat = firstPass;
-  let doubleNat: Report['doubleNat'];
-  if (portMapping) {
-    const combined = combineCgnatEvidence({
-      firstPass,
-      routerExternal: portMapping.externalAddresses,
-      natPmpNoPublicAddress: portMapping.noPublicAddress.natPmp,
-      upnpNoPublicAddress: portMapping.noPublicAddress.upnp,
-      stunPublic: reflexive,
-    });
-    cgnat = { value: combined.value, reason: combined.reason, evidence: combined.evidence, excludedInterfaces: combined.excludedInterfaces };
-    doubleNat = { value: combined.doubleNat, reason: combined.doubleNatReason };
+  /** The report from what is known now: called once early (the quick verdict) and once at the end. */
+  function assemble(): Report {
+    const portObservations = [
+      ...works.flatMap((w) => [w.primary, w.altIp, w.altBoth, w.altPort]).flatMap((a) => (a?.mapped ? [{ local: mappingLocalPort, mapped: a.mapped.port }] : [])),
+      ...works.flatMap((w) => w.filteringMapped),
+    ];
+    const reflexive = publicEndpoints.filter((p) => p.family === 'IPv4').map((p) => p.address);
+    const firstPass = cgnatFirstPass(interfaces, reflexive, noNat);
+    let cgnat = firstPass;
+    let doubleNat: Report['doubleNat'];
+    if (portMapping) {
+      const combined = combineCgnatEvidence({
+        firstPass,
+        routerExternal: portMapping.externalAddresses,
+        natPmpNoPublicAddress: portMapping.noPublicAddress.natPmp,
+        upnpNoPublicAddress: portMapping.noPublicAddress.upnp,
+        stunPublic: reflexive,
+      });
+      cgnat = { value: combined.value, reason: combined.reason, evidence: combined.evidence, excludedInterfaces: combined.excludedInterfaces };
+      doubleNat = { value: combined.doubleNat, reason: combined.doubleNatReason };
+    }
+    const natType = deriveNatType(udp, mappingVerdict, filteringVerdict);
+
+    const partial: Omit<Report, 'recommendations'> = {
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: 'natprobe' as const, version: options.version },
+      startedAt: startedAt.toISOString(),
+      durationMs: Math.round(clock.now() - t0),
+      // Ranked by measured RTT (what matters for choosing a server), silent ones last.
+      servers: rankByRtt([
+        ...works.map(serverResult),
+        ...(behaviourFamily === 4
+          ? v6.map((t) => ({
+              host: t.spec.host,
+              port: t.spec.port,
+              address: t.endpoint.address,
+              rttMs: v6Results.get(t)?.rttMs ?? null,
+              rfc5780: 'unknown' as Tristate,
+              otherAddress: null,
+              error: `asked over IPv6 only for the IPv6 public address${v6Results.get(t)?.error ? `: ${v6Results.get(t)?.error}` : ''}`,
+            }))
+          : []),
+        ...[...serverErrors].map(([spec, error]) => ({ host: spec.host, port: spec.port, address: null, rttMs: null, rfc5780: 'unknown' as Tristate, otherAddress: null, error })),
+      ]),
+      udp,
+      udpReason,
+      localAddresses,
+      publicEndpoints,
+      mapping: mappingVerdict,
+      filtering: filteringVerdict,
+      portPreservation: portPreservation(noNat, portObservations),
+      natType,
+      cgnat,
+      ...(ports ? { ports } : {}),
+      ...(turn ? { turn } : {}),
+      ...(mappingLifetime ? { mappingLifetime } : {}),
+      ...(hairpinning ? { hairpinning } : {}),
+      ...(portMapping
+        ? { portMapping: { upnp: portMapping.upnp, natPmp: portMapping.natPmp, pcp: portMapping.pcp, gateway: portMapping.gateway, reasons: portMapping.reasons, evidence: portMapping.evidence } }
+        : {}),
+      ...(doubleNat ? { doubleNat } : {}),
+      ignoredPackets: { ...stats },
+    };
+    return { ...partial, recommendations: recommend(partial) };
   }
-  const natType = deriveNatType(udp, mappingVerdict, filteringVerdict);
-
-  const partial: Omit<Report, 'recommendations'> = {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'natprobe' as const, version: options.version },
-    startedAt: startedAt.toISOString(),
-    durationMs: Math.round(clock.now() - t0),
-    // Ranked by measured RTT (what matters for choosing a server), silent ones last.
-    servers: rankByRtt([
-      ...works.map(serverResult),
-      ...(behaviourFamily === 4
-        ? v6.map((t) => ({
-            host: t.spec.host,
-            port: t.spec.port,
-            address: t.endpoint.address,
-            rttMs: v6Results.get(t)?.rttMs ?? null,
-            rfc5780: 'unknown' as Tristate,
-            otherAddress: null,
-            error: `asked over IPv6 only for the IPv6 public address${v6Results.get(t)?.error ? `: ${v6Results.get(t)?.error}` : ''}`,
-          }))
-        : []),
-      ...[...serverErrors].map(([spec, error]) => ({ host: spec.host, port: spec.port, address: null, rttMs: null, rfc5780: 'unknown' as Tristate, otherAddress: null, error })),
-    ]),
-    udp,
-    udpReason,
-    localAddresses,
-    publicEndpoints,
-    mapping: mappingVerdict,
-    filtering: filteringVerdict,
-    portPreservation: portPreservation(noNat, portObservations),
-    natType,
-    cgnat,
-    ...(ports ? { ports } : {}),
-    ...(turn ? { turn } : {}),
-    ...(mappingLifetime ? { mappingLifetime } : {}),
-    ...(hairpinning ? { hairpinning } : {}),
-    ...(portMapping
-      ? { portMapping: { upnp: portMapping.upnp, natPmp: portMapping.natPmp, pcp: portMapping.pcp, gateway: portMapping.gateway, reasons: portMapping.reasons, evidence: portMapping.evidence } }
-      : {}),
-    ...(doubleNat ? { doubleNat } : {}),
-    ignoredPackets: { ...stats },
-  };
-  return { ...partial, recommendations: recommend(partial) };
 
   function rfc5780MissingReason(): string {
     const problems = works

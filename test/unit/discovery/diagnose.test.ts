@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Behaviour } from '../../../src/report/report';
+import type { Behaviour, Report } from '../../../src/report/report';
 import { makeWorld } from './world';
 
 type Dependent = Exclude<Behaviour, 'none' | 'unknown'>;
@@ -120,5 +120,22 @@ describe('diagnosis on the virtual network (RFC 5780 server, NAT models)', () =>
     assert.equal(on.hairpinning?.value, 'yes', on.hairpinning?.reason);
     const off = await (await makeWorld({ nat: { hairpin: false } })).run({ hairpin: true });
     assert.equal(off.hairpinning?.value, 'no', off.hairpinning?.reason);
+  });
+
+  it('streams: the quick verdict arrives before the lifetime measurement ends, without the lifetime; the final report has it', async () => {
+    const world = await makeWorld({ nat: { bindingTimeoutMs: 30000 } });
+    const quick: Array<{ at: number; report: Report }> = [];
+    const final = await world.run({ lifetime: { maxSeconds: 60 }, onQuickVerdict: (report) => quick.push({ at: world.clock.now(), report }) });
+    assert.equal(quick.length, 1, 'exactly one quick verdict');
+    assert.equal(quick[0].report.natType.value, final.natType.value);
+    assert.equal(quick[0].report.mappingLifetime, undefined, 'the quick verdict does not wait for the lifetime');
+    assert.ok(final.mappingLifetime?.value, JSON.stringify(final.mappingLifetime));
+    assert.ok(quick[0].report.durationMs < 5000 && final.durationMs > 25000, `quick after ${quick[0].report.durationMs} ms, final after ${final.durationMs} ms`);
+  });
+
+  it('no quick verdict when nothing slower follows: the report itself is the verdict', async () => {
+    let calls = 0;
+    await (await makeWorld({})).run({ onQuickVerdict: () => calls++ });
+    assert.equal(calls, 0);
   });
 });
