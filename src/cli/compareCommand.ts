@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { compareReports } from '../engine/compare';
+import { parseReport } from '../report/parseReport';
 import type { Report } from '../report/report';
 import { UsageError, parseArgs } from './args';
 import type { CliIo } from './run';
@@ -21,9 +22,7 @@ export function readReport(file: string): Report {
   } catch (err) {
     throw new UsageError(`${file}: ${err instanceof SyntaxError ? 'not JSON' : (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`);
   }
-  const r = parsed as Partial<Report>;
-  if (typeof r !== 'object' || r === null || r.schemaVersion !== 1 || typeof r.mapping !== 'object' || typeof r.filtering !== 'object' || typeof r.udp !== 'string' || !Array.isArray(r.publicEndpoints)) {
-    throw new UsageError(`${file}: not a natprobe report (schemaVersion 1); make one with natprobe diagnose --json`);
-  }
-  return r as Report;
+  const r = parseReport(parsed);
+  if (!r.ok) throw new UsageError(`${file}: not a natprobe report (${r.error}); make one with natprobe diagnose --json`);
+  return r.report;
 }

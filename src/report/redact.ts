@@ -1,0 +1,64 @@
+import * as ipaddr from 'ipaddr.js';
+import type { Report } from './report';
+
+/**
+ * A copy of a report fit to share: this machine's addresses (local, public, the gateway and any
+ * other address that is not one of the servers the user configured) become labels such as
+ * `<public address 1>`, the same label for the same address everywhere in the report, so the
+ * evidence still reads. Server addresses stay: the user chose them and the reader needs them.
+ * Reports never hold keys or TURN passwords, so addresses are all there is to hide.
+ */
+export function redactReport(report: Report): Report {
+  const keep = new Set<string>();
+  for (const s of report.servers) {
+    if (s.address) keep.add(canonical(s.address));
+    const other = s.otherAddress ? hostOf(s.otherAddress) : undefined;
+    if (other) keep.add(canonical(other));
+  }
+  const labels = new Map<string, string>();
+  const counters = { local: 0, public: 0, other: 0 };
+  const label = (address: string, kind: keyof typeof counters): string => {
+    const key = canonical(address);
+    let l = labels.get(key);
+    if (!l) {
+      l = `<${kind === 'other' ? '' : `${kind} `}address ${++counters[kind]}>`;
+      labels.set(key, l);
+    }
+    return l;
+  };
+  // Known roles first, so their labels say what they are.
+  for (const a of report.localAddresses) label(a, 'local');
+  for (const p of report.publicEndpoints) label(p.address, 'public');
+
+  const replace = (text: string): string =>
+    text.replace(ADDRESS_CANDIDATE, (match) => {
+      const bare = match.startsWith('[') ? match.slice(1, -1) : match;
+      if (!ipaddr.isValid(bare) || keep.has(canonical(bare))) return match;
+      const l = label(bare, 'other');
+      return match.startsWith('[') ? `[${l}]` : l;
+    });
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return replace(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(report) as Report;
+}
+
+// Bracketed IPv6, dotted IPv4, or a bare run of hex digits with at least two colons (IPv6);
+// each candidate is confirmed by ipaddr.js before it is replaced, so times like 12:30:00 stay.
+const ADDRESS_CANDIDATE = /\[[0-9A-Fa-f:.%\w]+\]|(?<![\w.:])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])|(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
+
+function canonical(address: string): string {
+  try {
+    return ipaddr.process(address.replace(/%.*$/, '')).toNormalizedString();
+  } catch {
+    return address;
+  }
+}
+
+function hostOf(endpoint: string): string | undefined {
+  const m = /^\[(.+)\]:\d+$/.exec(endpoint) ?? /^([^:]+):\d+$/.exec(endpoint);
+  return m?.[1];
+}
