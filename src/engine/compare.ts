@@ -1,3 +1,4 @@
+import * as ipaddr from 'ipaddr.js';
 import type { Report, Tristate } from '../report/report';
 
 /**
@@ -24,10 +25,26 @@ function stableMapping(r: Report): Tristate {
 }
 
 function publicV4(r: Report): string | undefined {
-  return r.publicEndpoints.find((p) => p.family === 'IPv4')?.address;
+  const address = r.publicEndpoints.find((p) => p.family === 'IPv4')?.address;
+  // An exported report has labels such as "<public address 1>" instead of addresses.
+  return address && ipaddr.isValid(address) ? address : undefined;
+}
+
+function isRedacted(r: Report): boolean {
+  return r.publicEndpoints.some((p) => !ipaddr.isValid(p.address));
 }
 
 export function compareReports(a: Report, b: Report): DirectVerdict {
+  const verdict = compareKnown(a, b);
+  if (verdict.direct === 'no' && /no UDP path/.test(verdict.reason)) return verdict;
+  if (!isRedacted(a) && !isRedacted(b)) return verdict;
+  return {
+    ...verdict,
+    reason: `${verdict.reason} (a report's addresses are redacted, so whether both ends share one public address, where only hairpinning would connect them, could not be checked)`,
+  };
+}
+
+function compareKnown(a: Report, b: Report): DirectVerdict {
   const sides: Side[] = [
     { name: 'A', report: a },
     { name: 'B', report: b },

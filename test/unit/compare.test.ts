@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { compareReports } from '../../src/engine/compare';
+import { redactReport } from '../../src/report/redact';
 import type { Report } from '../../src/report/report';
 import { makeWorld } from './discovery/world';
 
@@ -63,5 +64,15 @@ describe('natprobe compare: direct or relayed, from two reports', () => {
     assert.equal(compareReports(withHairpin, withHairpin).direct, 'yes');
     const without: Report = { ...r, hairpinning: { value: 'no', reason: 'measured' } };
     assert.equal(compareReports(without, without).direct, 'no');
+  });
+
+  it('exported (redacted) reports: two "<public address 1>" labels are not taken for one shared address, and the reason says what could not be checked', () => {
+    const a = redactReport(reports.get('port-restricted')!);
+    const b = redactReport(twins.get('port-restricted')!);
+    assert.equal(a.publicEndpoints[0].address, b.publicEndpoints[0].address, 'both carry the same label');
+    const v = compareReports(a, b);
+    assert.equal(v.direct, 'yes', v.reason);
+    assert.match(v.reason, /redacted/);
+    assert.doesNotMatch(compareReports(reports.get('port-restricted')!, twins.get('port-restricted')!).reason, /redacted/);
   });
 });
