@@ -1,29 +1,28 @@
-import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { systemClock } from '../engine/clock';
-import { DEFAULT_BUDGET_MS, DEFAULT_SERVERS } from '../engine/defaults';
-import { diagnose } from '../engine/discovery/discover';
-import { systemResolver } from '../engine/discovery/resolve';
-import { type ServerSpec, parseServerSpec } from '../engine/discovery/serverSpec';
-import { nodeUdpFactory } from '../engine/net/nodeUdp';
+import { parseServerSpec } from '../engine/discovery/serverSpec';
 import type { Report } from '../report/report';
-import { verdictLine } from '../report/renderText';
-import { VERSION } from '../version';
 import type { LastReport } from './lastReport';
+import { type ProbeHost, runProbe } from './probeRunner';
 import { showReportPanel } from './reportPanel';
+import { readProbeSettings } from './settings';
+import { TurnSecrets, setTurnPasswordCommand } from './turnSecrets';
 
 /**
- * "NAT Probe: Run NAT diagnosis" and "NAT Probe: Measure NAT mapping lifetime": progress with
- * Cancel, the log channel, then the report panel. The lifetime run takes about as long as the
- * NAT's idle timeout (up to 2 minutes), so it is its own command, never part of the quick one.
+ * The probe commands: Run NAT diagnosis (behaviour, plus the TURN relay when one is configured),
+ * Measure NAT mapping lifetime (takes about as long as the NAT's idle timeout, up to 2 minutes, so
+ * never part of the quick one), Test VPN ports (against a `natprobe serve --ports` server), and
+ * Show last report. Each returns its report, which the integration tests use.
  */
 export function registerDiagnosisCommand(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, last: LastReport): void {
+  const secrets = new TurnSecrets(context.secrets);
+  const host: ProbeHost = { output, last, secrets, show: (report) => showReportPanel(context, report) };
   context.subscriptions.push(
-    vscode.commands.registerCommand('natProbe.runDiagnosis', () => runProbe(context, output, last, { title: 'NAT Probe: diagnosing…' })),
+    vscode.commands.registerCommand('natProbe.runDiagnosis', () => runProbe(host, { title: vscode.l10n.t('NAT Probe: diagnosing…'), turn: true })),
     vscode.commands.registerCommand('natProbe.measureLifetime', () =>
-      runProbe(context, output, last, { title: 'NAT Probe: measuring the NAT mapping lifetime (up to 2 minutes)…', lifetime: true }),
+      runProbe(host, { title: vscode.l10n.t('NAT Probe: measuring the NAT mapping lifetime (up to 2 minutes)…'), lifetime: true }),
     ),
-    vscode.commands.registerCommand('natProbe.showLastReport', async (): Promise<Report | undefined> => {
+    vscode.commands.registerCommand('natProbe.testPorts', () => testPorts(host)),
+    vscode.commands.registerCommand('natProbe.showLastReport', (): Report | undefined => {
       const report = last.get();
       if (!report) {
         void vscode.window.showInformationMessage(vscode.l10n.t('No NAT report yet: run "NAT Probe: Run NAT diagnosis" first.'));
@@ -32,55 +31,45 @@ export function registerDiagnosisCommand(context: vscode.ExtensionContext, outpu
       showReportPanel(context, report);
       return report;
     }),
+    vscode.commands.registerCommand('natProbe.setTurnPassword', () => setTurnPasswordCommand(secrets, readProbeSettings().turnServers)),
   );
 }
 
-async function runProbe(
-  context: vscode.ExtensionContext,
-  output: vscode.LogOutputChannel,
-  last: LastReport,
-  what: { title: string; lifetime?: boolean },
-): Promise<Report | undefined> {
-  const config = vscode.workspace.getConfiguration('natProbe');
-  const servers: ServerSpec[] = [];
-  for (const text of config.get<string[]>('servers', [...DEFAULT_SERVERS])) {
+/**
+ * Port tests need a server that answers on those ports (`natprobe serve --ports`): a public STUN
+ * server does not listen on 51820, and silence there would say nothing about the path. So the
+ * command asks for one when natProbe.portsServer is empty, and offers to remember it.
+ */
+async function testPorts(host: ProbeHost): Promise<Report | undefined> {
+  const settings = readProbeSettings();
+  let server = settings.portsServer;
+  if (!server) {
+    const text = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Test VPN ports: which server runs "natprobe serve --ports"?'),
+      prompt: vscode.l10n.t('host[:port] of a machine outside your network running "natprobe serve --primary IP --ports default". Public STUN servers cannot answer on VPN ports.'),
+      placeHolder: 'vpn.example.com:3478',
+      ignoreFocusOut: true,
+      validateInput: (v) => {
+        const r = parseServerSpec(v);
+        return r.ok ? undefined : r.error;
+      },
+    });
+    if (!text) return undefined;
     const parsed = parseServerSpec(text);
-    if (parsed.ok) servers.push(parsed.value);
-    else output.warn(`ignoring server setting: ${parsed.error}`);
+    if (!parsed.ok) return undefined;
+    server = parsed.value;
+    const remember = vscode.l10n.t('Remember it');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Use {0} for port tests from now on?', text), remember).then(async (choice) => {
+      if (choice === remember) await vscode.workspace.getConfiguration('natProbe').update('portsServer', text, vscode.ConfigurationTarget.Global);
+    });
   }
-  const budgetMs = config.get<number>('budgetMs', DEFAULT_BUDGET_MS);
-  const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: what.title, cancellable: true },
-    (progress, token) => {
-      const controller = new AbortController();
-      token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
-      return diagnose({
-        servers,
-        factory: nodeUdpFactory,
-        clock: systemClock,
-        resolve: systemResolver,
-        interfaces: () =>
-          Object.entries(os.networkInterfaces()).flatMap(([name, addrs]) =>
-            (addrs ?? []).map((a) => ({ name, address: a.address, family: a.family === 'IPv6' ? (6 as const) : (4 as const), internal: a.internal })),
-          ),
-        budgetMs,
-        signal: controller.signal,
-        version: VERSION,
-        log: (line) => output.info(line),
-        lifetime: what.lifetime
-          ? {
-              onProgress: (p) =>
-                progress.report({
-                  message: `a mapping idle ${p.lowSeconds} s is still alive${p.highSeconds !== null ? `; one idle ${p.highSeconds} s was gone` : ''} (${Math.round(p.elapsedMs / 1000)} s)`,
-                }),
-            }
-          : undefined,
-      });
-    },
-  );
-  output.info(`verdict: ${verdictLine(report)}`);
-  if (report.mappingLifetime) output.info(`mapping lifetime: ${report.mappingLifetime.value ?? 'unknown'} (${report.mappingLifetime.reason})`);
-  await last.set(report);
-  showReportPanel(context, report);
-  return report;
+  if (settings.ports.length === 0) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('natProbe.ports is empty: nothing to test.'));
+    return undefined;
+  }
+  return runProbe(host, {
+    title: vscode.l10n.t('NAT Probe: testing VPN ports against {0}…', `${server.host}:${server.port}`),
+    servers: [server],
+    ports: settings.ports,
+  });
 }

@@ -3,6 +3,7 @@ import type { Finding } from '../../lint/index';
 import type { LintSeverity } from '../../lint/types';
 import { configFormatOf } from './languageIds';
 import { isLintEnabled, lintDocument, toVsRange } from './lintDocument';
+import { probeReportForLint } from './probeReport';
 import { ruleDocUri } from './ruleDocs';
 
 const DEBOUNCE_MS = 200;
@@ -14,14 +15,14 @@ const SEVERITY: Record<LintSeverity, vscode.DiagnosticSeverity> = {
   hint: vscode.DiagnosticSeverity.Hint,
 };
 
-export function toDiagnostic(finding: Finding, document: vscode.TextDocument, extensionUri: vscode.Uri): vscode.Diagnostic {
+export function toDiagnostic(finding: Finding, uri: vscode.Uri, extensionUri: vscode.Uri): vscode.Diagnostic {
   const d = new vscode.Diagnostic(toVsRange(finding.range), finding.message, SEVERITY[finding.severity]);
   d.source = 'natprobe';
   d.code = { value: finding.ruleId, target: ruleDocUri(extensionUri, finding.ruleId) };
   if (finding.related?.length) {
     d.relatedInformation = finding.related.map((r) => {
-      const uri = r.file ? vscode.Uri.file(r.file) : document.uri;
-      return new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, toVsRange(r.range)), r.message);
+      const at = r.file ? vscode.Uri.file(r.file) : uri;
+      return new vscode.DiagnosticRelatedInformation(new vscode.Location(at, toVsRange(r.range)), r.message);
     });
   }
   return d;
@@ -51,7 +52,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext): vscode.Di
     const findings = lintDocument(document) ?? [];
     // Stale: the document changed or another run was scheduled while this one was computing.
     if (generations.get(key) !== generation || document.version !== version) return;
-    collection.set(document.uri, findings.map((f) => toDiagnostic(f, document, context.extensionUri)));
+    collection.set(document.uri, findings.map((f) => toDiagnostic(f, document.uri, context.extensionUri)));
   };
 
   const schedule = (document: vscode.TextDocument, delay: number): void => {
@@ -82,6 +83,8 @@ export function registerDiagnostics(context: vscode.ExtensionContext): vscode.Di
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('natProbe.lint.enabled')) lintAllOpen();
     }),
+    // A new probe report (or the setting) changes what the probe-aware rules say.
+    probeReportForLint.onDidChange(lintAllOpen),
     { dispose: () => timers.forEach((t) => clearTimeout(t)) },
   );
   lintAllOpen();

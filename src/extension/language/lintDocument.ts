@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
 import { lintText, type Finding, type Range } from '../../lint/index';
 import { configFormatOf } from './languageIds';
+import { probeReportForLint } from './probeReport';
 
 /** Lints a wireguard/openvpn document with the format its language says. Undefined for other documents. */
 export function lintDocument(document: vscode.TextDocument): readonly Finding[] | undefined {
   const format = configFormatOf(document);
   if (!format) return undefined;
   const fileName = document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path;
-  const outcome = lintText(document.getText(), { fileName, format });
+  const outcome = lintText(document.getText(), { fileName, format, report: probeReportForLint.get() });
   return outcome.format ? outcome.findings : undefined;
 }
 

@@ -1,0 +1,111 @@
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { systemClock } from '../engine/clock';
+import { type DiagnoseOptions, diagnose } from '../engine/discovery/discover';
+import { systemResolver } from '../engine/discovery/resolve';
+import type { ServerSpec } from '../engine/discovery/serverSpec';
+import { nodeUdpFactory } from '../engine/net/nodeUdp';
+import { nodeTcpConnector } from '../engine/net/tcp';
+import type { PortSpec } from '../engine/probes/ports';
+import type { Report } from '../report/report';
+import { verdictLine } from '../report/renderText';
+import { VERSION } from '../version';
+import type { LastReport } from './lastReport';
+import { readProbeSettings } from './settings';
+import type { TurnSecrets } from './turnSecrets';
+
+export interface ProbeRequest {
+  /** The progress notification's title. */
+  readonly title: string;
+  /** Overrides natProbe.servers (Test VPN ports talks to the ports server only). */
+  readonly servers?: readonly ServerSpec[];
+  readonly ports?: readonly PortSpec[];
+  readonly lifetime?: boolean;
+  /** Include the TURN Allocate when a TURN server is configured. */
+  readonly turn?: boolean;
+}
+
+export interface ProbeHost {
+  readonly output: vscode.LogOutputChannel;
+  readonly last: LastReport;
+  readonly secrets: TurnSecrets;
+  /** Shows a report in the panel: called with the quick verdict and again with the final report. */
+  readonly show: (report: Report) => void;
+}
+
+/**
+ * One diagnosis from the palette: progress notification with Cancel, every line of "what was
+ * sent where" in the log channel, the quick verdict in the panel as soon as it stands, then the
+ * final report (kept as the last report, which the status bar and the linter follow).
+ */
+export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<Report | undefined> {
+  const { output } = host;
+  const settings = readProbeSettings();
+  for (const p of settings.problems) output.warn(`ignoring a setting: ${p}`);
+  const servers = request.servers ?? settings.servers;
+  if (servers.length === 0) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('No STUN server to ask: natProbe.servers is empty or every entry is invalid (see the NAT Probe log).'));
+    return undefined;
+  }
+
+  let turn: DiagnoseOptions['turn'];
+  const turnServer = request.turn ? settings.turnServers[0] : undefined;
+  if (turnServer) {
+    const password = await host.secrets.getOrAsk(turnServer);
+    if (password === undefined) output.info(`TURN test skipped: no password entered for ${turnServer.username} at ${turnServer.urlText}`);
+    else turn = { url: turnServer.url, username: turnServer.username, password };
+    if (settings.turnServers.length > 1) output.info(`TURN: testing the first of ${settings.turnServers.length} configured servers (${turnServer.urlText})`);
+  }
+
+  output.info(`diagnosis: ${servers.map((s) => `${s.host}:${s.port}`).join(', ')}; budget ${settings.budgetMs} ms${request.ports ? `; ports ${request.ports.map((p) => `${p.protocol}/${p.port}`).join(', ')}` : ''}`);
+  const report = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: request.title, cancellable: true },
+    (progress, token) => {
+      const controller = new AbortController();
+      const cancel = token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
+      return diagnose({
+        servers,
+        factory: nodeUdpFactory,
+        clock: systemClock,
+        resolve: systemResolver,
+        interfaces: localInterfaces,
+        budgetMs: settings.budgetMs,
+        signal: controller.signal,
+        version: VERSION,
+        log: (line) => output.info(line),
+        ports: request.ports,
+        tcp: request.ports ? nodeTcpConnector(systemClock) : undefined,
+        turn,
+        onQuickVerdict: (quick) => {
+          output.info(`quick verdict: ${verdictLine(quick)}`);
+          progress.report({ message: vscode.l10n.t('{0} More tests running…', verdictLine(quick)) });
+          host.show(quick);
+        },
+        lifetime: request.lifetime
+          ? {
+              onProgress: (p) =>
+                progress.report({
+                  message:
+                    p.highSeconds !== null
+                      ? vscode.l10n.t('A mapping idle {0} s is still alive; one idle {1} s was gone ({2} s).', p.lowSeconds, p.highSeconds, Math.round(p.elapsedMs / 1000))
+                      : vscode.l10n.t('A mapping idle {0} s is still alive ({1} s).', p.lowSeconds, Math.round(p.elapsedMs / 1000)),
+                }),
+            }
+          : undefined,
+      }).finally(() => cancel.dispose());
+    },
+  );
+  output.info(`verdict: ${verdictLine(report)}`);
+  if (report.mappingLifetime) output.info(`mapping lifetime: ${report.mappingLifetime.value ?? 'unknown'} (${report.mappingLifetime.reason})`);
+  for (const p of report.ports ?? []) output.info(`port ${p.protocol}/${p.port}: ${p.reachable} (${p.basis})`);
+  if (report.turn) output.info(`TURN: ${report.turn.value}${report.turn.error ? ` (${report.turn.error})` : ''}`);
+  await host.last.set(report);
+  host.show(report);
+  return report;
+}
+
+function localInterfaces(): ReturnType<DiagnoseOptions['interfaces']> {
+  return Object.entries(os.networkInterfaces()).flatMap(([name, addrs]) =>
+    (addrs ?? []).map((a) => ({ name, address: a.address, family: a.family === 'IPv6' ? (6 as const) : (4 as const), internal: a.internal })),
+  );
+}

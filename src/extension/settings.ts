@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import { DEFAULT_BUDGET_MS, DEFAULT_SERVERS } from '../engine/defaults';
+import { type ServerSpec, parseServerSpec } from '../engine/discovery/serverSpec';
+import { DEFAULT_PORTS_TEXT, type PortSpec, parsePortList } from '../engine/probes/ports';
+import { type TurnUrl, parseTurnUrl } from '../engine/probes/turn';
+
+/** A TURN server from the settings; its password lives in SecretStorage (turnSecrets.ts). */
+export interface TurnServerSetting {
+  readonly url: TurnUrl;
+  readonly urlText: string;
+  readonly username: string;
+}
+
+/**
+ * The `natProbe.*` settings, read and checked in one place. A bad entry is skipped with a line
+ * in the log rather than failing the whole command: the user sees which entry and why.
+ */
+export interface ProbeSettings {
+  readonly servers: ServerSpec[];
+  readonly budgetMs: number;
+  readonly ports: PortSpec[];
+  readonly portsServer: ServerSpec | undefined;
+  readonly turnServers: TurnServerSetting[];
+  readonly problems: string[];
+}
+
+export function readProbeSettings(): ProbeSettings {
+  const config = vscode.workspace.getConfiguration('natProbe');
+  const problems: string[] = [];
+  const servers: ServerSpec[] = [];
+  for (const text of config.get<unknown[]>('servers', [...DEFAULT_SERVERS])) {
+    const parsed = parseServerSpec(String(text));
+    if (parsed.ok) servers.push(parsed.value);
+    else problems.push(`natProbe.servers: ${parsed.error}`);
+  }
+  const ports: PortSpec[] = [];
+  const portTexts = config.get<unknown[]>('ports', DEFAULT_PORTS_TEXT.split(','));
+  for (const text of portTexts) {
+    const parsed = parsePortList(String(text));
+    if (parsed.ok) ports.push(...parsed.value);
+    else problems.push(`natProbe.ports: ${parsed.error}`);
+  }
+  const portsServerText = config.get<string>('portsServer', '').trim();
+  let portsServer: ServerSpec | undefined;
+  if (portsServerText) {
+    const parsed = parseServerSpec(portsServerText);
+    if (parsed.ok) portsServer = parsed.value;
+    else problems.push(`natProbe.portsServer: ${parsed.error}`);
+  }
+  const turnServers: TurnServerSetting[] = [];
+  for (const entry of config.get<unknown[]>('turnServers', [])) {
+    const e = entry as { url?: unknown; username?: unknown };
+    if (typeof e !== 'object' || e === null || typeof e.url !== 'string' || typeof e.username !== 'string' || !e.username) {
+      problems.push('natProbe.turnServers: each entry needs "url" (turn:HOST[:PORT]) and "username"');
+      continue;
+    }
+    const url = parseTurnUrl(e.url);
+    if (url.ok) turnServers.push({ url: url.value, urlText: e.url.trim(), username: e.username });
+    else problems.push(`natProbe.turnServers: ${url.error}`);
+  }
+  const budget = config.get<number>('budgetMs', DEFAULT_BUDGET_MS);
+  const budgetMs = Number.isFinite(budget) ? Math.min(600_000, Math.max(200, budget)) : DEFAULT_BUDGET_MS;
+  return { servers, budgetMs, ports, portsServer, turnServers, problems };
+}
+
+export function useProbeResultsInLint(): boolean {
+  return vscode.workspace.getConfiguration('natProbe').get<boolean>('lint.useProbeResults', true);
+}
