@@ -13,6 +13,7 @@ import { describeExtraPorts, startExtraPorts } from '../engine/server/extraPorts
 import { endpointKey } from '../engine/net/udp';
 import { startReflector } from '../engine/server/reflector';
 import { renderText } from '../report/renderText';
+import type { StreamEvent } from '../report/streamEvents';
 import { VERSION } from '../version';
 import { UsageError, parseArgs } from './args';
 import { compareCommand } from './compareCommand';
@@ -25,10 +26,11 @@ export interface CliIo {
 
 export const EXIT = { ok: 0, usage: 2, nothingMeasured: 3 } as const;
 
+
 const USAGE = `natprobe ${VERSION} — NAT diagnosis for VPNs
 
 Usage:
-  natprobe diagnose [--server HOST[:PORT]]... [--json] [--budget MS] [--verbose]
+  natprobe diagnose [--server HOST[:PORT]]... [--json | --stream] [--budget MS] [--verbose]
                    [--ports LIST|default] [--turn turn:HOST[:PORT] --turn-user U] [--port-mapping]
                    [--lifetime [--lifetime-max S] [--lifetime-full]] [--hairpin]
   natprobe serve --primary IP[:PORT] [--alternate IP[:PORT]] [--ports LIST|default] [--verbose]
@@ -47,6 +49,8 @@ diagnose  Finds the NAT's mapping and filtering behaviour (RFC 5780), the public
           --lifetime measures how long the NAT keeps an idle UDP mapping (takes about that long,
           up to --lifetime-max, default 120 s) for keepalive advice. --hairpin sends one packet to
           our own public mapping (opt-in: some firewalls log it as an attack).
+          --stream prints one JSON object per line: {"event":"log"|"lifetime"|"quick"|"report"}.
+          SIGINT cancels and still prints the report of what was measured.
           Exit: 0 report produced, 2 bad arguments, 3 nothing could be measured.
 serve     An RFC 5780 STUN server. With --alternate (a second IP of this host) it answers
           CHANGE-REQUEST and sends OTHER-ADDRESS, so filtering can be measured against it.
@@ -98,6 +102,7 @@ async function diagnoseCommand(argv: readonly string[], io: CliIo): Promise<numb
   const args = parseArgs(argv, [
     { name: 'server', takesValue: true, repeatable: true },
     { name: 'json', takesValue: false },
+    { name: 'stream', takesValue: false },
     { name: 'budget', takesValue: true },
     { name: 'verbose', takesValue: false },
     { name: 'help', takesValue: false },
@@ -116,6 +121,13 @@ async function diagnoseCommand(argv: readonly string[], io: CliIo): Promise<numb
     return EXIT.ok;
   }
   if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
+  const stream = args.flags.has('stream');
+  if (stream && args.flags.has('json')) throw new UsageError('--stream and --json are two output formats: choose one');
+  // --stream: one JSON object per line on stdout (log lines, lifetime progress, the quick
+  // verdict, the final report), for programs that show results as they arrive (the extension).
+  const emit = (event: StreamEvent): void => {
+    io.stdout.write(`${JSON.stringify(event)}\n`);
+  };
   const servers: ServerSpec[] = [];
   for (const text of args.values.get('server') ?? DEFAULT_SERVERS) {
     const parsed = parseServerSpec(text);
@@ -153,7 +165,7 @@ async function diagnoseCommand(argv: readonly string[], io: CliIo): Promise<numb
         full: args.flags.has('lifetime-full'),
         // Progress on stderr, so --json output stays one object.
         onProgress: (p: { lowSeconds: number; highSeconds: number | null; elapsedMs: number }) =>
-          io.stderr.write(`natprobe: mapping lifetime: alive at ${p.lowSeconds} s${p.highSeconds !== null ? `, gone by ${p.highSeconds} s` : ''} (${Math.round(p.elapsedMs / 1000)} s elapsed)\n`),
+          stream ? emit({ event: 'lifetime', ...p }) : io.stderr.write(`natprobe: mapping lifetime: alive at ${p.lowSeconds} s${p.highSeconds !== null ? `, gone by ${p.highSeconds} s` : ''} (${Math.round(p.elapsedMs / 1000)} s elapsed)\n`),
       }
     : undefined;
   const verbose = args.flags.has('verbose');
@@ -170,7 +182,8 @@ async function diagnoseCommand(argv: readonly string[], io: CliIo): Promise<numb
       budgetMs,
       signal: controller.signal,
       version: VERSION,
-      log: verbose ? (line) => io.stderr.write(`natprobe: ${line}\n`) : undefined,
+      log: stream ? (line) => emit({ event: 'log', line }) : verbose ? (line) => io.stderr.write(`natprobe: ${line}\n`) : undefined,
+      onQuickVerdict: stream ? (report) => emit({ event: 'quick', report }) : undefined,
       ports,
       tcp: nodeTcpConnector(systemClock),
       turn,
@@ -178,7 +191,8 @@ async function diagnoseCommand(argv: readonly string[], io: CliIo): Promise<numb
       lifetime,
       hairpin: args.flags.has('hairpin'),
     });
-    io.stdout.write(args.flags.has('json') ? JSON.stringify(report, null, 2) + '\n' : renderText(report, { color: !!io.stdout.isTTY && !process.env.NO_COLOR }));
+    if (stream) emit({ event: 'report', report });
+    else io.stdout.write(args.flags.has('json') ? JSON.stringify(report, null, 2) + '\n' : renderText(report, { color: !!io.stdout.isTTY && !process.env.NO_COLOR }));
     return report.udp === 'yes' ? EXIT.ok : EXIT.nothingMeasured;
   } finally {
     process.off('SIGINT', onSignal);

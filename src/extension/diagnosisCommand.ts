@@ -15,7 +15,8 @@ import { TurnSecrets, setTurnPasswordCommand } from './turnSecrets';
  */
 export function registerDiagnosisCommand(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, last: LastReport): void {
   const secrets = new TurnSecrets(context.secrets);
-  const host: ProbeHost = { output, last, secrets, show: (report) => showReportPanel(context, report) };
+  const cli = vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath;
+  const host: ProbeHost = { cli, output, last, secrets, show: (report) => showReportPanel(context, report) };
   context.subscriptions.push(
     vscode.commands.registerCommand('natProbe.runDiagnosis', () => runProbe(host, { title: vscode.l10n.t('NAT Probe: diagnosing…'), turn: true })),
     vscode.commands.registerCommand('natProbe.measureLifetime', () =>

@@ -1,16 +1,10 @@
-import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { systemClock } from '../engine/clock';
-import { type DiagnoseOptions, diagnose } from '../engine/discovery/discover';
-import { systemResolver } from '../engine/discovery/resolve';
 import type { ServerSpec } from '../engine/discovery/serverSpec';
-import { nodeUdpFactory } from '../engine/net/nodeUdp';
-import { nodeTcpConnector } from '../engine/net/tcp';
-import type { PortSpec } from '../engine/probes/ports';
+import type { PortSpec } from '../engine/probes/portList';
 import type { Report } from '../report/report';
 import { verdictLine } from '../report/renderText';
-import { VERSION } from '../version';
 import type { LastReport } from './lastReport';
+import { ProbeCancelled, type ProbeProcessRequest, runProbeProcess } from './probeProcess';
 import { readProbeSettings } from './settings';
 import type { TurnSecrets } from './turnSecrets';
 
@@ -26,6 +20,8 @@ export interface ProbeRequest {
 }
 
 export interface ProbeHost {
+  /** dist/cli.js: the engine runs there, in its own process (probeProcess.ts). */
+  readonly cli: string;
   readonly output: vscode.LogOutputChannel;
   readonly last: LastReport;
   readonly secrets: TurnSecrets;
@@ -48,7 +44,7 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
     return undefined;
   }
 
-  let turn: DiagnoseOptions['turn'];
+  let turn: ProbeProcessRequest['turn'];
   const turnServer = request.turn ? settings.turnServers[0] : undefined;
   if (turnServer) {
     const password = await host.secrets.getOrAsk(turnServer);
@@ -58,43 +54,44 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
   }
 
   output.info(`diagnosis: ${servers.map((s) => `${s.host}:${s.port}`).join(', ')}; budget ${settings.budgetMs} ms${request.ports ? `; ports ${request.ports.map((p) => `${p.protocol}/${p.port}`).join(', ')}` : ''}`);
-  const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: request.title, cancellable: true },
-    (progress, token) => {
+  let report: Report;
+  try {
+    report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: request.title, cancellable: true }, (progress, token) => {
       const controller = new AbortController();
       const cancel = token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
-      return diagnose({
+      return runProbeProcess({
+        cli: host.cli,
         servers,
-        factory: nodeUdpFactory,
-        clock: systemClock,
-        resolve: systemResolver,
-        interfaces: localInterfaces,
         budgetMs: settings.budgetMs,
-        signal: controller.signal,
-        version: VERSION,
-        log: (line) => output.info(line),
         ports: request.ports,
-        tcp: request.ports ? nodeTcpConnector(systemClock) : undefined,
+        lifetime: request.lifetime,
         turn,
+        signal: controller.signal,
+        onLog: (line) => output.info(line),
         onQuickVerdict: (quick) => {
           output.info(`quick verdict: ${verdictLine(quick)}`);
           progress.report({ message: vscode.l10n.t('{0} More tests running…', verdictLine(quick)) });
           host.show(quick);
         },
-        lifetime: request.lifetime
-          ? {
-              onProgress: (p) =>
-                progress.report({
-                  message:
-                    p.highSeconds !== null
-                      ? vscode.l10n.t('A mapping idle {0} s is still alive; one idle {1} s was gone ({2} s).', p.lowSeconds, p.highSeconds, Math.round(p.elapsedMs / 1000))
-                      : vscode.l10n.t('A mapping idle {0} s is still alive ({1} s).', p.lowSeconds, Math.round(p.elapsedMs / 1000)),
-                }),
-            }
-          : undefined,
+        onLifetime: (p) =>
+          progress.report({
+            message:
+              p.highSeconds !== null
+                ? vscode.l10n.t('A mapping idle {0} s is still alive; one idle {1} s was gone ({2} s).', p.lowSeconds, p.highSeconds, Math.round(p.elapsedMs / 1000))
+                : vscode.l10n.t('A mapping idle {0} s is still alive ({1} s).', p.lowSeconds, Math.round(p.elapsedMs / 1000)),
+          }),
       }).finally(() => cancel.dispose());
-    },
-  );
+    });
+  } catch (err) {
+    if (err instanceof ProbeCancelled) {
+      output.info('diagnosis cancelled before the probe had started');
+      return undefined;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    output.error(`diagnosis failed: ${message}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('NAT Probe: the diagnosis failed: {0}', message));
+    return undefined;
+  }
   output.info(`verdict: ${verdictLine(report)}`);
   if (report.mappingLifetime) output.info(`mapping lifetime: ${report.mappingLifetime.value ?? 'unknown'} (${report.mappingLifetime.reason})`);
   for (const p of report.ports ?? []) output.info(`port ${p.protocol}/${p.port}: ${p.reachable} (${p.basis})`);
@@ -102,10 +99,4 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
   await host.last.set(report);
   host.show(report);
   return report;
-}
-
-function localInterfaces(): ReturnType<DiagnoseOptions['interfaces']> {
-  return Object.entries(os.networkInterfaces()).flatMap(([name, addrs]) =>
-    (addrs ?? []).map((a) => ({ name, address: a.address, family: a.family === 'IPv6' ? (6 as const) : (4 as const), internal: a.internal })),
-  );
 }

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { DEFAULT_BUDGET_MS, DEFAULT_SERVERS } from '../engine/defaults';
 import { type ServerSpec, parseServerSpec } from '../engine/discovery/serverSpec';
-import { DEFAULT_PORTS_TEXT, type PortSpec, parsePortList } from '../engine/probes/ports';
-import { type TurnUrl, parseTurnUrl } from '../engine/probes/turn';
+import { DEFAULT_PORTS_TEXT, type PortSpec, parsePortList } from '../engine/probes/portList';
+import { type TurnUrl, parseTurnUrl } from '../engine/probes/turnUrl';
 
 /** A TURN server from the settings; its password lives in SecretStorage (turnSecrets.ts). */
 export interface TurnServerSetting {

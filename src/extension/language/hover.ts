@@ -1,6 +1,9 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { CONFIG_SELECTOR } from './languageIds';
+import { docFor, docTargetAt, renderDocMarkdown } from '../../lint/docs';
+import { docLabels } from './docLabels';
+import { CONFIG_SELECTOR, configFormatOf } from './languageIds';
+import { toVsRange } from './lintDocument';
 import { isRuleId, ruleDocUri } from './ruleDocs';
 
 const SECTIONS = ['What triggers it', 'Why'];
@@ -25,7 +28,12 @@ export function ruleExplanation(markdown: string): string | undefined {
   return [title ? `**${title}**` : undefined, ...parts].filter(Boolean).join('\n\n');
 }
 
-class RuleHover implements vscode.HoverProvider {
+/**
+ * Rule explanations for the diagnostics under the cursor, and the reference doc of the key,
+ * option or section header under it (both can show at once). Only our own texts are shown:
+ * nothing from the document, so never a key value.
+ */
+class ConfigHover implements vscode.HoverProvider {
   private readonly cache = new Map<string, string | undefined>();
 
   constructor(private readonly extensionUri: vscode.Uri) {}
@@ -54,15 +62,26 @@ class RuleHover implements vscode.HoverProvider {
       seen.add(id);
       const text = this.explain(id);
       if (!text) continue;
-      const md = new vscode.MarkdownString(`${text}\n\n[Open ${id} rule page](${ruleDocUri(this.extensionUri, id).toString()})`);
+      const link = vscode.l10n.t('Open {0} rule page', id);
+      const md = new vscode.MarkdownString(`${text}\n\n[${link}](${ruleDocUri(this.extensionUri, id).toString()})`);
       md.isTrusted = false;
       contents.push(md);
       range = range ? range.union(d.range) : d.range;
+    }
+    const format = configFormatOf(document);
+    const target = format ? docTargetAt(document.getText(), format, { line: position.line, column: position.character }) : undefined;
+    const doc = format && target ? docFor(format, target.name) : undefined;
+    if (target && doc) {
+      const md = new vscode.MarkdownString(renderDocMarkdown(doc, docLabels()));
+      md.isTrusted = false;
+      contents.push(md);
+      const at = toVsRange(target.range);
+      range = range ? range.union(at) : at;
     }
     return contents.length ? new vscode.Hover(contents, range) : undefined;
   }
 }
 
 export function registerHover(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.languages.registerHoverProvider(CONFIG_SELECTOR, new RuleHover(context.extensionUri)));
+  context.subscriptions.push(vscode.languages.registerHoverProvider(CONFIG_SELECTOR, new ConfigHover(context.extensionUri)));
 }

@@ -1,51 +1,12 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Report } from '../../../src/report/report';
 import { ourExtension, waitFor } from './helpers';
+import { startServe } from './serve';
 
 const REPORT_TAB_LABEL = 'NAT Probe report';
-
-/** `natprobe serve` on two loopback addresses; retries on another port if one is taken. */
-async function startServe(cli: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
-  // The runner passes the Node it runs on; the extension host's own execPath may be Electron (Runner 1).
-  const node = process.env.NATPROBE_NODE || 'node';
-  let lastError = '';
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const port = 20000 + 2 * Math.floor(Math.random() * 20000);
-    const child = spawn(node, [cli, 'serve', '--primary', `127.0.0.1:${port}`, '--alternate', `127.0.0.2:${port + 1}`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout!.on('data', (c) => (out += c));
-    child.stderr!.on('data', (c) => (out += c));
-    const ok = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 10_000);
-      child.stdout!.on('data', () => {
-        if (out.includes('serving')) {
-          clearTimeout(timer);
-          resolve(true);
-        }
-      });
-      child.once('error', (err) => {
-        out += String(err);
-        clearTimeout(timer);
-        resolve(false);
-      });
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve(false);
-      });
-    });
-    if (ok) return { child, port, output: () => out };
-    child.kill('SIGKILL');
-    lastError = out.trim();
-    if (!/in use/.test(out)) break;
-  }
-  throw new Error(`natprobe serve did not start: ${lastError || 'no output'}`);
-}
 
 describe('NAT Probe: Run NAT diagnosis (against natprobe serve on loopback)', function () {
   this.timeout(60_000);

@@ -32,6 +32,10 @@ const TEST_FILES: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
   ['workspace.test.ts', () => import('./workspace.test.js')],
   // After workspace.test.ts: it creates (and deletes again) files in the workspace folder.
   ['languageSupport.test.ts', () => import('./languageSupport.test.js')],
+  ['completion.test.ts', () => import('./completion.test.js')],
+  // Creates (and deletes again) a report-tools/ folder; changes settings and restores them.
+  ['reportTools.test.ts', () => import('./reportTools.test.js')],
+  // Changes settings and the colour theme and restores them; edits wg0.conf in memory only (undone, never saved).
 ];
 
 function emit(e: TestEvent, sink: TestEvent[]): void {
