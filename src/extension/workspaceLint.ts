@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { detectFormat, lintText, type Finding } from '../lint/index';
-import { lintWorkspace } from '../lint/workspace';
+import type { Finding } from '../lint/index';
 import type { ConfigSummary } from '../lint/types';
 import { toDiagnostic } from './language/diagnostics';
 import { probeReportForLint } from './language/probeReport';
+import { detectFormatModule, lint, lintWorkspaceModule } from './lazyModules';
 
 /** Where VPN configs live; client-config-dir files (ccd/) are fragments, not whole configs. */
 const INCLUDE = '**/*.{conf,ovpn}';
@@ -98,12 +98,12 @@ async function lintAll(extensionUri: vscode.Uri, collection: vscode.DiagnosticCo
       }
       text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     }
-    const format = uri.path.toLowerCase().endsWith('.ovpn') ? 'openvpn' : detectFormat(text, uri.path);
+    const format = uri.path.toLowerCase().endsWith('.ovpn') ? 'openvpn' : detectFormatModule().detectFormat(text, uri.path);
     if (!format) {
       skipped++; // some other program's .conf
       continue;
     }
-    const outcome = lintText(text, { fileName: uri.fsPath, format, report });
+    const outcome = lint().lintText(text, { fileName: uri.fsPath, format, report });
     if (!outcome.format) {
       skipped++;
       continue;
@@ -116,7 +116,7 @@ async function lintAll(extensionUri: vscode.Uri, collection: vscode.DiagnosticCo
     summaries.push({ file: uri.fsPath, summary: outcome.summary });
   }
   let crossFile = 0;
-  for (const w of lintWorkspace(summaries)) {
+  for (const w of lintWorkspaceModule().lintWorkspace(summaries)) {
     perFile.get(w.file)?.findings.push(w.finding);
     crossFile++;
     if (w.finding.severity === 'error') errors++;

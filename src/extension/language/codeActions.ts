@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { applyPreferredFixes } from '../../lint/applyFixes';
 import type { Finding, Fix } from '../../lint/index';
+import { applyFixesModule } from '../lazyModules';
 import { CONFIG_SELECTOR } from './languageIds';
 import { isLintEnabled, lintDocument, toVsRange } from './lintDocument';
 
@@ -44,7 +44,7 @@ class ConfigCodeActions implements vscode.CodeActionProvider {
 
     if (wantFixAll && findings.some((f) => f.fixes.some((x) => x.isPreferred))) {
       const text = document.getText();
-      const fixed = applyPreferredFixes(text, findings);
+      const fixed = applyFixesModule().applyPreferredFixes(text, findings);
       if (fixed.applied > 0 && fixed.text !== text) {
         const action = new vscode.CodeAction(`Fix all NAT Probe problems (${fixed.applied})`, FIX_ALL_KIND);
         const edit = new vscode.WorkspaceEdit();

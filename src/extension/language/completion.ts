@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { completionsAt, docFor, renderDocMarkdown, type CompletionKind, type CompletionSpec, type DocLabels } from '../../lint/docs';
+import type { CompletionKind, CompletionSpec, DocLabels } from '../../lint/docs';
 import type { ConfigFormat } from '../../lint/index';
 import { docLabels } from './docLabels';
+import { docs } from './docsBundle';
 import { configFormatOf } from './languageIds';
 
 const KIND: Record<CompletionKind, vscode.CompletionItemKind> = {
@@ -21,9 +22,9 @@ function toItem(spec: CompletionSpec, format: ConfigFormat, range: vscode.Range,
   if (spec.sortText) item.sortText = spec.sortText;
   if (spec.detail) item.detail = spec.detail;
   if (spec.deprecated) item.tags = [vscode.CompletionItemTag.Deprecated];
-  const doc = spec.doc ? docFor(format, spec.doc) : undefined;
+  const doc = spec.doc ? docs().docFor(format, spec.doc) : undefined;
   if (doc) {
-    const md = new vscode.MarkdownString(renderDocMarkdown(doc, labels));
+    const md = new vscode.MarkdownString(docs().renderDocMarkdown(doc, labels));
     md.isTrusted = false;
     item.documentation = md;
     if (!item.detail) item.detail = doc.summary;
@@ -42,7 +43,7 @@ class ConfigCompletion implements vscode.CompletionItemProvider {
     const format = configFormatOf(document);
     if (!format) return undefined;
     const trigger = context.triggerKind === vscode.CompletionTriggerKind.TriggerCharacter ? context.triggerCharacter : undefined;
-    const result = completionsAt(document.getText(), format, { line: position.line, column: position.character }, trigger);
+    const result = docs().completionsAt(document.getText(), format, { line: position.line, column: position.character }, trigger);
     if (!result || !result.items.length) return undefined;
     const range = new vscode.Range(result.line, result.start, result.line, result.end);
     const labels = docLabels();

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { detectFormat } from '../../lint/index';
+import { detectFormatModule } from '../lazyModules';
 
 /** Generic languages a `.conf` file may be given before we look at it (VS Code maps `.conf` to properties). */
 const GENERIC_LANGUAGES = new Set(['plaintext', 'properties', 'ini', 'unknown']);
@@ -12,7 +12,7 @@ async function maybeSwitch(document: vscode.TextDocument): Promise<void> {
   if (document.isClosed || !GENERIC_LANGUAGES.has(document.languageId)) return;
   const name = document.uri.path.toLowerCase();
   if (!name.endsWith('.conf')) return;
-  const format = detectFormat(document.getText(), document.uri.path);
+  const format = detectFormatModule().detectFormat(document.getText(), document.uri.path);
   if (!format) return;
   await vscode.languages.setTextDocumentLanguage(document, format);
 }

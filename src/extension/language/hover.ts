@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { docFor, docTargetAt, renderDocMarkdown } from '../../lint/docs';
 import { docLabels } from './docLabels';
+import { docs } from './docsBundle';
 import { CONFIG_SELECTOR, configFormatOf } from './languageIds';
 import { toVsRange } from './lintDocument';
 import { isRuleId, ruleDocUri } from './ruleDocs';
@@ -69,10 +69,10 @@ class ConfigHover implements vscode.HoverProvider {
       range = range ? range.union(d.range) : d.range;
     }
     const format = configFormatOf(document);
-    const target = format ? docTargetAt(document.getText(), format, { line: position.line, column: position.character }) : undefined;
-    const doc = format && target ? docFor(format, target.name) : undefined;
+    const target = format ? docs().docTargetAt(document.getText(), format, { line: position.line, column: position.character }) : undefined;
+    const doc = format && target ? docs().docFor(format, target.name) : undefined;
     if (target && doc) {
-      const md = new vscode.MarkdownString(renderDocMarkdown(doc, docLabels()));
+      const md = new vscode.MarkdownString(docs().renderDocMarkdown(doc, docLabels()));
       md.isTrusted = false;
       contents.push(md);
       const at = toVsRange(target.range);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { lintText, type Finding, type Range } from '../../lint/index';
+import type { Finding, Range } from '../../lint/index';
+import { lint } from '../lazyModules';
 import { configFormatOf } from './languageIds';
 import { probeReportForLint } from './probeReport';
 
@@ -8,7 +9,7 @@ export function lintDocument(document: vscode.TextDocument): readonly Finding[] 
   const format = configFormatOf(document);
   if (!format) return undefined;
   const fileName = document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path;
-  const outcome = lintText(document.getText(), { fileName, format, report: probeReportForLint.get() });
+  const outcome = lint().lintText(document.getText(), { fileName, format, report: probeReportForLint.get() });
   return outcome.format ? outcome.findings : undefined;
 }
 
