@@ -9,12 +9,12 @@ export function registerStatusBar(context: vscode.ExtensionContext, last: LastRe
   item.command = 'natProbe.showLastReport';
   const show = (report: Report | undefined): void => {
     if (!report) {
-      item.text = '$(globe) NAT: not diagnosed';
-      item.tooltip = 'NAT Probe: run a diagnosis to see your NAT type';
+      item.text = `$(globe) ${vscode.l10n.t('NAT: not diagnosed')}`;
+      item.tooltip = vscode.l10n.t('NAT Probe: run a diagnosis to see your NAT type');
       item.command = 'natProbe.runDiagnosis';
     } else {
       item.text = `$(globe) ${statusText(report)}`;
-      item.tooltip = `${report.natType.reason} (${new Date(report.startedAt).toLocaleString()}) — click for the report`;
+      item.tooltip = vscode.l10n.t('{0} ({1}): click for the report', report.natType.reason, new Date(report.startedAt).toLocaleString());
       item.command = 'natProbe.showLastReport';
     }
     item.show();

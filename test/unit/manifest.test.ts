@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+// The extension's manifest is code too: these are the promises it makes to VS Code and users.
+const ROOT = path.resolve(__dirname, '../..');
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const nls = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
+
+function placeholders(value: unknown, out: string[] = []): string[] {
+  if (typeof value === 'string') {
+    const m = /^%(.+)%$/.exec(value);
+    if (m) out.push(m[1]);
+  } else if (Array.isArray(value)) value.forEach((v) => placeholders(v, out));
+  else if (value && typeof value === 'object') Object.values(value).forEach((v) => placeholders(v, out));
+  return out;
+}
+
+describe('the extension manifest (package.json)', () => {
+  it('every %placeholder% has its English text in package.nls.json, and no text there is unused', () => {
+    const used = placeholders(pkg.contributes).concat(placeholders(pkg.capabilities));
+    const missing = used.filter((k) => !(k in nls));
+    assert.deepEqual(missing, []);
+    const unused = Object.keys(nls).filter((k) => !used.includes(k));
+    assert.deepEqual(unused, []);
+  });
+
+  it('every command is in the "NAT Probe" category with a localisable title', () => {
+    for (const c of pkg.contributes.commands) {
+      assert.equal(c.category, 'NAT Probe', c.command);
+      assert.match(c.title, /^%command\./, c.command);
+    }
+    const ids = pkg.contributes.commands.map((c: { command: string }) => c.command);
+    for (const id of ['runDiagnosis', 'measureLifetime', 'testPorts', 'showLastReport', 'exportReport', 'compareReports', 'lintWorkspace']) assert.ok(ids.includes(`natProbe.${id}`), id);
+  });
+
+  it('every setting is described in Markdown, and the servers the probe contacts are listed visibly as the default', () => {
+    const props = pkg.contributes.configuration.properties as Record<string, { markdownDescription?: string; default?: unknown }>;
+    for (const [key, p] of Object.entries(props)) assert.ok(p.markdownDescription, `${key} has no markdownDescription`);
+    assert.ok(Array.isArray(props['natProbe.servers'].default) && (props['natProbe.servers'].default as string[]).length > 0);
+    assert.ok(!('natProbe.turnPassword' in props) && !Object.keys(props).some((k) => /pass/i.test(k)), 'no password setting: TURN passwords live in SecretStorage');
+  });
+
+  it('Restricted Mode: linting works (limited support) and no workspace setting can point the probe at a server', () => {
+    const trust = pkg.capabilities.untrustedWorkspaces;
+    assert.equal(trust.supported, 'limited');
+    for (const key of ['natProbe.servers', 'natProbe.portsServer', 'natProbe.turnServers']) assert.ok(trust.restrictedConfigurations.includes(key), key);
+    for (const key of trust.restrictedConfigurations) assert.ok(key in pkg.contributes.configuration.properties, `${key} is not a setting`);
+  });
+
+  it('extensionKind is chosen (workspace first: the probe runs where the configs are) and the README explains it', () => {
+    assert.deepEqual(pkg.extensionKind, ['workspace', 'ui']);
+    assert.match(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'), /extensionKind/);
+  });
+
+  it('the walkthrough steps exist, each with its media file and a completion event', () => {
+    const [walkthrough] = pkg.contributes.walkthroughs;
+    assert.ok(walkthrough.steps.length >= 4);
+    for (const step of walkthrough.steps) {
+      assert.ok(fs.existsSync(path.join(ROOT, step.media.markdown)), step.media.markdown);
+      assert.ok(step.completionEvents.length > 0, step.id);
+    }
+  });
+
+  it('the report panel is restored after a reload (onWebviewPanel activation) and the languages come with grammars', () => {
+    assert.ok(pkg.activationEvents.includes('onWebviewPanel:natProbe.report'));
+    for (const g of pkg.contributes.grammars) assert.ok(fs.existsSync(path.join(ROOT, g.path)), g.path);
+    for (const l of pkg.contributes.languages) assert.ok(fs.existsSync(path.join(ROOT, l.configuration)), l.configuration);
+  });
+});
