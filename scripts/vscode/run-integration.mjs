@@ -204,6 +204,8 @@ async function runner2({ tmp, workspace, results }) {
   const port = await freePort();
   const serverLog = path.join(ARTIFACTS, 'server.log');
   const resultsFile = path.join(tmp, 'results.json');
+  const webviewDir = path.join(tmp, 'webview-answers');
+  mkdirSync(webviewDir, { recursive: true });
   log(`starting the VS Code server (code-server ${paths.codeServer.includes('4.139.1') ? '4.139.1' : ''}, ${paths.nodeBin}) on 127.0.0.1:${port}; log: ${path.relative(REPO, serverLog)}`);
   const tServer = Date.now();
   const server = startServer({
@@ -211,7 +213,12 @@ async function runner2({ tmp, workspace, results }) {
     port,
     userDataDir: path.join(tmp, 'user-data'),
     serverDataDir: path.join(tmp, 'server-data'),
-    env: { NATPROBE_TEST_RESULTS: resultsFile, NATPROBE_NODE: process.execPath, ...(process.env.NATPROBE_TEST_GREP ? { NATPROBE_TEST_GREP: process.env.NATPROBE_TEST_GREP } : {}) },
+    env: {
+      NATPROBE_TEST_RESULTS: resultsFile,
+      NATPROBE_NODE: process.execPath,
+      NATPROBE_WEBVIEW_DIR: webviewDir,
+      ...(process.env.NATPROBE_TEST_GREP ? { NATPROBE_TEST_GREP: process.env.NATPROBE_TEST_GREP } : {}),
+    },
     onOutput: (s) => appendFileSync(serverLog, s),
   });
   cleanups.push(() => server.stop());
@@ -249,6 +256,9 @@ async function runner2({ tmp, workspace, results }) {
         (err) => log(`screenshot failed: ${err.message}`),
       );
     }
+    // A test asks about a webview's content (see answerWebviewQuery).
+    const query = /\[natprobe-webview\] (\{.*\})/.exec(text);
+    if (query) void answerWebviewQuery(page, query[1], webviewDir);
   });
   await page.exposeFunction('codeAutomationExit', (code) => {
     appendFileSync(automationLog, `[exit] codeAutomationExit(${code})\n`);
@@ -283,6 +293,70 @@ async function runner2({ tmp, workspace, results }) {
     );
   }
   return code === 'timeout' ? { code: 1, why: `timed out after ${seconds(overallTimeoutMs)} (no codeAutomationExit)` } : { code, why: `codeAutomationExit(${code})` };
+}
+
+/**
+ * Webview queries (Runner 2 only). The extension host cannot see inside a webview, so a test logs
+ *   [natprobe-webview] {"id":"q1","title":"NAT Probe report","click":"css","scrollTo":"css",
+ *                       "selectors":{"name":"css",…},"screenshot":"name"}
+ * and the runner, through playwright, finds the webview frame whose document has that title,
+ * optionally clicks an element and scrolls one into view, returns the text (innerText, spaces normalised) of
+ * every element each selector matches, and can save a picture of the webview alone
+ * (ARTIFACTS/<screenshot>.png). The answer {id, ok, frames, scrollY, results, error?} is written to
+ * $NATPROBE_WEBVIEW_DIR/<id>.json, which the test polls. Every field but id is optional.
+ */
+// The functions given to frame.evaluate run inside the webview, where these exist.
+/* global document, window, HTMLElement */
+const answeredQueries = new Set();
+
+async function answerWebviewQuery(page, json, dir) {
+  let q;
+  try {
+    q = JSON.parse(json);
+  } catch {
+    return;
+  }
+  if (typeof q?.id !== 'string' || !/^[\w-]{1,64}$/.test(q.id) || answeredQueries.has(q.id)) return;
+  answeredQueries.add(q.id); // the same console line can arrive twice
+  const answer = { id: q.id, ok: false, frames: 0 };
+  try {
+    const title = typeof q.title === 'string' ? q.title : 'NAT Probe report';
+    const frames = [];
+    for (const f of page.frames()) {
+      const match = await f.evaluate((t) => document.title === t && document.body !== null, title).catch(() => false);
+      if (match) frames.push(f);
+    }
+    answer.frames = frames.length;
+    const frame = frames[frames.length - 1];
+    if (!frame) throw new Error(`no webview frame titled "${title}"`);
+    if (typeof q.click === 'string') await frame.click(q.click, { timeout: 5000 });
+    if (typeof q.scrollTo === 'string') {
+      await frame.evaluate((sel) => {
+        const el = document.querySelector(sel);
+        if (el) el.scrollIntoView({ block: 'start' });
+        else window.scrollTo(0, 0);
+      }, q.scrollTo);
+    }
+    answer.scrollY = await frame.evaluate(() => window.scrollY);
+    if (q.selectors && typeof q.selectors === 'object') {
+      answer.results = await frame.evaluate(
+        (sels) =>
+          Object.fromEntries(Object.entries(sels).map(([name, sel]) => [name, [...document.querySelectorAll(String(sel))].map((e) => ((e instanceof HTMLElement ? e.innerText : e.textContent) ?? '').replace(/\s+/g, ' ').trim())])),
+        q.selectors,
+      );
+    }
+    if (typeof q.screenshot === 'string' && /^[\w-]{1,64}$/.test(q.screenshot)) {
+      await new Promise((r) => setTimeout(r, 400)); // let the webview paint after a scroll or theme change
+      const file = path.join(ARTIFACTS, `${q.screenshot}.png`);
+      const element = await frame.frameElement();
+      await element.screenshot({ path: file });
+      log(`screenshot: ${path.relative(REPO, file)}`);
+    }
+    answer.ok = true;
+  } catch (err) {
+    answer.error = String(err?.message ?? err).split('\n')[0];
+  }
+  writeFileSync(path.join(dir, `${q.id}.json`), JSON.stringify(answer));
 }
 
 // ---------------------------------------------------------------- Runner 1: @vscode/test-electron

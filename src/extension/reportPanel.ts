@@ -1,31 +1,100 @@
 import * as vscode from 'vscode';
+import { parseReport } from '../report/parseReport';
 import type { Report } from '../report/report';
-import type { HostToWebview } from '../report/messages';
+import { ConfigTracker } from './panel/configTracker';
+import { REPORT_VIEW_TYPE } from './panel/html';
+import { ReportView } from './panel/reportView';
 
-let panel: vscode.WebviewPanel | undefined;
+/**
+ * The report panel (view type natProbe.report): at most one, created or revealed by
+ * showReportPanel, restored after a reload by the serializer from the state its webview saved.
+ * The pieces live in ./panel/: the page and its CSP (html.ts), which config "Apply to config"
+ * edits (configTracker.ts), the edit itself (applyRecommendation.ts), the panel's messages
+ * (reportView.ts).
+ */
 
-/** The report webview: a strict CSP with a per-render nonce, scripts only from dist/. */
-export function showReportPanel(context: vscode.ExtensionContext, report: Report): void {
-  if (!panel) {
-    panel = vscode.window.createWebviewPanel('natProbe.report', 'NAT Probe report', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')],
-    });
-    panel.onDidDispose(() => (panel = undefined), undefined, context.subscriptions);
-    panel.webview.html = html(panel.webview, context.extensionUri);
-  }
-  const message: HostToWebview = { type: 'report', report };
-  void panel.webview.postMessage(message);
-  panel.reveal();
+interface PanelHost {
+  readonly extensionUri: vscode.Uri;
+  readonly output: vscode.LogOutputChannel;
+  readonly tracker: ConfigTracker;
 }
 
-function html(webview: vscode.Webview, root: vscode.Uri): string {
-  const nonce = Array.from({ length: 32 }, () => Math.floor(Math.random() * 36).toString(36)).join('');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'dist', 'webview.js'));
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}';">
-<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>NAT Probe report</title></head>
-<body><main id="app"><p>Waiting for a report…</p></main>
-<script nonce="${nonce}" src="${script}"></script></body></html>`;
+/** Hidden command: show the report passed as its argument (`{ partial: true }` for a quick verdict). */
+export const SHOW_REPORT_COMMAND = '_natProbe.showReport';
+
+let host: PanelHost | undefined;
+let view: ReportView | undefined;
+
+function adopt(panel: vscode.WebviewPanel, h: PanelHost, report?: Report): ReportView {
+  view?.panel.dispose();
+  const v = new ReportView(panel, h, report);
+  view = v;
+  v.onDidDispose(() => {
+    if (view === v) view = undefined;
+  });
+  return v;
+}
+
+/** Registers the panel's serializer (reloads bring it back) and its config tracking. Call once from activate. */
+export function registerReportPanel(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): void {
+  const tracker = new ConfigTracker();
+  host = { extensionUri: context.extensionUri, output, tracker };
+  const h = host;
+  context.subscriptions.push(
+    tracker,
+    vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+        const saved = parseReport(state && typeof state === 'object' ? (state as { report?: unknown }).report : undefined);
+        adopt(panel, h, saved.ok ? saved.report : undefined);
+        output.info(`report panel restored${saved.ok ? '' : ` without a report (${saved.error})`}`);
+      },
+    }),
+    // Hidden (not in the palette): shows a report given as an argument, e.g. one read from a file
+    // or one a test builds. Checked like a saved report before anything trusts it.
+    vscode.commands.registerCommand(SHOW_REPORT_COMMAND, (value: unknown, options?: { partial?: boolean }) => {
+      const parsed = parseReport(value);
+      if (!parsed.ok) {
+        output.warn(`${SHOW_REPORT_COMMAND}: not a report (${parsed.error})`);
+        return false;
+      }
+      showReportPanel(context, parsed.report, { partial: options?.partial === true });
+      return true;
+    }),
+  );
+  // The panel itself is not disposed with the extension: on a window reload VS Code keeps it and
+  // the serializer above brings its content back.
+}
+
+function hostFor(context: vscode.ExtensionContext): PanelHost {
+  if (!host) {
+    // showReportPanel before registerReportPanel (tests, or activation order): still works, without a serializer.
+    const output = vscode.window.createOutputChannel('NAT Probe report panel', { log: true });
+    const tracker = new ConfigTracker();
+    context.subscriptions.push(output, tracker);
+    host = { extensionUri: context.extensionUri, output, tracker };
+  }
+  return host;
+}
+
+/**
+ * Shows a report in the panel, creating it (beside an open WireGuard/OpenVPN editor, so "Apply
+ * to config" and the file are both in view) or updating the one there is. `partial`: the quick
+ * verdict of a diagnosis whose deeper tests are still running; the full report follows.
+ */
+export function showReportPanel(context: vscode.ExtensionContext, report: Report, options: { partial?: boolean } = {}): void {
+  const h = hostFor(context);
+  if (view) {
+    view.show(report, options.partial === true);
+    if (!view.panel.visible) view.panel.reveal(undefined, true);
+    return;
+  }
+  const activeLanguage = vscode.window.activeTextEditor?.document.languageId;
+  const besideConfig = activeLanguage === 'wireguard' || activeLanguage === 'openvpn';
+  const panel = vscode.window.createWebviewPanel(
+    REPORT_VIEW_TYPE,
+    vscode.l10n.t('NAT Probe report'),
+    { viewColumn: besideConfig ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preserveFocus: false },
+    { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')] },
+  );
+  adopt(panel, h).show(report, options.partial === true);
 }

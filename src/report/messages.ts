@@ -1,10 +1,133 @@
+import { parseReport } from './parseReport';
 import type { Report } from './report';
 
-/** Messages between the extension host and the report webview, declared once for both sides. */
-export type HostToWebview = { readonly type: 'report'; readonly report: Report };
+/**
+ * Messages between the extension host and the report webview, declared once for both sides.
+ * The webview is treated as untrusted input: every message from it goes through
+ * parseWebviewMessage (shape, sizes, allow-lists) before the host acts on it.
+ */
 
-export type WebviewToHost = { readonly type: 'ready' };
+/** Commands the webview may ask the host to run (buttons such as "Measure the lifetime"). */
+export const WEBVIEW_COMMANDS = ['natProbe.runDiagnosis', 'natProbe.measureLifetime', 'natProbe.showLastReport'] as const;
+export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
+
+/** The longest text the webview may ask to copy (a recommendation with its evidence fits easily). */
+export const MAX_COPY_CHARS = 16_384;
+/** Recommendation ids are short kebab-case words ("wireguard-keepalive"). */
+export const RECOMMENDATION_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+export type ConfigFormat = 'wireguard' | 'openvpn';
+
+/** The WireGuard/OpenVPN document "Apply to config" would edit (no content, no path: its name only). */
+export interface OpenConfig {
+  readonly format: ConfigFormat;
+  /** The file's base name, as the editor tab shows it ("wg0.conf"). */
+  readonly fileName: string;
+  /** Ids of the current report's recommendations that have an edit for this format. */
+  readonly applicable: readonly string[];
+}
+
+export type HostToWebview =
+  /** A report to show; a diagnosis may post twice (the quick verdict first, deeper results later). */
+  | { readonly type: 'report'; readonly report: Report; readonly partial?: boolean }
+  /** The config "Apply to config" would edit, or null when no WireGuard/OpenVPN file is open. */
+  | { readonly type: 'config'; readonly config: OpenConfig | null }
+  /** The outcome of a copy or apply request, in words for the user. */
+  | {
+      readonly type: 'result';
+      readonly action: 'copy' | 'apply' | 'command';
+      readonly ok: boolean;
+      readonly message: string;
+      readonly recommendationId?: string;
+    };
+
+export type WebviewToHost =
+  | { readonly type: 'ready' }
+  | { readonly type: 'copy'; readonly text: string }
+  | { readonly type: 'apply'; readonly recommendationId: string }
+  | { readonly type: 'openCommand'; readonly command: WebviewCommand };
+
+export type ParseResult = { readonly ok: true; readonly message: WebviewToHost } | { readonly ok: false; readonly error: string };
+
+/** The keys each message type may carry: anything else makes the message invalid. */
+const SHAPES: Readonly<Record<WebviewToHost['type'], readonly string[]>> = {
+  ready: ['type'],
+  copy: ['type', 'text'],
+  apply: ['type', 'recommendationId'],
+  openCommand: ['type', 'command'],
+};
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** A short, printable description of a bad value for the log (never the value itself when long). */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `a string of ${value.length} characters`;
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  return typeof value;
+}
+
+/**
+ * Checks one message from the webview. Returns the typed message, or why it was refused (for the
+ * log: the reason never repeats the message's content).
+ */
+export function parseWebviewMessage(value: unknown): ParseResult {
+  if (!isPlainObject(value)) return { ok: false, error: `not an object (${describe(value)})` };
+  const type = value.type;
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(SHAPES, type)) {
+    return { ok: false, error: typeof type === 'string' && type.length <= 32 && /^[\w-]*$/.test(type) ? `unknown type "${type}"` : `unknown type (${describe(type)})` };
+  }
+  const allowed = SHAPES[type as WebviewToHost['type']];
+  const keys = Object.keys(value);
+  if (keys.length > allowed.length || keys.some((k) => !allowed.includes(k))) return { ok: false, error: `${type}: unexpected fields` };
+  switch (type) {
+    case 'ready':
+      return { ok: true, message: { type: 'ready' } };
+    case 'copy': {
+      const text = value.text;
+      if (typeof text !== 'string') return { ok: false, error: `copy: text is ${describe(text)}, not a string` };
+      if (text.length === 0) return { ok: false, error: 'copy: text is empty' };
+      if (text.length > MAX_COPY_CHARS) return { ok: false, error: `copy: text is ${text.length} characters, more than ${MAX_COPY_CHARS}` };
+      return { ok: true, message: { type: 'copy', text } };
+    }
+    case 'apply': {
+      const id = value.recommendationId;
+      if (typeof id !== 'string' || !RECOMMENDATION_ID.test(id)) return { ok: false, error: `apply: recommendationId is ${describe(id)}, not a recommendation id` };
+      return { ok: true, message: { type: 'apply', recommendationId: id } };
+    }
+    case 'openCommand': {
+      const command = value.command;
+      if (typeof command !== 'string' || !(WEBVIEW_COMMANDS as readonly string[]).includes(command)) {
+        return { ok: false, error: `openCommand: ${typeof command === 'string' && command.length <= 64 ? `"${command}"` : describe(command)} is not an allowed command` };
+      }
+      return { ok: true, message: { type: 'openCommand', command: command as WebviewCommand } };
+    }
+  }
+  return { ok: false, error: `unknown type "${type}"` };
+}
 
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
-  return typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'ready';
+  return parseWebviewMessage(value).ok;
+}
+
+/** Checks a message from the host (the webview's side of the contract). */
+export function isHostToWebview(value: unknown): value is HostToWebview {
+  if (!isPlainObject(value)) return false;
+  switch (value.type) {
+    case 'report':
+      return parseReport(value.report).ok;
+    case 'config': {
+      const c = value.config;
+      if (c === null) return true;
+      return isPlainObject(c) && (c.format === 'wireguard' || c.format === 'openvpn') && typeof c.fileName === 'string' && Array.isArray(c.applicable);
+    }
+    case 'result':
+      return typeof value.ok === 'boolean' && typeof value.message === 'string' && (value.action === 'copy' || value.action === 'apply' || value.action === 'command');
+    default:
+      return false;
+  }
 }

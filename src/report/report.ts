@@ -87,6 +87,21 @@ export interface Recommendation {
   readonly vpn?: VpnKind;
   /** The requirement behind it, e.g. "RFC 4787 REQ-5". */
   readonly rfc?: string;
+  /** The config change that carries the advice out, when there is exactly one ("Apply to config"). */
+  readonly apply?: RecommendationApply;
+}
+
+/**
+ * A structured edit for a WireGuard or OpenVPN config, so tools never parse the advice's text:
+ * - wireguard `PersistentKeepalive`, value "25": set it in every [Peer] that has an Endpoint;
+ * - openvpn `keepalive`, value "10 60": set (or replace) `keepalive 10 60`;
+ * - openvpn `remote`, value "443 tcp-client": add a fallback `<connection>` to the config's own
+ *   server on that port and protocol.
+ */
+export interface RecommendationApply {
+  readonly format: 'wireguard' | 'openvpn';
+  readonly key: string;
+  readonly value: string;
 }
 
 /** RFC 5780 §4.6 mapping lifetime (filled by `--lifetime`; absent when not measured). */

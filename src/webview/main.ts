@@ -1,55 +1,105 @@
-import type { HostToWebview } from '../report/messages';
-import type { Report } from '../report/report';
+/**
+ * The report panel's front end. Everything it shows comes from the host's typed messages
+ * (src/report/messages.ts); everything it asks for goes back through the same module, and the
+ * host validates it again.
+ */
+import styles from './styles.css';
+import { type HostToWebview, type WebviewCommand, isHostToWebview } from '../report/messages';
+import { post } from './host';
+import { renderPage, renderWaiting } from './render';
+import { type Live, persist, restore } from './state';
+import type { RenderContext } from './widgets';
 
-/** The report panel's front end. Everything it shows comes from the host's typed messages. */
+// Adopted, not injected as <style>: the page's CSP needs no inline styles for our own rules.
+const sheet = new CSSStyleSheet();
+sheet.replaceSync(styles);
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+
 const app = document.getElementById('app')!;
+const state = restore();
+const live: Live = { config: null, results: new Map() };
+let restoredScroll: number | undefined = state.scrollY;
+
+const ctx: RenderContext = {
+  isOpen: (key) => state.open.includes(key),
+  setOpen: (key, open) => {
+    state.open = state.open.filter((k) => k !== key);
+    if (open) state.open.push(key);
+    persist(state);
+  },
+};
+
+/** The recommendation whose Copy was pressed last: the host's answer is about that one. */
+let copying: string | undefined;
+
+const actions = {
+  copy: (id: string, text: string) => {
+    copying = id;
+    post({ type: 'copy', text });
+  },
+  apply: (id: string) => post({ type: 'apply', recommendationId: id }),
+  run: (command: WebviewCommand) => post({ type: 'openCommand', command }),
+};
+
+function draw(): void {
+  if (!state.report) {
+    renderWaiting(app);
+    return;
+  }
+  renderPage(app, { report: state.report, partial: state.partial === true, config: live.config, results: live.results, ctx, actions, scrollY: restoredScroll });
+  restoredScroll = undefined;
+}
+
+/** Shows a copy/apply outcome next to its recommendation without redrawing the page. */
+function showResult(msg: Extract<HostToWebview, { type: 'result' }>): void {
+  const id = msg.recommendationId ?? (msg.action === 'copy' ? copying : undefined);
+  if (!id) return;
+  live.results.set(id, { ok: msg.ok, message: msg.message });
+  const el = app.querySelector<HTMLElement>(`article[data-rec="${CSS.escape(id)}"] .rec-status`);
+  if (el) {
+    el.textContent = msg.message;
+    el.className = `rec-status ${msg.ok ? 'ok' : 'failed'}`;
+  }
+}
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const msg = event.data as HostToWebview;
-  if (typeof msg !== 'object' || msg === null || msg.type !== 'report' || typeof msg.report !== 'object') return;
-  render(msg.report);
+  const msg = event.data;
+  if (!isHostToWebview(msg)) {
+    console.warn('NAT Probe panel: ignored a message that is not one of ours');
+    return;
+  }
+  switch (msg.type) {
+    case 'report':
+      // A new diagnosis: earlier copy/apply outcomes belonged to the old advice.
+      if (state.report && state.report.startedAt !== msg.report.startedAt) live.results.clear();
+      state.report = msg.report;
+      state.partial = msg.partial === true;
+      persist(state);
+      draw();
+      break;
+    case 'config':
+      if (JSON.stringify(msg.config) === JSON.stringify(live.config)) return;
+      live.config = msg.config;
+      if (state.report) draw();
+      break;
+    case 'result':
+      showResult(msg);
+      break;
+  }
 });
 
-function render(report: Report): void {
-  app.replaceChildren(
-    heading(`NAT type: ${report.natType.value}`),
-    para(report.natType.reason),
-    table([
-      ['UDP', `${report.udp} — ${report.udpReason}`],
-      ['Public address', report.publicEndpoints.map((p) => `${p.address}:${p.port}`).join(', ') || 'unknown'],
-      ['Mapping', `${report.mapping.value} — ${report.mapping.reason}`],
-      ['Filtering', `${report.filtering.value} — ${report.filtering.reason}`],
-      ['Port preservation', `${report.portPreservation.value} — ${report.portPreservation.reason}`],
-      ['Carrier-grade NAT', `${report.cgnat.value} — ${report.cgnat.reason}`],
-    ]),
-    heading('Servers'),
-    table(report.servers.map((s) => [`${s.host}:${s.port}`, `${s.rttMs === null ? 'no answer' : `${s.rttMs} ms`}, RFC 5780 ${s.rfc5780}${s.error ? ` — ${s.error}` : ''}`])),
-    heading('Recommendations'),
-    ...report.recommendations.map((r) => para(`[${r.severity}] ${r.text}`)),
-  );
-}
+let scrollTimer: ReturnType<typeof setTimeout> | undefined;
+window.addEventListener(
+  'scroll',
+  () => {
+    clearTimeout(scrollTimer);
+    scrollTimer = setTimeout(() => {
+      state.scrollY = window.scrollY;
+      persist(state);
+    }, 200);
+  },
+  { passive: true },
+);
 
-function heading(text: string): HTMLElement {
-  const h = document.createElement('h2');
-  h.textContent = text;
-  return h;
-}
-
-function para(text: string): HTMLElement {
-  const p = document.createElement('p');
-  p.textContent = text;
-  return p;
-}
-
-function table(rows: string[][]): HTMLElement {
-  const t = document.createElement('table');
-  for (const row of rows) {
-    const tr = t.insertRow();
-    row.forEach((cell, i) => {
-      const el = document.createElement(i === 0 ? 'th' : 'td');
-      el.textContent = cell;
-      tr.appendChild(el);
-    });
-  }
-  return t;
-}
+draw();
+post({ type: 'ready' });

@@ -52,6 +52,7 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
         ? `Set PersistentKeepalive = ${keepalive} on peers behind this NAT: it forgets an idle UDP mapping after ${lifetime.value} s (RFC 4787 REQ-5 asks for at least 2 minutes), and without traffic the far side loses its way in.`
         : 'Set PersistentKeepalive = 25 on peers behind this NAT so the far side can always reach this one; measure the NAT’s real timeout with `natprobe diagnose --lifetime` to tune it.',
       evidence: [...filtering.evidence.slice(0, 2), ...lifetimeEvidence],
+      apply: { format: 'wireguard', key: 'PersistentKeepalive', value: String(keepalive) },
     });
   } else if (mapping.value === 'none') {
     out.push({
@@ -108,17 +109,20 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
           ? 'UDP port 1194 is blocked from here but TCP 443 gets through: add a fallback `<connection>` with `remote HOST 443 tcp-client`, or move the server to `proto tcp-server` on port 443.'
           : 'UDP port 1194 is blocked from here: run OpenVPN on another port (UDP 443, or TCP 443 as a last resort).',
       evidence: portEvidence(ovBlocked, tcp443),
+      ...(tcp443?.reachable === 'yes' ? { apply: { format: 'openvpn' as const, key: 'remote', value: '443 tcp-client' } } : {}),
     });
   }
   if (behindNat) {
     const interval = lifetime?.value ? Math.max(1, Math.min(10, Math.floor(0.8 * lifetime.value))) : 10;
+    const timeout = Math.max(60, interval * 6);
     out.push({
       id: 'openvpn-keepalive',
       severity: 'info',
       vpn: 'openvpn-udp',
       rfc: 'RFC 4787 REQ-5',
-      text: `For OpenVPN over UDP through this NAT use \`keepalive ${interval} ${Math.max(60, interval * 6)}\` so the mapping never idles out.`,
+      text: `For OpenVPN over UDP through this NAT use \`keepalive ${interval} ${timeout}\` so the mapping never idles out.`,
       evidence: lifetimeEvidence.length ? lifetimeEvidence : mapping.evidence.slice(0, 1),
+      apply: { format: 'openvpn', key: 'keepalive', value: `${interval} ${timeout}` },
     });
   }
 

@@ -36,6 +36,7 @@ const TEST_FILES: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
   // Creates (and deletes again) a report-tools/ folder; changes settings and restores them.
   ['reportTools.test.ts', () => import('./reportTools.test.js')],
   // Changes settings and the colour theme and restores them; edits wg0.conf in memory only (undone, never saved).
+  ['reportPanel.test.ts', () => import('./reportPanel.test.js')],
 ];
 
 function emit(e: TestEvent, sink: TestEvent[]): void {

@@ -1,0 +1,82 @@
+/**
+ * Puts a report on the page. Re-rendering (a second, fuller report; the open config changing)
+ * builds the new tree off-screen and swaps it in one step, then puts the scroll position and the
+ * keyboard focus back where they were, before the next paint: no flicker, no lost place.
+ */
+import type { OpenConfig, WebviewCommand } from '../report/messages';
+import type { Report } from '../report/report';
+import { h } from './dom';
+import { behaviourSection } from './sections/behaviour';
+import { extrasSection } from './sections/extras';
+import { lifetimeSection } from './sections/lifetime';
+import { pathSection } from './sections/path';
+import { portsSection } from './sections/ports';
+import { type RecommendationActions, recommendationsSection } from './sections/recommendations';
+import { serversSection } from './sections/servers';
+import { verdictSection } from './sections/verdict';
+import { S } from './strings';
+import { type RenderContext, button } from './widgets';
+
+export interface PageInput {
+  readonly report: Report;
+  readonly partial: boolean;
+  readonly config: OpenConfig | null;
+  readonly results: ReadonlyMap<string, { ok: boolean; message: string }>;
+  readonly ctx: RenderContext;
+  readonly actions: RecommendationActions & { run(command: WebviewCommand): void };
+  /** Scroll here after rendering (a reload); otherwise the current position is kept. */
+  readonly scrollY?: number;
+}
+
+function formatWhen(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+function header(input: PageInput): HTMLElement {
+  const { report } = input;
+  const again = button(S.runAgain, () => input.actions.run('natProbe.runDiagnosis'), { secondary: true });
+  again.dataset.focusKey = 'cmd:run';
+  const seconds = typeof report.durationMs === 'number' ? (report.durationMs / 1000).toFixed(1) : '?';
+  return h(
+    'header',
+    { class: 'page-header' },
+    h('div', { class: 'title-row' }, h('h1', undefined, S.title), again),
+    h('p', { class: 'muted small' }, S.meta(formatWhen(report.startedAt), seconds, report.tool?.version ?? '?')),
+    input.partial ? h('p', { class: 'partial', role: 'status' }, S.partial) : null,
+  );
+}
+
+function footer(report: Report): HTMLElement | null {
+  const ig = report.ignoredPackets;
+  if (!ig || ig.wrongTransaction + ig.unexpectedSource + ig.malformed === 0) return null;
+  return h('footer', { class: 'muted small' }, S.ignored(ig.wrongTransaction, ig.unexpectedSource, ig.malformed));
+}
+
+export function renderPage(app: HTMLElement, input: PageInput): void {
+  const focused = document.activeElement?.closest<HTMLElement>('[data-focus-key]')?.dataset.focusKey;
+  const scrollY = input.scrollY ?? window.scrollY;
+  const { report, ctx } = input;
+  const nodes = [
+    header(input),
+    verdictSection(report),
+    pathSection(report),
+    behaviourSection(ctx, report),
+    serversSection(report),
+    portsSection(report),
+    lifetimeSection(report, input.actions.run),
+    extrasSection(ctx, report),
+    recommendationsSection(ctx, report, input.config, input.results, input.actions),
+    footer(report),
+  ].filter((n): n is HTMLElement => n !== null);
+  app.replaceChildren(...nodes);
+  app.setAttribute('aria-busy', 'false');
+  requestAnimationFrame(() => {
+    if (Math.abs(window.scrollY - scrollY) > 1) window.scrollTo(0, scrollY);
+    if (focused) app.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
+  });
+}
+
+export function renderWaiting(app: HTMLElement): void {
+  app.replaceChildren(h('h1', undefined, S.title), h('p', { class: 'muted' }, S.waiting));
+}

@@ -1,0 +1,39 @@
+/** Hairpinning, the gateway's port-mapping protocols and the TURN relay: shown only when tested. */
+import type { Report } from '../../report/report';
+import { h } from '../dom';
+import { S } from '../strings';
+import { type RenderContext, collapsible, evidenceList, facts, reason, section, tri } from '../widgets';
+
+export function extrasSection(ctx: RenderContext, report: Report): HTMLElement | null {
+  const parts: HTMLElement[] = [];
+  if (report.hairpinning) {
+    parts.push(h('h3', undefined, S.hairpin), h('p', undefined, tri(report.hairpinning.value), ' ', reason(report.hairpinning.reason)));
+  }
+  const pm = report.portMapping;
+  if (pm) {
+    parts.push(
+      h('h3', undefined, S.portMappingHeading),
+      facts([
+        [S.gateway, pm.gateway ? h('span', { class: 'mono' }, pm.gateway) : h('span', { class: 'muted' }, S.gatewayUnknown)],
+        [S.upnp, tri(pm.upnp), ' ', reason(pm.reasons?.upnp)],
+        [S.natPmp, tri(pm.natPmp), ' ', reason(pm.reasons?.natPmp)],
+        [S.pcp, tri(pm.pcp), ' ', reason(pm.reasons?.pcp)],
+      ]),
+      collapsible(ctx, 'evidence:port-mapping', S.evidence(pm.evidence?.length ?? 0), evidenceList(pm.evidence)),
+    );
+  }
+  const turn = report.turn;
+  if (turn) {
+    const released = turn.released === true ? S.turnReleasedYes : turn.released === false ? S.turnReleasedNo : S.turnReleasedNone;
+    parts.push(
+      h('h3', undefined, S.turnHeading),
+      facts([
+        [S.turnAllocated, tri(turn.value), ' ', reason(turn.error)],
+        [S.turnRelayed, turn.relayedAddress ? h('span', { class: 'mono' }, turn.relayedAddress) : h('span', { class: 'muted' }, S.none)],
+        [S.turnRtt, turn.rttMs !== null && turn.rttMs !== undefined ? h('span', { class: 'num' }, S.ms(turn.rttMs)) : h('span', { class: 'muted' }, S.none)],
+        turn.released !== undefined ? [S.turnReleased, released] : null,
+      ]),
+    );
+  }
+  return parts.length ? section('extras', S.extrasHeading, ...parts) : null;
+}

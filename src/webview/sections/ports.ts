@@ -1,0 +1,19 @@
+/** VPN port reachability (report.ports), or how to test it when it was not. */
+import type { Report } from '../../report/report';
+import { h } from '../dom';
+import { S } from '../strings';
+import { section, table, tri } from '../widgets';
+
+export function portsSection(report: Report): HTMLElement {
+  const ports = Array.isArray(report.ports) ? report.ports : undefined;
+  if (!ports || ports.length === 0) {
+    return section('ports', S.portsHeading, h('p', { class: 'not-tested' }, tri('unknown', { unknown: S.portsNotTested })), h('p', { class: 'muted' }, S.portsHowTo));
+  }
+  const rows = ports.map((p) => [
+    h('span', { class: 'mono' }, p.protocol.toUpperCase()),
+    h('span', { class: 'mono num' }, String(p.port)),
+    tri(p.reachable, { yes: S.yes, no: S.portBlocked }),
+    p.basis,
+  ]);
+  return section('ports', S.portsHeading, table(S.portsHeading, [S.colProtocol, S.colPort, S.colReachable, S.colBasis], rows, { columns: ['12%', '11%', '25%', '52%'], cls: 'ports-table', breakpoint: 560 }));
+}
