@@ -16,7 +16,7 @@ import { TurnSecrets, setTurnPasswordCommand } from './turnSecrets';
 export function registerDiagnosisCommand(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, last: LastReport): void {
   const secrets = new TurnSecrets(context.secrets);
   const cli = vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath;
-  const host: ProbeHost = { cli, output, last, secrets, show: (report) => showReportPanel(context, report) };
+  const host: ProbeHost = { cli, output, last, secrets, show: (report, partial) => showReportPanel(context, report, { partial }) };
   context.subscriptions.push(
     vscode.commands.registerCommand('natProbe.runDiagnosis', () => runProbe(host, { title: vscode.l10n.t('NAT Probe: diagnosing…'), turn: true })),
     vscode.commands.registerCommand('natProbe.measureLifetime', () =>

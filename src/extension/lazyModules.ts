@@ -2,6 +2,7 @@
 import type * as ApplyFixes from '../lint/applyFixes';
 import type * as DetectFormat from '../lint/detectFormat';
 import type * as Lint from '../lint/index';
+import type * as RecommendationEdits from '../lint/recommendationEdits';
 import type * as LintWorkspace from '../lint/workspace';
 
 /**
@@ -19,4 +20,5 @@ function once<T>(load: () => T): () => T {
 export const lint = once(() => require('../lint/index') as typeof Lint);
 export const lintWorkspaceModule = once(() => require('../lint/workspace') as typeof LintWorkspace);
 export const applyFixesModule = once(() => require('../lint/applyFixes') as typeof ApplyFixes);
+export const recommendationEditsModule = once(() => require('../lint/recommendationEdits') as typeof RecommendationEdits);
 export const detectFormatModule = once(() => require('../lint/detectFormat') as typeof DetectFormat);

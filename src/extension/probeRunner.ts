@@ -25,8 +25,8 @@ export interface ProbeHost {
   readonly output: vscode.LogOutputChannel;
   readonly last: LastReport;
   readonly secrets: TurnSecrets;
-  /** Shows a report in the panel: called with the quick verdict and again with the final report. */
-  readonly show: (report: Report) => void;
+  /** Shows a report in the panel: the quick verdict (partial) first, then the final report. */
+  readonly show: (report: Report, partial: boolean) => void;
 }
 
 /**
@@ -71,7 +71,7 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
         onQuickVerdict: (quick) => {
           output.info(`quick verdict: ${verdictLine(quick)}`);
           progress.report({ message: vscode.l10n.t('{0} More tests running…', verdictLine(quick)) });
-          host.show(quick);
+          host.show(quick, true);
         },
         onLifetime: (p) =>
           progress.report({
@@ -97,6 +97,6 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
   for (const p of report.ports ?? []) output.info(`port ${p.protocol}/${p.port}: ${p.reachable} (${p.basis})`);
   if (report.turn) output.info(`TURN: ${report.turn.value}${report.turn.error ? ` (${report.turn.error})` : ''}`);
   await host.last.set(report);
-  host.show(report);
+  host.show(report, false);
   return report;
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { editsForRecommendation } from '../../lint/recommendationEdits';
+import { recommendationEditsModule } from '../lazyModules';
 import type { ConfigFormat } from '../../lint/types';
 import type { Recommendation } from '../../report/report';
 
@@ -15,7 +15,7 @@ export interface ApplyOutcome {
  */
 export async function applyRecommendation(recommendation: Recommendation, document: vscode.TextDocument, format: ConfigFormat, fileName: string): Promise<ApplyOutcome> {
   const version = document.version;
-  const result = editsForRecommendation(recommendation, document.getText(), format);
+  const result = recommendationEditsModule().editsForRecommendation(recommendation, document.getText(), format);
   if ('error' in result) return { ok: false, message: result.error };
   if (result.edits.length === 0) return { ok: true, message: vscode.l10n.t('{0}: {1}', fileName, result.summary) };
   if (document.version !== version) return { ok: false, message: vscode.l10n.t('{0} changed while the edit was computed; try again.', fileName) };

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { canApply } from '../../lint/recommendationEdits';
+import { recommendationEditsModule } from '../lazyModules';
 import { type HostToWebview, type OpenConfig, parseWebviewMessage, type WebviewToHost } from '../../report/messages';
 import type { Report } from '../../report/report';
 import { applyRecommendation } from './applyRecommendation';
@@ -68,7 +68,7 @@ export class ReportView implements vscode.Disposable {
   private openConfig(): OpenConfig | null {
     const current = this.deps.tracker.current();
     if (!current) return null;
-    const applicable = (this.report?.recommendations ?? []).filter((r) => canApply(r, current.format)).map((r) => r.id);
+    const applicable = (this.report?.recommendations ?? []).filter((r) => recommendationEditsModule().canApply(r, current.format)).map((r) => r.id);
     return { format: current.format, fileName: current.fileName, applicable };
   }
 

@@ -12,7 +12,8 @@ function block(ctx: RenderContext, key: string, title: string, value: Node, expl
     h('h3', undefined, title),
     h('p', undefined, value, explain ? h('span', { class: 'explain' }, ` — ${explain}`) : null),
     h('p', { class: 'reason-line' }, reason(why)),
-    collapsible(ctx, `evidence:${key}`, S.evidence(n), evidenceList(evidence)),
+    // An empty "Evidence (0 observations)" would only be a click that shows nothing.
+    n > 0 ? collapsible(ctx, `evidence:${key}`, S.evidence(n), evidenceList(evidence)) : null,
   );
 }
 

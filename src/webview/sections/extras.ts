@@ -19,8 +19,8 @@ export function extrasSection(ctx: RenderContext, report: Report): HTMLElement |
         [S.natPmp, tri(pm.natPmp), ' ', reason(pm.reasons?.natPmp)],
         [S.pcp, tri(pm.pcp), ' ', reason(pm.reasons?.pcp)],
       ]),
-      collapsible(ctx, 'evidence:port-mapping', S.evidence(pm.evidence?.length ?? 0), evidenceList(pm.evidence)),
     );
+    if (pm.evidence?.length) parts.push(collapsible(ctx, 'evidence:port-mapping', S.evidence(pm.evidence.length), evidenceList(pm.evidence)));
   }
   const turn = report.turn;
   if (turn) {
