@@ -37,6 +37,7 @@ const TEST_FILES: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
   ['reportTools.test.ts', () => import('./reportTools.test.js')],
   // Changes settings and the colour theme and restores them; edits wg0.conf in memory only (undone, never saved).
   ['reportPanel.test.ts', () => import('./reportPanel.test.js')],
+  ['labReport.test.ts', () => import('./labReport.test.js')],
 ];
 
 function emit(e: TestEvent, sink: TestEvent[]): void {
