@@ -297,9 +297,10 @@ async function runner2({ tmp, workspace, results }) {
 
 /**
  * Webview queries (Runner 2 only). The extension host cannot see inside a webview, so a test logs
- *   [natprobe-webview] {"id":"q1","title":"NAT Probe report","click":"css","scrollTo":"css",
+ *   [natprobe-webview] {"id":"q1","title":"NAT Probe report","workbench":false,"click":"css","scrollTo":"css",
  *                       "selectors":{"name":"css",…},"screenshot":"name"}
- * and the runner, through playwright, finds the webview frame whose document has that title,
+ * and the runner, through playwright, finds the webview frame whose document has that title (or,
+ * with "workbench": true, takes the workbench page itself, e.g. to read the status bar),
  * optionally clicks an element and scrolls one into view, returns the text (innerText, spaces normalised) of
  * every element each selector matches, and can save a picture of the webview alone
  * (ARTIFACTS/<screenshot>.png). The answer {id, ok, frames, scrollY, results, error?} is written to
@@ -322,9 +323,14 @@ async function answerWebviewQuery(page, json, dir) {
   try {
     const title = typeof q.title === 'string' ? q.title : 'NAT Probe report';
     const frames = [];
-    for (const f of page.frames()) {
-      const match = await f.evaluate((t) => document.title === t && document.body !== null, title).catch(() => false);
-      if (match) frames.push(f);
+    if (q.workbench === true) {
+      // The workbench itself (status bar, tabs), not a webview.
+      frames.push(page.mainFrame());
+    } else {
+      for (const f of page.frames()) {
+        const match = await f.evaluate((t) => document.title === t && document.body !== null, title).catch(() => false);
+        if (match) frames.push(f);
+      }
     }
     answer.frames = frames.length;
     const frame = frames[frames.length - 1];

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { Report } from '../../../src/report/report';
 import { ourExtension, waitFor } from './helpers';
 import { startServe } from './serve';
+import { canQueryWebviews, waitForWebview } from './webviewQuery';
 
 const REPORT_TAB_LABEL = 'NAT Probe report';
 
@@ -49,6 +50,14 @@ describe('NAT Probe: Run NAT diagnosis (against natprobe serve on loopback)', fu
     assert.ok(report?.mappingLifetime, 'natProbe.measureLifetime returned no lifetime verdict');
     assert.equal(report.mappingLifetime.value, null, JSON.stringify(report.mappingLifetime));
     assert.match(report.mappingLifetime.reason, /no NAT|no mapping/i);
+  });
+
+  it('the status bar item shows the verdict of the last report (read from the workbench page)', async function () {
+    if (!canQueryWebviews()) this.skip();
+    const answer = await waitForWebview({ workbench: true, selectors: { item: '[id="natprobe.nat-probe.natProbe.verdict"]' } }, (a) =>
+      a.results?.item[0] === 'NAT: no NAT' ? undefined : `status bar item reads ${JSON.stringify(a.results?.item)}`,
+    );
+    assert.equal(answer.results!.item.length, 1);
   });
 
   it('Show last report returns the most recent report (the one the status bar names)', async () => {

@@ -7,6 +7,8 @@ import * as path from 'node:path';
 export interface WebviewQuery {
   /** document.title of the webview page; default "NAT Probe report". */
   readonly title?: string;
+  /** Query the workbench page itself (status bar, tabs) instead of a webview. */
+  readonly workbench?: boolean;
   /** CSS selector of an element to click first. */
   readonly click?: string;
   /** CSS selector of an element to scroll to the top (the page's top when it matches nothing). */
