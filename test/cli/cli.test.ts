@@ -47,6 +47,7 @@ describe('natprobe CLI (built dist/cli.js, loopback only)', function () {
       [['diagnose', '--server', 'host:99999'], /port must be a number from 1 to 65535/],
       [['diagnose', '--budget', 'soon'], /--budget must be a whole number/],
       [['diagnose', '--frobnicate'], /unknown option --frobnicate/],
+      [['diagnose', '--stream', '--json'], /--stream and --json are two output formats/],
       [['launch'], /unknown command "launch"/],
       [['serve'], /serve needs --primary/],
       [['serve', '--primary', 'example.org'], /needs an IP address, not a hostname/],
