@@ -18,29 +18,34 @@ export interface Ip {
 
 /** glibc inet_pton4: four decimal octets, no leading zeros, nothing else. */
 export function parseIPv4(s: string): number[] | undefined {
-  if (s.length < 7 || s.length > 15) return undefined;
   const out = [0, 0, 0, 0];
+  return readIPv4(s, 0, s.length, out, 0) ? out : undefined;
+}
+
+/** parseIPv4 of s[a, b), written to out[at, at + 4). False (out partly written) when it is none. */
+function readIPv4(s: string, a: number, b: number, out: number[], at: number): boolean {
+  if (b - a < 7 || b - a > 15) return false;
   let octets = 0;
   let sawDigit = false;
   let cur = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = a; i < b; i++) {
     const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (sawDigit && cur === 0) return undefined;
+      if (sawDigit && cur === 0) return false;
       cur = cur * 10 + (c - 48);
-      if (cur > 255) return undefined;
+      if (cur > 255) return false;
       if (!sawDigit) {
-        if (++octets > 4) return undefined;
+        if (++octets > 4) return false;
         sawDigit = true;
       }
-      out[octets - 1] = cur;
+      out[at + octets - 1] = cur;
     } else if (c === 46 && sawDigit) {
-      if (octets === 4) return undefined;
+      if (octets === 4) return false;
       sawDigit = false;
       cur = 0;
-    } else return undefined;
+    } else return false;
   }
-  return octets === 4 && sawDigit ? out : undefined;
+  return octets === 4 && sawDigit;
 }
 
 function hexValue(c: number): number {
@@ -52,12 +57,17 @@ function hexValue(c: number): number {
 
 /** glibc inet_pton6. */
 export function parseIPv6(s: string): number[] | undefined {
-  if (s.length < 2 || s.length > 45) return undefined;
   const out = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-  let i = 0;
-  if (s.charCodeAt(0) === 58 /* : */) {
-    if (s.charCodeAt(1) !== 58) return undefined;
-    i = 1;
+  return readIPv6(s, 0, s.length, out) ? out : undefined;
+}
+
+/** parseIPv6 of s[a, b), written to `out` (16 entries, all 0 on entry). False when it is none. */
+function readIPv6(s: string, a: number, b: number, out: number[]): boolean {
+  if (b - a < 2 || b - a > 45) return false;
+  let i = a;
+  if (s.charCodeAt(a) === 58 /* : */) {
+    if (s.charCodeAt(a + 1) !== 58) return false;
+    i = a + 1;
   }
   let tp = 0;
   let colonp = -1;
@@ -65,11 +75,11 @@ export function parseIPv6(s: string): number[] | undefined {
   let sawX = false;
   let digits = 0;
   let val = 0;
-  for (; i < s.length; i++) {
+  for (; i < b; i++) {
     const c = s.charCodeAt(i);
     const d = hexValue(c);
     if (d >= 0) {
-      if (digits === 4) return undefined;
+      if (digits === 4) return false;
       val = (val << 4) | d;
       digits++;
       sawX = true;
@@ -78,12 +88,12 @@ export function parseIPv6(s: string): number[] | undefined {
     if (c === 58) {
       curtok = i + 1;
       if (!sawX) {
-        if (colonp >= 0) return undefined;
+        if (colonp >= 0) return false;
         colonp = tp;
         continue;
       }
-      if (i + 1 >= s.length) return undefined;
-      if (tp + 2 > 16) return undefined;
+      if (i + 1 >= b) return false;
+      if (tp + 2 > 16) return false;
       out[tp++] = (val >> 8) & 0xff;
       out[tp++] = val & 0xff;
       sawX = false;
@@ -92,22 +102,20 @@ export function parseIPv6(s: string): number[] | undefined {
       continue;
     }
     if (c === 46 && tp + 4 <= 16) {
-      const v4 = parseIPv4(s.slice(curtok));
-      if (!v4) return undefined;
-      for (let k = 0; k < 4; k++) out[tp + k] = v4[k];
+      if (!readIPv4(s, curtok, b, out, tp)) return false;
       tp += 4;
       sawX = false;
       break;
     }
-    return undefined;
+    return false;
   }
   if (sawX) {
-    if (tp + 2 > 16) return undefined;
+    if (tp + 2 > 16) return false;
     out[tp++] = (val >> 8) & 0xff;
     out[tp++] = val & 0xff;
   }
   if (colonp >= 0) {
-    if (tp === 16) return undefined;
+    if (tp === 16) return false;
     const n = tp - colonp;
     for (let k = 1; k <= n; k++) {
       out[16 - k] = out[colonp + n - k];
@@ -115,7 +123,7 @@ export function parseIPv6(s: string): number[] | undefined {
     }
     tp = 16;
   }
-  return tp === 16 ? out : undefined;
+  return tp === 16;
 }
 
 /** wg's parse_ip: a `:` means IPv6, otherwise IPv4. */
@@ -204,48 +212,8 @@ export function parseAllowedIp(s: string): Prefix | PrefixProblem {
   return masked === ip.bytes ? { ip, cidr, hostBits: false, network: ip } : { ip, cidr, hostBits: true, network: { family: ip.family, bytes: masked } };
 }
 
-/**
- * parseAllowedIp of line[a, b) with whitespace removed. Dotted-quad IPv4 with an optional
- * short length is read in place (the bulk of a big server's AllowedIPs); everything else
- * takes the general path.
- */
+/** parseAllowedIp of line[a, b) with whitespace removed. */
 export function parseAllowedIpAt(line: string, a: number, b: number): Prefix | PrefixProblem {
-  const bytes = [0, 0, 0, 0];
-  let octet = 0;
-  let n = 0;
-  let digits = 0;
-  let i = a;
-  for (; i < b; i++) {
-    const c = line.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (digits > 0 && n === 0) return slowPrefix(line, a, b);
-      n = n * 10 + (c - 48);
-      if (++digits > 3 || n > 255) return slowPrefix(line, a, b);
-    } else if (c === 46 && digits > 0 && octet < 3) {
-      bytes[octet++] = n;
-      n = 0;
-      digits = 0;
-    } else break;
-  }
-  if (octet !== 3 || digits === 0) return slowPrefix(line, a, b);
-  bytes[3] = n;
-  let cidr = 32;
-  if (i < b) {
-    if (line.charCodeAt(i) !== 47 || i + 1 >= b || b - i > 4) return slowPrefix(line, a, b);
-    cidr = 0;
-    for (i++; i < b; i++) {
-      const c = line.charCodeAt(i);
-      if (c < 48 || c > 57) return slowPrefix(line, a, b);
-      cidr = cidr * 10 + (c - 48);
-    }
-    if (cidr > 32) return slowPrefix(line, a, b);
-  }
-  const ip: Ip = { family: 4, bytes };
-  const masked = maskBytes(bytes, cidr);
-  return masked === bytes ? { ip, cidr, hostBits: false, network: ip } : { ip, cidr, hostBits: true, network: { family: 4, bytes: masked } };
-}
-
-function slowPrefix(line: string, a: number, b: number): Prefix | PrefixProblem {
   let t = line.slice(a, b);
   for (let i = 0; i < t.length; i++) {
     const c = t.charCodeAt(i);
@@ -255,6 +223,53 @@ function slowPrefix(line: string, a: number, b: number): Prefix | PrefixProblem 
     }
   }
   return parseAllowedIp(t);
+}
+
+/**
+ * Reads AllowedIPs items the way parseAllowedIpAt does, but into fields it reuses, so a big
+ * server's tens of thousands of prefixes allocate nothing. It only takes an item that is a
+ * prefix exactly as written (no whitespace inside, no host bits); for anything else read()
+ * says false and the caller asks parseAllowedIpAt what it is.
+ */
+export class PrefixReader {
+  family: Family = 4;
+  cidr = 0;
+  private readonly v4 = [0, 0, 0, 0];
+  private readonly v6 = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+  /** The address bytes of the last successful read (valid until the next one). */
+  get bytes(): readonly number[] {
+    return this.family === 4 ? this.v4 : this.v6;
+  }
+
+  read(line: string, a: number, b: number): boolean {
+    // As parseAllowedIp: the address ends at the first `/`; a `:` before it means IPv6.
+    let slash = line.indexOf('/', a);
+    if (slash >= b) slash = -1;
+    const ipEnd = slash < 0 ? b : slash;
+    const firstColon = line.indexOf(':', a);
+    const colon = firstColon >= 0 && firstColon < ipEnd;
+    if (colon) {
+      for (let i = 0; i < 16; i++) this.v6[i] = 0; // readIPv6 needs zeros (a loop: fill() is a call)
+      if (!readIPv6(line, a, ipEnd, this.v6)) return false;
+    } else if (!readIPv4(line, a, ipEnd, this.v4, 0)) return false;
+    this.family = colon ? 6 : 4;
+    const max = colon ? 128 : 32;
+    let cidr = max;
+    if (slash >= 0) {
+      if (b - slash - 1 === 0 || b - slash - 1 > 12) return false;
+      cidr = 0;
+      for (let i = slash + 1; i < b; i++) {
+        const c = line.charCodeAt(i);
+        if (c < 48 || c > 57) return false;
+        cidr = cidr * 10 + (c - 48);
+      }
+      if (cidr > max) return false;
+    }
+    this.cidr = cidr;
+    // A full-length prefix (a host route, the usual case) has no host bits to clear.
+    return cidr === max || maskBytes(this.bytes, cidr) === this.bytes;
+  }
 }
 
 export function isPrefix(p: Prefix | PrefixProblem): p is Prefix {

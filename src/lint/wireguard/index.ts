@@ -8,7 +8,7 @@ import { DEFAULT_MAX_FINDINGS, type Finding, type LintOptions, type LintResult }
 import { Collector, range } from './findings';
 import { derivePublicKey } from './keys';
 import { effective, parseWireGuard } from './parser';
-import { type Rule, type RuleContext, usable } from './rules/context';
+import type { Rule, RuleContext } from './rules/context';
 import { Memo } from './rules/memo';
 import { checkDuplicates } from './rules/duplicates';
 import { checkKeyFormats, checkMissingKeys, checkPeerIdentity } from './rules/keys';
@@ -76,7 +76,7 @@ export function lintWireGuard(text: string, options: LintOptions = {}): LintResu
       const parsed = parseWireGuard(src);
       let ownPublicKey: string | undefined;
       const pk = effective(parsed.interfaces, 'PrivateKey');
-      if (pk && usable(pk)) ownPublicKey = derivePublicKey(pk.compactValue);
+      if (pk && pk.usable) ownPublicKey = derivePublicKey(pk.compactValue);
       const ctx: RuleContext = { text: input, src, parsed, options: opts, out, ownPublicKey, memo: new Memo(src, parsed) };
       for (const [where, rule] of RULES) {
         try {

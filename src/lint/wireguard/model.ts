@@ -72,6 +72,8 @@ export interface Section {
   lastLine: number;
   /** Last line of the section holding an entry, or the header line. */
   lastContentLine: number;
+  /** The entry wg or wg-quick would use for a single-value key here: the last usable-placement one. */
+  effective(name: KeyName): Entry | undefined;
 }
 
 export interface Entry {
@@ -87,6 +89,10 @@ export interface Entry {
   readonly value: string;
   /** The value with ASCII whitespace removed: what wg parses. */
   readonly compactValue: string;
+  /** There is a value (compactValue is not ''), known without building compactValue. */
+  readonly hasValue: boolean;
+  /** The value holds a `;` (wg takes it as part of the value, not as a comment). */
+  readonly valueHasSemicolon: boolean;
   readonly keyStart: number;
   readonly keyEnd: number;
   readonly valueStart: number;
@@ -99,6 +105,12 @@ export interface Entry {
   readonly section: Section | undefined;
   /** wg-quick removes this line before handing the text to wg. */
   readonly consumedByWgQuick: boolean;
+  /**
+   * An entry whose value the value rules should judge (other rules report the rest): placed
+   * where it belongs, with `=` and a value, and for wg's keys no `;` (that gets one WG02
+   * finding instead of a value error).
+   */
+  readonly usable: boolean;
 }
 
 export interface Parsed {

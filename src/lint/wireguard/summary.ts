@@ -1,9 +1,9 @@
 /** The ConfigSummary for workspace checks: ports, endpoints, public keys (never secrets). */
 import type { ConfigSummary } from '../types';
 import { classifyHost, isEndpointParts, splitEndpoint } from './addresses';
-import { effective, effectiveIn } from './parser';
+import { effective } from './parser';
 import { parsePortText } from './ports';
-import { type RuleContext, compactRange, lineText, usable, valueRange } from './rules/context';
+import { type RuleContext, compactRange, lineText, valueRange } from './rules/context';
 
 export function emptySummary(): ConfigSummary {
   return { format: 'wireguard', listenPorts: [], endpoints: [], peers: [] };
@@ -14,7 +14,7 @@ export function buildSummary(ctx: RuleContext): ConfigSummary {
   const endpoints: ConfigSummary['endpoints'][number][] = [];
   const peers: ConfigSummary['peers'][number][] = [];
   const lp = effective(ctx.parsed.interfaces, 'ListenPort');
-  if (lp && usable(lp)) {
+  if (lp && lp.usable) {
     const p = parsePortText(lp.compactValue);
     const port = p.kind === 'number' ? p.effective : p.kind === 'service' ? p.port : 0;
     // 0 = a random port each time: nothing fixed to compare.
@@ -23,8 +23,8 @@ export function buildSummary(ctx: RuleContext): ConfigSummary {
   const keys = ctx.memo.peerKeys();
   for (let i = 0; i < ctx.parsed.peers.length; i++) {
     const s = ctx.parsed.peers[i];
-    const ep = effectiveIn(s, 'Endpoint');
-    if (ep && usable(ep)) {
+    const ep = s.effective('Endpoint');
+    if (ep && ep.usable) {
       const parts = splitEndpoint(ep.compactValue);
       if (isEndpointParts(parts) && classifyHost(parts.host).kind !== 'invalid') {
         const p = parsePortText(parts.port);
@@ -34,7 +34,7 @@ export function buildSummary(ctx: RuleContext): ConfigSummary {
     }
     const pk = keys[i];
     if (pk) {
-      peers.push({ publicKey: pk.compactValue, hasEndpoint: ep !== undefined && usable(ep), range: valueRange(pk) });
+      peers.push({ publicKey: pk.compactValue, hasEndpoint: ep !== undefined && ep.usable, range: valueRange(pk) });
     }
   }
   const summary: ConfigSummary = { format: 'wireguard', listenPorts, endpoints, peers };

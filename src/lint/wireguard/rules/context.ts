@@ -2,7 +2,7 @@
 import type { SourceLines } from '../../text';
 import type { LintOptions, Range } from '../../types';
 import { type Collector, range } from '../findings';
-import { type Entry, type Parsed, type Section, isWqKey } from '../model';
+import type { Entry, Parsed, Section } from '../model';
 import type { Memo } from './memo';
 
 export interface RuleContext {
@@ -29,13 +29,6 @@ export function contentRange(e: Entry): Range {
 }
 export function headerRange(s: Section): Range {
   return range(s.headerLine, s.headerStart, s.headerEnd);
-}
-
-/** An entry whose value the value rules should judge (other rules report the rest). */
-export function usable(e: Entry): boolean {
-  if (e.placement !== 'ok' || !e.hasEquals || e.compactValue.length === 0) return false;
-  // wg keys with a `;` get one WG02 finding instead of a value error.
-  return !(e.name && !isWqKey(e.name) && e.compactValue.includes(';'));
 }
 
 /**

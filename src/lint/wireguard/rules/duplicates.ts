@@ -47,13 +47,16 @@ export function checkDuplicates(ctx: RuleContext): void {
     );
   }
   const one: Section[] = [undefined as unknown as Section];
-  for (const p of peers) {
+  for (let i = 0; i < peers.length; i++) {
+    const p = peers[i];
     // Fast path: most peers have no repeated key.
     let seen = 0;
     let repeated = false;
-    for (const e of p.entries) {
-      if (e.placement !== 'ok' || !e.hasEquals || !e.name || MULTI_KEYS.has(e.name)) continue;
-      const bit = e.name === 'PublicKey' ? 1 : e.name === 'PresharedKey' ? 2 : e.name === 'Endpoint' ? 4 : 8;
+    for (let j = 0; j < p.entries.length; j++) {
+      const e = p.entries[j];
+      if (e.placement !== 'ok' || !e.hasEquals) continue;
+      // The single-value keys a [Peer] takes (AllowedIPs may repeat).
+      const bit = e.name === 'PublicKey' ? 1 : e.name === 'PresharedKey' ? 2 : e.name === 'Endpoint' ? 4 : e.name === 'PersistentKeepalive' ? 8 : 0;
       if (seen & bit) repeated = true;
       seen |= bit;
     }

@@ -4,7 +4,8 @@ import { range } from '../findings';
 import { fix, insertLineAfter, replace } from '../fixes';
 import { type KeyProblem, checkKey, generatePresharedKey, generatePrivateKey, urlSafeToStandard } from '../keys';
 import { type Section, HOOK_KEYS } from '../model';
-import { type RuleContext, headerRange, lineText, usable, valueRange } from './context';
+import { sameStringIndex } from '../sameKey';
+import { type RuleContext, headerRange, lineText, valueRange } from './context';
 
 function describe(p: KeyProblem): string {
   switch (p.kind) {
@@ -24,9 +25,11 @@ function describe(p: KeyProblem): string {
 }
 
 export function checkKeyFormats(ctx: RuleContext): void {
-  for (const e of ctx.parsed.entries) {
+  const entries = ctx.parsed.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
     if (e.name !== 'PrivateKey' && e.name !== 'PublicKey' && e.name !== 'PresharedKey') continue;
-    if (!usable(e)) continue;
+    if (!e.usable || ctx.memo.validKey(e)) continue;
     const problem = checkKey(e.compactValue);
     if (!problem || ctx.out.wouldDrop()) continue;
     const fixes: Fix[] = [];
@@ -43,7 +46,8 @@ export function checkKeyFormats(ctx: RuleContext): void {
 }
 
 function hasKeyEntry(s: Section, name: 'PublicKey' | 'PrivateKey'): boolean {
-  return s.entries.some((e) => e.name === name && e.placement === 'ok');
+  for (let i = 0; i < s.entries.length; i++) if (s.entries[i].name === name && s.entries[i].placement === 'ok') return true;
+  return false;
 }
 
 function hooksSetPrivateKey(ctx: RuleContext): boolean {
@@ -57,7 +61,8 @@ function hooksSetPrivateKey(ctx: RuleContext): boolean {
 
 export function checkMissingKeys(ctx: RuleContext): void {
   const { parsed, out, src } = ctx;
-  for (const p of parsed.peers) {
+  for (let i = 0; i < parsed.peers.length; i++) {
+    const p = parsed.peers[i];
     if (hasKeyEntry(p, 'PublicKey')) continue;
     out.add(
       'WG05',
@@ -93,8 +98,8 @@ export function checkMissingKeys(ctx: RuleContext): void {
 
 export function checkPeerIdentity(ctx: RuleContext): void {
   const { parsed, out, src, ownPublicKey } = ctx;
-  const first = new Map<string, Section>();
   const keys = ctx.memo.peerKeys();
+  const first = sameStringIndex(keys.map((e) => e?.compactValue), 'first');
   for (let i = 0; i < parsed.peers.length; i++) {
     const p = parsed.peers[i];
     const pk = keys[i];
@@ -107,11 +112,8 @@ export function checkPeerIdentity(ctx: RuleContext): void {
         valueRange(pk),
       );
     }
-    const earlier = first.get(pk.compactValue);
-    if (!earlier) {
-      first.set(pk.compactValue, p);
-      continue;
-    }
+    if (first[i] === i) continue;
+    const earlier = parsed.peers[first[i]];
     // Merge: move this section's lines (but its header and PublicKey) to the end of the first.
     const moved: string[] = [];
     for (let ln = p.headerLine + 1; ln <= p.lastContentLine; ln++) {

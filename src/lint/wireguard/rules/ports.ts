@@ -2,14 +2,14 @@
 import { fix, replace } from '../fixes';
 import { effective } from '../parser';
 import { parsePortText } from '../ports';
-import { type RuleContext, usable, valueRange } from './context';
+import { type RuleContext, valueRange } from './context';
 
 export const EPHEMERAL_LOW = 32768;
 export const EPHEMERAL_HIGH = 60999;
 
 export function checkEphemeralListenPort(ctx: RuleContext): void {
   const e = effective(ctx.parsed.interfaces, 'ListenPort');
-  if (!e || !usable(e)) return;
+  if (!e || !e.usable) return;
   const p = parsePortText(e.compactValue);
   const port = p.kind === 'number' ? p.effective : p.kind === 'service' ? p.port : undefined;
   if (port === undefined || port < EPHEMERAL_LOW || port > EPHEMERAL_HIGH) return;

@@ -6,8 +6,11 @@
 import type { Report } from '../../../report/report';
 import { fix, insertLineAfter, replace } from '../fixes';
 import type { Entry, Section } from '../model';
-import { effective, effectiveIn } from '../parser';
-import { type RuleContext, contentRange, headerRange, usable, valueRange } from './context';
+import { effective } from '../parser';
+import { type RuleContext, contentRange, headerRange, valueRange } from './context';
+
+/** A constant: a regex literal in a function is a new object on every call (once per peer here). */
+const DECIMAL = /^[0-9]+$/;
 
 export type NatVerdict = 'behind-nat' | 'no-nat' | 'unknown';
 
@@ -34,17 +37,17 @@ export function recommendedKeepalive(lifetime: number | undefined): number {
 }
 
 function keepaliveSeconds(e: Entry | undefined): number | undefined {
-  if (!e || !usable(e)) return undefined;
+  if (!e || !e.usable) return undefined;
   const v = e.compactValue;
-  if (v.toLowerCase() === 'off') return 0;
-  if (!/^[0-9]+$/.test(v) || v.length > 12) return undefined;
+  if (v.length === 3 && v.toLowerCase() === 'off') return 0;
+  if (!DECIMAL.test(v) || v.length > 12) return undefined;
   const n = Number(v);
   return n <= 65535 ? n : undefined;
 }
 
 function peerEndpoint(p: Section): Entry | undefined {
-  const e = effectiveIn(p, 'Endpoint');
-  return e && usable(e) ? e : undefined;
+  const e = p.effective('Endpoint');
+  return e && e.usable ? e : undefined;
 }
 
 export function checkKeepalive(ctx: RuleContext): void {
@@ -52,8 +55,10 @@ export function checkKeepalive(ctx: RuleContext): void {
   const verdict = natVerdict(report);
   const lifetime = measuredLifetime(report);
   const want = recommendedKeepalive(lifetime);
-  for (const p of ctx.parsed.peers) {
-    const ka = effectiveIn(p, 'PersistentKeepalive');
+  const peers = ctx.parsed.peers;
+  for (let i = 0; i < peers.length; i++) {
+    const p = peers[i];
+    const ka = p.effective('PersistentKeepalive');
     const seconds = keepaliveSeconds(ka);
     const ep = peerEndpoint(p);
     // WG14: an Endpoint and no keepalive.
@@ -106,11 +111,11 @@ export function checkKeepalive(ctx: RuleContext): void {
 export function checkReachability(ctx: RuleContext): void {
   const { peers, interfaces } = ctx.parsed;
   if (peers.length === 0) return;
-  for (const p of peers) if (effectiveIn(p, 'Endpoint')) return;
+  for (let i = 0; i < peers.length; i++) if (peers[i].effective('Endpoint')) return;
   const lp = effective(interfaces, 'ListenPort');
   const at = interfaces.length > 0 ? headerRange(interfaces[0]) : headerRange(peers[0]);
   const edit = insertLineAfter(ctx.src, peers[0].headerLine, 'Endpoint = host.example:51820', ctx.parsed.eol);
-  if (lp && usable(lp)) {
+  if (lp && lp.usable) {
     ctx.out.add(
       'WG17',
       'hint',

@@ -58,7 +58,8 @@ function blankForWg(line: string): boolean {
 
 export function checkHeaders(ctx: RuleContext): void {
   const { out, parsed } = ctx;
-  for (const s of parsed.sections) {
+  for (let i = 0; i < parsed.sections.length; i++) {
+    const s = parsed.sections[i];
     if (s.kind === 'unknown') {
       if (out.wouldDrop()) return;
       const inner = s.headerText.replace(/^\[|\]$/g, '').replace(/\s+/g, '');
@@ -87,7 +88,7 @@ export function checkHeaders(ctx: RuleContext): void {
 }
 
 function semicolonComment(ctx: RuleContext, e: Entry): boolean {
-  const line = lineText(ctx, e.line);
+  const line = ctx.src.lines[e.line];
   if (line.charCodeAt(e.contentStart) === 59 /* ; */) {
     ctx.out.add(
       'WG02',
@@ -98,7 +99,7 @@ function semicolonComment(ctx: RuleContext, e: Entry): boolean {
     );
     return true;
   }
-  if (e.hasEquals && e.name && !isWqKey(e.name) && e.compactValue.includes(';')) {
+  if (e.valueHasSemicolon && e.hasEquals && e.name && !isWqKey(e.name)) {
     const semi = line.indexOf(';', e.valueStart);
     ctx.out.add(
       'WG02',
@@ -231,7 +232,9 @@ function wgQuickInPeer(ctx: RuleContext, e: Entry): void {
 }
 
 export function checkLines(ctx: RuleContext): void {
-  for (const e of ctx.parsed.entries) {
+  const entries = ctx.parsed.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
     if (semicolonComment(ctx, e)) continue;
     if (e.placement === 'no-section') {
       beforeAnySection(ctx, e);
@@ -255,7 +258,8 @@ export function checkLines(ctx: RuleContext): void {
       default:
         break;
     }
-    if (!e.name || isWqKey(e.name)) continue;
+    // Placement is 'ok' here, where the wg-quick keys are exactly those wg-quick consumes.
+    if (!e.name || e.consumedByWgQuick) continue;
     if (e.key !== e.compactKey) {
       ctx.out.add(
         'WG01',
@@ -265,7 +269,7 @@ export function checkLines(ctx: RuleContext): void {
         [fix(`Write ${e.name}`, [replace(e.line, e.keyStart, e.keyEnd, e.name)], true)],
       );
     }
-    if (e.compactValue.length === 0) {
+    if (!e.hasValue) {
       const secret = e.name === 'PrivateKey' || e.name === 'PublicKey';
       ctx.out.add(
         'WG01',

@@ -9,8 +9,19 @@ import { classifyHost, formatIp, formatPrefix, isEndpointParts, isPrefix, parseI
 import type { Entry } from '../model';
 import { ListCache, splitList } from '../parser';
 import { parsePortText } from '../ports';
-import { type RuleContext, compactRange, lineText, usable, valueRange } from './context';
+import { type RuleContext, compactRange, lineText, valueRange } from './context';
 import type { AllowedIpIssue } from './memo';
+
+/**
+ * 1 to 5 digits after any leading zeros (wg takes `025`). A module constant: a regex literal
+ * inside a function is a new object each time it runs, and this runs once per peer.
+ */
+const KEEPALIVE_DIGITS = /^0*[0-9]{1,5}$/;
+
+/** `off` in any letter case, without lowering every value (toLowerCase always allocates). */
+function isOff(v: string): boolean {
+  return v.length === 3 && v.toLowerCase() === 'off';
+}
 
 function allowedIp(ctx: RuleContext, issue: AllowedIpIssue, lists: ListCache): void {
   const e = issue.entry;
@@ -199,8 +210,8 @@ function endpoint(ctx: RuleContext, e: Entry): void {
 
 function keepalive(ctx: RuleContext, e: Entry): void {
   const v = e.compactValue;
-  if (v.toLowerCase() === 'off') return;
-  if (/^[0-9]+$/.test(v) && v.replace(/^0+(?=[0-9])/, '').length <= 5 && Number(v) <= 65535) return;
+  if (isOff(v)) return;
+  if (KEEPALIVE_DIGITS.test(v) && Number(v) <= 65535) return;
   const fixes: Fix[] = [];
   const m = /^([0-9]{1,5})(s|sec|secs|seconds?)$/i.exec(v);
   if (m && Number(m[1]) <= 65535) fixes.push(fix(`Write ${Number(m[1])}`, [replace(e.line, e.valueStart, e.valueEnd, String(Number(m[1])))]));
@@ -209,7 +220,7 @@ function keepalive(ctx: RuleContext, e: Entry): void {
 
 function fwmark(ctx: RuleContext, e: Entry): void {
   const v = e.compactValue;
-  if (v.toLowerCase() === 'off') return;
+  if (isOff(v)) return;
   let ok = false;
   if (v.length > 2 && v.startsWith('0x')) ok = /^0x[0-9a-fA-F]{1,8}$/.test(v.replace(/^0x0+(?=[0-9a-fA-F])/, '0x'));
   else ok = /^[0-9]+$/.test(v) && v.replace(/^0+(?=[0-9])/, '').length <= 10 && Number(v) <= 0xffffffff;
@@ -235,8 +246,10 @@ export function checkValues(ctx: RuleContext): void {
     if (ctx.out.wouldDrop()) break;
     allowedIp(ctx, issue, lists);
   }
-  for (const e of ctx.parsed.entries) {
-    if (!e.name || e.name === 'AllowedIPs' || !usable(e)) continue;
+  const entries = ctx.parsed.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    if (!e.name || e.name === 'AllowedIPs' || !e.usable) continue;
     switch (e.name) {
       case 'Address':
         interfaceAddresses(ctx, e);

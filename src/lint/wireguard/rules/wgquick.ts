@@ -6,7 +6,7 @@ import { fileMode } from '../hostfs';
 import { type Entry, HOOK_KEYS } from '../model';
 import { effective, entriesOf, isSpace, splitList } from '../parser';
 
-import { type RuleContext, lineText, usable, valueRange } from './context';
+import { type RuleContext, lineText, valueRange } from './context';
 
 const IFNAME_CONF = /^[a-zA-Z0-9_=+.-]{1,15}\.conf$/;
 
@@ -83,7 +83,7 @@ function hasReason(ctx: RuleContext, e: Entry): boolean {
 
 export function checkMtu(ctx: RuleContext): void {
   const e = effective(ctx.parsed.interfaces, 'MTU');
-  if (!e || !usable(e) || !/^[0-9]{1,9}$/.test(e.value)) return;
+  if (!e || !e.usable || !/^[0-9]{1,9}$/.test(e.value)) return;
   const mtu = Number(e.value);
   if (mtu < 1280 && hasIPv6Address(ctx)) {
     ctx.out.add(
@@ -160,7 +160,7 @@ export function checkFileMode(ctx: RuleContext): void {
  */
 export function checkResolvconf(ctx: RuleContext): void {
   if (ctx.options.host?.resolvconf !== false) return;
-  const dns = entriesOf(ctx.parsed.interfaces, 'DNS').filter((e) => usable(e));
+  const dns = entriesOf(ctx.parsed.interfaces, 'DNS').filter((e) => e.usable);
   if (dns.length === 0) return;
   const first = dns[0];
   const servers = dns
