@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Report } from '../../src/report/report';
-
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
+import { CLI, serve } from './serve';
 
 function run(args: string[], timeoutMs = 15000): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
@@ -23,18 +21,6 @@ function run(args: string[], timeoutMs = 15000): Promise<{ code: number | null; 
   });
 }
 
-async function serve(args: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c) => {
-      out += c;
-      if (out.includes('serving')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-  });
-  return child;
-}
 
 describe('natprobe CLI (built dist/cli.js, loopback only)', function () {
   this.timeout(30000);

@@ -1,28 +1,14 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ProbeCancelled, runProbeProcess } from '../../src/extension/probeProcess';
 import type { Report } from '../../src/report/report';
+import { CLI, serve } from './serve';
 
 // The extension runs the engine as `natprobe diagnose --stream` in its own process; this is
 // that client, against the built CLI and a real `natprobe serve` on loopback.
-const CLI = path.resolve(__dirname, '../../dist/cli.js');
-
-async function serve(args: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (c) => {
-      out += c;
-      if (out.includes('serving')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-  });
-  return child;
-}
-
 describe('the extension\'s probe process (natprobe diagnose --stream)', function () {
   this.timeout(30000);
   let server: ChildProcess | undefined;

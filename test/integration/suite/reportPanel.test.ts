@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { recommend } from '../../../src/engine/discovery/recommend';
 import type { Report } from '../../../src/report/report';
 import { ourExtension, waitFor } from './helpers';
-import { type ServeProcess, startServe } from './serve';
+import { type PortsServe, startPortsServe } from './serve';
 import { type WebviewAnswer, canQueryWebviews, queryWebview, waitForWebview } from './webviewQuery';
 
 const SHOW_REPORT = '_natProbe.showReport';
@@ -79,24 +79,16 @@ function tabOpen(): boolean {
 
 describe('NAT Probe report panel (webview content, Apply to config, themes)', function () {
   this.timeout(90_000);
-  let serve: ServeProcess | undefined;
-  let udpOpen = 0;
-  let tcpOpen = 0;
-  let udpClosed = 0;
+  let serve: PortsServe | undefined;
 
   before(async function () {
     const ext = ourExtension();
     await ext.activate();
-    serve = await startServe(path.join(ext.extensionPath, 'dist', 'cli.js'), (port) => {
-      udpOpen = port + 2;
-      tcpOpen = port + 3;
-      udpClosed = port + 4;
-      return ['--ports', `udp:${udpOpen},tcp:${tcpOpen}`];
-    });
+    serve = await startPortsServe(path.join(ext.extensionPath, 'dist', 'cli.js'));
     await config().update('servers', [`127.0.0.1:${serve.port}`], vscode.ConfigurationTarget.Global);
     await config().update('budgetMs', 4000, vscode.ConfigurationTarget.Global);
     await config().update('portsServer', `127.0.0.1:${serve.port}`, vscode.ConfigurationTarget.Global);
-    await config().update('ports', [`udp:${udpOpen}`, `tcp:${tcpOpen}`, `udp:${udpClosed}`], vscode.ConfigurationTarget.Global);
+    await config().update('ports', [`udp:${serve!.udpOpen}`, `tcp:${serve!.tcpOpen}`, `udp:${serve!.udpClosed}`], vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -120,10 +112,10 @@ describe('NAT Probe report panel (webview content, Apply to config, themes)', fu
       return undefined;
     });
     const rows = answer.results!.portRows;
-    assert.match(rows.find((t) => t.includes(String(udpOpen))) ?? '', new RegExp(`^UDP ${udpOpen} ✓ Yes`));
-    assert.match(rows.find((t) => t.includes(String(tcpOpen))) ?? '', new RegExp(`^TCP ${tcpOpen} ✓ Yes`));
-    const closed = rows.find((t) => t.includes(String(udpClosed))) ?? '';
-    assert.match(closed, new RegExp(`^UDP ${udpClosed} (✗ Blocked or filtered|\\? Could not tell)`), closed);
+    assert.match(rows.find((t) => t.includes(String(serve!.udpOpen))) ?? '', new RegExp(`^UDP ${serve!.udpOpen} ✓ Yes`));
+    assert.match(rows.find((t) => t.includes(String(serve!.tcpOpen))) ?? '', new RegExp(`^TCP ${serve!.tcpOpen} ✓ Yes`));
+    const closed = rows.find((t) => t.includes(String(serve!.udpClosed))) ?? '';
+    assert.match(closed, new RegExp(`^UDP ${serve!.udpClosed} (✗ Blocked or filtered|\\? Could not tell)`), closed);
     assert.equal(answer.results!.serverRows.length, 1);
     assert.match(answer.results!.serverRows[0], new RegExp(`127\\.0\\.0\\.1:${serve!.port}.*ms`));
     const text = answer.results!.app[0];

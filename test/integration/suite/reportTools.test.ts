@@ -7,7 +7,7 @@ import type { NatProbeApi } from '../../../src/extension/extension';
 import type { WorkspaceLintSummary } from '../../../src/extension/workspaceLint';
 import type { Report } from '../../../src/report/report';
 import { ourExtension, waitFor } from './helpers';
-import { type ServeProcess, startServe } from './serve';
+import { type PortsServe, startPortsServe } from './serve';
 
 const config = () => vscode.workspace.getConfiguration('natProbe');
 const folder = () => vscode.workspace.workspaceFolders![0].uri;
@@ -30,22 +30,14 @@ const PEER = 'xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=';
 
 describe('NAT Probe: report tools, workspace lint, port test (real extension host)', function () {
   this.timeout(60_000);
-  let serve: ServeProcess | undefined;
+  // Answers on one extra UDP and one TCP port; a third UDP port stays silent.
+  let serve: PortsServe | undefined;
   const scratch = 'report-tools';
-  // Two UDP and one TCP port the server answers on, and one UDP port nothing listens on.
-  let udpOpen = 0;
-  let tcpOpen = 0;
-  let udpClosed = 0;
 
   before(async () => {
     const ext = ourExtension();
     await ext.activate();
-    serve = await startServe(path.join(ext.extensionPath, 'dist', 'cli.js'), (port) => {
-      udpOpen = port + 2;
-      tcpOpen = port + 3;
-      udpClosed = port + 4;
-      return ['--ports', `udp:${udpOpen},tcp:${tcpOpen}`];
-    });
+    serve = await startPortsServe(path.join(ext.extensionPath, 'dist', 'cli.js'));
     await config().update('servers', [`127.0.0.1:${serve.port}`], vscode.ConfigurationTarget.Global);
     await config().update('budgetMs', 4000, vscode.ConfigurationTarget.Global);
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder(), scratch));
@@ -68,21 +60,21 @@ describe('NAT Probe: report tools, workspace lint, port test (real extension hos
 
   it('Test VPN ports: the quick verdict, then a port table with the served ports reachable and the silent one not', async () => {
     await config().update('portsServer', `127.0.0.1:${serve!.port}`, vscode.ConfigurationTarget.Global);
-    await config().update('ports', [`udp:${udpOpen}`, `tcp:${tcpOpen}`, `udp:${udpClosed}`], vscode.ConfigurationTarget.Global);
+    await config().update('ports', [`udp:${serve!.udpOpen}`, `tcp:${serve!.tcpOpen}`, `udp:${serve!.udpClosed}`], vscode.ConfigurationTarget.Global);
     const report = await vscode.commands.executeCommand<Report | undefined>('natProbe.testPorts');
     assert.ok(report?.ports, 'no ports in the report');
     const byPort = new Map(report.ports.map((p) => [`${p.protocol}/${p.port}`, p]));
-    assert.equal(byPort.get(`udp/${udpOpen}`)?.reachable, 'yes', JSON.stringify(report.ports));
-    assert.equal(byPort.get(`tcp/${tcpOpen}`)?.reachable, 'yes', JSON.stringify(report.ports));
+    assert.equal(byPort.get(`udp/${serve!.udpOpen}`)?.reachable, 'yes', JSON.stringify(report.ports));
+    assert.equal(byPort.get(`tcp/${serve!.tcpOpen}`)?.reachable, 'yes', JSON.stringify(report.ports));
     // Silence on a port while the reference port answers: "no" (blocked, or nothing listens there).
-    assert.equal(byPort.get(`udp/${udpClosed}`)?.reachable, 'no', JSON.stringify(report.ports));
+    assert.equal(byPort.get(`udp/${serve!.udpClosed}`)?.reachable, 'no', JSON.stringify(report.ports));
     const last = await vscode.commands.executeCommand<Report | undefined>('natProbe.showLastReport');
     assert.deepEqual(last?.ports, report.ports, 'the port report is now the last report');
   });
 
   it('probe-aware lint follows the last report and the natProbe.lint.useProbeResults setting', async () => {
     // No NAT on loopback: with the report, a missing keepalive is no finding; without it, a hint (WG14).
-    const uri = await write(`${scratch}/wg-site.conf`, `[Interface]\nPrivateKey = ${KEY}\n\n[Peer]\nPublicKey = ${PEER}\nAllowedIPs = 10.0.0.2/32\nEndpoint = 127.0.0.1:${udpClosed}\n`);
+    const uri = await write(`${scratch}/wg-site.conf`, `[Interface]\nPrivateKey = ${KEY}\n\n[Peer]\nPublicKey = ${PEER}\nAllowedIPs = 10.0.0.2/32\nEndpoint = 127.0.0.1:${serve!.udpClosed}\n`);
     await vscode.window.showTextDocument(uri);
     await config().update('lint.useProbeResults', false, vscode.ConfigurationTarget.Global);
     await waitFor('WG14 as a hint without the probe', () => natprobeDiagnostics(uri, ['WG14']).length === 1);

@@ -45,3 +45,20 @@ export async function startServe(cli: string, extraArgs: (port: number) => strin
   }
   throw new Error(`natprobe serve did not start: ${lastError || 'no output'}`);
 }
+
+/** `natprobe serve` answering STUN on one extra UDP and one extra TCP port; a third UDP port stays silent. */
+export interface PortsServe extends ServeProcess {
+  readonly udpOpen: number;
+  readonly tcpOpen: number;
+  readonly udpClosed: number;
+}
+
+export async function startPortsServe(cli: string): Promise<PortsServe> {
+  let ports = { udpOpen: 0, tcpOpen: 0, udpClosed: 0 };
+  const serve = await startServe(cli, (port) => {
+    ports = { udpOpen: port + 2, tcpOpen: port + 3, udpClosed: port + 4 };
+    return ['--ports', `udp:${ports.udpOpen},tcp:${ports.tcpOpen}`];
+  });
+  return { ...serve, ...ports };
+}
+
