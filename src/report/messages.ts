@@ -8,7 +8,7 @@ import type { Report } from './report';
  */
 
 /** Commands the webview may ask the host to run (buttons such as "Measure the lifetime"). */
-export const WEBVIEW_COMMANDS = ['natProbe.runDiagnosis', 'natProbe.measureLifetime', 'natProbe.showLastReport'] as const;
+export const WEBVIEW_COMMANDS = ['natProbe.runDiagnosis', 'natProbe.measureLifetime', 'natProbe.testPorts', 'natProbe.showLastReport'] as const;
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
 /** The longest text the webview may ask to copy (a recommendation with its evidence fits easily). */

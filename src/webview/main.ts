@@ -8,7 +8,15 @@ import { type HostToWebview, type WebviewCommand, isHostToWebview } from '../rep
 import { post } from './host';
 import { renderPage, renderWaiting } from './render';
 import { type Live, persist, restore } from './state';
+import { localize } from './strings';
 import type { RenderContext } from './widgets';
+
+// VS Code's translations for the display language, put in the page by the host (html.ts).
+try {
+  localize(JSON.parse(document.body.dataset.l10n ?? 'null'));
+} catch {
+  // No or unreadable bundle: English.
+}
 
 // Adopted, not injected as <style>: the page's CSP needs no inline styles for our own rules.
 const sheet = new CSSStyleSheet();

@@ -63,7 +63,7 @@ export function renderPage(app: HTMLElement, input: PageInput): void {
     pathSection(report),
     behaviourSection(ctx, report),
     serversSection(report),
-    portsSection(report),
+    portsSection(report, input.actions.run),
     lifetimeSection(report, input.actions.run),
     extrasSection(ctx, report),
     recommendationsSection(ctx, report, input.config, input.results, input.actions),

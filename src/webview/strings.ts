@@ -1,220 +1,247 @@
 /**
- * Every English string the report panel shows, in one place (the host's strings go through
- * vscode.l10n; the webview's would be swapped here).
+ * Every string the report panel shows, in one place, each through t(): English in the source,
+ * the display language when VS Code has a translation (vscode.l10n.bundle, handed over by the
+ * host in the page; see l10n.ts). The tables are rebuilt once the bundle is known.
  */
 import type { Behaviour, NatType, Severity, Tristate, VpnKind } from '../report/report';
+import { setBundle, t } from './l10n';
 
-export const S = {
-  title: 'NAT Probe report',
-  waiting: 'Waiting for a report… Run “NAT Probe: Run NAT diagnosis” to make one.',
-  partial: 'Quick verdict: the deeper tests (ports, lifetime, relay) are still running; this page fills in when they finish.',
-  meta: (when: string, seconds: string, version: string) => `Measured ${when} in ${seconds} s by natprobe ${version}.`,
-  runAgain: 'Run the diagnosis again',
+function strings() {
+  return {
+    title: t('NAT Probe report'),
+    waiting: t('Waiting for a report… Run “NAT Probe: Run NAT diagnosis” to make one.'),
+    partial: t('Quick verdict: the deeper tests (ports, lifetime, relay) are still running; this page fills in when they finish.'),
+    meta: (when: string, seconds: string, version: string) => t('Measured {0} in {1} s by natprobe {2}.', when, seconds, version),
+    runAgain: t('Run the diagnosis again'),
 
-  // Verdict sentences beyond the per-type ones (VERDICT below)
-  verdictUdpUnknown: 'UDP could not be tested',
-  verdictBehindNat: 'Behind a NAT',
-  verdictNoNat: 'No NAT',
-  verdictFilteringUnknown: (mapping: string, explain: string, why: string) => `Its mapping is ${mapping} (${explain}); its filtering could not be told: ${why}`,
-  verdictFirewallUnknown: (why: string) => `This machine has a public address; whether a firewall filters inbound UDP could not be told: ${why}`,
-  verdictCgnat: 'You are also behind carrier-grade NAT (your provider’s): port forwarding on your router cannot make a server here reachable.',
-  verdictDoubleNat: 'There is a second NAT beyond your router: port forwarding on the router alone will not make a server here reachable.',
+    // Verdict sentences beyond the per-type ones (VERDICT below)
+    verdictUdpUnknown: t('UDP could not be tested'),
+    verdictBehindNat: t('Behind a NAT'),
+    verdictNoNat: t('No NAT'),
+    verdictFilteringUnknown: (mapping: string, explain: string, why: string) => t('Its mapping is {0} ({1}); its filtering could not be told: {2}', mapping, explain, why),
+    verdictFirewallUnknown: (why: string) => t('This machine has a public address; whether a firewall filters inbound UDP could not be told: {0}', why),
+    verdictCgnat: t('You are also behind carrier-grade NAT (your provider’s): port forwarding on your router cannot make a server here reachable.'),
+    verdictDoubleNat: t('There is a second NAT beyond your router: port forwarding on the router alone will not make a server here reachable.'),
 
-  // Sections
-  verdictHeading: 'Verdict',
-  pathHeading: 'The path to the internet',
-  pathLegendUnknown: 'Dashed boxes with “?” are hops the probe could not confirm or rule out.',
-  behaviourHeading: 'How the NAT behaves',
-  serversHeading: 'Servers',
-  portsHeading: 'VPN ports',
-  lifetimeHeading: 'Mapping lifetime',
-  extrasHeading: 'More tests',
-  recommendationsHeading: 'Recommendations',
+    // Sections
+    verdictHeading: t('Verdict'),
+    pathHeading: t('The path to the internet'),
+    pathLegendUnknown: t('Dashed boxes with “?” are hops the probe could not confirm or rule out.'),
+    behaviourHeading: t('How the NAT behaves'),
+    serversHeading: t('Servers'),
+    portsHeading: t('VPN ports'),
+    lifetimeHeading: t('Mapping lifetime'),
+    extrasHeading: t('More tests'),
+    recommendationsHeading: t('Recommendations'),
 
-  // Tri-states
-  yes: 'Yes',
-  no: 'No',
-  unknown: 'Could not tell',
+    // Tri-states
+    yes: t('Yes'),
+    no: t('No'),
+    unknown: t('Could not tell'),
 
-  // Verdict facts
-  factNatType: 'NAT type',
-  factMapping: 'Mapping',
-  factFiltering: 'Filtering',
-  factPortPreservation: 'Keeps the local port',
-  factCgnat: 'Carrier-grade NAT',
-  factDoubleNat: 'A second NAT beyond the router',
-  factUdp: 'UDP gets out',
+    // Verdict facts
+    factNatType: t('NAT type'),
+    factMapping: t('Mapping'),
+    factFiltering: t('Filtering'),
+    factPortPreservation: t('Keeps the local port'),
+    factCgnat: t('Carrier-grade NAT'),
+    factDoubleNat: t('A second NAT beyond the router'),
+    factUdp: t('UDP gets out'),
 
-  // Path
-  pathMachine: 'This machine',
-  pathRouter: 'Your router (NAT)',
-  pathNoNat: 'No NAT',
-  pathNatUnknown: 'NAT?',
-  pathSecondNat: 'Second NAT',
-  pathCarrierNat: 'Carrier NAT',
-  pathCarrierNatUnknown: 'Carrier NAT?',
-  pathInternet: 'Internet',
-  pathSeenAs: 'you appear as',
-  pathNoPublic: 'public address unknown',
-  pathNoLocal: 'no address found',
-  pathMore: (n: number) => `+${n} more`,
-  pathBlocked: 'UDP blocked',
-  pathNoAnswer: 'no answer',
-  pathGateway: (g: string) => `gateway ${g}`,
-  pathCouldNotTell: 'could not tell',
-  pathAria: 'Network path from this machine to the STUN servers',
-  pathServers: (n: number) => (n === 1 ? '1 server' : `${n} servers`),
-  pathFirewall: 'Firewall',
-  pathFirewallLine: 'filters inbound UDP',
-  pathMappingWord: 'mapping',
-  pathBeyondRouter: 'beyond the router',
-  pathCarrierLine: 'your provider’s NAT',
+    // Path
+    pathMachine: t('This machine'),
+    pathRouter: t('Your router (NAT)'),
+    pathNoNat: t('No NAT'),
+    pathNatUnknown: t('NAT?'),
+    pathSecondNat: t('Second NAT'),
+    pathCarrierNat: t('Carrier NAT'),
+    pathCarrierNatUnknown: t('Carrier NAT?'),
+    pathInternet: t('Internet'),
+    pathSeenAs: t('you appear as'),
+    pathNoPublic: t('public address unknown'),
+    pathNoLocal: t('no address found'),
+    pathMore: (n: number) => t('+{0} more', n),
+    pathBlocked: t('UDP blocked'),
+    pathNoAnswer: t('no answer'),
+    pathGateway: (g: string) => t('gateway {0}', g),
+    pathCouldNotTell: t('could not tell'),
+    pathAria: t('Network path from this machine to the STUN servers'),
+    pathServers: (n: number) => (n === 1 ? t('1 server') : t('{0} servers', n)),
+    pathFirewall: t('Firewall'),
+    pathFirewallLine: t('filters inbound UDP'),
+    pathMappingWord: t('mapping'),
+    pathBeyondRouter: t('beyond the router'),
+    pathCarrierLine: t('your provider’s NAT'),
 
-  // Behaviour
-  evidence: (n: number) => (n === 1 ? 'Evidence (1 observation)' : `Evidence (${n} observations)`),
-  noEvidence: 'No observations recorded.',
-  evidenceTest: 'Test',
-  evidenceObservation: 'Seen',
+    // Behaviour
+    evidence: (n: number) => (n === 1 ? t('Evidence (1 observation)') : t('Evidence ({0} observations)', n)),
+    noEvidence: t('No observations recorded.'),
+    evidenceTest: t('Test'),
+    evidenceObservation: t('Seen'),
 
-  // Servers
-  colServer: 'Server',
-  colAddress: 'Address',
-  colRtt: 'Round trip',
-  colRfc5780: 'RFC 5780',
-  colNote: 'Note',
-  noServers: 'No server was contacted.',
-  ms: (n: number) => `${n} ms`,
-  noAnswer: 'no answer',
-  unresolved: 'not resolved',
+    // Servers
+    colServer: t('Server'),
+    colAddress: t('Address'),
+    colRtt: t('Round trip'),
+    colRfc5780: t('RFC 5780'),
+    colNote: t('Note'),
+    noServers: t('No server was contacted.'),
+    ms: (n: number) => t('{0} ms', n),
+    noAnswer: t('no answer'),
+    unresolved: t('not resolved'),
 
-  // Ports
-  colProtocol: 'Protocol',
-  colPort: 'Port',
-  colReachable: 'Gets through',
-  colBasis: 'What the verdict rests on',
-  portBlocked: 'Blocked or filtered',
-  portsNotTested: 'Not tested.',
-  portsHowTo:
-    'Port reachability needs a server you run with “natprobe serve --ports default” (it answers STUN on the VPN ports); then run “natprobe diagnose --server HOST --ports default” in a terminal. Silence is reported as “blocked or filtered”, never as open.',
+    // Ports
+    colProtocol: t('Protocol'),
+    colPort: t('Port'),
+    colReachable: t('Gets through'),
+    colBasis: t('What the verdict rests on'),
+    portBlocked: t('Blocked or filtered'),
+    portsNotTested: t('Not tested.'),
+    portsHowTo: t(
+      'Port reachability needs a server outside your network running “natprobe serve --ports default” (it answers STUN on the VPN ports): set natProbe.portsServer to it and run “NAT Probe: Test VPN ports”. Silence is reported as “blocked or filtered”, never as open.',
+    ),
+    portsTest: t('Test VPN ports'),
 
-  // Lifetime
-  lifetimeNotMeasured: 'Not measured.',
-  lifetimeHowTo: 'How long this NAT keeps an idle UDP mapping decides the keepalive your tunnel needs. Measuring it takes up to 2 minutes.',
-  lifetimeMeasure: 'Measure NAT mapping lifetime',
-  lifetimeValue: 'An idle mapping lives',
-  lifetimeIdle: 'Longest idle time survived',
-  lifetimeRefreshed: 'Inbound traffic keeps it alive',
-  lifetimeAbsolute: 'Dropped even with traffic after',
-  lifetimeUnknownValue: 'could not tell',
-  seconds: (n: number) => `${n} s`,
-  noAbsolute: 'no such limit seen',
+    // Lifetime
+    lifetimeNotMeasured: t('Not measured.'),
+    lifetimeHowTo: t('How long this NAT keeps an idle UDP mapping decides the keepalive your tunnel needs. Measuring it takes up to 2 minutes.'),
+    lifetimeMeasure: t('Measure NAT mapping lifetime'),
+    lifetimeValue: t('An idle mapping lives'),
+    lifetimeIdle: t('Longest idle time survived'),
+    lifetimeRefreshed: t('Inbound traffic keeps it alive'),
+    lifetimeAbsolute: t('Dropped even with traffic after'),
+    lifetimeUnknownValue: t('could not tell'),
+    seconds: (n: number) => t('{0} s', n),
+    noAbsolute: t('no such limit seen'),
 
-  // Extras
-  hairpin: 'Hairpinning (reaching your own public address from inside)',
-  portMappingHeading: 'Port mapping on the gateway (read-only check)',
-  upnp: 'UPnP IGD',
-  natPmp: 'NAT-PMP',
-  pcp: 'PCP',
-  gateway: 'Gateway',
-  gatewayUnknown: 'not found',
-  turnHeading: 'TURN relay',
-  turnAllocated: 'Allocation',
-  turnRelayed: 'Relayed address',
-  turnRtt: 'Round trip',
-  turnReleased: 'Freed again',
-  turnReleasedYes: 'yes',
-  turnReleasedNo: 'no: it will expire on its own',
-  turnReleasedNone: 'no allocation was made',
-  none: '—',
+    // Extras
+    hairpin: t('Hairpinning (reaching your own public address from inside)'),
+    portMappingHeading: t('Port mapping on the gateway (read-only check)'),
+    upnp: t('UPnP IGD'),
+    natPmp: t('NAT-PMP'),
+    pcp: t('PCP'),
+    gateway: t('Gateway'),
+    gatewayUnknown: t('not found'),
+    turnHeading: t('TURN relay'),
+    turnAllocated: t('Allocation'),
+    turnRelayed: t('Relayed address'),
+    turnRtt: t('Round trip'),
+    turnReleased: t('Freed again'),
+    turnReleasedYes: t('yes'),
+    turnReleasedNo: t('no: it will expire on its own'),
+    turnReleasedNone: t('no allocation was made'),
+    none: t('—'),
 
-  // Recommendations
-  noRecommendations: 'Nothing to recommend.',
-  severity: { error: 'Error', warning: 'Warning', info: 'Info' } satisfies Record<Severity, string>,
-  vpn: {
-    wireguard: 'WireGuard',
-    'openvpn-udp': 'OpenVPN (UDP)',
-    'openvpn-tcp': 'OpenVPN (TCP)',
-    ipsec: 'IPsec',
-    p2p: 'Peer-to-peer overlays',
-    general: 'Any VPN',
-  } satisfies Record<VpnKind, string>,
-  copy: 'Copy',
-  copyAria: (what: string) => `Copy the recommendation: ${what}`,
-  apply: (file: string) => `Apply to ${file}`,
-  applyAria: (file: string, what: string) => `Apply to ${file}: ${what}`,
-  applyHint: (file: string) => `“Apply to config” edits ${file}, the WireGuard/OpenVPN file open in the editor; Undo there reverts it.`,
-  applyNoConfig: 'Open a WireGuard or OpenVPN config in an editor to apply a recommendation to it.',
-  copied: 'Copied.',
-  evidenceLabel: 'Evidence',
-  requirement: (rfc: string) => `Requirement: ${rfc}`,
+    // Recommendations
+    noRecommendations: t('Nothing to recommend.'),
+    severity: { error: t('Error'), warning: t('Warning'), info: t('Info') } satisfies Record<Severity, string>,
+    vpn: {
+      wireguard: t('WireGuard'),
+      'openvpn-udp': t('OpenVPN (UDP)'),
+      'openvpn-tcp': t('OpenVPN (TCP)'),
+      ipsec: t('IPsec'),
+      p2p: t('Peer-to-peer overlays'),
+      general: t('Any VPN'),
+    } satisfies Record<VpnKind, string>,
+    copy: t('Copy'),
+    copyAria: (what: string) => t('Copy the recommendation: {0}', what),
+    apply: (file: string) => t('Apply to {0}', file),
+    applyAria: (file: string, what: string) => t('Apply to {0}: {1}', file, what),
+    applyHint: (file: string) => t('“Apply to config” edits {0}, the WireGuard/OpenVPN file open in the editor; Undo there reverts it.', file),
+    applyNoConfig: t('Open a WireGuard or OpenVPN config in an editor to apply a recommendation to it.'),
+    copied: t('Copied.'),
+    evidenceLabel: t('Evidence'),
+    requirement: (rfc: string) => t('Requirement: {0}', rfc),
 
-  // Footer
-  ignored: (w: number, u: number, m: number) =>
-    `Ignored packets: ${w} with a wrong transaction, ${u} from an unexpected source, ${m} malformed.`,
-} as const;
+    // Footer
+    ignored: (w: number, u: number, m: number) =>
+      t('Ignored packets: {0} with a wrong transaction, {1} from an unexpected source, {2} malformed.', w, u, m),
+  } as const;
+}
 
-export const TRISTATE_WORD: Record<Tristate, string> = { yes: S.yes, no: S.no, unknown: S.unknown };
+function tables(S: Strings) {
+  const TRISTATE_WORD: Record<Tristate, string> = { yes: S.yes, no: S.no, unknown: S.unknown };
 
-export const BEHAVIOUR_WORDS: Record<Behaviour, { readonly name: string; readonly explain: string }> = {
-  'endpoint-independent': { name: 'Endpoint-independent', explain: 'the same public address and port for every destination' },
-  'address-dependent': { name: 'Address-dependent', explain: 'depends on the destination address' },
-  'address-and-port-dependent': { name: 'Address-and-port-dependent', explain: 'depends on the destination address and port' },
-  none: { name: 'No NAT', explain: 'the address the servers see is this machine’s own' },
-  unknown: { name: 'Could not tell', explain: '' },
-};
+  const BEHAVIOUR_WORDS: Record<Behaviour, { readonly name: string; readonly explain: string }> = {
+    'endpoint-independent': { name: t('Endpoint-independent'), explain: t('the same public address and port for every destination') },
+    'address-dependent': { name: t('Address-dependent'), explain: t('depends on the destination address') },
+    'address-and-port-dependent': { name: t('Address-and-port-dependent'), explain: t('depends on the destination address and port') },
+    none: { name: t('No NAT'), explain: t('the address the servers see is this machine’s own') },
+    unknown: { name: t('Could not tell'), explain: '' },
+  };
 
-export const FILTERING_EXPLAIN: Record<Behaviour, string> = {
-  'endpoint-independent': 'anyone may send back through an open mapping',
-  'address-dependent': 'only addresses this machine has sent to may send back',
-  'address-and-port-dependent': 'only the exact address and port this machine has sent to may send back',
-  none: 'nothing filters inbound UDP',
-  unknown: '',
-};
+  const FILTERING_EXPLAIN: Record<Behaviour, string> = {
+    'endpoint-independent': t('anyone may send back through an open mapping'),
+    'address-dependent': t('only addresses this machine has sent to may send back'),
+    'address-and-port-dependent': t('only the exact address and port this machine has sent to may send back'),
+    none: t('nothing filters inbound UDP'),
+    unknown: '',
+  };
 
-export const NAT_TYPE_WORDS: Record<NatType, string> = {
-  'open-internet': 'Open internet',
-  'full-cone': 'Full cone',
-  'restricted-cone': 'Restricted cone',
-  'port-restricted-cone': 'Port-restricted cone',
-  symmetric: 'Symmetric',
-  'symmetric-udp-firewall': 'Firewall, no NAT',
-  'udp-blocked': 'UDP blocked',
-  unknown: 'Could not tell',
-};
+  const NAT_TYPE_WORDS: Record<NatType, string> = {
+    'open-internet': t('Open internet'),
+    'full-cone': t('Full cone'),
+    'restricted-cone': t('Restricted cone'),
+    'port-restricted-cone': t('Port-restricted cone'),
+    symmetric: t('Symmetric'),
+    'symmetric-udp-firewall': t('Firewall, no NAT'),
+    'udp-blocked': t('UDP blocked'),
+    unknown: t('Could not tell'),
+  };
 
-/** The verdict's headline and one sentence, in plain words. */
-export const VERDICT: Record<NatType, { readonly headline: string; readonly sentence: string }> = {
-  'open-internet': {
-    headline: 'No NAT, nothing filters',
-    sentence: 'This machine has a public address and inbound UDP reaches it: a VPN server here is reachable directly.',
-  },
-  'full-cone': {
-    headline: 'Behind a full-cone NAT',
-    sentence: 'The most permissive NAT: once a mapping is open, anyone can reach it. Peer-to-peer VPNs connect directly.',
-  },
-  'restricted-cone': {
-    headline: 'Behind a restricted-cone NAT',
-    sentence: 'The NAT keeps one public port per local port, and lets in only addresses this machine has talked to. Direct peer-to-peer connections usually work.',
-  },
-  'port-restricted-cone': {
-    headline: 'Behind a port-restricted cone NAT',
-    sentence:
-      'The NAT keeps one public port per local port, and lets in only the exact address and port this machine has talked to. Direct connections work with most peers, but not with peers behind symmetric NATs.',
-  },
-  symmetric: {
-    headline: 'Behind a symmetric NAT',
-    sentence: 'Each destination gets its own public port, so a peer cannot predict where to reach you. Peer-to-peer tunnels will often need a relay; a client-to-server VPN works.',
-  },
-  'symmetric-udp-firewall': {
-    headline: 'No NAT, but a firewall filters',
-    sentence: 'This machine has a public address, but a firewall drops unsolicited inbound UDP: keep the tunnel alive from this side.',
-  },
-  'udp-blocked': {
-    headline: 'UDP is blocked',
-    sentence: 'No UDP answer came back from any server: WireGuard, IPsec and OpenVPN over UDP will not connect from here.',
-  },
-  unknown: {
-    headline: 'NAT type not fully known',
-    sentence: '',
-  },
-};
+    // The verdict's headline and one sentence, in plain words.
+  const VERDICT: Record<NatType, { readonly headline: string; readonly sentence: string }> = {
+    'open-internet': {
+      headline: t('No NAT, nothing filters'),
+      sentence: t('This machine has a public address and inbound UDP reaches it: a VPN server here is reachable directly.'),
+    },
+    'full-cone': {
+      headline: t('Behind a full-cone NAT'),
+      sentence: t('The most permissive NAT: once a mapping is open, anyone can reach it. Peer-to-peer VPNs connect directly.'),
+    },
+    'restricted-cone': {
+      headline: t('Behind a restricted-cone NAT'),
+      sentence: t('The NAT keeps one public port per local port, and lets in only addresses this machine has talked to. Direct peer-to-peer connections usually work.'),
+    },
+    'port-restricted-cone': {
+      headline: t('Behind a port-restricted cone NAT'),
+      sentence:
+        t('The NAT keeps one public port per local port, and lets in only the exact address and port this machine has talked to. Direct connections work with most peers, but not with peers behind symmetric NATs.'),
+    },
+    symmetric: {
+      headline: t('Behind a symmetric NAT'),
+      sentence: t('Each destination gets its own public port, so a peer cannot predict where to reach you. Peer-to-peer tunnels will often need a relay; a client-to-server VPN works.'),
+    },
+    'symmetric-udp-firewall': {
+      headline: t('No NAT, but a firewall filters'),
+      sentence: t('This machine has a public address, but a firewall drops unsolicited inbound UDP: keep the tunnel alive from this side.'),
+    },
+    'udp-blocked': {
+      headline: t('UDP is blocked'),
+      sentence: t('No UDP answer came back from any server: WireGuard, IPsec and OpenVPN over UDP will not connect from here.'),
+    },
+    unknown: {
+      headline: t('NAT type not fully known'),
+      sentence: '',
+    },
+  };
+  return { TRISTATE_WORD, BEHAVIOUR_WORDS, FILTERING_EXPLAIN, NAT_TYPE_WORDS, VERDICT };
+}
+
+type Strings = ReturnType<typeof strings>;
+type Tables = ReturnType<typeof tables>;
+
+export let S: Strings = strings();
+export let TRISTATE_WORD: Tables['TRISTATE_WORD'];
+export let BEHAVIOUR_WORDS: Tables['BEHAVIOUR_WORDS'];
+export let FILTERING_EXPLAIN: Tables['FILTERING_EXPLAIN'];
+export let NAT_TYPE_WORDS: Tables['NAT_TYPE_WORDS'];
+export let VERDICT: Tables['VERDICT'];
+({ TRISTATE_WORD, BEHAVIOUR_WORDS, FILTERING_EXPLAIN, NAT_TYPE_WORDS, VERDICT } = tables(S));
+
+/** Switches every string to the translations in `bundle` (vscode.l10n.bundle); call before the first render. */
+export function localize(bundle: unknown): void {
+  setBundle(bundle);
+  S = strings();
+  ({ TRISTATE_WORD, BEHAVIOUR_WORDS, FILTERING_EXPLAIN, NAT_TYPE_WORDS, VERDICT } = tables(S));
+}

@@ -12,6 +12,7 @@ const ALLOWED = [
   /^syntaxes\/\w+\.tmLanguage\.json$/,
   /^language-configuration\/\w+\.json$/,
   /^(package\.json|package\.nls\.json|README\.md|CHANGELOG\.md|LICENSE)$/,
+  /^l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
 ];
 
 describe('the packaged extension (vsce ls)', function () {

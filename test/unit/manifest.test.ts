@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -67,4 +68,13 @@ describe('the extension manifest (package.json)', () => {
     for (const g of pkg.contributes.grammars) assert.ok(fs.existsSync(path.join(ROOT, g.path)), g.path);
     for (const l of pkg.contributes.languages) assert.ok(fs.existsSync(path.join(ROOT, l.configuration)), l.configuration);
   });
+
+  it('l10n/bundle.l10n.json lists every message of the host (vscode.l10n.t) and the webview (t), up to date', () => {
+    assert.equal(pkg.l10n, './l10n');
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'l10n.mjs'), '--check'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const bundle = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
+    for (const message of ['NAT Probe: diagnosing…', 'Behind a port-restricted cone NAT', 'Apply to {0}']) assert.ok(message in bundle, message);
+  });
 });
+

@@ -31,6 +31,11 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
 <meta http-equiv="Content-Security-Policy" content="${csp};">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>NAT Probe report</title></head>
-<body><main id="app" aria-live="off" aria-busy="true"><p>Loading the report…</p></main>
+<body data-l10n="${attribute(JSON.stringify(vscode.l10n.bundle ?? null))}"><main id="app" aria-live="off" aria-busy="true"><p>${attribute(vscode.l10n.t('Loading the report…'))}</p></main>
 <script nonce="${n}" src="${script}"></script></body></html>`;
+}
+
+/** Text for an HTML attribute or element: the five characters that could end either are escaped. */
+function attribute(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -1,13 +1,16 @@
 /** VPN port reachability (report.ports), or how to test it when it was not. */
+import type { WebviewCommand } from '../../report/messages';
 import type { Report } from '../../report/report';
 import { h } from '../dom';
 import { S } from '../strings';
-import { section, table, tri } from '../widgets';
+import { button, section, table, tri } from '../widgets';
 
-export function portsSection(report: Report): HTMLElement {
+export function portsSection(report: Report, run: (command: WebviewCommand) => void): HTMLElement {
   const ports = Array.isArray(report.ports) ? report.ports : undefined;
   if (!ports || ports.length === 0) {
-    return section('ports', S.portsHeading, h('p', { class: 'not-tested' }, tri('unknown', { unknown: S.portsNotTested })), h('p', { class: 'muted' }, S.portsHowTo));
+    const b = button(S.portsTest, () => run('natProbe.testPorts'), { secondary: true });
+    b.dataset.focusKey = 'cmd:ports';
+    return section('ports', S.portsHeading, h('p', { class: 'not-tested' }, tri('unknown', { unknown: S.portsNotTested })), h('p', { class: 'muted' }, S.portsHowTo), h('div', { class: 'actions' }, b));
   }
   const rows = ports.map((p) => [
     h('span', { class: 'mono' }, p.protocol.toUpperCase()),
