@@ -55,6 +55,7 @@ export async function benchExtension(): Promise<{ ok: boolean; lines: string[] }
     const size = (f: string) => fs.statSync(path.join(REPO, 'dist', f)).size;
     row('extension bundle dist/extension.js (target < 200 KB)', `${(size('extension.js') / 1024).toFixed(1)} KB`, size('extension.js') < 200 * 1024);
     row('webview bundle dist/webview.js (target < 150 KB)', `${(size('webview.js') / 1024).toFixed(1)} KB`, size('webview.js') < 150 * 1024);
+    row('linter dist/lint.js (loaded at the first lint)', `${(size('lint.js') / 1024).toFixed(1)} KB`, undefined);
     row('key/option docs dist/docs.js (loaded at first hover)', `${(size('docs.js') / 1024).toFixed(1)} KB`, undefined);
     row('probe engine + CLI dist/cli.js (its own process)', `${(size('cli.js') / 1024).toFixed(1)} KB`, undefined);
 

@@ -44,6 +44,14 @@ const targets = [
     footer: { js: "__natprobeLoadEnd = globalThis.__natprobeLoadEnd = performance.now();" },
   },
   {
+    // The linter, loaded by the extension the first time it lints (src/extension/lazyModules.ts).
+    entryPoints: ['src/lint/bundle.ts'],
+    outfile: 'dist/lint.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     // The key/option reference, loaded by the extension at the first hover or completion.
     entryPoints: ['src/lint/docs/index.ts'],
     outfile: 'dist/docs.js',
@@ -84,5 +92,5 @@ if (watch) {
 } else {
   const started = performance.now();
   await Promise.all(targets.map((t) => esbuild.build({ ...common, ...t })));
-  console.log(`built dist/extension.js, dist/docs.js, dist/cli.js, dist/webview.js in ${Math.round(performance.now() - started)} ms`);
+  console.log(`built dist/extension.js, dist/lint.js, dist/docs.js, dist/cli.js, dist/webview.js in ${Math.round(performance.now() - started)} ms`);
 }

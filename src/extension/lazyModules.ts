@@ -1,24 +1,25 @@
-/* eslint-disable @typescript-eslint/no-require-imports */
-import type * as ApplyFixes from '../lint/applyFixes';
-import type * as DetectFormat from '../lint/detectFormat';
-import type * as Lint from '../lint/index';
-import type * as RecommendationEdits from '../lint/recommendationEdits';
-import type * as LintWorkspace from '../lint/workspace';
+import * as path from 'node:path';
+import type * as LintBundle from '../lint/bundle';
 
 /**
- * The linter is most of the extension's code, and activation (which also happens for plain
- * `.conf` files that turn out to be neither format) does not need it. esbuild turns these
- * require() calls into modules evaluated on first use, so the bundle is parsed at activation but
- * the linter's tables and rules are only built when a config is first linted. Only `import
- * type` of these modules is allowed elsewhere in src/extension.
+ * The linter is two thirds of the extension's code, and activation (which also happens for
+ * plain `.conf` files that turn out to be neither format) does not need it. It ships as its
+ * own bundle, dist/lint.js (entry src/lint/bundle.ts), required the first time a config is
+ * linted, a fix or a recommendation is applied, or a `.conf` file's format is detected. Only
+ * `import type` of src/lint is allowed elsewhere in src/extension, or the linter would be
+ * bundled into extension.js again.
  */
-function once<T>(load: () => T): () => T {
-  let value: T | undefined;
-  return () => (value ??= load());
+let loaded: typeof LintBundle | undefined;
+
+function linter(): typeof LintBundle {
+  // A computed path, so esbuild leaves this require to run time.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= require(path.join(__dirname, 'lint.js')) as typeof LintBundle;
+  return loaded;
 }
 
-export const lint = once(() => require('../lint/index') as typeof Lint);
-export const lintWorkspaceModule = once(() => require('../lint/workspace') as typeof LintWorkspace);
-export const applyFixesModule = once(() => require('../lint/applyFixes') as typeof ApplyFixes);
-export const recommendationEditsModule = once(() => require('../lint/recommendationEdits') as typeof RecommendationEdits);
-export const detectFormatModule = once(() => require('../lint/detectFormat') as typeof DetectFormat);
+export const lint = linter;
+export const lintWorkspaceModule = linter;
+export const applyFixesModule = linter;
+export const recommendationEditsModule = linter;
+export const detectFormatModule = linter;

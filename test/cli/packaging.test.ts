@@ -6,7 +6,7 @@ import * as path from 'node:path';
 // at run time (the .vscodeignore allow-list), never sources, tests, maps or node_modules.
 const ROOT = path.resolve(__dirname, '../..');
 const ALLOWED = [
-  /^dist\/(extension|webview|docs|cli)\.js$/,
+  /^dist\/(extension|webview|lint|docs|cli)\.js$/,
   /^media\/[\w./-]+\.(png|svg|md)$/,
   /^docs\/(rules\/[A-Z]+\d+|probes\/[\w-]+)\.md$/,
   /^syntaxes\/\w+\.tmLanguage\.json$/,
@@ -24,7 +24,7 @@ describe('the packaged extension (vsce ls)', function () {
     const files = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
     const unexpected = files.filter((f) => !ALLOWED.some((re) => re.test(f)));
     assert.deepEqual(unexpected, []);
-    for (const needed of ['dist/extension.js', 'dist/webview.js', 'dist/docs.js', 'dist/cli.js', 'package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png']) {
+    for (const needed of ['dist/extension.js', 'dist/webview.js', 'dist/lint.js', 'dist/docs.js', 'dist/cli.js', 'package.json', 'package.nls.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'media/icon.png']) {
       assert.ok(files.includes(needed), `${needed} is missing from the package`);
     }
     assert.ok(files.filter((f) => f.startsWith('docs/rules/')).length >= 40, 'the rule pages the diagnostics link to');
