@@ -72,14 +72,16 @@ export async function benchExtension(): Promise<{ ok: boolean; lines: string[] }
         });
         if (r.status !== 0) failures.push((r.stdout + r.stderr).trim().split('\n').slice(-3).join(' | '));
       }
-      const values = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { activationMs: number }).activationMs) : [];
+      type Activation = { activationMs: number; loadMs: number; activateMs: number };
+      const figures = fs.existsSync(out) ? fs.readFileSync(out, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Activation) : [];
+      const values = figures.map((f) => f.activationMs);
       if (values.length === 0) {
         lines.push(`  activation: could not run the extension host (${failures[0] ?? 'no figure'})`);
         ok = false;
       } else {
         const m = median(values);
         row(`activation in the extension host, median of ${values.length} (target < 15 ms)`, `${m.toFixed(1)} ms`, m < 15);
-        lines.push(`    runs: ${values.map((v) => v.toFixed(1)).join(', ')} ms`);
+        lines.push(`    runs (bundle evaluation + activate()): ${figures.map((f) => `${f.activationMs.toFixed(1)} (${f.loadMs.toFixed(1)} + ${f.activateMs.toFixed(1)})`).join(', ')} ms`);
       }
     }
   } finally {
