@@ -37,11 +37,22 @@ function adopt(panel: vscode.WebviewPanel, h: PanelHost, report?: Report): Repor
 
 /** Registers the panel's serializer (reloads bring it back) and its config tracking. Call once from activate. */
 export function registerReportPanel(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): void {
-  const tracker = new ConfigTracker();
-  host = { extensionUri: context.extensionUri, output, tracker };
+  // Which config "Apply to config" edits matters only once a panel exists: the tracker (which
+  // watches editors and tabs) starts then, not at activation.
+  let tracker: ConfigTracker | undefined;
+  host = {
+    extensionUri: context.extensionUri,
+    output,
+    get tracker(): ConfigTracker {
+      if (!tracker) {
+        tracker = new ConfigTracker();
+        context.subscriptions.push(tracker);
+      }
+      return tracker;
+    },
+  };
   const h = host;
   context.subscriptions.push(
-    tracker,
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
         const saved = parseReport(state && typeof state === 'object' ? (state as { report?: unknown }).report : undefined);
