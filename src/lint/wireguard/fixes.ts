@@ -2,6 +2,19 @@
 import type { SourceLines } from '../text';
 import type { Fix, Position, TextEdit } from '../types';
 import { range } from './findings';
+import { TextLines } from './lines';
+
+// src.eols[line], src.lines[line].length and src.lines[line], without building the line
+// arrays of a TextLines (fixes are made for every finding, on big files too).
+function eolOf(src: SourceLines, line: number): string | undefined {
+  return src instanceof TextLines ? src.eol(line) : src.eols[line];
+}
+function lengthOf(src: SourceLines, line: number): number {
+  return src instanceof TextLines ? src.lineLength(line) : src.lines[line].length;
+}
+function lineOf(src: SourceLines, line: number): string {
+  return src instanceof TextLines && line >= 0 && line < src.count ? src.line(line) : src.lines[line];
+}
 
 export function replace(line: number, start: number, end: number, newText: string): TextEdit {
   return { range: range(line, start, end), newText };
@@ -9,19 +22,20 @@ export function replace(line: number, start: number, end: number, newText: strin
 
 /** Removes a whole line with its terminator (or the terminator before it on the last line). */
 export function deleteLine(src: SourceLines, line: number): TextEdit {
-  if (src.eols[line] !== '') return { range: { start: { line, column: 0 }, end: { line: line + 1, column: 0 } }, newText: '' };
+  if (eolOf(src, line) !== '') return { range: { start: { line, column: 0 }, end: { line: line + 1, column: 0 } }, newText: '' };
   if (line > 0) {
-    return { range: { start: { line: line - 1, column: src.lines[line - 1].length }, end: { line, column: src.lines[line].length } }, newText: '' };
+    return { range: { start: { line: line - 1, column: lengthOf(src, line - 1) }, end: { line, column: lengthOf(src, line) } }, newText: '' };
   }
-  return { range: range(0, 0, src.lines[0].length), newText: '' };
+  return { range: range(0, 0, lengthOf(src, 0)), newText: '' };
 }
 
 /** Inserts `content` as a new line after `line`. */
 export function insertLineAfter(src: SourceLines, line: number, content: string, eol: string): TextEdit {
-  if (src.eols[line] !== '') {
-    return { range: range(line + 1, 0, 0), newText: content + src.eols[line] };
+  const lineEol = eolOf(src, line);
+  if (lineEol !== '') {
+    return { range: range(line + 1, 0, 0), newText: content + lineEol };
   }
-  const end = src.lines[line].length;
+  const end = lengthOf(src, line);
   return { range: range(line, end, end), newText: eol + content };
 }
 
@@ -31,7 +45,7 @@ export function fix(title: string, edits: readonly TextEdit[], isPreferred = fal
 
 /** Moves line `from` to just after line `after` (a delete and an insert in one fix). */
 export function moveLineAfter(src: SourceLines, from: number, after: number, eol: string): TextEdit[] {
-  const content = src.lines[from];
+  const content = lineOf(src, from);
   return [deleteLine(src, from), insertLineAfter(src, after, content, eol)];
 }
 

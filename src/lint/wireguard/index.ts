@@ -3,7 +3,7 @@
  * findings with ruleId PARSE. Findings are bounded by options.maxFindings.
  */
 import { looksBinary } from '../text';
-import { splitLinesFast } from './lines';
+import { TextLines } from './lines';
 import { DEFAULT_MAX_FINDINGS, type Finding, type LintOptions, type LintResult } from '../types';
 import { Collector, range } from './findings';
 import { derivePublicKey } from './keys';
@@ -72,7 +72,7 @@ export function lintWireGuard(text: string, options: LintOptions = {}): LintResu
     if (looksBinary(input)) {
       out.add('PARSE', 'error', 'This is a binary file (NUL bytes or control characters), not a WireGuard config: nothing was checked.', range(0, 0, 0));
     } else {
-      const src = splitLinesFast(input);
+      const src = TextLines.fromText(input);
       const parsed = parseWireGuard(src);
       let ownPublicKey: string | undefined;
       const pk = effective(parsed.interfaces, 'PrivateKey');

@@ -16,6 +16,7 @@
  * Both read lines up to "\n" only, so a lone CR does not end a line for them.
  */
 import type { SourceLines } from '../text';
+import { TextLines } from './lines';
 import { type Entry, type KeyName, type Parsed, type Placement, type Section, type SectionKind, allKeyNames, isPeerKey, isWqKey, keyByName } from './model';
 
 /** wg's char_is_space and bash's [[:space:]] in the C locale. */
@@ -98,7 +99,9 @@ const PLACEMENTS: readonly Placement[] = ['ok', 'no-section', 'unknown-section',
 class LineEntry implements Entry {
   private compact: string | undefined = undefined;
   constructor(
-    private readonly text: string,
+    private readonly src: TextLines,
+    /** Offset in src.text of the line's first character (columns count from there). */
+    private readonly base: number,
     readonly line: number,
     readonly name: KeyName | undefined,
     readonly section: Section | undefined,
@@ -114,7 +117,8 @@ class LineEntry implements Entry {
   }
   /** Searched again when asked (rarely: a few wg-quick rules); a BOM is no `#`, so line 0 needs no care. */
   get commentStart(): number {
-    return this.text.indexOf('#');
+    const at = this.src.text.indexOf('#', this.base);
+    return at < 0 || at >= this.src.end(this.line) ? -1 : at - this.base;
   }
 
   get hasEquals(): boolean {
@@ -136,13 +140,13 @@ class LineEntry implements Entry {
     return this.valueEnd;
   }
   get key(): string {
-    return this.flags & EXACT_KEY ? this.name! : this.text.slice(this.keyStart, this.keyEnd);
+    return this.flags & EXACT_KEY ? this.name! : this.src.text.slice(this.base + this.keyStart, this.base + this.keyEnd);
   }
   get compactKey(): string {
     return this.flags & EXACT_KEY ? this.name! : removeSpaces(this.key);
   }
   get value(): string {
-    return this.flags & HAS_EQUALS ? this.text.slice(this.valueStart, this.valueEnd) : '';
+    return this.flags & HAS_EQUALS ? this.src.text.slice(this.base + this.valueStart, this.base + this.valueEnd) : '';
   }
   /** The value is trimmed, so it is empty exactly when its compact form is. */
   get hasValue(): boolean {
@@ -183,7 +187,8 @@ function closeSection(section: SectionNode | undefined, entries: readonly Entry[
   if (section) section.entries = entries.slice(first);
 }
 
-function parseHeader(s: string, ln: number, a: number, b: number): SectionNode {
+/** `a`, `b`: offsets in `s` of the trimmed header; `base`: offset of its line. */
+function parseHeader(s: string, ln: number, base: number, a: number, b: number): SectionNode {
   let kind: SectionKind;
   let wgQuickInterface: boolean;
   let trimmed: string;
@@ -204,12 +209,32 @@ function parseHeader(s: string, ln: number, a: number, b: number): SectionNode {
     wqKey = wqKey.slice(0, t);
     wgQuickInterface = wqKey.toLowerCase() === '[interface]';
   }
-  return new SectionNode(kind, ln, a, b, trimmed, wgQuickInterface);
+  return new SectionNode(kind, ln, a - base, b - base, trimmed, wgQuickInterface);
 }
 
-/** The entry on line `ln` whose trimmed content (before any comment) is s[a, b). */
-function parseEntry(s: string, ln: number, a: number, b: number, section: Section | undefined): LineEntry {
-  let eq = s.indexOf('=', a);
+/**
+ * The next occurrence of one character at or after a position, for positions that only grow:
+ * each character of the text is searched at most once, however long the lines without it.
+ */
+class NextChar {
+  private at = -2;
+  constructor(
+    private readonly text: string,
+    private readonly ch: string,
+  ) {}
+  /** The first offset >= pos holding the character, or -1. */
+  from(pos: number): number {
+    if (this.at < pos && this.at !== -1) this.at = this.text.indexOf(this.ch, pos);
+    return this.at;
+  }
+}
+
+/**
+ * The entry on line `ln` (starting at offset `base` of `s`) whose trimmed content (before any
+ * comment) is s[a, b).
+ */
+function parseEntry(src: TextLines, s: string, base: number, ln: number, a: number, b: number, section: Section | undefined, eqs: NextChar, semis: NextChar): LineEntry {
+  let eq = eqs.from(a);
   if (eq >= b) eq = -1;
   let keyEnd = eq < 0 ? b : eq;
   while (keyEnd > a && isSpace(s.charCodeAt(keyEnd - 1))) keyEnd--;
@@ -219,7 +244,7 @@ function parseEntry(s: string, ln: number, a: number, b: number, section: Sectio
     flags |= HAS_EQUALS;
     valueStart = eq + 1;
     while (valueStart < b && isSpace(s.charCodeAt(valueStart))) valueStart++;
-    const semi = s.indexOf(';', valueStart);
+    const semi = semis.from(valueStart);
     if (semi >= 0 && semi < b) flags |= SEMICOLON;
   }
   // The usual spelling shares the canonical string instead of a new slice.
@@ -235,11 +260,14 @@ function parseEntry(s: string, ln: number, a: number, b: number, section: Sectio
     const hasValue = (flags & HAS_EQUALS) !== 0 && valueStart < b;
     if (hasValue && !(flags & SEMICOLON && role !== 'wg-quick')) flags |= USABLE;
   }
-  return new LineEntry(s, ln, name, section, a, keyEnd, valueStart, b, flags);
+  return new LineEntry(src, base, ln, name, section, a - base, keyEnd - base, valueStart - base, b - base, flags);
 }
 
-export function parseWireGuard(src: SourceLines): Parsed {
-  const { lines, eols } = src;
+/** `lines`: SourceLines (as splitLines gives them) or, faster, TextLines. */
+export function parseWireGuard(lines: SourceLines): Parsed {
+  const src = TextLines.fromSourceLines(lines);
+  const s = src.text;
+  const count = src.count;
   const sections: Section[] = [];
   const interfaces: Section[] = [];
   const peers: Section[] = [];
@@ -253,18 +281,22 @@ export function parseWireGuard(src: SourceLines): Parsed {
   const firstColumn = src.hasBom ? 1 : 0;
   /** How many entries come before the first header (all of them until one is seen). */
   let preambleLength = -1;
+  const hashes = new NextChar(s, '#');
+  const eqs = new NextChar(s, '=');
+  const semis = new NextChar(s, ';');
 
-  for (let ln = 0; ln < lines.length; ln++) {
-    const eol = eols[ln];
-    if (eol === '\r') loneCrLines.push(ln);
-    else if (eol === '\r\n') crlf++;
-    else if (eol === '\n') lf++;
+  for (let ln = 0; ln < count; ln++) {
+    const eol = src.eolKind(ln);
+    if (eol === 3) loneCrLines.push(ln);
+    else if (eol === 2) crlf++;
+    else if (eol === 1) lf++;
     if (current) current.lastLine = ln;
 
-    const s = lines[ln];
-    const from = ln === 0 ? firstColumn : 0;
-    const hash = s.indexOf('#', from);
-    const end = hash < 0 ? s.length : hash;
+    const base = src.start(ln);
+    const lineEnd = src.end(ln);
+    const from = ln === 0 ? base + firstColumn : base;
+    const hash = hashes.from(from);
+    const end = hash < 0 || hash >= lineEnd ? lineEnd : hash;
     let a = from;
     while (a < end && isSpace(s.charCodeAt(a))) a++;
     let b = end;
@@ -274,7 +306,7 @@ export function parseWireGuard(src: SourceLines): Parsed {
     if (s.charCodeAt(a) === 91 /* [ */) {
       if (preambleLength < 0) preambleLength = entries.length;
       closeSection(current, entries, firstOfCurrent);
-      const section = parseHeader(s, ln, a, b);
+      const section = parseHeader(s, ln, base, a, b);
       sections.push(section);
       if (section.kind === 'interface') interfaces.push(section);
       else if (section.kind === 'peer') peers.push(section);
@@ -283,7 +315,7 @@ export function parseWireGuard(src: SourceLines): Parsed {
       continue;
     }
 
-    entries.push(parseEntry(s, ln, a, b, current));
+    entries.push(parseEntry(src, s, base, ln, a, b, current, eqs, semis));
     if (current) current.lastContentLine = ln;
   }
   closeSection(current, entries, firstOfCurrent);
@@ -412,11 +444,11 @@ export interface IndexedList {
 /** A per-lint cache of split AllowedIPs lines (a finding may need its neighbours). */
 export class ListCache {
   private readonly lists = new Map<Entry, IndexedList>();
-  constructor(private readonly lines: readonly string[]) {}
+  constructor(private readonly src: TextLines) {}
   get(entry: Entry): IndexedList {
     let l = this.lists.get(entry);
     if (!l) {
-      const items = splitList(this.lines[entry.line] ?? '', entry, false);
+      const items = splitList(this.src.line(entry.line), entry, false);
       l = { items, byStart: new Map(items.map((it, i) => [it.start, i])) };
       this.lists.set(entry, l);
     }

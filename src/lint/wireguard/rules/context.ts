@@ -1,13 +1,13 @@
 /** What every rule family gets, and small helpers over entries. */
-import type { SourceLines } from '../../text';
 import type { LintOptions, Range } from '../../types';
 import { type Collector, range } from '../findings';
+import type { TextLines } from '../lines';
 import type { Entry, Parsed, Section } from '../model';
 import type { Memo } from './memo';
 
 export interface RuleContext {
   readonly text: string;
-  readonly src: SourceLines;
+  readonly src: TextLines;
   readonly parsed: Parsed;
   readonly options: LintOptions;
   readonly out: Collector;
@@ -54,7 +54,7 @@ export function compactRange(line: string, e: Entry, from: number, to: number): 
 }
 
 export function lineText(ctx: RuleContext, line: number): string {
-  return ctx.src.lines[line] ?? '';
+  return ctx.src.line(line);
 }
 
 /** The line after which a line moved into [Interface] should go, or undefined. */

@@ -119,10 +119,10 @@ export function checkPeerIdentity(ctx: RuleContext): void {
     for (let ln = p.headerLine + 1; ln <= p.lastContentLine; ln++) {
       const e = p.entries.find((x) => x.line === ln);
       if (e && e.name === 'PublicKey') continue;
-      moved.push(src.lines[ln]);
+      moved.push(src.line(ln));
     }
     const endLine = p.lastLine;
-    const del = src.eols[endLine] !== ''
+    const del = src.eol(endLine) !== ''
       ? { range: { start: { line: p.headerLine, column: 0 }, end: { line: endLine + 1, column: 0 } }, newText: '' }
       : { range: { start: { line: p.headerLine, column: 0 }, end: { line: endLine, column: lineText(ctx, endLine).length } }, newText: '' };
     const edits = moved.length > 0 ? [insertLineAfter(src, earlier.lastContentLine, moved.join(parsed.eol), parsed.eol), del] : [del];

@@ -9,7 +9,7 @@ import { range } from '../findings';
 import { checkKey } from '../keys';
 import type { Entry, Parsed } from '../model';
 import { CommaItems } from '../parser';
-import type { SourceLines } from '../../text';
+import type { TextLines } from '../lines';
 
 /** Per item in AllowedIpTable.keys: the family, the length, then 8 16-bit groups of the network. */
 const KEY_UNITS = 10;
@@ -143,10 +143,10 @@ export class Memo {
   /** By line: 1 = the entry's value is a valid key, 0 = it is not, -1 = not checked yet. */
   private readonly keyChecked: Int8Array;
   constructor(
-    private readonly src: SourceLines,
+    private readonly src: TextLines,
     private readonly parsed: Parsed,
   ) {
-    this.keyChecked = new Int8Array(src.lines.length).fill(-1);
+    this.keyChecked = new Int8Array(src.count).fill(-1);
   }
 
   /** checkKey(e.compactValue) finds nothing; remembered, as two rule families ask for every key. */
@@ -192,7 +192,7 @@ export class Memo {
 
   /** `items` and `reader`: reused for every entry (nothing allocated per item). */
   private scanEntry(peer: number, e: Entry, items: CommaItems, reader: PrefixReader): void {
-    const line = this.src.lines[e.line];
+    const line = this.src.line(e.line);
     items.reset(line, e);
     while (items.next()) {
       const a = items.start;

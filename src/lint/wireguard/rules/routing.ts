@@ -30,7 +30,7 @@ function samePeer(ctx: RuleContext, a: number, b: number): boolean {
 /** WG09 errors: the same prefix in two peers (wg silently gives it to the later one). */
 function reportSharedPrefixes(ctx: RuleContext, t: AllowedIpTable): void {
   const peers = ctx.parsed.peers;
-  const lists = new ListCache(ctx.src.lines);
+  const lists = new ListCache(ctx.src);
   const last = sameKeyIndex(t.length, (i) => t.hash(i), (i, j) => t.sameKey(i, j), 'last');
   for (let i = 0; i < t.length; i++) {
     const w = last[i];

@@ -88,8 +88,7 @@ export function checkHeaders(ctx: RuleContext): void {
 }
 
 function semicolonComment(ctx: RuleContext, e: Entry): boolean {
-  const line = ctx.src.lines[e.line];
-  if (line.charCodeAt(e.contentStart) === 59 /* ; */) {
+  if (ctx.src.code(e.line, e.contentStart) === 59 /* ; */) {
     ctx.out.add(
       'WG02',
       'error',
@@ -100,7 +99,7 @@ function semicolonComment(ctx: RuleContext, e: Entry): boolean {
     return true;
   }
   if (e.valueHasSemicolon && e.hasEquals && e.name && !isWqKey(e.name)) {
-    const semi = line.indexOf(';', e.valueStart);
+    const semi = ctx.src.line(e.line).indexOf(';', e.valueStart);
     ctx.out.add(
       'WG02',
       'error',

@@ -241,7 +241,7 @@ function mtuAndTable(ctx: RuleContext, e: Entry): void {
 }
 
 export function checkValues(ctx: RuleContext): void {
-  const lists = new ListCache(ctx.src.lines);
+  const lists = new ListCache(ctx.src);
   for (const issue of ctx.memo.allowedIpIssues()) {
     if (ctx.out.wouldDrop()) break;
     allowedIp(ctx, issue, lists);

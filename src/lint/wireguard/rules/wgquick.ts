@@ -27,7 +27,7 @@ export function checkFileName(ctx: RuleContext): void {
   if (!name) return;
   const base = baseName(name);
   if (IFNAME_CONF.test(base)) return;
-  const first = ctx.src.lines[0] ?? '';
+  const first = ctx.src.line(0);
   const why = !base.endsWith('.conf')
     ? 'it does not end in .conf'
     : base.length - 5 > 15
