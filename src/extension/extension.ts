@@ -5,6 +5,7 @@ import { registerExportReport } from './exportReport';
 import { connectLintToReports } from './language/probeReport';
 import { registerLanguageSupport } from './language/registerLanguageSupport';
 import { LastReport } from './lastReport';
+import { lazyLogOutputChannel } from './lazyOutput';
 import { registerReportPanel } from './reportPanel';
 import { registerStatusBar } from './statusBar';
 import { registerWorkspaceLint } from './workspaceLint';
@@ -27,8 +28,7 @@ export interface NatProbeApi {
 export function activate(context: vscode.ExtensionContext): NatProbeApi {
   const started = performance.now();
   const loadMs = typeof __natprobeLoadStart === 'number' && typeof __natprobeLoadEnd === 'number' ? __natprobeLoadEnd - __natprobeLoadStart : 0;
-  const output = vscode.window.createOutputChannel('NAT Probe', { log: true });
-  context.subscriptions.push(output);
+  const output = lazyLogOutputChannel(context, 'NAT Probe');
   const last = new LastReport(context.globalState);
   context.subscriptions.push(last);
   registerReportPanel(context, output);
