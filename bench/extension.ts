@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { lintText } from '../src/lint';
 
 const REPO = path.resolve(__dirname, '..');
-const RUNS = Number(process.env.BENCH_EXTENSION_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_EXTENSION_RUNS ?? 5);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
