@@ -35,6 +35,7 @@ import { join } from 'node:path';
 import { lintOpenVpn } from '../../src/lint/openvpn';
 import { looksBinary } from '../../src/lint/text';
 import { OPTIONS, REMOVED, acceptsCount } from '../../src/lint/openvpn/options';
+import { prng } from '../support/prng';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'openvpn');
 
@@ -278,17 +279,6 @@ describe('OpenVPN linter vs openvpn 2.6 (oracle)', function () {
     // run files at reading time (config, cd, scripts and plugins are checked for existence),
     // and standalone commands.
     const SKIP = /secret|^\s*-*(config|cd|up|down|plugin|route-up|route-pre-down|ipchange|tls-verify|learn-address|client-connect|client-disconnect|auth-user-pass-verify|client-crresponse|help|version|genkey|mktun|rmtun|test-crypto|show-[a-z0-9-]+)\b/m;
-
-    function prng(seed: number): () => number {
-      let a = seed >>> 0;
-      return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
-    }
 
     function runText(text: string): Promise<number> {
       const dir = mkdtempSync(join(tmpdir(), 'natprobe-ovdiff-'));

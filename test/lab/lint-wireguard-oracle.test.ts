@@ -28,32 +28,8 @@ import { lintWireGuard } from '../../src/lint/wireguard';
 import { classifyHost } from '../../src/lint/wireguard/addresses';
 import { parseWireGuard } from '../../src/lint/wireguard/parser';
 import { stripWgQuick } from '../../src/lint/wireguard/strip';
-
-const FIXTURES = path.join(__dirname, '..', 'fixtures', 'wireguard');
-
-interface Expect {
-  ids: string[];
-  wgAccepts: boolean;
-  why?: string;
-}
-
-interface Fixture {
-  name: string;
-  text: string;
-  expect: Expect;
-}
-
-function loadFixtures(): Fixture[] {
-  return fs
-    .readdirSync(FIXTURES)
-    .filter((f) => !f.endsWith('.expect.json'))
-    .sort()
-    .map((name) => ({
-      name,
-      text: fs.readFileSync(path.join(FIXTURES, name), 'utf8'),
-      expect: JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.expect.json`), 'utf8')) as Expect,
-    }));
-}
+import { prng } from '../support/prng';
+import { fixtures as wireGuardFixtures } from '../unit/lint/wireguard/helpers';
 
 function have(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
@@ -79,18 +55,6 @@ function ensureWg(): string | undefined {
 
 type Verdict = { kind: 'parsed' | 'rejected'; stderr: string };
 
-/** A deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const TOKENS = ['[', ']', '=', '#', ';', ',', ' ', '\t', '\n', ':', '/', '.', '-', '+', '0', '1', '9', 'a', 'Z', '[Peer]\n', '[Interface]\n', 'AllowedIPs = ', 'Endpoint = ', 'PublicKey = ', 'ListenPort = ', 'FwMark = ', 'PersistentKeepalive = ', 'Address = ', 'DNS = ', '0.0.0.0/0', '::', '65536', '0x', 'off', '\r'];
 
 /**
@@ -109,7 +73,7 @@ function wgBlind(text: string, f: Finding): boolean {
 
 describe('lab oracle: WireGuard linter vs wg setconf', function () {
   this.timeout(600_000);
-  const fixtures = loadFixtures();
+  const fixtures = wireGuardFixtures();
   const ifname = `ntp${randomBytes(4).toString('hex').slice(0, 7)}`;
   let tmp = '';
   let hostsFile = '';

@@ -19,6 +19,7 @@ import {
   type UdpSocket,
   type UdpSocketFactory,
 } from '../../../src/engine/net/udp';
+import { prng as seededRandom } from '../prng';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -220,18 +221,6 @@ function checkLink(link: LinkProfile | undefined, what: string): LinkProfile | u
   if (!Number.isFinite(delay) || delay < 0) throw new RangeError(`${what}: delayMs must be a finite number >= 0`);
   if (!(loss >= 0 && loss <= 1)) throw new RangeError(`${what}: lossRate must be within [0, 1]`);
   return { delayMs: delay, lossRate: loss };
-}
-
-/** mulberry32: small, fast, good enough for loss dice and port picks. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // ---------------------------------------------------------------------------------------------

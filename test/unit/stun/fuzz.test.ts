@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import * as stun from '../../../src/engine/stun';
 import type { MessageClass, Result, StunAttribute, StunErrorCode, StunMessage } from '../../../src/engine/stun';
 import { LONG_TERM_REQUEST, SAMPLE_IPV4_RESPONSE, SAMPLE_IPV6_RESPONSE, SAMPLE_REQUEST, SHORT_TERM_PASSWORD } from './rfc5769Vectors';
+import { prngUint32 as mulberry32 } from '../../support/prng';
 
 // Bound once: under tsx every `stun.x` access is a chain of CommonJS re-export getters, which
 // would otherwise cost about a tenth of the fuzzer's run time.
@@ -51,18 +52,6 @@ const VERDICTS = new Set(['absent', 'valid', 'invalid']);
 const KEY = shortTermKey(SHORT_TERM_PASSWORD);
 const KNOWN = new Set<number>(Object.values(Attr));
 const CLASSES: readonly MessageClass[] = ['request', 'indication', 'success', 'error'];
-
-/** mulberry32: tiny, fast, and good enough to explore byte strings reproducibly. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
 
 class Fuzzer {
   private readonly next: () => number;

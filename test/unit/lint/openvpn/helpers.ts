@@ -4,6 +4,7 @@ import { lintOpenVpn } from '../../../../src/lint/openvpn';
 import { splitLines } from '../../../../src/lint/text';
 import type { Finding, Fix, LintOptions, LintResult, Position, Range } from '../../../../src/lint/types';
 import type { Report } from '../../../../src/report/report';
+export { prng } from '../../../support/prng';
 
 export const FIXTURES = join(__dirname, '..', '..', '..', 'fixtures', 'openvpn');
 
@@ -69,14 +70,3 @@ export function applyFix(text: string, fix: Fix): string {
   return out;
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -6,6 +6,7 @@ import { lintWireGuard } from '../../../../src/lint/wireguard';
 import { applyTextEdits } from '../../../../src/lint/wireguard/fixes';
 import { splitLines } from '../../../../src/lint/text';
 import type { Finding, LintOptions, LintResult, Range } from '../../../../src/lint/types';
+export { prng } from '../../../support/prng';
 
 export const FIXTURE_DIR = path.join(__dirname, '..', '..', '..', 'fixtures', 'wireguard');
 
@@ -109,18 +110,6 @@ export function report(over: Partial<{ mapping: Report['mapping']['value']; udp:
       ? { mappingLifetime: { value: over.lifetime, idleSeconds: over.lifetime, refreshedByInbound: 'unknown' as const, absoluteSeconds: null, reason: 'test' } }
       : {}),
     ignoredPackets: { wrongTransaction: 0, unexpectedSource: 0, malformed: 0 },
-  };
-}
-
-/** A deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
