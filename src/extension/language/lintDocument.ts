@@ -4,13 +4,31 @@ import { lint } from '../lazyModules';
 import { configFormatOf } from './languageIds';
 import { probeReportForLint } from './probeReport';
 
+interface Linted {
+  readonly version: number;
+  readonly format: string;
+  readonly report: unknown;
+  readonly findings: readonly Finding[] | undefined;
+}
+
+/**
+ * The last lint of each document. Diagnostics and code actions (asked for on every cursor move)
+ * both need the findings of the same text: one lint per document version and report serves both.
+ */
+const lastLint = new WeakMap<vscode.TextDocument, Linted>();
+
 /** Lints a wireguard/openvpn document with the format its language says. Undefined for other documents. */
 export function lintDocument(document: vscode.TextDocument): readonly Finding[] | undefined {
   const format = configFormatOf(document);
   if (!format) return undefined;
+  const report = probeReportForLint.get();
+  const cached = lastLint.get(document);
+  if (cached && cached.version === document.version && cached.format === format && cached.report === report) return cached.findings;
   const fileName = document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path;
-  const outcome = lint().lintText(document.getText(), { fileName, format, report: probeReportForLint.get() });
-  return outcome.format ? outcome.findings : undefined;
+  const outcome = lint().lintText(document.getText(), { fileName, format, report });
+  const findings = outcome.format ? outcome.findings : undefined;
+  lastLint.set(document, { version: document.version, format, report, findings });
+  return findings;
 }
 
 export function toVsRange(range: Range): vscode.Range {
