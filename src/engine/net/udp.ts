@@ -19,6 +19,12 @@ export interface UdpSocket {
   send(data: Uint8Array, to: Endpoint): Promise<void>;
   /** Registers the one receive handler; datagrams arriving before it is set are dropped. */
   onMessage(handler: (data: Uint8Array, from: Endpoint) => void): void;
+  /**
+   * Registers the handler for ICMP port unreachable from the connected peer (ECONNREFUSED): the
+   * host is there and nothing listens on that port. Only for sockets bound with `connect`;
+   * optional, since a factory that cannot tell never calls it.
+   */
+  onRefused?(handler: () => void): void;
   close(): void;
 }
 
@@ -28,6 +34,12 @@ export interface BindOptions {
   readonly address?: string;
   /** Local port; an ephemeral port when absent or 0. */
   readonly port?: number;
+  /**
+   * Connect the socket to this one peer (connect(2)): the kernel drops datagrams from anyone
+   * else, and an ICMP port unreachable from the peer is reported through onRefused. Sends must
+   * then go to this peer only.
+   */
+  readonly connect?: Endpoint;
 }
 
 export interface UdpSocketFactory {
