@@ -68,11 +68,11 @@ describe('exporting a report', () => {
       assert.match(md, /## Evidence/);
     });
 
-    it('escapes table cells: a reason with | or <script> cannot break the table or inject HTML', async () => {
+    it('escapes table cells: a reason with | or <script> cannot break the table or inject HTML; a newline shows as \\x0a', async () => {
       const report = await realReport();
       const md = renderMarkdown({ ...report, udpReason: 'a | b <script>x</script>\nnext' });
       const line = md.split('\n').find((l) => l.startsWith('| UDP |'))!;
-      assert.equal(line, '| UDP | yes | a \\| b &lt;script&gt;x&lt;/script&gt; next |');
+      assert.equal(line, '| UDP | yes | a \\| b &lt;script&gt;x&lt;/script&gt;\\\\x0anext |');
     });
   });
 
