@@ -5,7 +5,8 @@
  */
 import type { OpenConfig, WebviewCommand } from '../report/messages';
 import type { Report } from '../report/report';
-import { safeDeep } from '../report/safeText';
+import { safeDeep, safeText } from '../report/safeText';
+import { post } from './host';
 import { h } from './dom';
 import { behaviourSection } from './sections/behaviour';
 import { extrasSection } from './sections/extras';
@@ -83,4 +84,11 @@ export function renderPage(app: HTMLElement, untrusted: PageInput): void {
 
 export function renderWaiting(app: HTMLElement): void {
   app.replaceChildren(h('h1', undefined, S.title), h('p', { class: 'muted' }, S.waiting));
+}
+
+/** The saved report was unreadable (restoreFrom dropped it): say why, and how to get a new one. */
+export function renderDropped(app: HTMLElement, why: string): void {
+  const again = button(S.runAgain, () => post({ type: 'openCommand', command: 'natProbe.runDiagnosis' }));
+  app.replaceChildren(h('h1', undefined, S.title), h('p', { class: 'dropped', role: 'alert' }, S.savedReportUnreadable(safeText(why, 300))), again);
+  app.setAttribute('aria-busy', 'false');
 }
