@@ -44,6 +44,16 @@ describe('security: endpoints with an IPv6 address and a port', () => {
     }
   });
 
+  it('a host name longer than DNS allows is refused, and the message quotes at most 80 characters of it', () => {
+    const long = `${'a.'.repeat(100_000)}example:3478`;
+    const r = parseServerSpec(long);
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.ok(r.error.length < 300, `${r.error.length} characters`);
+    assert.equal(parseServerSpec(`${'x'.repeat(64)}.example`).ok, false, 'a label of 64 characters');
+    const longest = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+    assert.deepEqual(parseServerSpec(longest), { ok: true, value: { host: longest, port: 3478 } });
+  });
+
   it('TURN URLs follow the same rule', () => {
     const r = parseTurnUrl('turn:::1:3478');
     assert.equal(r.ok, false);

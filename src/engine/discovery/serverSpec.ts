@@ -14,6 +14,8 @@ export type ParseResult = { readonly ok: true; readonly value: ServerSpec } | { 
  * prefix (RFC 7064) is accepted too, since users paste those from WebRTC configs.
  */
 export function parseServerSpec(text: string): ParseResult {
+  // Messages quote what was given, but not a whole pasted page of it.
+  const shown = cut(text);
   let s = text.trim();
   if (/^stuns?:/i.test(s)) s = s.replace(/^stuns?:/i, '');
   if (s === '') return { ok: false, error: 'empty server' };
@@ -23,10 +25,10 @@ export function parseServerSpec(text: string): ParseResult {
   if (bracketed) {
     host = bracketed[1];
     portText = bracketed[2];
-    if (!ipaddr.IPv6.isValid(host)) return { ok: false, error: `"${text}": [${host}] is not an IPv6 address` };
+    if (!ipaddr.IPv6.isValid(host)) return { ok: false, error: `"${shown}": [${cut(host)}] is not an IPv6 address` };
   } else if (ipaddr.IPv6.isValid(s) && s.includes(':') && !/^[^:]+:\d+$/.test(s)) {
     const ambiguous = portAfterIpv6(s);
-    if (ambiguous) return { ok: false, error: `"${text}": ${needsBrackets(ambiguous.address, ambiguous.port, s)}` };
+    if (ambiguous) return { ok: false, error: `"${shown}": ${needsBrackets(ambiguous.address, ambiguous.port, s)}` };
     host = s;
   } else {
     const colon = s.lastIndexOf(':');
@@ -37,19 +39,24 @@ export function parseServerSpec(text: string): ParseResult {
       host = s;
     }
     // "2001:db8:0:0:0:0:0:1:3478": nine groups, so the last can only be a port.
-    if (host.includes(':') && ipaddr.IPv6.isValid(host)) return { ok: false, error: `"${text}": ${needsBrackets(host, portText ?? '')}` };
-    if (!/^[A-Za-z0-9.-]+$/.test(host) || host.startsWith('-') || host.includes('..')) {
-      return { ok: false, error: `"${text}": "${host}" is not a hostname or IP address` };
+    if (host.includes(':') && ipaddr.IPv6.isValid(host)) return { ok: false, error: `"${shown}": ${needsBrackets(host, portText ?? '')}` };
+    // RFC 1035 §2.3.4: at most 253 characters (without the root dot), labels of at most 63.
+    if (!/^[A-Za-z0-9.-]+$/.test(host) || host.startsWith('-') || host.includes('..') || host.length > 254 || host.split('.').some((l) => l.length > 63)) {
+      return { ok: false, error: `"${shown}": "${cut(host)}" is not a hostname or IP address` };
     }
   }
   let port = DEFAULT_STUN_PORT;
   if (portText !== undefined) {
     if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-      return { ok: false, error: `"${text}": port must be a number from 1 to 65535` };
+      return { ok: false, error: `"${shown}": port must be a number from 1 to 65535` };
     }
     port = Number(portText);
   }
   return { ok: true, value: { host, port } };
+}
+
+function cut(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 /**
