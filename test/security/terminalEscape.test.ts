@@ -1,6 +1,7 @@
 // Issue 9: text from the network reaches the reader only with its control characters made
 // visible, in every renderer: terminal text (with and without colour), Markdown, logs, JSON.
 import assert from 'node:assert/strict';
+import { compareReports } from '../../src/engine/compare';
 import { renderMarkdown } from '../../src/report/renderMarkdown';
 import { renderText } from '../../src/report/renderText';
 import { safeJson, safeText } from '../../src/report/safeText';
@@ -61,5 +62,16 @@ describe('security: terminal escape injection', () => {
     assert.doesNotMatch(text, RAW_CONTROL);
     // JSON.stringify alone leaves U+009B and U+202E raw: the reason safeJson exists.
     assert.match(JSON.stringify(value), RAW_CONTROL);
+  });
+});
+
+describe('security: terminal escape injection through natprobe compare', () => {
+  it('the compare verdict quotes report reasons only with their controls made visible', async () => {
+    const a = await reportFromHostileServer('x');
+    const hostile = { ...a, udp: 'unknown' as const, udpReason: HOSTILE };
+    const verdict = compareReports(hostile, a);
+    assert.ok(verdict.reason.includes('\\x1b]0;pwned'), verdict.reason);
+    assert.doesNotMatch(verdict.reason, RAW_CONTROL);
+    assert.doesNotMatch(verdict.reason, /\n/);
   });
 });
