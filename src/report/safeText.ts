@@ -49,7 +49,11 @@ function deep(value: unknown, depth: number): unknown {
   if (depth > 32 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => deep(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = deep(v, depth + 1);
+  for (const [k, v] of Object.entries(value)) {
+    // JSON.parse makes "__proto__" an own key; assigning it would set the copy's prototype.
+    if (k === '__proto__') continue;
+    out[k] = deep(v, depth + 1);
+  }
   return out;
 }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { compareReports } from '../../src/engine/compare';
 import { renderMarkdown } from '../../src/report/renderMarkdown';
 import { renderText } from '../../src/report/renderText';
-import { safeJson, safeText } from '../../src/report/safeText';
+import { safeDeep, safeJson, safeText } from '../../src/report/safeText';
 import { HOSTILE, RAW_CONTROL, everywhere, reportFromHostileServer } from './hostile';
 
 /** The text with our own SGR colour sequences (ESC [ digits m) removed. */
@@ -53,6 +53,14 @@ describe('security: terminal escape injection', () => {
     assert.equal(safeText('a\u001bb\u202ec\u2028'), 'a\\x1bb\\u{202e}c\\u{2028}');
     assert.equal(safeText('ok: 203.0.113.5:40000 — fine'), 'ok: 203.0.113.5:40000 — fine');
     assert.equal(safeText('y'.repeat(5000)).length, 1001);
+  });
+
+  it('safeDeep copies own data only: a "__proto__" key from JSON does not become the copy\'s prototype', () => {
+    const parsed = JSON.parse('{"a":"x","__proto__":{"udpReason":"\\u001b[2J"}}') as Record<string, unknown>;
+    const copy = safeDeep(parsed);
+    assert.equal(Object.getPrototypeOf(copy), Object.prototype);
+    assert.equal((copy as { udpReason?: string }).udpReason, undefined);
+    assert.equal(copy.a, 'x');
   });
 
   it('safeJson: the same value back, but no raw DEL, C1 or bidi character in the text', () => {
