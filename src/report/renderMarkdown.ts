@@ -1,6 +1,6 @@
 import { verdictLine } from './renderText';
 import type { BehaviourVerdict, Evidence, Report } from './report';
-import { safeDeep } from './safeText';
+import { safeDeep, safeText } from './safeText';
 
 /**
  * The report as Markdown, for issues, chats and tickets: the verdict first, then one table per
@@ -74,6 +74,11 @@ export function renderMarkdown(untrusted: Report): string {
     if (!v.evidence.length) return;
     out.push(`### ${title}`, '', ...v.evidence.map((e: Evidence) => `- ${cell(e.test)}: ${cell(e.observation)}`), '');
   }
+}
+
+/** Any text as Markdown inline text: safeText, then cell() escaping (for other Markdown writers). */
+export function markdownText(text: string): string {
+  return cell(safeText(text));
 }
 
 /**

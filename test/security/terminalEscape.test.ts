@@ -2,6 +2,7 @@
 // visible, in every renderer: terminal text (with and without colour), Markdown, logs, JSON.
 import assert from 'node:assert/strict';
 import { compareReports } from '../../src/engine/compare';
+import { renderComparison } from '../../src/report/renderComparison';
 import { renderMarkdown } from '../../src/report/renderMarkdown';
 import { renderText } from '../../src/report/renderText';
 import { safeDeep, safeJson, safeText } from '../../src/report/safeText';
@@ -81,5 +82,23 @@ describe('security: terminal escape injection through natprobe compare', () => {
     assert.ok(verdict.reason.includes('\\x1b]0;pwned'), verdict.reason);
     assert.doesNotMatch(verdict.reason, RAW_CONTROL);
     assert.doesNotMatch(verdict.reason, /\n/);
+  });
+});
+
+describe('security: Markdown injection through the compared reports (extension)', () => {
+  it('the comparison document escapes the verdict reason, the addresses and the labels of report files', async () => {
+    const a = await reportFromHostileServer('x');
+    const b = { ...a, udp: 'unknown' as const, udpReason: HOSTILE, publicEndpoints: [{ ...a.publicEndpoints[0], address: '[x](https://evil.example)' }] };
+    const md = renderComparison(
+      [
+        { label: 'a.json', report: a },
+        { label: '<img src=x>.json', report: b },
+      ],
+      compareReports(a, b),
+    );
+    assert.doesNotMatch(md.replace(/\n/g, ''), RAW_CONTROL);
+    assert.ok(!/(^|[^\\])\[click\]\(/.test(md), md);
+    assert.ok(!/(^|[^\\])\[x\]\(/.test(md), md);
+    assert.ok(!md.includes('<img'), md);
   });
 });
