@@ -42,6 +42,7 @@ Usage:
 diagnose  Finds the NAT's mapping and filtering behaviour (RFC 5780), the public address,
           port preservation and signs of carrier-grade NAT. Without --server it asks:
           ${DEFAULT_SERVERS.join(', ')}
+          An IPv6 address with a port goes in brackets: --server [2001:db8::1]:3478.
           --ports tests VPN ports (e.g. udp:51820,tcp:443; "default" = ${DEFAULT_PORTS_TEXT})
           against the first server, which must run serve --ports. --turn allocates once on a
           TURN server (password from NATPROBE_TURN_PASS) and frees it. --port-mapping asks the
