@@ -13,6 +13,7 @@ import { describeExtraPorts, startExtraPorts } from '../engine/server/extraPorts
 import { endpointKey } from '../engine/net/udp';
 import { startReflector } from '../engine/server/reflector';
 import { renderText } from '../report/renderText';
+import { safeJson, safeText } from '../report/safeText';
 import type { StreamEvent } from '../report/streamEvents';
 import { VERSION } from '../version';
 import { UsageError, parseArgs } from './args';
@@ -41,6 +42,7 @@ Usage:
 diagnose  Finds the NAT's mapping and filtering behaviour (RFC 5780), the public address,
           port preservation and signs of carrier-grade NAT. Without --server it asks:
           ${DEFAULT_SERVERS.join(', ')}
+          An IPv6 address with a port goes in brackets: --server [2001:db8::1]:3478.
           --ports tests VPN ports (e.g. udp:51820,tcp:443; "default" = ${DEFAULT_PORTS_TEXT})
           against the first server, which must run serve --ports. --turn allocates once on a
           TURN server (password from NATPROBE_TURN_PASS) and frees it. --port-mapping asks the
@@ -91,7 +93,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      io.stderr.write(`natprobe: ${err.message}\nRun "natprobe --help" for usage.\n`);
+      // The message may quote an argument (or a settings value the extension passed on) as given.
+      io.stderr.write(`natprobe: ${safeText(err.message)}\nRun "natprobe --help" for usage.\n`);
       return EXIT.usage;
     }
     throw err;
@@ -125,8 +128,9 @@ async function diagnoseCommand(argv: readonly string[], io: CliIo): Promise<numb
   if (stream && args.flags.has('json')) throw new UsageError('--stream and --json are two output formats: choose one');
   // --stream: one JSON object per line on stdout (log lines, lifetime progress, the quick
   // verdict, the final report), for programs that show results as they arrive (the extension).
+  // safeJson: the values are what the servers sent, but no raw control character is in the text.
   const emit = (event: StreamEvent): void => {
-    io.stdout.write(`${JSON.stringify(event)}\n`);
+    io.stdout.write(`${safeJson(event)}\n`);
   };
   const servers: ServerSpec[] = [];
   for (const text of args.values.get('server') ?? DEFAULT_SERVERS) {
@@ -182,7 +186,8 @@ async function diagnoseCommand(argv: readonly string[], io: CliIo): Promise<numb
       budgetMs,
       signal: controller.signal,
       version: VERSION,
-      log: stream ? (line) => emit({ event: 'log', line }) : verbose ? (line) => io.stderr.write(`natprobe: ${line}\n`) : undefined,
+      // Log lines quote servers (SOFTWARE, reason phrases, realms): shown only through safeText.
+      log: stream ? (line) => emit({ event: 'log', line: safeText(line) }) : verbose ? (line) => io.stderr.write(`natprobe: ${safeText(line)}\n`) : undefined,
       onQuickVerdict: stream ? (report) => emit({ event: 'quick', report }) : undefined,
       ports,
       tcp: nodeTcpConnector(systemClock),
@@ -192,7 +197,7 @@ async function diagnoseCommand(argv: readonly string[], io: CliIo): Promise<numb
       hairpin: args.flags.has('hairpin'),
     });
     if (stream) emit({ event: 'report', report });
-    else io.stdout.write(args.flags.has('json') ? JSON.stringify(report, null, 2) + '\n' : renderText(report, { color: !!io.stdout.isTTY && !process.env.NO_COLOR }));
+    else io.stdout.write(args.flags.has('json') ? safeJson(report, 2) + '\n' : renderText(report, { color: !!io.stdout.isTTY && !process.env.NO_COLOR }));
     return report.udp === 'yes' ? EXIT.ok : EXIT.nothingMeasured;
   } finally {
     process.off('SIGINT', onSignal);

@@ -1,5 +1,6 @@
 import * as ipaddr from 'ipaddr.js';
 import type { Report, Tristate } from '../report/report';
+import { safeDeep } from '../report/safeText';
 
 /**
  * Two ends, one question: will a direct UDP path form between them, or must traffic be
@@ -34,7 +35,11 @@ function isRedacted(r: Report): boolean {
   return r.publicEndpoints.some((p) => !ipaddr.isValid(p.address));
 }
 
-export function compareReports(a: Report, b: Report): DirectVerdict {
+export function compareReports(reportA: Report, reportB: Report): DirectVerdict {
+  // The verdict's reason quotes the reports (reasons that quote servers, addresses), and the CLI
+  // and the extension show it as it is: the text is made safe to show before it is quoted.
+  const a = safeDeep(reportA);
+  const b = safeDeep(reportB);
   const verdict = compareKnown(a, b);
   if (verdict.direct === 'no' && /no UDP path/.test(verdict.reason)) return verdict;
   if (!isRedacted(a) && !isRedacted(b)) return verdict;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { type DirectVerdict, compareReports } from '../engine/compare';
 import { parseReport } from '../report/parseReport';
+import { renderComparison } from '../report/renderComparison';
 import type { Report } from '../report/report';
 import type { LastReport } from './lastReport';
 
@@ -60,27 +61,4 @@ async function readSide(uri: vscode.Uri): Promise<Side> {
   const parsed = parseReport(value);
   if (!parsed.ok) throw new Error(vscode.l10n.t('{0} is not a NAT Probe report ({1}); make one with "natprobe diagnose --json" or "Export report".', name, parsed.error));
   return { label: name, report: parsed.report };
-}
-
-function renderComparison(sides: readonly Side[], verdict: DirectVerdict): string {
-  const words = { yes: 'yes: they can connect directly', no: 'no: traffic must be relayed', unknown: 'unknown' };
-  const row = (title: string, f: (r: Report) => string): string => `| ${title} | ${sides.map((s) => f(s.report).replace(/\|/g, '\\|')).join(' | ')} |`;
-  return [
-    `# Direct connection: ${words[verdict.direct]}`,
-    '',
-    verdict.reason,
-    '',
-    `| | A: ${sides[0].label} | B: ${sides[1].label} |`,
-    '| --- | --- | --- |',
-    row('NAT type', (r) => r.natType.value),
-    row('Mapping', (r) => r.mapping.value),
-    row('Filtering', (r) => r.filtering.value),
-    row('Public address', (r) => r.publicEndpoints.map((p) => `${p.address}:${p.port}`).join(', ') || 'unknown'),
-    row('Carrier-grade NAT', (r) => r.cgnat.value),
-    row('Hairpinning', (r) => r.hairpinning?.value ?? 'not measured'),
-    row('Measured', (r) => r.startedAt),
-    '',
-    'Predicted from both ends’ mapping and filtering the way UDP hole punching works (RFC 4787 §4–5, RFC 5128 §3.3).',
-    '',
-  ].join('\n');
 }

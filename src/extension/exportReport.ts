@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { redactReport } from '../report/redact';
 import { renderMarkdown } from '../report/renderMarkdown';
+import { safeJson } from '../report/safeText';
 import type { LastReport } from './lastReport';
 
 export type ExportFormat = 'json' | 'markdown';
@@ -48,7 +49,8 @@ export function registerExportReport(context: vscode.ExtensionContext, last: Las
         }));
       if (!uri) return undefined;
       const redacted = redactReport(report);
-      const text = format === 'json' ? `${JSON.stringify(redacted, null, 2)}\n` : renderMarkdown(redacted);
+      // safeJson: the same values as JSON.stringify, with C1 and bidi characters escaped too.
+      const text = format === 'json' ? `${safeJson(redacted, 2)}\n` : renderMarkdown(redacted);
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
       output.info(`exported the last report (${format}, addresses redacted) to ${uri.toString(true)}`);
       if (!args?.uri) {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { parseReport } from '../report/parseReport';
 import type { Report } from '../report/report';
 
 const KEY = 'natProbe.lastReport';
@@ -13,9 +14,10 @@ export class LastReport implements vscode.Disposable {
 
   constructor(private readonly state: vscode.Memento) {}
 
+  /** The saved report, or undefined when there is none or it is not a whole, well-typed report (dropped, not half-used). */
   get(): Report | undefined {
-    const r = this.state.get<Report>(KEY);
-    return r && typeof r === 'object' && r.schemaVersion === 1 ? r : undefined;
+    const parsed = parseReport(this.state.get<unknown>(KEY));
+    return parsed.ok ? parsed.report : undefined;
   }
 
   async set(report: Report): Promise<void> {

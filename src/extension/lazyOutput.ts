@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import { withSafeLines } from './safeLog';
 
 /**
  * The "NAT Probe" log channel, created the first time something is logged (creating a log
  * channel sets up a log file, work activation does not need when nothing is logged yet).
- * Everything that logs gets this stand-in; it behaves as the channel itself.
+ * Everything that logs gets this stand-in; it behaves as the channel itself, except that every
+ * line goes through safeText (withSafeLines): many lines quote what a server sent.
  */
 export function lazyLogOutputChannel(context: vscode.ExtensionContext, name: string): vscode.LogOutputChannel {
   let channel: vscode.LogOutputChannel | undefined;
@@ -14,11 +16,11 @@ export function lazyLogOutputChannel(context: vscode.ExtensionContext, name: str
     }
     return channel;
   };
-  return new Proxy({} as vscode.LogOutputChannel, {
+  return withSafeLines(new Proxy({} as vscode.LogOutputChannel, {
     get(_target, property) {
       if (property === 'name') return name;
       const value: unknown = Reflect.get(real(), property);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(channel) : value;
     },
-  });
+  }));
 }

@@ -3,6 +3,7 @@ import type { ServerSpec } from '../engine/discovery/serverSpec';
 import type { PortSpec } from '../engine/probes/portList';
 import type { Report } from '../report/report';
 import { verdictLine } from '../report/renderText';
+import { safeText } from '../report/safeText';
 import type { LastReport } from './lastReport';
 import { ProbeCancelled, type ProbeProcessRequest, runProbeProcess } from './probeProcess';
 import { readProbeSettings } from './settings';
@@ -89,7 +90,7 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
     }
     const message = err instanceof Error ? err.message : String(err);
     output.error(`diagnosis failed: ${message}`);
-    void vscode.window.showErrorMessage(vscode.l10n.t('NAT Probe: the diagnosis failed: {0}', message));
+    void vscode.window.showErrorMessage(vscode.l10n.t('NAT Probe: the diagnosis failed: {0}', safeText(message, 300)));
     return undefined;
   }
   output.info(`verdict: ${verdictLine(report)}`);

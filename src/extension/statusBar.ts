@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Report } from '../report/report';
+import { safeText } from '../report/safeText';
 import type { LastReport } from './lastReport';
 
 /** "NAT: port-restricted · CGNAT" for the last report; a click opens it. */
@@ -14,7 +15,8 @@ export function registerStatusBar(context: vscode.ExtensionContext, last: LastRe
       item.command = 'natProbe.runDiagnosis';
     } else {
       item.text = `$(globe) ${statusText(report)}`;
-      item.tooltip = vscode.l10n.t('{0} ({1}): click for the report', report.natType.reason, new Date(report.startedAt).toLocaleString());
+      // The reason can quote a server: shown through safeText like every network text.
+      item.tooltip = vscode.l10n.t('{0} ({1}): click for the report', safeText(report.natType.reason, 300), new Date(report.startedAt).toLocaleString());
       item.command = 'natProbe.showLastReport';
     }
     item.show();

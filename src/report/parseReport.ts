@@ -2,44 +2,145 @@ import { type Report, SCHEMA_VERSION } from './report';
 
 export type ParsedReport = { readonly ok: true; readonly report: Report } | { readonly ok: false; readonly error: string };
 
-const TRISTATES = ['yes', 'no', 'unknown'];
-const BEHAVIOURS = ['endpoint-independent', 'address-dependent', 'address-and-port-dependent', 'none', 'unknown'];
+/**
+ * One field's check: null when the value is right, else the problem, starting with its path
+ * ("report.filtering.evidence[0].test: expected a string"). Checks compose, so the Report's
+ * whole shape is written once below, field by field.
+ */
+export type Check = (value: unknown, path: string) => string | null;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isString = (v: unknown): v is string => typeof v === 'string';
+
+/** What a bad value is, in a few words (never the value itself: it may be long or hostile). */
+function kind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'number') return Number.isFinite(v) ? 'a number' : String(v);
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+const expected = (what: string) => (v: unknown, path: string) => `${path}: expected ${what}, got ${kind(v)}`;
+
+export const string: Check = (v, p) => (typeof v === 'string' ? null : expected('a string')(v, p));
+/** Finite: NaN and Infinity cannot come from JSON, but saved state and commands are not JSON. */
+export const number: Check = (v, p) => (typeof v === 'number' && Number.isFinite(v) ? null : expected('a finite number')(v, p));
+export const boolean: Check = (v, p) => (typeof v === 'boolean' ? null : expected('true or false')(v, p));
+export const port: Check = (v, p) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535 ? null : expected('a port number (0-65535)')(v, p));
+
+export function oneOf(...values: readonly string[]): Check {
+  return (v, p) => (typeof v === 'string' && values.includes(v) ? null : `${p}: expected one of ${values.join(', ')}, got ${typeof v === 'string' && v.length <= 40 ? JSON.stringify(v) : kind(v)}`);
+}
+
+export function nullable(check: Check): Check {
+  return (v, p) => (v === null ? null : check(v, p));
+}
+
+/** A field that may be absent (undefined); when present it must pass `check`. */
+export function optional(check: Check): Check {
+  return (v, p) => (v === undefined ? null : check(v, p));
+}
+
+export function listOf(check: Check): Check {
+  return (v, p) => {
+    if (!Array.isArray(v)) return expected('a list')(v, p);
+    for (let i = 0; i < v.length; i++) {
+      const e = check(v[i], `${p}[${i}]`);
+      if (e) return e;
+    }
+    return null;
+  };
+}
+
+/** An object with these fields (extra fields are allowed: the schema grows by adding fields). */
+export function object(fields: Readonly<Record<string, Check>>): Check {
+  return (v, p) => {
+    if (!isObject(v)) return expected('an object')(v, p);
+    for (const [key, check] of Object.entries(fields)) {
+      const e = check(v[key], `${p}.${key}`);
+      if (e) return e;
+    }
+    return null;
+  };
+}
+
+const TRISTATE = oneOf('yes', 'no', 'unknown');
+const BEHAVIOUR = oneOf('endpoint-independent', 'address-dependent', 'address-and-port-dependent', 'none', 'unknown');
+const NAT_TYPE = oneOf('open-internet', 'full-cone', 'restricted-cone', 'port-restricted-cone', 'symmetric', 'symmetric-udp-firewall', 'udp-blocked', 'unknown');
+const EVIDENCE = listOf(object({ test: string, observation: string }));
+const VERDICT = object({ value: TRISTATE, reason: string });
+const ISO_TIME: Check = (v, p) => string(v, p) ?? (Number.isNaN(Date.parse(v as string)) ? `${p}: expected an ISO 8601 time` : null);
+
+/** Every field of a schemaVersion 1 Report; a new field is one more line here. */
+const REPORT_FIELDS: Readonly<Record<string, Check>> = {
+  tool: object({ name: oneOf('natprobe'), version: string }),
+  startedAt: ISO_TIME,
+  durationMs: number,
+  servers: listOf(
+    object({
+      host: string,
+      port,
+      address: nullable(string),
+      rttMs: nullable(number),
+      rfc5780: TRISTATE,
+      otherAddress: nullable(string),
+      error: optional(string),
+      software: optional(string),
+    }),
+  ),
+  udp: TRISTATE,
+  udpReason: string,
+  localAddresses: listOf(string),
+  publicEndpoints: listOf(object({ family: oneOf('IPv4', 'IPv6'), address: string, port, server: string })),
+  mapping: object({ value: BEHAVIOUR, reason: string, evidence: EVIDENCE }),
+  filtering: object({ value: BEHAVIOUR, reason: string, evidence: EVIDENCE }),
+  portPreservation: VERDICT,
+  natType: object({ value: NAT_TYPE, reason: string }),
+  cgnat: object({ value: TRISTATE, reason: string, evidence: EVIDENCE, excludedInterfaces: listOf(string) }),
+  recommendations: listOf(
+    object({
+      id: string,
+      severity: oneOf('info', 'warning', 'error'),
+      text: string,
+      evidence: EVIDENCE,
+      vpn: optional(oneOf('wireguard', 'openvpn-udp', 'openvpn-tcp', 'ipsec', 'p2p', 'general')),
+      rfc: optional(string),
+      apply: optional(object({ format: oneOf('wireguard', 'openvpn'), key: string, value: string })),
+    }),
+  ),
+  mappingLifetime: optional(
+    object({ value: nullable(number), idleSeconds: nullable(number), refreshedByInbound: TRISTATE, absoluteSeconds: nullable(number), reason: string }),
+  ),
+  hairpinning: optional(VERDICT),
+  ports: optional(listOf(object({ protocol: oneOf('udp', 'tcp'), port, reachable: TRISTATE, basis: string }))),
+  portMapping: optional(
+    object({
+      upnp: TRISTATE,
+      natPmp: TRISTATE,
+      pcp: TRISTATE,
+      gateway: nullable(string),
+      reasons: object({ upnp: string, natPmp: string, pcp: string }),
+      evidence: EVIDENCE,
+    }),
+  ),
+  doubleNat: optional(VERDICT),
+  turn: optional(object({ value: TRISTATE, relayedAddress: nullable(string), rttMs: nullable(number), error: nullable(string), released: optional(nullable(boolean)) })),
+  ignoredPackets: object({ wrongTransaction: number, unexpectedSource: number, malformed: number }),
+};
+
+const REPORT = object(REPORT_FIELDS);
 
 /**
- * Checks that a value read from a file (or a webview's saved state) has the shape of a
- * schemaVersion 1 report before anything trusts it: every field the CLI's compare, the panel and
- * the linter read. The first problem found is named, with its path.
+ * Checks that a value read from a file (or a webview's saved state, or a command's argument) is a
+ * schemaVersion 1 report before anything trusts it: every field, at every depth, has its type
+ * (strings, finite numbers, the allowed words), so no renderer meets a null where it reads text.
+ * The first problem found is named with its path.
  */
 export function parseReport(value: unknown): ParsedReport {
-  const fail = (error: string): ParsedReport => ({ ok: false, error });
-  if (!isObject(value)) return fail('not a JSON object');
-  if (value.schemaVersion !== SCHEMA_VERSION) return fail(`schemaVersion is ${JSON.stringify(value.schemaVersion) ?? 'missing'}, expected ${SCHEMA_VERSION}`);
-  if (!isObject(value.tool) || value.tool.name !== 'natprobe' || !isString(value.tool.version)) return fail('tool is not { name: "natprobe", version }');
-  if (!isString(value.startedAt) || Number.isNaN(Date.parse(value.startedAt))) return fail('startedAt is not an ISO 8601 time');
-  if (typeof value.durationMs !== 'number') return fail('durationMs is not a number');
-  if (!TRISTATES.includes(value.udp as string) || !isString(value.udpReason)) return fail('udp is not yes/no/unknown with a udpReason');
-  for (const key of ['mapping', 'filtering'] as const) {
-    const v = value[key];
-    if (!isObject(v) || !BEHAVIOURS.includes(v.value as string) || !isString(v.reason) || !Array.isArray(v.evidence)) return fail(`${key} is not a behaviour verdict`);
+  if (!isObject(value)) return { ok: false, error: `not a JSON object (${kind(value)})` };
+  if (value.schemaVersion !== SCHEMA_VERSION) {
+    const v = value.schemaVersion;
+    return { ok: false, error: `schemaVersion is ${typeof v === 'number' || typeof v === 'string' ? JSON.stringify(v).slice(0, 20) : v === undefined ? 'missing' : kind(v)}, expected ${SCHEMA_VERSION}` };
   }
-  for (const key of ['portPreservation', 'natType', 'cgnat'] as const) {
-    const v = value[key];
-    if (!isObject(v) || !isString(v.value) || !isString(v.reason)) return fail(`${key} is not { value, reason }`);
-  }
-  if (!Array.isArray(value.servers) || !value.servers.every((s) => isObject(s) && isString(s.host) && typeof s.port === 'number')) return fail('servers is not a list of { host, port, … }');
-  if (!Array.isArray(value.localAddresses) || !value.localAddresses.every(isString)) return fail('localAddresses is not a list of strings');
-  if (!Array.isArray(value.publicEndpoints) || !value.publicEndpoints.every((p) => isObject(p) && isString(p.address) && typeof p.port === 'number')) {
-    return fail('publicEndpoints is not a list of { address, port, … }');
-  }
-  if (!Array.isArray(value.recommendations) || !value.recommendations.every((r) => isObject(r) && isString(r.id) && isString(r.text) && isString(r.severity))) {
-    return fail('recommendations is not a list of { id, severity, text }');
-  }
-  if (value.ports !== undefined && (!Array.isArray(value.ports) || !value.ports.every((p) => isObject(p) && typeof p.port === 'number' && TRISTATES.includes(p.reachable as string)))) {
-    return fail('ports is not a list of { protocol, port, reachable, basis }');
-  }
-  if (!isObject(value.ignoredPackets)) return fail('ignoredPackets is missing');
-  return { ok: true, report: value as unknown as Report };
+  const error = REPORT(value, 'report');
+  return error ? { ok: false, error } : { ok: true, report: value as unknown as Report };
 }

@@ -1,12 +1,15 @@
 import { verdictLine } from './renderText';
 import type { BehaviourVerdict, Evidence, Report } from './report';
+import { safeDeep, safeText } from './safeText';
 
 /**
  * The report as Markdown, for issues, chats and tickets: the verdict first, then one table per
- * topic with every reason, then the evidence. Cells are escaped so a reason with a `|` cannot
- * break a table.
+ * topic with every reason, then the evidence. Every string goes through safeText (no control
+ * or bidi character), then cell(): a reason quoting a server cannot break a table or add a link,
+ * an image, HTML or emphasis to the reader's page.
  */
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(untrusted: Report): string {
+  const report = safeDeep(untrusted);
   const out: string[] = [];
   out.push(`# NAT Probe report`, '', `**${cell(verdictLine(report))}**`, '');
   out.push(`natprobe ${cell(report.tool.version)}, ${cell(report.startedAt)}, ${report.durationMs} ms.`, '');
@@ -73,7 +76,19 @@ export function renderMarkdown(report: Report): string {
   }
 }
 
-/** Escapes what would end a table cell or start Markdown/HTML markup inside one. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, ' ');
+/** Any text as Markdown inline text: safeText, then cell() escaping (for other Markdown writers). */
+export function markdownText(text: string): string {
+  return cell(safeText(text));
 }
+
+/**
+ * Escapes what would end a table cell or start Markdown/HTML markup inside one: `|`, links and
+ * images (`[`, `]`), emphasis (`*`, `_`, `~`), HTML and autolinks (`<`, `>`) and character
+ * references (`&`, which could spell a bidi override as `&#x202e;`). Backticks stay: a code span
+ * cannot hold markup, and the advice uses them for option names.
+ */
+function cell(text: string): string {
+  return text.replace(/[\\|[\]*_~]/g, '\\$&').replace(/[&<>]/g, (c) => HTML_ESCAPES[c]);
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };

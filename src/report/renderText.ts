@@ -1,7 +1,12 @@
 import type { BehaviourVerdict, Report, Tristate } from './report';
+import { safeDeep } from './safeText';
 
-/** The readable report the CLI prints: plain words first, evidence under each verdict. */
-export function renderText(report: Report, options: { color?: boolean } = {}): string {
+/**
+ * The readable report the CLI prints: plain words first, evidence under each verdict. Every
+ * string of the report goes through safeText first: reasons and evidence quote what servers sent.
+ */
+export function renderText(untrusted: Report, options: { color?: boolean } = {}): string {
+  const report = safeDeep(untrusted);
   const c = options.color ? colors : plain;
   const lines: string[] = [];
   const h = (s: string): void => {
@@ -71,8 +76,9 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
   }
 }
 
-/** One sentence a person can act on. */
-export function verdictLine(report: Report): string {
+/** One sentence a person can act on (network text in it made safe to show). */
+export function verdictLine(untrusted: Report): string {
+  const report = safeDeep(untrusted);
   if (report.udp === 'no') return 'UDP is blocked: no server answered. UDP VPNs will not work from here.';
   if (report.udp === 'unknown') return `Could not test UDP: ${report.udpReason}.`;
   const pub = report.publicEndpoints.find((p) => p.family === 'IPv4') ?? report.publicEndpoints[0];

@@ -6,7 +6,7 @@
 import styles from './styles.css';
 import { type HostToWebview, type WebviewCommand, isHostToWebview } from '../report/messages';
 import { post } from './host';
-import { renderPage, renderWaiting } from './render';
+import { renderDropped, renderPage, renderWaiting } from './render';
 import { type Live, persist, restore } from './state';
 import { localize } from './strings';
 import type { RenderContext } from './widgets';
@@ -24,7 +24,10 @@ sheet.replaceSync(styles);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 
 const app = document.getElementById('app')!;
-const state = restore();
+const restored = restore();
+const state = restored.state;
+/** Why the saved report could not be shown, until a new report arrives. */
+let dropped = restored.dropped;
 const live: Live = { config: null, results: new Map() };
 let restoredScroll: number | undefined = state.scrollY;
 
@@ -51,10 +54,20 @@ const actions = {
 
 function draw(): void {
   if (!state.report) {
-    renderWaiting(app);
+    if (dropped !== undefined) renderDropped(app, dropped);
+    else renderWaiting(app);
     return;
   }
-  renderPage(app, { report: state.report, partial: state.partial === true, config: live.config, results: live.results, ctx, actions, scrollY: restoredScroll });
+  try {
+    renderPage(app, { report: state.report, partial: state.partial === true, config: live.config, results: live.results, ctx, actions, scrollY: restoredScroll });
+  } catch (err) {
+    // parseReport lets no such report through; should one get by, the panel says so instead of
+    // going blank, and the report is not saved again to fail the same way after a reload.
+    console.error('NAT Probe panel: drawing the report failed', err);
+    state.report = undefined;
+    persist(state);
+    renderDropped(app, err instanceof Error ? err.message : String(err));
+  }
   restoredScroll = undefined;
 }
 
@@ -82,6 +95,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (state.report && state.report.startedAt !== msg.report.startedAt) live.results.clear();
       state.report = msg.report;
       state.partial = msg.partial === true;
+      dropped = undefined;
       persist(state);
       draw();
       break;

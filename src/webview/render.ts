@@ -5,6 +5,8 @@
  */
 import type { OpenConfig, WebviewCommand } from '../report/messages';
 import type { Report } from '../report/report';
+import { safeDeep, safeText } from '../report/safeText';
+import { post } from './host';
 import { h } from './dom';
 import { behaviourSection } from './sections/behaviour';
 import { extrasSection } from './sections/extras';
@@ -53,9 +55,12 @@ function footer(report: Report): HTMLElement | null {
   return h('footer', { class: 'muted small' }, S.ignored(ig.wrongTransaction, ig.unexpectedSource, ig.malformed));
 }
 
-export function renderPage(app: HTMLElement, input: PageInput): void {
+export function renderPage(app: HTMLElement, untrusted: PageInput): void {
   const focused = document.activeElement?.closest<HTMLElement>('[data-focus-key]')?.dataset.focusKey;
-  const scrollY = input.scrollY ?? window.scrollY;
+  const scrollY = untrusted.scrollY ?? window.scrollY;
+  // Text goes in through textContent (no HTML), but a bidi override or control character from a
+  // server would still reorder or hide what the reader sees: every string is made visible first.
+  const input: PageInput = { ...untrusted, report: safeDeep(untrusted.report) };
   const { report, ctx } = input;
   const nodes = [
     header(input),
@@ -79,4 +84,11 @@ export function renderPage(app: HTMLElement, input: PageInput): void {
 
 export function renderWaiting(app: HTMLElement): void {
   app.replaceChildren(h('h1', undefined, S.title), h('p', { class: 'muted' }, S.waiting));
+}
+
+/** The saved report was unreadable (restoreFrom dropped it): say why, and how to get a new one. */
+export function renderDropped(app: HTMLElement, why: string): void {
+  const again = button(S.runAgain, () => post({ type: 'openCommand', command: 'natProbe.runDiagnosis' }));
+  app.replaceChildren(h('h1', undefined, S.title), h('p', { class: 'dropped', role: 'alert' }, S.savedReportUnreadable(safeText(why, 300))), again);
+  app.setAttribute('aria-busy', 'false');
 }

@@ -24,19 +24,39 @@ export interface Live {
   results: Map<string, { ok: boolean; message: string }>;
 }
 
-export function restore(): PanelState {
-  const saved = loadState() as Partial<PanelState> | undefined;
+export interface Restored {
+  readonly state: PanelState;
+  /** Why a saved report was dropped (the panel says so instead of showing nothing). */
+  readonly dropped?: string;
+}
+
+/**
+ * The panel's state from what vscode.getState() returned: anything, since it survives versions
+ * and can be damaged. A saved report that is not a whole, well-typed report (parseReport) is
+ * dropped with its reason, never drawn half: a null where a renderer reads text would throw and
+ * leave the panel blank, again after every reload.
+ */
+export function restoreFrom(saved: unknown): Restored {
   const state: PanelState = { open: [], scrollY: 0 };
-  if (saved && typeof saved === 'object') {
-    const parsed = parseReport(saved.report);
+  if (!saved || typeof saved !== 'object') return { state };
+  const s = saved as Partial<Record<keyof PanelState, unknown>>;
+  let dropped: string | undefined;
+  if (s.report !== undefined) {
+    const parsed = parseReport(s.report);
     if (parsed.ok) {
       state.report = parsed.report;
-      state.partial = saved.partial === true;
+      state.partial = s.partial === true;
+    } else {
+      dropped = parsed.error;
     }
-    if (Array.isArray(saved.open)) state.open = saved.open.filter((k): k is string => typeof k === 'string').slice(0, 200);
-    if (typeof saved.scrollY === 'number' && Number.isFinite(saved.scrollY)) state.scrollY = saved.scrollY;
   }
-  return state;
+  if (Array.isArray(s.open)) state.open = s.open.filter((k): k is string => typeof k === 'string').slice(0, 200);
+  if (typeof s.scrollY === 'number' && Number.isFinite(s.scrollY)) state.scrollY = s.scrollY;
+  return dropped === undefined ? { state } : { state, dropped };
+}
+
+export function restore(): Restored {
+  return restoreFrom(loadState());
 }
 
 export function persist(state: PanelState): void {

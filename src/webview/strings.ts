@@ -13,6 +13,7 @@ function strings() {
     partial: t('Quick verdict: the deeper tests (ports, lifetime, relay) are still running; this page fills in when they finish.'),
     meta: (when: string, seconds: string, version: string) => t('Measured {0} in {1} s by natprobe {2}.', when, seconds, version),
     runAgain: t('Run the diagnosis again'),
+    savedReportUnreadable: (why: string) => t('The saved report could not be read ({0}). Run a diagnosis again.', why),
 
     // Verdict sentences beyond the per-type ones (VERDICT below)
     verdictUdpUnknown: t('UDP could not be tested'),

@@ -2,10 +2,21 @@
 import type { Report } from '../report/report';
 import { BEHAVIOUR_WORDS, S, VERDICT } from './strings';
 
-/** "reason" as the end of a sentence: trailing colons and spaces dropped, one full stop. */
+/**
+ * "reason" as the end of a sentence: trailing colons and spaces dropped, one full stop. A loop
+ * from the end, not /[:;,\s]+$/: that regex retries from every position of a long run of spaces
+ * that is not at the end, quadratic in the run (a reason of 40,000 spaces and one letter took
+ * seconds).
+ */
 function sentence(text: string): string {
-  const t = text.replace(/[:;,\s]+$/, '');
+  let end = text.length;
+  while (end > 0 && isTrailing(text[end - 1])) end--;
+  const t = text.slice(0, end);
   return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+function isTrailing(c: string): boolean {
+  return c === ':' || c === ';' || c === ',' || /\s/.test(c);
 }
 
 /** Headline and sentences: what the report means for someone setting up a VPN. */

@@ -68,11 +68,11 @@ describe('exporting a report', () => {
       assert.match(md, /## Evidence/);
     });
 
-    it('escapes table cells: a reason with | or <script> cannot break the table or inject HTML', async () => {
+    it('escapes table cells: a reason with | or <script> cannot break the table or inject HTML; a newline shows as \\x0a', async () => {
       const report = await realReport();
       const md = renderMarkdown({ ...report, udpReason: 'a | b <script>x</script>\nnext' });
       const line = md.split('\n').find((l) => l.startsWith('| UDP |'))!;
-      assert.equal(line, '| UDP | yes | a \\| b &lt;script&gt;x&lt;/script&gt; next |');
+      assert.equal(line, '| UDP | yes | a \\| b &lt;script&gt;x&lt;/script&gt;\\\\x0anext |');
     });
   });
 
@@ -89,11 +89,12 @@ describe('exporting a report', () => {
         [null, /not a JSON object/],
         [[], /not a JSON object/],
         [{ ...report, schemaVersion: 2 }, /schemaVersion is 2, expected 1/],
-        [{ ...report, udp: false }, /udp is not yes\/no\/unknown/],
-        [{ ...report, mapping: { value: 'cone', reason: '', evidence: [] } }, /mapping is not a behaviour verdict/],
-        [{ ...report, servers: [{ host: 1 }] }, /servers is not a list/],
-        [{ ...report, ports: [{ port: 1, reachable: false }] }, /ports is not a list/],
-        [{ ...report, startedAt: 'yesterday' }, /startedAt/],
+        [{ ...report, udp: false }, /^report\.udp: expected one of yes, no, unknown, got a boolean$/],
+        [{ ...report, mapping: { value: 'cone', reason: '', evidence: [] } }, /^report\.mapping\.value: expected one of endpoint-independent, .*got "cone"$/],
+        [{ ...report, servers: [{ host: 1 }] }, /^report\.servers\[0\]\.host: expected a string, got a number$/],
+        [{ ...report, ports: [{ protocol: 'udp', port: 1, reachable: false, basis: '' }] }, /^report\.ports\[0\]\.reachable: expected one of yes, no, unknown/],
+        [{ ...report, startedAt: 'yesterday' }, /^report\.startedAt: expected an ISO 8601 time$/],
+        [{ ...report, durationMs: Number.NaN }, /^report\.durationMs: expected a finite number, got NaN$/],
       ];
       for (const [value, expected] of cases) {
         const r = parseReport(value);
