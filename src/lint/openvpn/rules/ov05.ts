@@ -13,7 +13,7 @@ import type { Fix } from '../../types';
  * Offsets in `line` of the backslashes OpenVPN would refuse (each needs a second one). One pass,
  * no string built: lines can be megabytes long.
  */
-export function badBackslashes(line: string): number[] {
+export function badBackslashes(line: string, limit = Infinity): number[] {
   const bad: number[] = [];
   let i = 0;
   let inDouble = false;
@@ -34,6 +34,7 @@ export function badBackslashes(line: string): number[] {
       if (n === 92 || n === 34 /* " */ || isCSpace(n)) i += 2;
       else {
         bad.push(i);
+        if (bad.length > limit) return bad;
         i++;
       }
       atTokenStart = false;
@@ -105,7 +106,7 @@ export function ov05(ctx: RuleContext): void {
       const line = lineBounds(ctx, e.start);
       if (e.kind === 'bad-backslash') {
         const raw = text.slice(line.start, line.end);
-        const bad = badBackslashes(raw);
+        const bad = badBackslashes(raw, MAX_BACKSLASH_FIXES);
         const fixed = bad.length > 0 && bad.length <= MAX_BACKSLASH_FIXES ? doubleBadBackslashes(raw) : undefined;
         const ok = fixed !== undefined && !tokenizeLine(fixed, 0, fixed.length, line.newline).error;
         // One insertion per backslash: the rest of the line (its CR, bytes that are not UTF-8) is not rewritten.
