@@ -79,6 +79,24 @@ describe('security: lint --fix never damages a config', function () {
     }
   });
 
+  it('a read-only file system (a tmpfs mounted ro): one line, exit 1, nothing changed', function () {
+    if (!isRoot || process.platform !== 'linux') this.skip(); // mounting needs root
+    const mnt = path.join(dir, 'ro');
+    fs.mkdirSync(mnt);
+    if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mnt]).status !== 0) this.skip(); // no mount permission here
+    try {
+      const text = bigConfig(2);
+      const f = path.join(mnt, 'wg0.conf');
+      fs.writeFileSync(f, text, { mode: 0o600 });
+      assert.equal(spawnSync('mount', ['-o', 'remount,ro', mnt]).status, 0);
+      const r = natprobe(['lint', '--fix', f]);
+      assertOneLineFailure(r, /cannot write .*wg0\.conf: read-only file system/);
+      assert.equal(fs.readFileSync(f, 'utf8'), text);
+    } finally {
+      spawnSync('umount', [mnt]);
+    }
+  });
+
   it('a read-only file: "cannot write FILE: permission denied", exit 1, nothing changed', function () {
     const text = bigConfig(2);
     const f = write('wg0.conf', text, 0o400);
