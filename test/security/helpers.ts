@@ -61,4 +61,4 @@ export function keysIn(out: string, allowed: readonly string[] = []): string[] {
 }
 
 /** A stack trace line, as node prints one. */
-export const STACK_LINE = /^\s+at .+\(?.*:\d+:\d+\)?$/m;
+export const STACK_LINE = /^[ \t]+at [^\n]*:\d+:\d+\)?$/m;
