@@ -76,6 +76,15 @@ describe('security: no key material in lint output', function () {
     assert.deepEqual(keysIn(r.stdout + r.stderr, publicKeys), []);
   });
 
+  it('fixes that write only public keys stay whole in output (a URL-safe PublicKey)', function () {
+    const pub = urlSafe(peer.publicKey);
+    const outcome = lintText(`[Interface]\nPrivateKey = ${own.privateKey}\nListenPort = 51820\n\n[Peer]\nPublicKey = ${pub}\nAllowedIPs = 10.0.0.2/32\n`, { fileName: 'wg0.conf' });
+    assert.ok(outcome.format);
+    const fix = outcome.findings.find((f) => f.ruleId === 'WG04')!.fixes[0];
+    assert.equal(fix.secret, undefined);
+    assert.ok('edits' in fixForOutput(fix));
+  });
+
   it('OpenVPN: no fix shown in output writes the body of an inline <key> block', function () {
     const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj';
     const text = `client\nremote vpn.example.org 1194\n<connection>\nremote b.example.org\n</connection>\n<key>\n-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n</key>\n`;
