@@ -49,5 +49,21 @@ export async function benchLint(): Promise<{ ok: boolean; lines: string[] }> {
     ok &&= pass;
     lines.push(`  ${label.padEnd(40)} ${String(text.split('\n').length).padStart(6)} lines  ${m.toFixed(1).padStart(7)} ms  (${findings} findings)  ${pass ? 'yes' : 'NO'}`);
   }
+  // Hostile input: one 60 MB line of lone backslashes (OV05 once built a string per character:
+  // 19 s, 2.2 GB), and one of escaped ones (the tokenizer did: 72 s, 1.1 GB).
+  for (const [label, body] of [
+    ['OpenVPN, one 60 MB line of \\x', 'C:\\keys\\'.repeat(7_500_000)],
+    ['OpenVPN, one 60 MB line of \\\\', '\\\\'.repeat(30_000_000)],
+  ] as const) {
+    const long = `client\nremote vpn.example.org 1194\nca ${body}\n`;
+    const rssBefore = process.memoryUsage().rss;
+    const t = performance.now();
+    lintText(long, { format: 'openvpn' });
+    const ms = performance.now() - t;
+    const grew = (process.memoryUsage().rss - rssBefore) / 1048576;
+    const pass = ms < 5000;
+    ok &&= pass;
+    lines.push(`  ${`${label} (target < 5 s)`.padEnd(40)} ${'1'.padStart(6)} line   ${ms.toFixed(0).padStart(7)} ms  (RSS +${grew.toFixed(0)} MB)  ${pass ? 'yes' : 'NO'}`);
+  }
   return { ok, lines };
 }

@@ -1,8 +1,9 @@
-import * as fs from 'node:fs';
 import { compareReports } from '../engine/compare';
 import { parseReport } from '../report/parseReport';
 import type { Report } from '../report/report';
 import { UsageError, parseArgs } from './args';
+import { describeFsError } from './fileErrors';
+import { readRegularFile } from './readRegularFile';
 import type { CliIo } from './run';
 
 /** `natprobe compare A.json B.json [--json]`: direct or relayed, predicted from two reports. */
@@ -15,12 +16,23 @@ export async function compareCommand(argv: readonly string[], io: CliIo): Promis
   return 0;
 }
 
+/** A diagnose --json report is a few kilobytes; this leaves room for any real one and no more. */
+export const MAX_REPORT_BYTES = 8 * 1024 * 1024;
+
 export function readReport(file: string): Report {
+  const read = readRegularFile(file, MAX_REPORT_BYTES);
+  if (!read.ok) {
+    throw new UsageError(
+      read.reason === 'too-big'
+        ? `${file}: larger than ${MAX_REPORT_BYTES / 1048576} MB, which no natprobe report is`
+        : read.reason === 'not-a-file' ? `${file}: not a regular file` : `${file}: ${describeFsError(read.error)}`,
+    );
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`${file}: ${err instanceof SyntaxError ? 'not JSON' : (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`);
+    parsed = JSON.parse(read.bytes.toString('utf8'));
+  } catch {
+    throw new UsageError(`${file}: not JSON`);
   }
   const r = parseReport(parsed);
   if (!r.ok) throw new UsageError(`${file}: not a natprobe report (${r.error}); make one with natprobe diagnose --json`);

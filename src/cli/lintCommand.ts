@@ -1,11 +1,17 @@
+import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
-import { applyPreferredFixes } from '../lint/applyFixes';
+import { planPreferredFixes } from '../lint/applyFixes';
 import { type LintOutcome, lintText } from '../lint';
+import { fixForOutput } from '../lint/secretFixes';
 import type { ConfigFormat, Finding } from '../lint/types';
 import { lintWorkspace } from '../lint/workspace';
 import type { Report } from '../report/report';
 import { UsageError, parseArgs } from './args';
+import { applyEditsToBytes } from './byteEdits';
 import { readReport } from './compareCommand';
+import { describeFsError } from './fileErrors';
+import { readRegularFile } from './readRegularFile';
+import { writeFileAtomic } from './writeFileAtomic';
 import type { CliIo } from './run';
 
 /** Files larger than this are refused with a clear message rather than read whole. */
@@ -32,38 +38,44 @@ export async function lintCommand(argv: readonly string[], io: CliIo): Promise<n
   const format = formatText as ConfigFormat | 'auto';
   const report = readLintReport(args.values.get('report')?.[0]);
 
-  const texts = new Map<string, string>();
+  const contents = new Map<string, Buffer>();
   for (const file of files) {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(file);
-    } catch (err) {
-      throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String(err)}`);
+    const read = readRegularFile(file, MAX_FILE_BYTES);
+    if (!read.ok) {
+      throw new UsageError(
+        read.reason === 'too-big'
+          ? `${file} is ${Math.round(read.size / 1048576)} MB; configs larger than 64 MB are not linted`
+          : read.reason === 'not-a-file' ? `${file} is not a file` : `cannot read ${file}: ${describeFsError(read.error)}`,
+      );
     }
-    if (!stat.isFile()) throw new UsageError(`${file} is not a file`);
-    if (stat.size > MAX_FILE_BYTES) throw new UsageError(`${file} is ${Math.round(stat.size / 1048576)} MB; configs larger than 64 MB are not linted`);
-    texts.set(file, fs.readFileSync(file, 'utf8'));
+    contents.set(file, read.bytes);
   }
-
   const host = hostFacts();
   const fix = args.flags.has('fix');
   const results: FileResult[] = [];
   const outcomes = new Map<string, LintOutcome>();
   for (const file of files) {
-    let text = texts.get(file)!;
+    let bytes = contents.get(file)!;
+    let text = bytes.toString('utf8');
     let outcome = lintText(text, { fileName: file, format, report, host });
     if (fix && outcome.format) {
+      // Undecodable bytes read as U+FFFD: a fix that copies one would write U+FFFD over them.
+      const accept = isUtf8(bytes) ? undefined : (f: Finding['fixes'][number]) => !f.edits.some((e) => e.newText.includes('\uFFFD'));
       // Fixes can make room for other fixes (and overlapping ones wait a round): a few rounds.
       let total = 0;
       for (let round = 0; round < 5 && outcome.format; round++) {
-        const r = applyPreferredFixes(text, outcome.findings);
-        if (r.applied === 0) break;
-        total += r.applied;
-        text = r.text;
+        const plan = planPreferredFixes(text, outcome.findings, accept);
+        if (plan.applied === 0) break;
+        // The edits go onto the file's own bytes, so what they do not touch stays as it was.
+        const next = applyEditsToBytes(bytes, text, plan.edits);
+        if (!next) break;
+        total += plan.applied;
+        bytes = next;
+        text = bytes.toString('utf8');
         outcome = lintText(text, { fileName: file, format, report, host });
       }
       if (total > 0) {
-        fs.writeFileSync(file, text);
+        writeFileAtomic(file, bytes);
         if (!args.flags.has('json')) io.stderr.write(`natprobe: ${file}: applied ${total} fix${total === 1 ? '' : 'es'}\n`);
       }
     }
@@ -84,11 +96,12 @@ export async function lintCommand(argv: readonly string[], io: CliIo): Promise<n
   const undetected = results.filter((r) => r.note);
 
   if (args.flags.has('json')) {
-    type Row = { file: string; range: Finding['range'] | null; severity: string; id: string; message: string; fixes: Finding['fixes'] };
+    // A fix that carries a key shows its title only: JSON output ends up in CI logs.
+    type Row = { file: string; range: Finding['range'] | null; severity: string; id: string; message: string; fixes: ReturnType<typeof fixForOutput>[] };
     const out: Row[] = results.flatMap((r): Row[] =>
       r.note
         ? [{ file: r.file, range: null, severity: 'error', id: 'FORMAT', message: r.note, fixes: [] }]
-        : r.findings.map((f) => ({ file: r.file, range: f.range, severity: f.severity, id: f.ruleId, message: f.message, fixes: f.fixes })),
+        : r.findings.map((f) => ({ file: r.file, range: f.range, severity: f.severity, id: f.ruleId, message: f.message, fixes: f.fixes.map(fixForOutput) })),
     );
     io.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else {

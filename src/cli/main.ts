@@ -1,11 +1,36 @@
+import { FileError, describeFsError, errnoCode, isUserFsError } from './fileErrors';
 import { runCli } from './run';
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`natprobe: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 70;
-  },
-);
+/**
+ * Whatever fails ends as one line on stderr: a user's problem (a full disk, a read-only file)
+ * with exit 1; a bug with exit 70 and the stack only when NATPROBE_DEBUG=1.
+ */
+function fail(err: unknown): void {
+  if (err instanceof FileError || isUserFsError(err)) {
+    const where = (err as NodeJS.ErrnoException).path;
+    const line = err instanceof FileError ? err.message : `${where ? `${where}: ` : ''}${describeFsError(err)}`;
+    process.stderr.write(`natprobe: ${line}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const debug = process.env.NATPROBE_DEBUG === '1';
+  const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+  process.stderr.write(debug && err instanceof Error && err.stack ? `natprobe: internal error: ${err.stack}\n` : `natprobe: internal error: ${message} (NATPROBE_DEBUG=1 shows details)\n`);
+  process.exitCode = 70;
+}
+
+// A reader that stops early (`natprobe lint --json | head`) closes the pipe: stop quietly, as cat does.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (errnoCode(err) === 'EPIPE') process.exit(process.exitCode ?? 0);
+    else if (stream === process.stdout) fail(err);
+  });
+}
+process.on('uncaughtException', (err) => {
+  fail(err);
+  process.exit();
+});
+
+runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then((code) => {
+  process.exitCode = code;
+}, fail);

@@ -50,8 +50,17 @@ async function pickSides(last: LastReport, a?: vscode.Uri, b?: vscode.Uri): Prom
   return [{ label: vscode.l10n.t('this machine (last report)'), report: mine }, await readSide(picked[0])];
 }
 
+/** A report is a few kilobytes: anything larger (or a device, a FIFO) is refused before it is read. */
+const MAX_REPORT_BYTES = 8 * 1024 * 1024;
+
 async function readSide(uri: vscode.Uri): Promise<Side> {
   const name = uri.path.split('/').pop() ?? uri.toString();
+  const stat = await vscode.workspace.fs.stat(uri).then(
+    (s) => s,
+    () => undefined,
+  );
+  if (stat && (stat.type & vscode.FileType.File) === 0) throw new Error(vscode.l10n.t('{0} is not a regular file.', name));
+  if (stat && stat.size > MAX_REPORT_BYTES) throw new Error(vscode.l10n.t('{0} is larger than any NAT Probe report ({1} MB).', name, Math.round(stat.size / 1048576)));
   let value: unknown;
   try {
     value = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));

@@ -37,7 +37,7 @@ export function registerExportReport(context: vscode.ExtensionContext, last: Las
           )
         )?.format;
       if (!format) return undefined;
-      const stamp = report.startedAt.replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+      const stamp = report.startedAt.replace(/[-:]/g, '').split('.')[0].replace('T', '-');
       const name = `natprobe-report-${stamp}.${format === 'json' ? 'json' : 'md'}`;
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       const uri =

@@ -1,10 +1,16 @@
 import { splitLines } from './text';
-import type { Finding, Position, TextEdit } from './types';
+import type { Finding, Fix, Position, TextEdit } from './types';
 
 /** Offset of a position in `text`, clamped to the line (positions past its end mean its end). */
 function offsetAt(lineStarts: readonly number[], lineLengths: readonly number[], p: Position): number {
   const line = Math.min(Math.max(0, p.line), lineStarts.length - 1);
   return lineStarts[line] + Math.min(Math.max(0, p.column), lineLengths[line]);
+}
+
+export interface PlannedEdit {
+  readonly start: number;
+  readonly end: number;
+  readonly newText: string;
 }
 
 /**
@@ -13,6 +19,21 @@ function offsetAt(lineStarts: readonly number[], lineLengths: readonly number[],
  * findings were fixed.
  */
 export function applyPreferredFixes(text: string, findings: readonly Finding[]): { text: string; applied: number; skipped: number } {
+  const plan = planPreferredFixes(text, findings);
+  let out = text;
+  for (const e of plan.edits) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return { text: out, applied: plan.applied, skipped: plan.skipped };
+}
+
+/**
+ * The edits applyPreferredFixes makes, as offsets in `text`, last first. `accept` can refuse a
+ * fix (the CLI refuses one that would copy undecodable bytes).
+ */
+export function planPreferredFixes(
+  text: string,
+  findings: readonly Finding[],
+  accept: (fix: Fix) => boolean = () => true,
+): { edits: PlannedEdit[]; applied: number; skipped: number } {
   const { lines, eols } = splitLines(text);
   const lineStarts: number[] = [];
   let at = 0;
@@ -25,7 +46,7 @@ export function applyPreferredFixes(text: string, findings: readonly Finding[]):
   const planned: Planned[] = [];
   findings.forEach((f, index) => {
     const fix = f.fixes.find((x) => x.isPreferred);
-    if (!fix) return;
+    if (!fix || !accept(fix)) return;
     for (const e of fix.edits as TextEdit[]) {
       planned.push({ start: offsetAt(lineStarts, lineLengths, e.range.start), end: offsetAt(lineStarts, lineLengths, e.range.end), newText: e.newText, finding: index });
     }
@@ -46,7 +67,5 @@ export function applyPreferredFixes(text: string, findings: readonly Finding[]):
     applied++;
   }
   taken.sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = text;
-  for (const e of taken) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
-  return { text: out, applied, skipped };
+  return { edits: taken.map(({ start, end, newText }) => ({ start, end, newText })), applied, skipped };
 }

@@ -1,5 +1,6 @@
 import { detectFormat } from './detectFormat';
 import { lintOpenVpn } from './openvpn';
+import { markSecretFixes } from './secretFixes';
 import type { ConfigFormat, LintOptions, LintResult } from './types';
 import { lintWireGuard } from './wireguard';
 
@@ -14,5 +15,7 @@ export function lintText(text: string, options: LintOptions & { format?: ConfigF
   if (!format) {
     return { format: undefined, error: 'cannot tell whether this is a WireGuard or an OpenVPN config; pass --format wireguard|openvpn' };
   }
-  return format === 'wireguard' ? lintWireGuard(text, options) : lintOpenVpn(text, options);
+  const result = format === 'wireguard' ? lintWireGuard(text, options) : lintOpenVpn(text, options);
+  markSecretFixes(result.findings, text);
+  return result;
 }

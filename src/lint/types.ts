@@ -31,6 +31,12 @@ export interface Fix {
   readonly edits: readonly TextEdit[];
   /** The one fix to apply with --fix / "fix all"; at most one per finding. */
   readonly isPreferred?: boolean;
+  /**
+   * The edits carry key material (a private or preshared key, re-encoded, moved or freshly
+   * generated). Such a fix is applied in place only (--fix, the editor); output shows that it
+   * exists and what it does, never its edits.
+   */
+  readonly secret?: true;
 }
 
 export interface Finding {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CONFIG_SELECTOR, configFormatOf } from './languageIds';
+import { commentText, sectionHeaderName } from './symbolLines';
 
 const lineEnd = (document: vscode.TextDocument, line: number): vscode.Position => document.lineAt(line).range.end;
 
@@ -19,11 +20,10 @@ export function wireGuardSymbols(document: vscode.TextDocument): vscode.Document
   let peers = 0;
   for (let i = 0; i < document.lineCount; i++) {
     const text = document.lineAt(i).text;
-    const header = /^\s*\[\s*([^\]#]*?)\s*\]/.exec(text);
-    if (header) {
-      const name = header[1];
-      const above = i > 0 ? /^\s*#+\s*(.*?)\s*$/.exec(document.lineAt(i - 1).text) : null;
-      const label = above?.[1] ? above[1] : undefined;
+    const name = sectionHeaderName(text);
+    if (name !== undefined) {
+      const above = i > 0 ? commentText(document.lineAt(i - 1).text) : undefined;
+      const label = above ? above : undefined;
       const isPeer = name.toLowerCase() === 'peer';
       if (isPeer) peers++;
       sections.push({ name: isPeer ? `Peer ${peers}` : `[${name}]`, header: i, start: label && isPeer ? i - 1 : i, label: isPeer ? label : undefined });

@@ -132,7 +132,8 @@ function wireGuardCompletions(text: string, position: Position, trigger: string 
   const typed = before.slice(itemStart);
   if ((trigger === ' ' || trigger === '=') && typed !== '') return undefined;
   const rest = (LIST_KEYS.has(name) ? /^[^,#]*/ : /^[^#]*/).exec(after)?.[0] ?? '';
-  const end = col + rest.replace(/\s+$/, '').length;
+  // trimEnd, not replace(/\s+$/): that regex is quadratic on a long run of blanks before text.
+  const end = col + rest.trimEnd().length;
   const leadingSpace = itemStart === eq + 1 && col === eq + 1;
   return { line, start: itemStart, end, items: valueItems(values, name, leadingSpace) };
 }

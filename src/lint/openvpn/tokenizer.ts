@@ -103,6 +103,13 @@ export function tokenizeLine(text: string, start: number, end: number, newline: 
   let tokStart = -1;
   let pieceStart = -1; // start of the current run of plain characters copied verbatim
   let value = '';
+  // Escaped characters wait here and join the value in chunks: appending them one by one made a
+  // rope of millions of one-character strings on a long line of `\\\\` (minutes of GC).
+  const escaped: number[] = [];
+  const flushEscaped = (): void => {
+    for (let k = 0; k < escaped.length; k += 4096) value += String.fromCharCode(...escaped.slice(k, k + 4096));
+    escaped.length = 0;
+  };
   let commentStart = -1;
   let ignoredFrom = -1;
   // Virtual characters after the content: the \n (if any), then NUL.
@@ -163,6 +170,7 @@ export function tokenizeLine(text: string, start: number, end: number, newline: 
     }
     if (commentStart >= 0) break;
     if (done) {
+      flushEscaped();
       if (pieceStart >= 0) {
         value += text.slice(pieceStart, i);
         pieceStart = -1;
@@ -186,8 +194,12 @@ export function tokenizeLine(text: string, start: number, end: number, newline: 
           value += text.slice(pieceStart, i);
           pieceStart = -1;
         }
-        value += i >= end ? '\n' : String.fromCharCode(c);
-      } else if (pieceStart < 0) pieceStart = i;
+        escaped.push(i >= end ? 10 : c);
+        if (escaped.length >= 65536) flushEscaped();
+      } else if (pieceStart < 0) {
+        flushEscaped();
+        pieceStart = i;
+      }
     }
     if (tokens.length >= MAX_TOKENS) {
       i++;

@@ -9,50 +9,65 @@ import { OPTION_LINE_SIZE } from '../parser';
 import { isCSpace, tokenizeLine } from '../tokenizer';
 import type { Fix } from '../../types';
 
-/** Rewrites a line so that every backslash OpenVPN would refuse becomes `\\`. */
-export function doubleBadBackslashes(line: string): string {
-  let out = '';
+/**
+ * Offsets in `line` of the backslashes OpenVPN would refuse (each needs a second one). One pass,
+ * no string built: lines can be megabytes long.
+ */
+export function badBackslashes(line: string, limit = Infinity): number[] {
+  const bad: number[] = [];
   let i = 0;
   let inDouble = false;
   let inSingle = false;
   let atTokenStart = true;
   while (i < line.length) {
-    const c = line[i];
+    const c = line.charCodeAt(i);
     if (inSingle) {
-      out += c;
-      if (c === "'") {
+      if (c === 39 /* ' */) {
         inSingle = false;
         atTokenStart = true;
       }
       i++;
       continue;
     }
-    if (c === '\\') {
-      const n = line[i + 1];
-      if (n !== undefined && (n === '\\' || n === '"' || isCSpace(n.charCodeAt(0)))) {
-        out += c + n;
-        i += 2;
-      } else {
-        out += '\\\\';
+    if (c === 92 /* \ */) {
+      const n = line.charCodeAt(i + 1);
+      if (n === 92 || n === 34 /* " */ || isCSpace(n)) i += 2;
+      else {
+        bad.push(i);
+        if (bad.length > limit) return bad;
         i++;
       }
       atTokenStart = false;
       continue;
     }
-    if (!inDouble && atTokenStart && (c === '#' || c === ';')) return out + line.slice(i);
-    if (c === '"' && (inDouble || atTokenStart)) {
+    if (!inDouble && atTokenStart && (c === 35 /* # */ || c === 59 /* ; */)) return bad;
+    if (c === 34 && (inDouble || atTokenStart)) {
       inDouble = !inDouble;
       atTokenStart = !inDouble;
-    } else if (c === "'" && atTokenStart && !inDouble) {
+    } else if (c === 39 && atTokenStart && !inDouble) {
       inSingle = true;
       atTokenStart = false;
-    } else if (!inDouble && isCSpace(c.charCodeAt(0))) atTokenStart = true;
+    } else if (!inDouble && isCSpace(c)) atTokenStart = true;
     else atTokenStart = false;
-    out += c;
     i++;
   }
-  return out;
+  return bad;
 }
+
+/** The line with every backslash OpenVPN would refuse doubled. */
+export function doubleBadBackslashes(line: string): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (const at of badBackslashes(line)) {
+    parts.push(line.slice(from, at + 1));
+    from = at;
+  }
+  parts.push(line.slice(from));
+  return parts.join('');
+}
+
+/** More than this many lone backslashes on one line: no fix (OpenVPN refuses such a long line anyway). */
+const MAX_BACKSLASH_FIXES = 256;
 
 /** Offset where the first `bytes` UTF-8 bytes of text[start…] end. */
 function offsetAfterBytes(text: string, start: number, end: number, bytes: number): number {
@@ -91,9 +106,11 @@ export function ov05(ctx: RuleContext): void {
       const line = lineBounds(ctx, e.start);
       if (e.kind === 'bad-backslash') {
         const raw = text.slice(line.start, line.end);
-        const fixed = doubleBadBackslashes(raw);
-        const ok = fixed !== raw && !tokenizeLine(fixed, 0, fixed.length, line.newline).error;
-        const fixes: Fix[] = ok ? [fix('Double the backslashes', [edit(ctx, line.start, line.end, fixed)], true)] : [];
+        const bad = badBackslashes(raw, MAX_BACKSLASH_FIXES);
+        const fixed = bad.length > 0 && bad.length <= MAX_BACKSLASH_FIXES ? doubleBadBackslashes(raw) : undefined;
+        const ok = fixed !== undefined && !tokenizeLine(fixed, 0, fixed.length, line.newline).error;
+        // One insertion per backslash: the rest of the line (its CR, bytes that are not UTF-8) is not rewritten.
+        const fixes: Fix[] = ok ? [fix('Double the backslashes', bad.map((at) => edit(ctx, line.start + at, line.start + at, '\\')), true)] : [];
         report(ctx, 'OV05', 'error', 'a backslash may only escape \\, " or a blank; OpenVPN refuses this line: write \\\\ for a literal backslash (e.g. "C:\\\\keys\\\\ta.key")', e.start, e.end, fixes);
       } else if (e.kind === 'unclosed-quote') {
         const q = e.quote === 34 ? '"' : "'";

@@ -4,6 +4,7 @@ import { range } from '../findings';
 import { fix, insertLineAfter, replace } from '../fixes';
 import { type KeyProblem, checkKey, generatePresharedKey, generatePrivateKey, urlSafeToStandard } from '../keys';
 import { type Section, HOOK_KEYS } from '../model';
+import { secretFix } from '../../secretFixes';
 import { sameStringIndex } from '../sameKey';
 import { type RuleContext, headerRange, lineText, valueRange } from './context';
 
@@ -34,11 +35,12 @@ export function checkKeyFormats(ctx: RuleContext): void {
     if (!problem || ctx.out.wouldDrop()) continue;
     const fixes: Fix[] = [];
     if (problem.kind === 'urlsafe') {
-      fixes.push(fix('Convert to standard base64', [replace(e.line, e.valueStart, e.valueEnd, urlSafeToStandard(e.compactValue))], true));
+      const convert = fix('Convert to standard base64', [replace(e.line, e.valueStart, e.valueEnd, urlSafeToStandard(e.compactValue))], true);
+      fixes.push(e.name === 'PublicKey' ? convert : secretFix(convert));
     } else if (e.name === 'PrivateKey') {
-      fixes.push(fix('Replace with a new private key (then give its public key to every peer)', [replace(e.line, e.valueStart, e.valueEnd, generatePrivateKey())]));
+      fixes.push(secretFix(fix('Replace with a new private key (then give its public key to every peer)', [replace(e.line, e.valueStart, e.valueEnd, generatePrivateKey())])));
     } else if (e.name === 'PresharedKey') {
-      fixes.push(fix('Replace with a new preshared key (the peer needs the same one)', [replace(e.line, e.valueStart, e.valueEnd, generatePresharedKey())]));
+      fixes.push(secretFix(fix('Replace with a new preshared key (the peer needs the same one)', [replace(e.line, e.valueStart, e.valueEnd, generatePresharedKey())])));
     }
     const subject = e.name === 'PublicKey' ? 'This PublicKey' : `The ${e.name} value`;
     ctx.out.add('WG04', 'error', `${subject} is not a valid WireGuard key: ${describe(problem)}; wg rejects it.`, valueRange(e), fixes);
@@ -80,7 +82,7 @@ export function checkMissingKeys(ctx: RuleContext): void {
       'warning',
       '[Interface] has no PrivateKey: wg accepts that, but the interface cannot handshake until a key is set; add `PrivateKey = …` (from `wg genkey`).',
       headerRange(first),
-      [fix('Insert a newly generated PrivateKey', [insertLineAfter(src, first.headerLine, `PrivateKey = ${generatePrivateKey()}`, parsed.eol)])],
+      [secretFix(fix('Insert a newly generated PrivateKey', [insertLineAfter(src, first.headerLine, `PrivateKey = ${generatePrivateKey()}`, parsed.eol)]))],
     );
   } else if (parsed.peers.length > 0) {
     const first = parsed.peers[0];
@@ -91,7 +93,7 @@ export function checkMissingKeys(ctx: RuleContext): void {
       'warning',
       'There is no [Interface] section, so no PrivateKey: the interface cannot handshake until a key is set; add an [Interface] with `PrivateKey = …`.',
       headerRange(first),
-      [fix('Insert an [Interface] with a newly generated PrivateKey', [{ range: range(0, at, at), newText: `[Interface]${parsed.eol}PrivateKey = ${generatePrivateKey()}${parsed.eol}${parsed.eol}` }])],
+      [secretFix(fix('Insert an [Interface] with a newly generated PrivateKey', [{ range: range(0, at, at), newText: `[Interface]${parsed.eol}PrivateKey = ${generatePrivateKey()}${parsed.eol}${parsed.eol}` }]))],
     );
   }
 }

@@ -1,0 +1,46 @@
+/**
+ * Reads a file the CLI was named, bounded: a FIFO, /dev/zero or a directory is refused before
+ * reading, and so is anything larger than the limit (checked on the open file, then enforced
+ * while reading, since a file can grow in between).
+ */
+import * as fs from 'node:fs';
+
+export type ReadOutcome =
+  | { readonly ok: true; readonly bytes: Buffer }
+  | { readonly ok: false; readonly reason: 'not-a-file' }
+  | { readonly ok: false; readonly reason: 'too-big'; readonly size: number }
+  | { readonly ok: false; readonly reason: 'error'; readonly error: unknown };
+
+export function readRegularFile(file: string, maxBytes: number): ReadOutcome {
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer before fstat can refuse it.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (err) {
+    return { ok: false, reason: 'error', error: err };
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) return { ok: false, reason: 'not-a-file' };
+    if (st.size > maxBytes) return { ok: false, reason: 'too-big', size: st.size };
+    let buf = Buffer.allocUnsafe(Math.min(maxBytes + 1, st.size + 65536));
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        if (n > maxBytes) return { ok: false, reason: 'too-big', size: n };
+        const bigger = Buffer.allocUnsafe(Math.min(maxBytes + 1, n * 2));
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+      const got = fs.readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    if (n > maxBytes) return { ok: false, reason: 'too-big', size: n };
+    return { ok: true, bytes: buf.subarray(0, n) };
+  } catch (err) {
+    return { ok: false, reason: 'error', error: err };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
