@@ -1,6 +1,7 @@
 import { compareReports } from '../engine/compare';
 import { parseReport } from '../report/parseReport';
 import type { Report } from '../report/report';
+import { safeJson } from '../report/safeText';
 import { UsageError, parseArgs } from './args';
 import { describeFsError } from './fileErrors';
 import { readRegularFile } from './readRegularFile';
@@ -12,7 +13,7 @@ export async function compareCommand(argv: readonly string[], io: CliIo): Promis
   if (args.positional.length !== 2) throw new UsageError('compare needs exactly two reports: natprobe compare A.json B.json');
   const [a, b] = args.positional.map(readReport);
   const verdict = compareReports(a, b);
-  io.stdout.write(args.flags.has('json') ? JSON.stringify(verdict, null, 2) + '\n' : `Direct connection: ${verdict.direct}\n${verdict.reason}\n`);
+  io.stdout.write(args.flags.has('json') ? safeJson(verdict, 2) + '\n' : `Direct connection: ${verdict.direct}\n${verdict.reason}\n`);
   return 0;
 }
 

@@ -6,6 +6,7 @@ import { fixForOutput } from '../lint/secretFixes';
 import type { ConfigFormat, Finding } from '../lint/types';
 import { lintWorkspace } from '../lint/workspace';
 import type { Report } from '../report/report';
+import { safeJson, safeText } from '../report/safeText';
 import { UsageError, parseArgs } from './args';
 import { applyEditsToBytes } from './byteEdits';
 import { readReport } from './compareCommand';
@@ -103,11 +104,12 @@ export async function lintCommand(argv: readonly string[], io: CliIo): Promise<n
         ? [{ file: r.file, range: null, severity: 'error', id: 'FORMAT', message: r.note, fixes: [] }]
         : r.findings.map((f) => ({ file: r.file, range: f.range, severity: f.severity, id: f.ruleId, message: f.message, fixes: f.fixes.map(fixForOutput) })),
     );
-    io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    io.stdout.write(safeJson(out, 2) + '\n');
   } else {
     for (const r of results) {
-      if (r.note) io.stdout.write(`${r.file}:1:1 error FORMAT ${r.note}\n`);
-      for (const f of r.findings) io.stdout.write(`${r.file}:${f.range.start.line + 1}:${f.range.start.column + 1} ${f.severity} ${f.ruleId} ${f.message}\n`);
+      // A config is hostile input too: its text quoted in a message must not drive the terminal.
+      if (r.note) io.stdout.write(`${safeText(r.file)}:1:1 error FORMAT ${safeText(r.note)}\n`);
+      for (const f of r.findings) io.stdout.write(`${safeText(r.file)}:${f.range.start.line + 1}:${f.range.start.column + 1} ${f.severity} ${f.ruleId} ${safeText(f.message)}\n`);
     }
   }
   return errors > 0 || undetected.length > 0 ? 1 : 0;
