@@ -113,17 +113,11 @@ export function checkReachability(ctx: RuleContext): void {
   if (peers.length === 0) return;
   for (let i = 0; i < peers.length; i++) if (peers[i].effective('Endpoint')) return;
   const lp = effective(interfaces, 'ListenPort');
+  // With a ListenPort this is how every server looks: it answers, its peers dial in. Saying
+  // so on each server restates how WireGuard works; only the case nobody can act on is kept.
+  if (lp && lp.usable) return;
   const at = interfaces.length > 0 ? headerRange(interfaces[0]) : headerRange(peers[0]);
   const edit = insertLineAfter(ctx.src, peers[0].headerLine, 'Endpoint = host.example:51820', ctx.parsed.eol);
-  if (lp && lp.usable) {
-    ctx.out.add(
-      'WG17',
-      'hint',
-      'No peer has an Endpoint: this side never starts a handshake and only answers on its ListenPort; each peer needs this host\'s address as its Endpoint.',
-      at,
-    );
-    return;
-  }
   ctx.out.add(
     'WG17',
     'warning',
