@@ -1,7 +1,8 @@
 /**
  * OV11 (probe-aware): a UDP tunnel with no keepalive/ping through a NAT loses its mapping when
  * idle; a ping interval at or above the measured mapping lifetime does too. Without a probe
- * report only the first part is reported, as a hint.
+ * report only the first part is reported, as a hint, and not at all for client (pull) profiles:
+ * their server pushes ping/ping-restart, which the client file cannot show.
  */
 import { report, type RuleContext } from '../context';
 import { edit, fix, insertAfter, insertLineAt } from '../fixes';
@@ -36,6 +37,9 @@ export function ov11(ctx: RuleContext): void {
 
   if (!keepalive && !ping) {
     if (probe && mapping === 'none') return;
+    // A client profile cannot show what its server pushes, and servers push keepalive as
+    // ping/ping-restart: without a probe there is nothing to say; with one, a hint that says so.
+    if (model.pull && !probe) return;
     const interval = intervalFor(lifetime);
     const line = `keepalive ${interval} 60`;
     const at = anchor(ctx);
@@ -43,7 +47,11 @@ export function ov11(ctx: RuleContext): void {
     const where = udp.protoFrom ?? udp.remote ?? model.last.get('client') ?? at;
     const start = where ? where.nameToken.start : 0;
     const end = where ? where.nameToken.end : 0;
-    if (probe) {
+    if (probe && model.pull) {
+      const known = ['endpoint-independent', 'address-dependent', 'address-and-port-dependent'].includes(String(mapping));
+      const nat = known ? `the probe found a NAT (${String(mapping)} mapping)` : 'a NAT may be on the path';
+      report(ctx, 'OV11', 'hint', `No keepalive or ping in this client profile and ${nat}: servers usually push keepalive, which a client file cannot show; if yours does not, add '${line}'`, start, end, [fix(`Add '${line}'`, [insert])]);
+    } else if (probe) {
       const known = ['endpoint-independent', 'address-dependent', 'address-and-port-dependent'].includes(String(mapping));
       const nat = known ? `the probe found a NAT (${String(mapping)} mapping)` : 'a NAT may be on the path (mapping behaviour unknown)';
       const life = lifetime ? `; its idle mappings last about ${lifetime} s` : '';
