@@ -103,7 +103,7 @@ export function checkAllowedIpOverlap(ctx: RuleContext): void {
 
 /**
  * wg-quick installs a default route only in the tables it manages: with Table unset or `auto`
- * (via its fwmark rule) and with `main`. Any other table (a number or a name) is policy
+ * (via its fwmark rule) and with `main` (or its number, 254). Any other table (a number or a name) is policy
  * routing: the routes land in that table and only the user's own `ip rule`s send traffic there,
  * so one family's default route there says nothing about leaks. `off` installs no route.
  */
@@ -111,7 +111,8 @@ function installsDefaultRoute(ctx: RuleContext): boolean {
   const table = effective(ctx.parsed.interfaces, 'Table');
   if (!table || !table.usable) return true;
   const v = table.value.trim().toLowerCase();
-  return v === 'auto' || v === 'main' || v === '';
+  // 254 is main's number (iproute2's rt_tables).
+  return v === 'auto' || v === 'main' || v === '254' || v === '';
 }
 
 /** Commands of a hook line: wg-quick hands it to bash, where these separate commands. */

@@ -207,7 +207,7 @@ describe('WireGuard rules: severities and details', function () {
   it('WG16: silent under policy routing (a Table other than auto/main) and with a kill switch for the other family', function () {
     const text = fixture('wg16.conf').text;
     for (const table of ['1234', 'vpn', 'off']) assert.deepEqual(only(lintWireGuard(text.replace('DNS = 10.56.0.1', `Table = ${table}`)), 'WG16'), [], table);
-    for (const table of ['auto', 'main']) assert.equal(only(lintWireGuard(text.replace('DNS = 10.56.0.1', `Table = ${table}`)), 'WG16').length, 1, table);
+    for (const table of ['auto', 'main', '254']) assert.equal(only(lintWireGuard(text.replace('DNS = 10.56.0.1', `Table = ${table}`)), 'WG16').length, 1, table);
     const hook = (h: string) => only(lintWireGuard(text.replace('DNS = 10.56.0.1', h)), 'WG16').length;
     assert.equal(hook('PostUp = ip6tables -I OUTPUT ! -o %i -j REJECT'), 0);
     assert.equal(hook('PreUp = sysctl -w net.ipv6.conf.all.disable_ipv6=1'), 0);
