@@ -8,7 +8,7 @@ const ROOT = path.resolve(__dirname, '../..');
 const ALLOWED = [
   /^dist\/(extension|webview|lint|docs|cli)\.js$/,
   /^media\/[\w./-]+\.(png|svg|md)$/,
-  /^docs\/(rules\/[A-Z]+\d+|probes\/[\w-]+)\.md$/,
+  /^docs\/(rules\/([A-Z]+\d+|README)|probes\/[\w-]+)\.md$/, // rule pages, their index and severity policy, probe pages
   /^syntaxes\/\w+\.tmLanguage\.json$/,
   /^language-configuration\/\w+\.json$/,
   /^(package\.json|package\.nls\.json|README\.md|CHANGELOG\.md|LICENSE)$/,

@@ -60,11 +60,11 @@ const TOKENS = ['[', ']', '=', '#', ';', ',', ' ', '\t', '\n', ':', '/', '.', '-
 /**
  * Errors we report on purpose although wg accepts the text: wg-quick's own keys (their lines
  * never reach wg), file-level wg-quick rules, semantics wg does not check (duplicate peers,
- * our own key as a peer, a prefix in two peers, a port that wraps or is 0), and lines an
+ * our own key as a peer, a port that wraps or is 0; a prefix in two peers is only a warning), and lines an
  * editor shows differently from wg because of a lone CR.
  */
 function wgBlind(text: string, f: Finding): boolean {
-  if (/^WQ0/.test(f.ruleId) || ['WG07', 'WG08', 'WG09'].includes(f.ruleId)) return true;
+  if (/^WQ0/.test(f.ruleId) || ['WG07', 'WG08'].includes(f.ruleId)) return true;
   if (f.ruleId === 'WG11' && /wraps|port is 0/.test(f.message)) return true;
   if (/\r(?!\n)/.test(text)) return true;
   const parsed = parseWireGuard(splitLines(text));

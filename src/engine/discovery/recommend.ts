@@ -1,5 +1,6 @@
 import type { Evidence, Recommendation, Report } from '../../report/report';
 import { mappingVaries } from './classify';
+import { openvpnKeepalive, wireguardKeepalive } from '../keepalive';
 
 /**
  * Advice from a Report, per kind of VPN. Each item says what to do in plain words, names the
@@ -38,7 +39,8 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
   }
 
   // --- WireGuard ---------------------------------------------------------------------------
-  const keepalive = lifetime?.value ? Math.max(1, Math.min(25, Math.floor(0.8 * lifetime.value))) : 25;
+  // The one keepalive rule, shared with the linter's quick fixes: docs/probes/lifetime.md.
+  const keepalive = wireguardKeepalive(lifetime?.value);
   const lifetimeEvidence: Evidence[] = lifetime?.value
     ? [{ test: 'mapping lifetime (RFC 5780 §4.6)', observation: `an idle mapping lived ${lifetime.value} s` }]
     : [];
@@ -49,7 +51,7 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
       vpn: 'wireguard',
       rfc: 'RFC 4787 REQ-5',
       text: lifetime?.value
-        ? `Set PersistentKeepalive = ${keepalive} on peers behind this NAT: it forgets an idle UDP mapping after ${lifetime.value} s (RFC 4787 REQ-5 asks for at least 2 minutes), and without traffic the far side loses its way in.`
+        ? `Set PersistentKeepalive = ${keepalive} (5 s under the lifetime) on peers behind this NAT: it forgets an idle UDP mapping after ${lifetime.value} s (RFC 4787 REQ-5 asks for at least 2 minutes), and without traffic the far side loses its way in.`
         : 'Set PersistentKeepalive = 25 on peers behind this NAT so the far side can always reach this one; measure the NAT’s real timeout with `natprobe diagnose --lifetime` to tune it.',
       evidence: [...filtering.evidence.slice(0, 2), ...lifetimeEvidence],
       apply: { format: 'wireguard', key: 'PersistentKeepalive', value: String(keepalive) },
@@ -113,8 +115,7 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
     });
   }
   if (behindNat) {
-    const interval = lifetime?.value ? Math.max(1, Math.min(10, Math.floor(0.8 * lifetime.value))) : 10;
-    const timeout = Math.max(60, interval * 6);
+    const { interval, timeout } = openvpnKeepalive(lifetime?.value);
     out.push({
       id: 'openvpn-keepalive',
       severity: 'info',

@@ -22,15 +22,15 @@ describe('recommendations per VPN kind', () => {
     assert.match(text(portRestricted, 'wireguard-keepalive'), /PersistentKeepalive = 25.*--lifetime/);
     assert.equal(recommend(portRestricted).find((x) => x.id === 'wireguard-keepalive')?.rfc, 'RFC 4787 REQ-5');
   });
-  it('with a measured 30 s lifetime: PersistentKeepalive = min(25, ⌊0.8 × 30⌋) = 24, OpenVPN keepalive 10', () => {
+  it('with a measured 30 s lifetime: PersistentKeepalive = min(25, 30 − 5) = 25, OpenVPN keepalive 10', () => {
     const r: Report = { ...portRestricted, mappingLifetime: { value: 30, idleSeconds: 30, refreshedByInbound: 'no', absoluteSeconds: null, reason: 'measured' } };
-    assert.match(text(r, 'wireguard-keepalive'), /PersistentKeepalive = 24/);
+    assert.match(text(r, 'wireguard-keepalive'), /PersistentKeepalive = 25 \(5 s under the lifetime\)/);
     assert.match(text(r, 'openvpn-keepalive'), /keepalive 10 60/);
   });
-  it('with a 10 s lifetime: PersistentKeepalive = 8, OpenVPN keepalive 8', () => {
+  it('with a 10 s lifetime: PersistentKeepalive = 5, OpenVPN keepalive 5', () => {
     const r: Report = { ...portRestricted, mappingLifetime: { value: 10, idleSeconds: 10, refreshedByInbound: 'no', absoluteSeconds: null, reason: 'measured' } };
-    assert.match(text(r, 'wireguard-keepalive'), /PersistentKeepalive = 8\b/);
-    assert.match(text(r, 'openvpn-keepalive'), /keepalive 8 60/);
+    assert.match(text(r, 'wireguard-keepalive'), /PersistentKeepalive = 5\b/);
+    assert.match(text(r, 'openvpn-keepalive'), /keepalive 5 60/);
   });
   it('an absolute timeout warns that reconnects are unavoidable', () => {
     const r: Report = { ...portRestricted, mappingLifetime: { value: 30, idleSeconds: 30, refreshedByInbound: 'no', absoluteSeconds: 60, reason: 'measured' } };

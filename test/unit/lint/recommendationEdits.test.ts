@@ -124,7 +124,7 @@ describe('recommendation edits: which recommendations can be applied', () => {
     };
     const recs = recommend({ ...withPorts, mappingLifetime: { value: 30, idleSeconds: 30, refreshedByInbound: 'no', absoluteSeconds: null, reason: 'measured' } });
     const byId = (id: string) => recs.find((r) => r.id === id)!;
-    assert.deepEqual(byId('wireguard-keepalive').apply, { format: 'wireguard', key: 'PersistentKeepalive', value: '24' });
+    assert.deepEqual(byId('wireguard-keepalive').apply, { format: 'wireguard', key: 'PersistentKeepalive', value: '25' });
     assert.deepEqual(byId('openvpn-keepalive').apply, { format: 'openvpn', key: 'keepalive', value: '10 60' });
     assert.deepEqual(byId('openvpn-udp-port-blocked').apply, { format: 'openvpn', key: 'remote', value: '443 tcp-client' });
     for (const r of recs) {

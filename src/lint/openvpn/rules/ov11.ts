@@ -1,19 +1,15 @@
 /**
  * OV11 (probe-aware): a UDP tunnel with no keepalive/ping through a NAT loses its mapping when
  * idle; a ping interval at or above the measured mapping lifetime does too. Without a probe
- * report only the first part is reported, as a hint.
+ * report only the first part is reported, as a hint, and not at all for client (pull) profiles:
+ * their server pushes ping/ping-restart, which the client file cannot show.
  */
 import { report, type RuleContext } from '../context';
 import { edit, fix, insertAfter, insertLineAt } from '../fixes';
 import { protocolFamily } from '../model';
 import type { Directive } from '../parser';
 import { atoi } from './common';
-
-/** keepalive interval for a measured mapping lifetime: at most 0.8 × lifetime, at most 10 s. */
-export function intervalFor(lifetime: number | null | undefined): number {
-  if (!lifetime || !Number.isFinite(lifetime) || lifetime <= 0) return 10;
-  return Math.max(1, Math.min(10, Math.floor(lifetime * 0.8)));
-}
+import { openvpnKeepalive } from '../../../engine/keepalive';
 
 function anchor(ctx: RuleContext): Directive | undefined {
   const { model } = ctx;
@@ -36,14 +32,21 @@ export function ov11(ctx: RuleContext): void {
 
   if (!keepalive && !ping) {
     if (probe && mapping === 'none') return;
-    const interval = intervalFor(lifetime);
-    const line = `keepalive ${interval} 60`;
+    // A client profile cannot show what its server pushes, and servers push keepalive as
+    // ping/ping-restart: without a probe there is nothing to say; with one, a hint that says so.
+    if (model.pull && !probe) return;
+    const { interval, timeout } = openvpnKeepalive(lifetime);
+    const line = `keepalive ${interval} ${timeout}`;
     const at = anchor(ctx);
     const insert = at ? insertAfter(ctx, at, line) : insertLineAt(ctx, 0, line);
     const where = udp.protoFrom ?? udp.remote ?? model.last.get('client') ?? at;
     const start = where ? where.nameToken.start : 0;
     const end = where ? where.nameToken.end : 0;
-    if (probe) {
+    if (probe && model.pull) {
+      const known = ['endpoint-independent', 'address-dependent', 'address-and-port-dependent'].includes(String(mapping));
+      const nat = known ? `the probe found a NAT (${String(mapping)} mapping)` : 'a NAT may be on the path';
+      report(ctx, 'OV11', 'hint', `No keepalive or ping in this client profile and ${nat}: servers usually push keepalive, which a client file cannot show; if yours does not, add '${line}'`, start, end, [fix(`Add '${line}'`, [insert])]);
+    } else if (probe) {
       const known = ['endpoint-independent', 'address-dependent', 'address-and-port-dependent'].includes(String(mapping));
       const nat = known ? `the probe found a NAT (${String(mapping)} mapping)` : 'a NAT may be on the path (mapping behaviour unknown)';
       const life = lifetime ? `; its idle mappings last about ${lifetime} s` : '';
@@ -60,11 +63,11 @@ export function ov11(ctx: RuleContext): void {
   const t = d.args[0];
   const interval = atoi(t.text).value;
   if (Number.isNaN(interval) || interval <= 0 || interval < lifetime) return;
-  const better = intervalFor(lifetime);
+  const { interval: better, timeout: betterTimeout } = openvpnKeepalive(lifetime);
   const edits = [edit(ctx, t.start, t.end, String(better))];
   if (d === keepalive) {
     const timeout = atoi(keepalive.args[1].text).value;
-    if (Number.isNaN(timeout) || timeout < 2 * better) edits.push(edit(ctx, keepalive.args[1].start, keepalive.args[1].end, '60'));
+    if (Number.isNaN(timeout) || timeout < 2 * better) edits.push(edit(ctx, keepalive.args[1].start, keepalive.args[1].end, String(betterTimeout)));
   }
-  report(ctx, 'OV11', 'warning', `${d.name} interval ${interval} s is not shorter than the NAT mapping lifetime the probe measured (${lifetime} s): the mapping expires between pings; use ${better} s or less`, t.start, t.end, [fix(`Change the interval to ${better}`, edits, true)]);
+  report(ctx, 'OV11', 'warning', `${d.name} interval ${interval} s is not shorter than the NAT mapping lifetime the probe measured (${lifetime} s): the mapping expires between pings; use ${better} s or less (5 s under the lifetime)`, t.start, t.end, [fix(`Change the interval to ${better}`, edits, true)]);
 }

@@ -1,7 +1,9 @@
 /**
  * OV13: lport together with nobind (OpenVPN refuses to start: "--lport and --nobind don't make
- * sense when used together"); nobind in client (pull) mode, where OpenVPN 2.6 already does not
- * bind unless lport or bind is given (verified: "UDPv4 link local: (not bound)").
+ * sense when used together"). nobind in client (pull) mode is redundant for OpenVPN 2.6, which
+ * does not bind there unless lport or bind is given (verified: "UDPv4 link local: (not
+ * bound)"), but 2.4/2.5 clients bind port 1194 without it: deleting it changes them, so that
+ * redundancy is not reported at all.
  */
 import { report, type RuleContext } from '../context';
 import { deleteDirective, fix } from '../fixes';
@@ -20,8 +22,6 @@ export function ov13(ctx: RuleContext): void {
       report(ctx, 'OV13', 'error', 'lport and nobind contradict each other: OpenVPN refuses to start; delete nobind to bind to lport, or delete lport', nobind.nameToken.start, nobind.nameToken.end, [fix("Delete 'nobind'", [deleteDirective(ctx, nobind)], true)], [
         { range: ctx.index.range(e.lport.nameToken.start, e.lport.nameToken.end), message: 'the lport line' },
       ]);
-    } else if (model.pull && !e.bind) {
-      report(ctx, 'OV13', 'information', 'nobind is already the default in client mode (OpenVPN 2.6 binds only with lport or bind); you may delete it unless older clients use this file', nobind.nameToken.start, nobind.nameToken.end, [fix("Delete 'nobind'", [deleteDirective(ctx, nobind)])]);
     }
   }
 }

@@ -3,6 +3,7 @@
  * measured mapping lifetime) and drop to hints without it. WG17 needs no probe: its
  * single-file part looks at this file only (the two-file part is a workspace check).
  */
+import { WIREGUARD_KEEPALIVE_SECONDS, wireguardKeepalive } from '../../../engine/keepalive';
 import type { Report } from '../../../report/report';
 import { fix, insertLineAfter, replace } from '../fixes';
 import type { Entry, Section } from '../model';
@@ -30,12 +31,6 @@ export function measuredLifetime(report: Report | undefined): number | undefined
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
-/** The keepalive to recommend: 25 s, or 5 s under a measured lifetime below 30 s. */
-export function recommendedKeepalive(lifetime: number | undefined): number {
-  if (lifetime === undefined) return 25;
-  return Math.max(1, Math.min(25, Math.floor(lifetime) - 5));
-}
-
 function keepaliveSeconds(e: Entry | undefined): number | undefined {
   if (!e || !e.usable) return undefined;
   const v = e.compactValue;
@@ -54,7 +49,7 @@ export function checkKeepalive(ctx: RuleContext): void {
   const report = ctx.options.report;
   const verdict = natVerdict(report);
   const lifetime = measuredLifetime(report);
-  const want = recommendedKeepalive(lifetime);
+  const want = wireguardKeepalive(lifetime);
   const peers = ctx.parsed.peers;
   for (let i = 0; i < peers.length; i++) {
     const p = peers[i];
@@ -90,12 +85,12 @@ export function checkKeepalive(ctx: RuleContext): void {
           ctx.out.add(
             'WG15',
             'warning',
-            `PersistentKeepalive ${seconds} s is not shorter than the measured NAT mapping lifetime of ${lifetime} s: the mapping can expire between keepalives; use ${want}.`,
+            `PersistentKeepalive ${seconds} s is not shorter than the measured NAT mapping lifetime of ${lifetime} s: the mapping can expire between keepalives; use ${want} (5 s under the lifetime).`,
             valueRange(ka),
             [fix(`Set PersistentKeepalive = ${want}`, [replace(ka.line, ka.valueStart, ka.valueEnd, String(want))], true)],
           );
         }
-      } else if (seconds > 25) {
+      } else if (seconds > WIREGUARD_KEEPALIVE_SECONDS) {
         ctx.out.add(
           'WG15',
           'hint',
@@ -113,17 +108,11 @@ export function checkReachability(ctx: RuleContext): void {
   if (peers.length === 0) return;
   for (let i = 0; i < peers.length; i++) if (peers[i].effective('Endpoint')) return;
   const lp = effective(interfaces, 'ListenPort');
+  // With a ListenPort this is how every server looks: it answers, its peers dial in. Saying
+  // so on each server restates how WireGuard works; only the case nobody can act on is kept.
+  if (lp && lp.usable) return;
   const at = interfaces.length > 0 ? headerRange(interfaces[0]) : headerRange(peers[0]);
   const edit = insertLineAfter(ctx.src, peers[0].headerLine, 'Endpoint = host.example:51820', ctx.parsed.eol);
-  if (lp && lp.usable) {
-    ctx.out.add(
-      'WG17',
-      'hint',
-      'No peer has an Endpoint: this side never starts a handshake and only answers on its ListenPort; each peer needs this host\'s address as its Endpoint.',
-      at,
-    );
-    return;
-  }
   ctx.out.add(
     'WG17',
     'warning',

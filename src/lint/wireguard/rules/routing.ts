@@ -27,7 +27,11 @@ function samePeer(ctx: RuleContext, a: number, b: number): boolean {
   return ka !== undefined && ka === keys[b]?.compactValue;
 }
 
-/** WG09 errors: the same prefix in two peers (wg silently gives it to the later one). */
+/**
+ * WG09 warnings: the same prefix in two peers. wg accepts the file and silently gives the
+ * prefix to the later peer (checked with `wg setconf`), so this is a bug in the config but not
+ * one the tool refuses: a warning, not an error.
+ */
 function reportSharedPrefixes(ctx: RuleContext, t: AllowedIpTable): void {
   const peers = ctx.parsed.peers;
   const lists = new ListCache(ctx.src);
@@ -38,7 +42,7 @@ function reportSharedPrefixes(ctx: RuleContext, t: AllowedIpTable): void {
     const text = t.text(i);
     ctx.out.add(
       'WG09',
-      'error',
+      'warning',
       `${text} is also in AllowedIPs of the peer on line ${peers[t.peer(w)].headerLine + 1}: wg gives a prefix to one peer only and silently moves it to that later peer, so this one never gets its traffic; remove it from one of them.`,
       t.range(i),
       [fix(`Remove ${text} here (where wg ignores it)`, [removeItem(ctx, t, i, lists)], true)],
@@ -97,9 +101,40 @@ export function checkAllowedIpOverlap(ctx: RuleContext): void {
   reportNestedPrefixes(ctx, t);
 }
 
-export function checkDefaultRoutes(ctx: RuleContext): void {
+/**
+ * wg-quick installs a default route only in the tables it manages: with Table unset or `auto`
+ * (via its fwmark rule) and with `main` (or its number, 254). Any other table (a number or a name) is policy
+ * routing: the routes land in that table and only the user's own `ip rule`s send traffic there,
+ * so one family's default route there says nothing about leaks. `off` installs no route.
+ */
+function installsDefaultRoute(ctx: RuleContext): boolean {
   const table = effective(ctx.parsed.interfaces, 'Table');
-  if (table && table.value.toLowerCase() === 'off') return;
+  if (!table || !table.usable) return true;
+  const v = table.value.trim().toLowerCase();
+  // 254 is main's number (iproute2's rt_tables).
+  return v === 'auto' || v === 'main' || v === '254' || v === '';
+}
+
+/** Commands of a hook line: wg-quick hands it to bash, where these separate commands. */
+const COMMAND_SEPARATOR = /;|&&|\|\|?/;
+/** A packet filter rule that refuses traffic of one family (the usual kill switch), or IPv6 turned off. */
+const BLOCKS_IPV6 = [/\bip6tables(?:-nft|-legacy)?\b.*\b(?:REJECT|DROP)\b/, /\bnft\b.*\b(?:ip6|inet)\b.*\b(?:reject|drop)\b/, /\bdisable_ipv6\s*=\s*1\b/];
+const BLOCKS_IPV4 = [/\biptables(?:-nft|-legacy)?\b.*\b(?:REJECT|DROP)\b/, /\bnft\b.*\b(?:ip|inet)\b.*\b(?:reject|drop)\b/];
+
+/** Does a PreUp/PostUp command block the other family (a kill switch), so nothing leaks? */
+function hooksBlock(ctx: RuleContext, family: 4 | 6): boolean {
+  const patterns = family === 6 ? BLOCKS_IPV6 : BLOCKS_IPV4;
+  for (const section of ctx.parsed.interfaces) {
+    for (const e of section.entries) {
+      if (e.name !== 'PostUp' && e.name !== 'PreUp') continue;
+      for (const command of e.value.split(COMMAND_SEPARATOR)) if (patterns.some((p) => p.test(command))) return true;
+    }
+  }
+  return false;
+}
+
+export function checkDefaultRoutes(ctx: RuleContext): void {
+  if (!installsDefaultRoute(ctx)) return;
   const t = ctx.memo.allowedIps();
   let v4 = -1;
   let v6 = -1;
@@ -112,13 +147,14 @@ export function checkDefaultRoutes(ctx: RuleContext): void {
   const one = v4 >= 0 && v6 < 0 ? v4 : v6 >= 0 && v4 < 0 ? v6 : -1;
   if (one < 0) return;
   const four = t.family(one) === 4;
+  if (hooksBlock(ctx, four ? 6 : 4)) return;
   const has = four ? '0.0.0.0/0' : '::/0';
   const missing = four ? '::/0' : '0.0.0.0/0';
   const line = t.entry[one].line;
   ctx.out.add(
     'WG16',
     'warning',
-    `${has} routes all ${four ? 'IPv4' : 'IPv6'} traffic into the tunnel but no peer has ${missing}: ${four ? 'IPv6' : 'IPv4'} traffic still leaves outside the tunnel (a leak); add ${missing}.`,
+    `${has} routes all ${four ? 'IPv4' : 'IPv6'} traffic into the tunnel but no peer has ${missing}: ${four ? 'IPv6' : 'IPv4'} traffic still leaves outside the tunnel (a leak); add ${missing}, or block ${four ? 'IPv6' : 'IPv4'} in a PostUp rule.`,
     t.range(one),
     [fix(`Add ${missing}`, [replace(line, t.end(one), t.end(one), `, ${missing}`)], true)],
   );

@@ -97,9 +97,10 @@ const CASES: Case[] = [
   { title: 'short timeout', text: 'keepalive 30 40\n', rule: 'OV10', severity: 'error', at: '30 40', message: /twice/, preferred: /keepalive 10 60/ },
   { title: 'keepalive with ping-restart', text: 'keepalive 10 60\nping-restart 60\n', rule: 'OV10', severity: 'error', at: 'ping-restart', preferred: /Delete/ },
   // OV11
-  { title: 'UDP without keepalive, no report', text: 'client\ndev tun\nproto udp\nremote a 1194\n', rule: 'OV11', severity: 'hint', at: 'proto' },
-  { title: 'UDP without keepalive behind NAT', text: 'client\ndev tun\nremote a 1194\n', rule: 'OV11', severity: 'warning', at: 'remote', message: /20 s/, preferred: /keepalive 10 60/, options: { report: blocked } },
-  { title: 'short-lived mapping', text: 'client\ndev tun\nremote a 1194\n', rule: 'OV11', severity: 'warning', at: 'remote', preferred: /keepalive 4 60/, options: { report: withReport({ mappingLifetime: { value: 5, idleSeconds: 5, refreshedByInbound: 'yes', absoluteSeconds: null, reason: '' } }) } },
+  { title: 'UDP without keepalive, no report', text: 'tls-client\ndev tun\nproto udp\nremote a 1194\n', rule: 'OV11', severity: 'hint', at: 'proto' },
+  { title: 'UDP without keepalive behind NAT', text: 'tls-client\ndev tun\nremote a 1194\n', rule: 'OV11', severity: 'warning', at: 'remote', message: /20 s/, preferred: /keepalive 10 60/, options: { report: blocked } },
+  { title: 'client profile behind NAT: the server may push keepalive', text: 'client\ndev tun\nremote a 1194\n', rule: 'OV11', severity: 'hint', at: 'remote', message: /push.*cannot show/, options: { report: blocked } },
+  { title: 'short-lived mapping', text: 'tls-client\ndev tun\nremote a 1194\n', rule: 'OV11', severity: 'warning', at: 'remote', preferred: /keepalive 1 60/, options: { report: withReport({ mappingLifetime: { value: 5, idleSeconds: 5, refreshedByInbound: 'yes', absoluteSeconds: null, reason: '' } }) } },
   { title: 'ping interval above the lifetime', text: 'client\ndev tun\nremote a 1194\nkeepalive 25 120\n', rule: 'OV11', severity: 'warning', at: '25', preferred: /interval to 10/, options: { report: blocked } },
   // OV12
   { title: 'fragment over TCP', text: 'dev tun\nproto tcp-client\nremote a 443\nfragment 1300\n', rule: 'OV12', severity: 'error', at: 'fragment', preferred: /Delete/ },
@@ -107,7 +108,6 @@ const CASES: Case[] = [
   { title: 'explicit-exit-notify over TCP', text: 'proto tcp-client\nremote a 443\nexplicit-exit-notify 2\n', rule: 'OV12', severity: 'information', at: 'explicit-exit-notify' },
   // OV13
   { title: 'lport with nobind', text: 'client\nlport 5000\nnobind\n', rule: 'OV13', severity: 'error', at: 'nobind', preferred: /Delete 'nobind'/ },
-  { title: 'nobind in client mode', text: 'client\nremote a\nnobind\n', rule: 'OV13', severity: 'information', at: 'nobind' },
   // OV14
   { title: 'tun-mtu 50', text: 'tun-mtu 50\n', rule: 'OV14', severity: 'error', at: '50', message: /minimum of 100/ },
   { title: 'tun-mtu 70000', text: 'tun-mtu 70000\n', rule: 'OV14', severity: 'error', at: '70000' },
@@ -174,6 +174,20 @@ describe('OpenVPN rules', () => {
       assert.deepEqual(only(lint('dev tun\nremote a\n', { report: noNat }), 'OV11'), []);
       assert.deepEqual(only(lint('dev tun\nremote a\nkeepalive 10 60\n', { report: blocked }), 'OV11'), []);
     });
+    it('OV11 is silent on a client profile without a probe (its server pushes keepalive, which the file cannot show)', () => {
+      assert.deepEqual(only(lint('client\ndev tun\nproto udp\nremote a 1194\n'), 'OV11'), []);
+      assert.deepEqual(only(lint('pull\ntls-client\ndev tun\nproto udp\nremote a 1194\n'), 'OV11'), []);
+    });
+    it('OV03 on ncp-ciphers: a hint before data-ciphers (2.4 compatibility), a warning after it (it replaces the list)', () => {
+      const compat = only(lint('client\nncp-ciphers AES-256-GCM\nignore-unknown-option data-ciphers\ndata-ciphers AES-256-GCM:CHACHA20-POLY1305\n'), 'OV03');
+      assert.deepEqual(compat.map((f) => f.severity), ['hint']);
+      assert.deepEqual(compat[0].fixes, []);
+      const late = only(lint('client\ndata-ciphers AES-256-GCM:CHACHA20-POLY1305\nncp-ciphers AES-256-GCM\n'), 'OV03');
+      assert.deepEqual(late.map((f) => f.severity), ['warning']);
+      assert.match(late[0].message, /replaces the data-ciphers list/);
+      assert.equal(late[0].fixes.some((f) => f.isPreferred), false);
+      assert.deepEqual(only(lint('client\nncp-ciphers AES-256-GCM\n'), 'OV03').map((f) => f.severity), ['warning'], 'alone it is the deprecated name');
+    });
     it('PORT01 is silent without port data and for reachable ports', () => {
       assert.deepEqual(only(lint('client\nremote a 1194\n'), 'PORT01'), []);
       assert.deepEqual(only(lint('client\nremote a 1194\n', { report: noNat }), 'PORT01'), []);
@@ -191,6 +205,9 @@ describe('OpenVPN rules', () => {
     it('OV12: fragment after a TCP <connection> block does not reach it; before it does', () => {
       assert.deepEqual(only(lint(fixture('fragment-after-tcp-block.ovpn')), 'OV12'), []);
       assert.equal(only(lint(fixture('fragment-before-tcp-block.ovpn')), 'OV12').length, 1);
+    });
+    it('OV13: nobind in a client profile is not reported (2.4/2.5 clients bind without it)', () => {
+      assert.deepEqual(only(lint('client\nremote a\nnobind\n'), 'OV13'), []);
     });
     it('OV13: port with nobind is fine; tls-client alone binds, so nobind is not redundant', () => {
       assert.deepEqual(only(lint('client\nport 5000\nnobind\n'), 'OV13').filter((f) => f.severity === 'error'), []);

@@ -50,7 +50,7 @@ const UNDER: [string, string, string | ((f: string) => string)][] = [
   ['wq04.conf', 'WQ04', '1200'],
   ['wq05.conf', 'WQ05', '1500'],
   ['wq07.conf', 'WQ07', '#42"'],
-  ['server.conf', 'PORT03', '51820'],
+  ['highport.conf', 'PORT03', '43117'],
   ['multi-error.conf', 'WG13', '-1'],
   ['multi-error.conf', 'WG12', '203.0.113.110'],
   ['multi-error.conf', 'WG04', 'not-a-key'],

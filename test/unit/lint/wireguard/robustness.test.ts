@@ -127,7 +127,7 @@ describe('WireGuard linter: hostile input', function () {
     const median = (times[4] + times[5]) / 2;
     console.log(`      10,000 peers, ${lines} lines, ${(t.length / 1e6).toFixed(2)} MB: median ${median.toFixed(1)} ms (min ${times[0].toFixed(1)}, max ${times[9].toFixed(1)})`);
     assert.equal(r!.summary.peers.length, 10_000);
-    assert.deepEqual(r!.findings.map((f) => f.ruleId).sort(), ['PORT03', 'WG17']);
+    assert.deepEqual(r!.findings.map((f) => f.ruleId).sort(), [], 'an ordinary server: nothing to say');
   });
 });
 
