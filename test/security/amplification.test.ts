@@ -37,6 +37,20 @@ describe('security: a spoofed request cannot buy a large answer', () => {
     assert.equal(getAttribute(decoded.value, Attr.Software), undefined);
   });
 
+  it('every attribute in an answer to a classic request is a multiple of 4 bytes long, errors included (RFC 3489 has no padding)', () => {
+    const single = { primary: FULL.primary };
+    for (const attack of ATTACKS.filter((a) => a.name.startsWith('RFC 3489'))) {
+      for (const addresses of [FULL, single]) {
+        const out = answer(addresses, SERVE_SOFTWARE, attack.build(), VICTIM, { ip: 0, port: 0 });
+        assert.equal(out.kind, 'reply', attack.name);
+        if (out.kind !== 'reply') continue;
+        const decoded = decodeMessage(out.reply.data);
+        assert.ok(decoded.ok);
+        for (const a of decoded.value.attributes) assert.equal(a.value.length % 4, 0, `${attack.name}: attribute 0x${a.type.toString(16)} is ${a.value.length} bytes`);
+      }
+    }
+  });
+
   describe('Binding answers are no larger than coturn\'s to the same request (loopback coturn, RFC 5780 mode)', function () {
     this.timeout(30000);
     let coturn: Awaited<ReturnType<typeof startLoopbackCoturn>> | undefined;

@@ -96,8 +96,11 @@ export function answer(
   });
   // Error answers carry no SOFTWARE and short reasons: a spoofed request must not buy a bigger
   // answer than a well-formed one (RFC 8489 §16.1.2, amplification).
-  const error = (code: number, reason: string, extra: StunAttribute[] = []): ReflectorOutcome =>
-    reply(receivedOn, from, [{ type: Attr.ErrorCode, value: encodeErrorCode({ code, reason }) }, ...extra], 'error');
+  const error = (code: number, reason: string, unknownTypes: number[] = []): ReflectorOutcome => {
+    const attributes: StunAttribute[] = [{ type: Attr.ErrorCode, value: encodeErrorCode({ code, reason: request.rfc3489 ? classicReason(reason) : reason }) }];
+    if (unknownTypes.length > 0) attributes.push({ type: Attr.UnknownAttributes, value: encodeUnknownAttributes(request.rfc3489 ? classicUnknown(unknownTypes) : unknownTypes) });
+    return reply(receivedOn, from, attributes, 'error');
+  };
 
   // Any other method (Allocate, Refresh, Send…) is a TURN or unknown request an open reflector has
   // no business answering: silence is the smallest answer, so it cannot be used to amplify.
@@ -105,7 +108,7 @@ export function answer(
 
   const unknown = comprehensionRequiredUnknown(request, KNOWN_REQUEST_ATTRIBUTES);
   if (unknown.length > 0) {
-    return error(420, 'Unknown Attribute', [{ type: Attr.UnknownAttributes, value: encodeUnknownAttributes(unknown) }]);
+    return error(420, 'Unknown Attribute', unknown);
   }
 
   let changeIp = false;
@@ -118,9 +121,7 @@ export function answer(
     // RFC 5780 §6.1: a server without a second address cannot honour the request; it says so
     // with 420 rather than answering from the wrong address, which would fool the client.
     if ((changeIp || changePort) && !addresses.alternate) {
-      return error(420, 'No alternate address', [
-        { type: Attr.UnknownAttributes, value: encodeUnknownAttributes([Attr.ChangeRequest]) },
-      ]);
+      return error(420, 'No alternate address', [Attr.ChangeRequest]);
     }
   }
 
@@ -166,6 +167,19 @@ export function answer(
     attributes.push({ type: Attr.Padding, value: encodePadding(Math.min(padding.value.length, 1500)) });
   }
   return reply(via, to, attributes, 'success');
+}
+
+/**
+ * RFC 3489 has no attribute padding: every value must itself be a multiple of 4 bytes. The reason
+ * phrase "MUST be a multiple of 4 bytes" (§11.2.9), so it is padded with spaces...
+ */
+function classicReason(reason: string): string {
+  return reason.padEnd(Math.ceil(reason.length / 4) * 4, ' ');
+}
+
+/** ...and an odd list of unknown attributes repeats one of them (§11.2.10). */
+function classicUnknown(types: number[]): number[] {
+  return types.length % 2 === 1 ? [...types, types[types.length - 1]] : types;
 }
 
 function softwareAttr(software: string): StunAttribute {
