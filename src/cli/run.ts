@@ -321,7 +321,11 @@ async function serveCommand(argv: readonly string[], io: CliIo): Promise<number>
   io.stdout.write(
     `natprobe ${VERSION} serving STUN (RFC 5780${alternate ? '' : ', single address: no OTHER-ADDRESS, CHANGE-REQUEST refused'}) on ${reflector.endpoints.map(endpointKey).join(', ')}; at most ${ratePerSecond} answers/s per source (burst ${burst})\n`,
   );
-  const ticker = setInterval(() => log(summary.flush(logInterval)), logInterval * 1000);
+  let intervalStart = performance.now();
+  const ticker = setInterval(() => {
+    intervalStart = performance.now();
+    log(summary.flush(logInterval));
+  }, logInterval * 1000);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
@@ -332,7 +336,8 @@ async function serveCommand(argv: readonly string[], io: CliIo): Promise<number>
   clearInterval(ticker);
   reflector.close();
   extra?.close();
-  log(summary.flush(logInterval));
+  // The last, partial interval says how long it really was.
+  log(summary.flush(Math.max(1, Math.round((performance.now() - intervalStart) / 1000))));
   const answered = reflector.counters.answered + (extra?.counters.answered ?? 0);
   const dropped = reflector.counters.dropped + (extra?.counters.dropped ?? 0);
   io.stdout.write(`stopped after ${answered} answers, ${dropped} dropped packets, ${limiter.refused} rate-limited\n`);
@@ -358,7 +363,9 @@ function literalEndpoint(flag: string, text: string, defaultPort: number): { add
   const { host, port } = parsed.value;
   // An address to listen on must be a literal: "300.1.1.1" looked enough like one to pass a
   // digits-and-dots check and was then handed to the resolver (a DNS lookup, exit 1).
-  if (!isIpLiteral(host)) throw new UsageError(`${flag} needs an IP address of this host, not "${host}"`);
+  if (!isIpLiteral(host)) {
+    throw new UsageError(/^[\d.]+$/.test(host) ? `${flag} "${host}" is not an IP address` : `${flag} needs an IP address, not a hostname ("${host}")`);
+  }
   // RESPONSE-ORIGIN and OTHER-ADDRESS name the address we listen on; "any" cannot be named.
   if (/^0\.0\.0\.0$|^::$/.test(host)) throw new UsageError(`${flag} needs a specific IP address of this host, not the wildcard ${host}`);
   return { address: host, port: hasExplicitPort(text) ? port : defaultPort };
