@@ -270,7 +270,7 @@ async function serveCommand(argv: readonly string[], io: CliIo): Promise<number>
   const tcpPerSource = wholeNumber(args.values, 'tcp-per-source', 1, 1024, 4, 'connections');
   const logInterval = wholeNumber(args.values, 'log-interval', 1, 86_400, 60, 'seconds');
   const verbose = args.flags.has('verbose');
-  const limiter = new SourceRateLimiter({ ratePerSecond, burst }, () => performance.now());
+  const limiter = new SourceRateLimiter({ ratePerSecond, burst }, () => systemClock.now());
   // One bounded summary line per interval; --verbose adds a few single events per interval.
   const summary = new ServeSummary({ detailPerInterval: verbose ? 20 : 0 });
   const log = (line: string | undefined): void => {
@@ -290,10 +290,11 @@ async function serveCommand(argv: readonly string[], io: CliIo): Promise<number>
   let reflector;
   let extra;
   try {
-    reflector = await startReflector({ factory: nodeUdpFactory, primary, alternate, software: SERVE_SOFTWARE, limiter, onEvent });
+    reflector = await startReflector({ factory: nodeUdpFactory, clock: systemClock, primary, alternate, software: SERVE_SOFTWARE, limiter, onEvent });
     if (extraPortSpecs.length > 0) {
       extra = await startExtraPorts({
         udp: nodeUdpFactory,
+        clock: systemClock,
         address: primary.address,
         ports: extraPortSpecs,
         software: SERVE_SOFTWARE,

@@ -44,7 +44,7 @@ describe('security: per-source rate limit', () => {
       factory: server,
       primary: { address: '198.51.100.1', port: 3478 },
       software: 'natprobe',
-      now: () => clock.now(),
+      clock,
     });
     const hit = new Inbox(await victim.bind({ family: 4, port: 40000 }), clock);
     const bystander = new Inbox(await other.bind({ family: 4, port: 40001 }), clock);

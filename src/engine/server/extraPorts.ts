@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import { type Clock, type TimerHandle, systemClock } from '../clock';
 import { StunStreamFramer } from '../net/tcp';
 import { type Endpoint, type Family, type UdpSocket, type UdpSocketFactory, endpointKey, normaliseAddress, sameEndpoint } from '../net/udp';
 import { type ReflectorAddresses, type Slot, answer } from './reflectorLogic';
@@ -18,6 +19,8 @@ export interface PortSpec {
 
 export interface ExtraPortsOptions {
   readonly udp: UdpSocketFactory;
+  /** Time for the rate limiter and the TCP message deadline (default: the system clock). */
+  readonly clock?: Clock;
   /** Local IP literal to listen on (normally the primary address). */
   readonly address: string;
   readonly ports: readonly PortSpec[];
@@ -112,8 +115,9 @@ export async function startExtraPorts(options: ExtraPortsOptions): Promise<Runni
   const idleMs = options.tcpIdleMs ?? 10_000;
   const maxConnections = options.maxTcpConnections ?? 64;
   const maxPerSource = options.maxTcpPerSource ?? 4;
+  const clock = options.clock ?? systemClock;
   const messageDeadlineMs = options.tcpMessageDeadlineMs ?? 5_000;
-  const limiter = options.limiter ?? new SourceRateLimiter({ ratePerSecond: DEFAULT_RATE_PER_SECOND, burst: DEFAULT_BURST }, () => performance.now());
+  const limiter = options.limiter ?? new SourceRateLimiter({ ratePerSecond: DEFAULT_RATE_PER_SECOND, burst: DEFAULT_BURST }, () => clock.now());
   // A throwing listener must not take the server down (nor skip the cleanup after it).
   const emit = (event: ExtraPortEvent): void => {
     try {
@@ -210,9 +214,9 @@ export async function startExtraPorts(options: ExtraPortsOptions): Promise<Runni
     socket.setNoDelay(true);
     socket.setTimeout(idleMs, () => refuse(`idle for ${idleMs} ms`));
     // Armed when a message's first byte arrives, cleared when no partial message is left.
-    let deadline: ReturnType<typeof setTimeout> | undefined;
+    let deadline: TimerHandle | undefined;
     const clearDeadline = (): void => {
-      if (deadline) clearTimeout(deadline);
+      if (deadline !== undefined) clock.clearTimeout(deadline);
       deadline = undefined;
     };
     socket.once('close', () => {
@@ -248,10 +252,7 @@ export async function startExtraPorts(options: ExtraPortsOptions): Promise<Runni
       if (result.close) return refuse(result.close);
       if (socket.writableLength > MAX_TCP_PENDING_WRITE) return refuse('client does not read its answers');
       if (session.pending === 0) clearDeadline();
-      else if (!deadline) {
-        deadline = setTimeout(() => refuse(`no whole message within ${messageDeadlineMs} ms`), messageDeadlineMs);
-        deadline.unref?.();
-      }
+      else if (deadline === undefined) deadline = clock.setTimeout(() => refuse(`no whole message within ${messageDeadlineMs} ms`), messageDeadlineMs);
     });
   }
 

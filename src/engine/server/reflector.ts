@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '../clock';
 import type { Endpoint, Family, UdpSocket, UdpSocketFactory } from '../net/udp';
 import { type ReflectorAddresses, type Slot, answer, slotEndpoint } from './reflectorLogic';
 import { DEFAULT_BURST, DEFAULT_RATE_PER_SECOND, type SourceRateLimitOptions, SourceRateLimiter } from './sourceRateLimit';
@@ -9,8 +10,8 @@ export interface ReflectorOptions extends ReflectorAddresses {
   readonly rateLimit?: SourceRateLimitOptions;
   /** A limiter shared with other listeners (serve --ports); takes precedence over rateLimit. */
   readonly limiter?: SourceRateLimiter;
-  /** Monotonic milliseconds for the rate limiter (default performance.now). */
-  readonly now?: () => number;
+  /** Time for the rate limiter: the network's clock (pass the virtual one with a virtual network). */
+  readonly clock?: Clock;
   /** Called for every request answered or dropped; the CLI logs from it. */
   readonly onEvent?: (event: ReflectorEvent) => void;
 }
@@ -54,8 +55,9 @@ export async function startReflector(options: ReflectorOptions): Promise<Running
   const sockets = new Map<string, UdpSocket>();
   const key = (s: Slot): string => `${s.ip}${s.port}`;
   const counters = { answered: 0, dropped: 0, rateLimited: 0 };
-  const now = options.now ?? (() => performance.now());
-  const limiter = options.limiter ?? new SourceRateLimiter(options.rateLimit ?? { ratePerSecond: DEFAULT_RATE_PER_SECOND, burst: DEFAULT_BURST }, now);
+  const clock = options.clock ?? systemClock;
+  const limiter =
+    options.limiter ?? new SourceRateLimiter(options.rateLimit ?? { ratePerSecond: DEFAULT_RATE_PER_SECOND, burst: DEFAULT_BURST }, () => clock.now());
   // A throwing listener (a log stream gone away) must not take the server down with it.
   const emit = (event: ReflectorEvent): void => {
     try {

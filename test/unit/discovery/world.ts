@@ -36,7 +36,7 @@ export async function makeWorld(options: {
     alternate: options.rfc5780 === false ? undefined : ALTERNATE,
     software: 'natprobe-test',
     // The rate limit runs on virtual time too, or a 60 s virtual probe looks like a flood.
-    now: () => clock.now(),
+    clock,
   });
   let clientAddress: string;
   let factory;
