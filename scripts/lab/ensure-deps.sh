@@ -26,6 +26,7 @@ TOOLS=(
   "miniupnpd:miniupnpd-nftables"
   "wg:wireguard-tools"
   "openvpn:openvpn"
+  "systemd-analyze:systemd"
 )
 
 missing_tools=()

@@ -4,14 +4,17 @@ import { DEFAULT_BUDGET_MS, DEFAULT_SERVERS } from '../engine/defaults';
 import type { LocalInterface } from '../engine/discovery/cgnat';
 import { diagnose } from '../engine/discovery/discover';
 import { systemResolver } from '../engine/discovery/resolve';
-import { type ServerSpec, parseServerSpec } from '../engine/discovery/serverSpec';
+import { type ServerSpec, isIpLiteral, parseServerSpec } from '../engine/discovery/serverSpec';
 import { nodeUdpFactory } from '../engine/net/nodeUdp';
 import { nodeTcpConnector } from '../engine/net/tcp';
 import { DEFAULT_PORTS_TEXT, type PortSpec, parsePortList } from '../engine/probes/ports';
 import { type TurnUrl, parseTurnUrl } from '../engine/probes/turn';
-import { describeExtraPorts, startExtraPorts } from '../engine/server/extraPorts';
+import { type ExtraPortEvent, describeExtraPorts, startExtraPorts } from '../engine/server/extraPorts';
 import { endpointKey } from '../engine/net/udp';
-import { startReflector } from '../engine/server/reflector';
+import { type ReflectorEvent, startReflector } from '../engine/server/reflector';
+import { SERVE_SOFTWARE } from '../engine/server/reflectorLogic';
+import { ServeSummary } from '../engine/server/serveSummary';
+import { DEFAULT_BURST, DEFAULT_RATE_PER_SECOND, SourceRateLimiter } from '../engine/server/sourceRateLimit';
 import { renderText } from '../report/renderText';
 import { safeJson, safeText } from '../report/safeText';
 import type { StreamEvent } from '../report/streamEvents';
@@ -35,6 +38,7 @@ Usage:
                    [--ports LIST|default] [--turn turn:HOST[:PORT] --turn-user U] [--port-mapping]
                    [--lifetime [--lifetime-max S] [--lifetime-full]] [--hairpin]
   natprobe serve --primary IP[:PORT] [--alternate IP[:PORT]] [--ports LIST|default] [--verbose]
+                 [--rate N] [--burst N] [--tcp-per-source N] [--log-interval S]
   natprobe lint FILE... [--json] [--format auto|wireguard|openvpn] [--report REPORT.json] [--fix]
   natprobe compare A.json B.json [--json]
   natprobe --version | --help
@@ -57,7 +61,10 @@ diagnose  Finds the NAT's mapping and filtering behaviour (RFC 5780), the public
 serve     An RFC 5780 STUN server. With --alternate (a second IP of this host) it answers
           CHANGE-REQUEST and sends OTHER-ADDRESS, so filtering can be measured against it.
           Ports default to 3478 (primary) and primary+1 (alternate). --ports also answers
-          STUN on those UDP/TCP ports, for diagnose --ports.
+          STUN on those UDP/TCP ports, for diagnose --ports. Each source gets at most --rate
+          answers a second (default ${DEFAULT_RATE_PER_SECOND}, bursts of --burst, default ${DEFAULT_BURST}) and
+          --tcp-per-source TCP connections (default 4). Logs one summary line per --log-interval
+          seconds (default 60) on stderr; --verbose adds up to 20 single events per interval.
 compare   Predicts from two diagnose --json reports (this machine and a peer) whether a
           direct UDP path will form or traffic must be relayed, and why.
 lint      Lints WireGuard and OpenVPN configs as wg and openvpn read them; prints
@@ -237,12 +244,19 @@ async function serveCommand(argv: readonly string[], io: CliIo): Promise<number>
     { name: 'alternate', takesValue: true },
     { name: 'verbose', takesValue: false },
     { name: 'ports', takesValue: true },
+    { name: 'rate', takesValue: true },
+    { name: 'burst', takesValue: true },
+    { name: 'tcp-per-source', takesValue: true },
+    { name: 'log-interval', takesValue: true },
   ]);
   if (args.positional.length) throw new UsageError(`unexpected argument "${args.positional[0]}"`);
   const primaryText = args.values.get('primary')?.[0];
   if (!primaryText) throw new UsageError('serve needs --primary IP[:PORT]');
   const primary = literalEndpoint('--primary', primaryText, 3478);
   const alternateText = args.values.get('alternate')?.[0];
+  if (alternateText && !hasExplicitPort(alternateText) && primary.port === 65535) {
+    throw new UsageError('--alternate needs a port (IP:PORT): the default, --primary\'s port + 1, would be 65536');
+  }
   const alternate = alternateText ? literalEndpoint('--alternate', alternateText, primary.port + 1) : undefined;
   if (alternate) {
     if (alternate.address === primary.address) throw new UsageError('--alternate must be a different IP address from --primary (RFC 5780 §6)');
@@ -256,28 +270,44 @@ async function serveCommand(argv: readonly string[], io: CliIo): Promise<number>
     if (!parsed.ok) throw new UsageError(`--ports ${parsed.error}`);
     extraPortSpecs = parsed.value;
   }
+  const ratePerSecond = wholeNumber(args.values, 'rate', 1, 100_000, DEFAULT_RATE_PER_SECOND, 'answers a second per source');
+  const burst = wholeNumber(args.values, 'burst', 1, 1_000_000, Math.max(DEFAULT_BURST, ratePerSecond), 'answers');
+  const tcpPerSource = wholeNumber(args.values, 'tcp-per-source', 1, 1024, 4, 'connections');
+  const logInterval = wholeNumber(args.values, 'log-interval', 1, 86_400, 60, 'seconds');
   const verbose = args.flags.has('verbose');
+  const limiter = new SourceRateLimiter({ ratePerSecond, burst }, () => systemClock.now());
+  // One bounded summary line per interval; --verbose adds a few single events per interval.
+  const summary = new ServeSummary({ detailPerInterval: verbose ? 20 : 0 });
+  const log = (line: string | undefined): void => {
+    if (line !== undefined) io.stderr.write(`${line}\n`);
+  };
+  const onEvent = (e: ReflectorEvent): void => {
+    if (e.kind === 'send-failed') log(summary.record('send-failed', e.to.address, e.error, () => `send to ${endpointKey(e.to)} failed: ${e.error}`));
+    else if (e.kind === 'answered') log(summary.record('answered', e.from.address, undefined, () => `answered ${endpointKey(e.from)} on ${endpointKey(e.on)} via ${endpointKey(e.via)} to ${endpointKey(e.to)}`));
+    else if (e.kind === 'rate-limited') log(summary.record('rate-limited', e.from.address, undefined, () => `rate-limited ${endpointKey(e.from)} on ${endpointKey(e.on)}`));
+    else log(summary.record('dropped', e.from.address, e.why, () => `dropped from ${endpointKey(e.from)} on ${endpointKey(e.on)}: ${e.why}`));
+  };
+  const onPortEvent = (e: ExtraPortEvent): void => {
+    const where = `${e.protocol}/${endpointKey(e.on)}`;
+    if (e.kind === 'dropped') log(summary.record('dropped', e.from.address, e.why, () => `dropped from ${endpointKey(e.from)} on ${where}: ${e.why}`));
+    else log(summary.record(e.kind, e.from.address, undefined, () => `${e.kind} ${endpointKey(e.from)} on ${where}`));
+  };
   let reflector;
   let extra;
   try {
-    reflector = await startReflector({
-      factory: nodeUdpFactory,
-      primary,
-      alternate,
-      software: `natprobe ${VERSION}`,
-      onEvent: verbose
-        ? (e) =>
-            io.stderr.write(
-              e.kind === 'answered'
-                ? `answered ${endpointKey(e.from)} on ${endpointKey(e.on)} via ${endpointKey(e.via)} to ${endpointKey(e.to)}\n`
-                : e.kind === 'dropped'
-                  ? `dropped from ${endpointKey(e.from)} on ${endpointKey(e.on)}: ${e.why}\n`
-                  : `send to ${endpointKey(e.to)} failed: ${e.error}\n`,
-            )
-        : undefined,
-    });
+    reflector = await startReflector({ factory: nodeUdpFactory, clock: systemClock, primary, alternate, software: SERVE_SOFTWARE, limiter, onEvent });
     if (extraPortSpecs.length > 0) {
-      extra = await startExtraPorts({ udp: nodeUdpFactory, address: primary.address, ports: extraPortSpecs, software: `natprobe ${VERSION}`, primary });
+      extra = await startExtraPorts({
+        udp: nodeUdpFactory,
+        clock: systemClock,
+        address: primary.address,
+        ports: extraPortSpecs,
+        software: SERVE_SOFTWARE,
+        primary,
+        limiter,
+        maxTcpPerSource: tcpPerSource,
+        onEvent: onPortEvent,
+      });
     }
   } catch (err) {
     reflector?.close();
@@ -295,8 +325,13 @@ async function serveCommand(argv: readonly string[], io: CliIo): Promise<number>
   }
   if (extra) io.stdout.write(`${describeExtraPorts(extra)}\n`);
   io.stdout.write(
-    `natprobe ${VERSION} serving STUN (RFC 5780${alternate ? '' : ', single address: no OTHER-ADDRESS, CHANGE-REQUEST refused'}) on ${reflector.endpoints.map(endpointKey).join(', ')}\n`,
+    `natprobe ${VERSION} serving STUN (RFC 5780${alternate ? '' : ', single address: no OTHER-ADDRESS, CHANGE-REQUEST refused'}) on ${reflector.endpoints.map(endpointKey).join(', ')}; at most ${ratePerSecond} answers/s per source (burst ${burst})\n`,
   );
+  let intervalStart = performance.now();
+  const ticker = setInterval(() => {
+    intervalStart = performance.now();
+    log(summary.flush(logInterval));
+  }, logInterval * 1000);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
@@ -304,17 +339,40 @@ async function serveCommand(argv: readonly string[], io: CliIo): Promise<number>
     // Keeps the process alive: sockets alone do not hold the event loop for dgram in some cases.
     setInterval(() => undefined, 1 << 30);
   });
+  clearInterval(ticker);
   reflector.close();
   extra?.close();
-  io.stdout.write(`stopped after ${reflector.counters.answered} answers, ${reflector.counters.dropped} dropped packets\n`);
+  // The last, partial interval says how long it really was.
+  log(summary.flush(Math.max(1, Math.round((performance.now() - intervalStart) / 1000))));
+  const answered = reflector.counters.answered + (extra?.counters.answered ?? 0);
+  const dropped = reflector.counters.dropped + (extra?.counters.dropped ?? 0);
+  io.stdout.write(`stopped after ${answered} answers, ${dropped} dropped packets, ${limiter.refused} rate-limited\n`);
   process.exit(0);
+}
+
+function wholeNumber(values: Map<string, string[]>, flag: string, min: number, max: number, fallback: number, unit: string): number {
+  const text = values.get(flag)?.[0];
+  if (text === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new UsageError(`--${flag} must be a whole number of ${unit} from ${min} to ${max}`);
+  }
+  return Number(text);
+}
+
+function hasExplicitPort(text: string): boolean {
+  return /\]:\d+$|^[^:[\]]+:\d+$/.test(text.trim());
 }
 
 function literalEndpoint(flag: string, text: string, defaultPort: number): { address: string; port: number } {
   const parsed = parseServerSpec(text);
   if (!parsed.ok) throw new UsageError(`${flag} ${parsed.error}`);
   const { host, port } = parsed.value;
-  if (!/^[\d.]+$/.test(host) && !host.includes(':')) throw new UsageError(`${flag} needs an IP address, not a hostname ("${host}")`);
-  const explicitPort = /\]:\d+$|^[^:[\]]+:\d+$/.test(text.trim());
-  return { address: host, port: explicitPort ? port : defaultPort };
+  // An address to listen on must be a literal: "300.1.1.1" looked enough like one to pass a
+  // digits-and-dots check and was then handed to the resolver (a DNS lookup, exit 1).
+  if (!isIpLiteral(host)) {
+    throw new UsageError(/^[\d.]+$/.test(host) ? `${flag} "${host}" is not an IP address` : `${flag} needs an IP address, not a hostname ("${host}")`);
+  }
+  // RESPONSE-ORIGIN and OTHER-ADDRESS name the address we listen on; "any" cannot be named.
+  if (/^0\.0\.0\.0$|^::$/.test(host)) throw new UsageError(`${flag} needs a specific IP address of this host, not the wildcard ${host}`);
+  return { address: host, port: hasExplicitPort(text) ? port : defaultPort };
 }

@@ -1,7 +1,9 @@
 import * as net from 'node:net';
+import { type Clock, type TimerHandle, systemClock } from '../clock';
 import { StunStreamFramer } from '../net/tcp';
 import { type Endpoint, type Family, type UdpSocket, type UdpSocketFactory, endpointKey, normaliseAddress, sameEndpoint } from '../net/udp';
 import { type ReflectorAddresses, type Slot, answer } from './reflectorLogic';
+import { DEFAULT_BURST, DEFAULT_RATE_PER_SECOND, SourceRateLimiter, sourceKey } from './sourceRateLimit';
 
 /**
  * Extra listeners for `natprobe serve --ports LIST`: plain STUN Binding on more ports of the
@@ -17,6 +19,8 @@ export interface PortSpec {
 
 export interface ExtraPortsOptions {
   readonly udp: UdpSocketFactory;
+  /** Time for the rate limiter and the TCP message deadline (default: the system clock). */
+  readonly clock?: Clock;
   /** Local IP literal to listen on (normally the primary address). */
   readonly address: string;
   readonly ports: readonly PortSpec[];
@@ -30,11 +34,24 @@ export interface ExtraPortsOptions {
   readonly tcpIdleMs?: number;
   /** At most this many TCP connections at once per port; more are closed at once (default 64). */
   readonly maxTcpConnections?: number;
+  /**
+   * At most this many TCP connections at once from one source (IPv4 address or IPv6 /64) over
+   * all ports (default 4): one source may not hold the per-port cap and lock everyone out.
+   */
+  readonly maxTcpPerSource?: number;
+  /**
+   * A message must arrive whole within this long of its first byte (default 5 s). The idle timer
+   * alone is reset by any byte, so one byte every few seconds (slowloris) held a slot forever.
+   */
+  readonly tcpMessageDeadlineMs?: number;
+  /** Per-source answer budget, shared with the main reflector (default: a limiter of its own). */
+  readonly limiter?: SourceRateLimiter;
   readonly onEvent?: (event: ExtraPortEvent) => void;
 }
 
 export type ExtraPortEvent =
   | { readonly kind: 'answered'; readonly protocol: 'udp' | 'tcp'; readonly from: Endpoint; readonly on: Endpoint }
+  | { readonly kind: 'rate-limited'; readonly protocol: 'udp' | 'tcp'; readonly from: Endpoint; readonly on: Endpoint }
   | { readonly kind: 'dropped'; readonly protocol: 'udp' | 'tcp'; readonly from: Endpoint; readonly on: Endpoint; readonly why: string };
 
 export interface RunningExtraPorts {
@@ -42,7 +59,7 @@ export interface RunningExtraPorts {
   readonly endpoints: { readonly protocol: 'udp' | 'tcp'; readonly endpoint: Endpoint }[];
   /** Ports not opened here because the main reflector already answers them. */
   readonly skipped: PortSpec[];
-  readonly counters: { answered: number; dropped: number };
+  readonly counters: { answered: number; dropped: number; rateLimited: number };
   close(): void;
 }
 
@@ -68,6 +85,11 @@ export class StunTcpSession {
     this.addresses = { primary: local };
   }
 
+  /** Bytes of a message begun but not yet complete. */
+  get pending(): number {
+    return this.framer.buffered;
+  }
+
   receive(chunk: Uint8Array): { replies: Uint8Array[]; dropped: string[]; close?: string } {
     const framed = this.framer.push(chunk);
     const replies: Uint8Array[] = [];
@@ -84,7 +106,7 @@ export class StunTcpSession {
 
 export async function startExtraPorts(options: ExtraPortsOptions): Promise<RunningExtraPorts> {
   const family: Family = options.address.includes(':') ? 6 : 4;
-  const counters = { answered: 0, dropped: 0 };
+  const counters = { answered: 0, dropped: 0, rateLimited: 0 };
   const endpoints: { protocol: 'udp' | 'tcp'; endpoint: Endpoint }[] = [];
   const skipped: PortSpec[] = [];
   const udpSockets: UdpSocket[] = [];
@@ -92,7 +114,19 @@ export async function startExtraPorts(options: ExtraPortsOptions): Promise<Runni
   const connections = new Set<net.Socket>();
   const idleMs = options.tcpIdleMs ?? 10_000;
   const maxConnections = options.maxTcpConnections ?? 64;
-  const emit = options.onEvent ?? (() => undefined);
+  const maxPerSource = options.maxTcpPerSource ?? 4;
+  const clock = options.clock ?? systemClock;
+  const messageDeadlineMs = options.tcpMessageDeadlineMs ?? 5_000;
+  const limiter = options.limiter ?? new SourceRateLimiter({ ratePerSecond: DEFAULT_RATE_PER_SECOND, burst: DEFAULT_BURST }, () => clock.now());
+  // A throwing listener must not take the server down (nor skip the cleanup after it).
+  const emit = (event: ExtraPortEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      /* lost event; keep serving */
+    }
+  };
+  const openPerSource = new Map<string, number>();
   const seen = new Set<string>();
   const openPerPort = new Map<number, number>();
 
@@ -117,10 +151,21 @@ export async function startExtraPorts(options: ExtraPortsOptions): Promise<Runni
         udpSockets.push(socket);
         const addresses: ReflectorAddresses = { primary: at };
         socket.onMessage((data, from) => {
-          const outcome = answer(addresses, options.software, data, from, SLOT);
+          let outcome;
+          try {
+            outcome = answer(addresses, options.software, data, from, SLOT);
+          } catch (err) {
+            // No single datagram may end the process.
+            outcome = { kind: 'dropped' as const, why: `internal error: ${err instanceof Error ? err.message : String(err)}` };
+          }
           if (outcome.kind === 'dropped') {
             counters.dropped++;
             emit({ kind: 'dropped', protocol: 'udp', from, on: at, why: outcome.why });
+            return;
+          }
+          if (!limiter.take(outcome.reply.to.address)) {
+            counters.rateLimited++;
+            emit({ kind: 'rate-limited', protocol: 'udp', from, on: at });
             return;
           }
           counters.answered++;
@@ -152,41 +197,62 @@ export async function startExtraPorts(options: ExtraPortsOptions): Promise<Runni
   function serveTcp(socket: net.Socket, at: Endpoint): void {
     const count = openPerPort.get(at.port) ?? 0;
     const from: Endpoint = { address: normaliseAddress(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 };
+    const source = sourceKey(from.address);
+    const fromSource = openPerSource.get(source) ?? 0;
     socket.on('error', () => undefined);
-    if (count >= maxConnections || !socket.remoteAddress) {
+    const refuse = (why: string): void => {
       counters.dropped++;
-      emit({ kind: 'dropped', protocol: 'tcp', from, on: at, why: `more than ${maxConnections} connections` });
+      emit({ kind: 'dropped', protocol: 'tcp', from, on: at, why });
       socket.destroy();
-      return;
-    }
+    };
+    if (!socket.remoteAddress) return refuse('no remote address');
+    if (fromSource >= maxPerSource) return refuse(`more than ${maxPerSource} connections from ${source}`);
+    if (count >= maxConnections) return refuse(`more than ${maxConnections} connections`);
     openPerPort.set(at.port, count + 1);
+    openPerSource.set(source, fromSource + 1);
     connections.add(socket);
     socket.setNoDelay(true);
-    socket.setTimeout(idleMs, () => socket.destroy());
+    socket.setTimeout(idleMs, () => refuse(`idle for ${idleMs} ms`));
+    // Armed when a message's first byte arrives, cleared when no partial message is left.
+    let deadline: TimerHandle | undefined;
+    const clearDeadline = (): void => {
+      if (deadline !== undefined) clock.clearTimeout(deadline);
+      deadline = undefined;
+    };
     socket.once('close', () => {
+      clearDeadline();
       connections.delete(socket);
       openPerPort.set(at.port, (openPerPort.get(at.port) ?? 1) - 1);
+      const left = (openPerSource.get(source) ?? 1) - 1;
+      if (left > 0) openPerSource.set(source, left);
+      else openPerSource.delete(source);
     });
     const session = new StunTcpSession(at, from, options.software);
     socket.on('data', (chunk: Buffer) => {
-      const result = session.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      let result;
+      try {
+        result = session.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      } catch (err) {
+        return refuse(`internal error: ${err instanceof Error ? err.message : String(err)}`);
+      }
       for (const why of result.dropped) {
         counters.dropped++;
         emit({ kind: 'dropped', protocol: 'tcp', from, on: at, why });
       }
       for (const reply of result.replies) {
+        if (!limiter.take(from.address)) {
+          counters.rateLimited++;
+          emit({ kind: 'rate-limited', protocol: 'tcp', from, on: at });
+          continue;
+        }
         counters.answered++;
         socket.write(reply);
         emit({ kind: 'answered', protocol: 'tcp', from, on: at });
       }
-      if (result.close) {
-        counters.dropped++;
-        emit({ kind: 'dropped', protocol: 'tcp', from, on: at, why: result.close });
-        socket.destroy();
-      } else if (socket.writableLength > MAX_TCP_PENDING_WRITE) {
-        emit({ kind: 'dropped', protocol: 'tcp', from, on: at, why: 'client does not read its answers' });
-        socket.destroy();
-      }
+      if (result.close) return refuse(result.close);
+      if (socket.writableLength > MAX_TCP_PENDING_WRITE) return refuse('client does not read its answers');
+      if (session.pending === 0) clearDeadline();
+      else if (deadline === undefined) deadline = clock.setTimeout(() => refuse(`no whole message within ${messageDeadlineMs} ms`), messageDeadlineMs);
     });
   }
 

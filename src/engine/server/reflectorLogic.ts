@@ -48,6 +48,12 @@ export type ReflectorOutcome =
   | { readonly kind: 'reply'; readonly reply: ReflectorReply }
   | { readonly kind: 'dropped'; readonly why: string };
 
+/**
+ * SOFTWARE in `natprobe serve`'s answers: short, so it adds little to each answer
+ * (amplification), and 8 bytes, a multiple of 4, which draft-RFC 3489 SERVER parsers accept.
+ */
+export const SERVE_SOFTWARE = 'natprobe';
+
 /** Attributes a Binding request may carry that we understand (or deliberately ignore). */
 const KNOWN_REQUEST_ATTRIBUTES: ReadonlySet<number> = new Set<number>([
   Attr.ChangeRequest,
@@ -88,14 +94,21 @@ export function answer(
     kind: 'reply',
     reply: { via, to, data: encodeResponse(request, cls, attributes) },
   });
-  const error = (code: number, reason: string, extra: StunAttribute[] = []): ReflectorOutcome =>
-    reply(receivedOn, from, [{ type: Attr.ErrorCode, value: encodeErrorCode({ code, reason }) }, ...extra, softwareAttr(software)], 'error');
+  // Error answers carry no SOFTWARE and short reasons: a spoofed request must not buy a bigger
+  // answer than a well-formed one (RFC 8489 §16.1.2, amplification).
+  const error = (code: number, reason: string, unknownTypes: number[] = []): ReflectorOutcome => {
+    const attributes: StunAttribute[] = [{ type: Attr.ErrorCode, value: encodeErrorCode({ code, reason: request.rfc3489 ? classicReason(reason) : reason }) }];
+    if (unknownTypes.length > 0) attributes.push({ type: Attr.UnknownAttributes, value: encodeUnknownAttributes(request.rfc3489 ? classicUnknown(unknownTypes) : unknownTypes) });
+    return reply(receivedOn, from, attributes, 'error');
+  };
 
-  if (request.method !== Method.Binding) return error(400, 'Bad Request: this server answers Binding only');
+  // Any other method (Allocate, Refresh, Send…) is a TURN or unknown request an open reflector has
+  // no business answering: silence is the smallest answer, so it cannot be used to amplify.
+  if (request.method !== Method.Binding) return { kind: 'dropped', why: `method 0x${request.method.toString(16).padStart(3, '0')} is not Binding` };
 
   const unknown = comprehensionRequiredUnknown(request, KNOWN_REQUEST_ATTRIBUTES);
   if (unknown.length > 0) {
-    return error(420, 'Unknown Attribute', [{ type: Attr.UnknownAttributes, value: encodeUnknownAttributes(unknown) }]);
+    return error(420, 'Unknown Attribute', unknown);
   }
 
   let changeIp = false;
@@ -103,14 +116,12 @@ export function answer(
   const changeAttr = getAttribute(request, Attr.ChangeRequest);
   if (changeAttr) {
     const change = decodeChangeRequest(changeAttr.value);
-    if (!change.ok) return error(400, `Bad Request: ${change.error.message}`);
+    if (!change.ok) return error(400, 'Bad CHANGE-REQUEST');
     ({ changeIp, changePort } = change.value);
     // RFC 5780 §6.1: a server without a second address cannot honour the request; it says so
     // with 420 rather than answering from the wrong address, which would fool the client.
     if ((changeIp || changePort) && !addresses.alternate) {
-      return error(420, 'Unknown Attribute: no alternate address', [
-        { type: Attr.UnknownAttributes, value: encodeUnknownAttributes([Attr.ChangeRequest]) },
-      ]);
+      return error(420, 'No alternate address', [Attr.ChangeRequest]);
     }
   }
 
@@ -118,8 +129,8 @@ export function answer(
   const responsePortAttr = request.rfc3489 ? undefined : getAttribute(request, Attr.ResponsePort);
   if (responsePortAttr) {
     const port = decodeResponsePort(responsePortAttr.value);
-    if (!port.ok) return error(400, `Bad Request: ${port.error.message}`);
-    if (port.value === 0) return error(400, 'Bad Request: RESPONSE-PORT 0');
+    if (!port.ok) return error(400, 'Bad RESPONSE-PORT');
+    if (port.value === 0) return error(400, 'RESPONSE-PORT 0');
     // §6.1: the response goes to the request's source IP, at the port asked for.
     to = { address: from.address, port: port.value };
   }
@@ -146,7 +157,9 @@ export function answer(
     attributes.push({ type: Attr.ResponseOrigin, value: encodeAddress(origin) });
     if (other) attributes.push({ type: Attr.OtherAddress, value: encodeAddress(other) });
   }
-  attributes.push(softwareAttr(software));
+  // RFC 3489 has no SOFTWARE; classic clients (Vovida stun) read 0x8022 as its draft SERVER
+  // attribute and reject a length that is not a multiple of 4, so classic answers omit it.
+  if (!request.rfc3489 && software) attributes.push(softwareAttr(software));
   const padding = getAttribute(request, Attr.Padding);
   if (padding && !request.rfc3489) {
     // §7.6: PADDING makes the response as large as the request, to test fragmentation paths.
@@ -154,6 +167,19 @@ export function answer(
     attributes.push({ type: Attr.Padding, value: encodePadding(Math.min(padding.value.length, 1500)) });
   }
   return reply(via, to, attributes, 'success');
+}
+
+/**
+ * RFC 3489 has no attribute padding: every value must itself be a multiple of 4 bytes. The reason
+ * phrase "MUST be a multiple of 4 bytes" (§11.2.9), so it is padded with spaces...
+ */
+function classicReason(reason: string): string {
+  return reason.padEnd(Math.ceil(reason.length / 4) * 4, ' ');
+}
+
+/** ...and an odd list of unknown attributes repeats one of them (§11.2.10). */
+function classicUnknown(types: number[]): number[] {
+  return types.length % 2 === 1 ? [...types, types[types.length - 1]] : types;
 }
 
 function softwareAttr(software: string): StunAttribute {

@@ -35,6 +35,8 @@ export async function makeWorld(options: {
     primary: PRIMARY,
     alternate: options.rfc5780 === false ? undefined : ALTERNATE,
     software: 'natprobe-test',
+    // The rate limit runs on virtual time too, or a 60 s virtual probe looks like a flood.
+    clock,
   });
   let clientAddress: string;
   let factory;

@@ -34,7 +34,7 @@ export async function makeProbeWorld(options: {
   const serverHost = net.addHost({ addresses: [PRIMARY.address, ALTERNATE.address], link: { delayMs: options.delayMs ?? 10 } });
   let count = 0;
   if ((options.server ?? 'rfc5780') === 'rfc5780') {
-    await startReflector({ factory: serverHost, primary: PRIMARY, alternate: ALTERNATE, software: 'natprobe-test' });
+    await startReflector({ factory: serverHost, primary: PRIMARY, alternate: ALTERNATE, software: 'natprobe-test', clock });
   } else {
     await startPlainServer(serverHost, PRIMARY, () => count++);
   }
