@@ -38,7 +38,7 @@ if (process.getuid?.() === 0 && process.platform === 'linux') {
 }
 
 const args = process.argv.slice(2);
-const suites = args.length ? args : ['test/unit/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/lab/**/*.test.ts'];
+const suites = args.length ? args : ['test/unit/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/security/**/*.test.ts', 'test/lab/**/*.test.ts'];
 const results = [await runCounted('npx', ['mocha', '--config', '.mocharc.json', ...suites])];
 if (args.length === 0 && process.env.NATPROBE_SKIP_INTEGRATION !== '1') {
   // The extension in a real VS Code (test/integration/README.md); installs its VS Code server on first use.

@@ -34,7 +34,11 @@ export interface ExchangeOptions {
   readonly giveUpAt: () => number;
   /** Delay before the next retransmission; asked anew each time for the same reason. */
   readonly rto: () => number;
-  readonly maxAttempts?: number;
+  /**
+   * Datagrams at most; asked anew before each one, so a bound that depends on something learnt
+   * meanwhile (an announced address proving itself) takes effect at once.
+   */
+  readonly maxAttempts?: number | (() => number);
   readonly signal?: AbortSignal;
   /**
    * Keep one transaction ID across retransmissions, as RFC 8489 §6.2.1 requires for requests
@@ -141,7 +145,8 @@ export class StunSocket {
     const clock = this.clock;
     const started = clock.now();
     const method = options.method ?? Method.Binding;
-    const maxAttempts = options.maxAttempts ?? 50;
+    const limit = options.maxAttempts ?? 50;
+    const maxAttempts = typeof limit === 'function' ? limit : () => limit;
     return new Promise<ExchangeResult>((resolve) => {
       let attempts = 0;
       let timer: TimerHandle | undefined;
@@ -185,7 +190,7 @@ export class StunSocket {
         timer = undefined;
         const now = clock.now();
         const giveUpAt = options.giveUpAt();
-        if (now >= giveUpAt || attempts >= maxAttempts) {
+        if (now >= giveUpAt || attempts >= maxAttempts()) {
           fail('timeout', `no answer from ${endpointKey(options.to)} in ${attempts} tries over ${Math.round(now - started)} ms`);
           return;
         }

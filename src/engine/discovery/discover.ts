@@ -21,6 +21,8 @@ import { type PortMappingOptions, type PortMappingResult, probePortMapping } fro
 import { combineCgnatEvidence } from '../probes/cgnatEvidence';
 import { type LifetimeProgress, measureMappingLifetime } from '../probes/mappingLifetime';
 import { probeHairpin } from '../probes/hairpin';
+import { nodeHttpRequester } from '../probes/portMapping/http';
+import { ContactLedger } from '../net/contactLedger';
 import { recommend } from './recommend';
 import { type Resolver, resolveWithin } from './resolve';
 import type { ServerSpec } from './serverSpec';
@@ -65,6 +67,15 @@ export interface DiagnoseOptions {
 
 /** How many servers get the (parallel) RFC 5780 filtering tests. */
 const MAX_FILTERING_CANDIDATES = 3;
+
+/**
+ * Datagrams per test to an address a server announced (OTHER-ADDRESS) until that address has
+ * answered like the same server: a server's word alone must not make us flood a third party
+ * (ARCHITECTURE, invariants). Two, so one lost datagram does not end the test.
+ */
+const UNCONFIRMED_ATTEMPTS = 2;
+/** StunSocket's own default: the RTT-sized schedule, bounded by the budget. */
+const FULL_SCHEDULE = 50;
 
 interface Target {
   readonly spec: ServerSpec;
@@ -114,6 +125,12 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   const t0 = clock.now();
   const deadline = t0 + options.budgetMs;
   const stats = newPacketStats();
+  // Every socket, connection and HTTP request of the diagnosis goes through the ledger's counters.
+  const contacts = new ContactLedger();
+  const factory = contacts.udp(options.factory);
+  const tcpConnector = options.tcp ? contacts.tcp(options.tcp) : undefined;
+  /** Addresses (not ports) that answered like the server that announced them. */
+  const confirmedHosts = new Set<string>();
   const est = new RttEstimator();
   let firstAnswerAt: number | undefined;
   const onAnswer = (rtt: number): void => {
@@ -143,6 +160,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     const a6 = result.addresses.find((a) => a.family === 6);
     if (a4) v4.push({ spec, endpoint: { address: a4.address, port: spec.port }, family: 4 });
     if (a6) v6.push({ spec, endpoint: { address: a6.address, port: spec.port }, family: 6 });
+    for (const a of [a4, a6]) if (a) contacts.declare({ address: a.address, port: spec.port }, 'udp', 'configured server', true);
   }
   const behaviourTargets = v4.length > 0 ? v4 : v6;
   const behaviourFamily: Family = v4.length > 0 ? 4 : 6;
@@ -151,7 +169,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   const sockets: StunSocket[] = [];
   const open = async (family: Family): Promise<StunSocket | string> => {
     try {
-      const s = new StunSocket(await options.factory.bind({ family }), clock, stats);
+      const s = new StunSocket(await factory.bind({ family }), clock, stats);
       sockets.push(s);
       return s;
     } catch (err) {
@@ -183,15 +201,17 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     // The first server as the user gave it (not the fastest): that is the one running serve --ports.
     const first = resolutions[0];
     const target = first && (v4.find((t) => t.spec === first.spec) ?? v6.find((t) => t.spec === first.spec));
-    if (!target || !options.tcp) {
+    if (!target || !tcpConnector) {
       const why = !target ? `the first server (${first?.spec.host ?? 'none'}) could not be resolved` : 'no TCP connector';
       ports = options.ports.map((p) => ({ protocol: p.protocol, port: p.port, reachable: 'unknown', basis: why }));
     } else {
       log(`testing ports ${options.ports.map((p) => `${p.protocol}/${p.port}`).join(', ')} on ${target.endpoint.address}`);
+      // The ports the user asked to test, on the server the user configured.
+      for (const p of options.ports) contacts.declare({ address: target.endpoint.address, port: p.port }, p.protocol, 'configured server', true);
       extras.push(
         probePorts({
-          udp: options.factory,
-          tcp: options.tcp,
+          udp: factory,
+          tcp: tcpConnector,
           clock,
           host: target.endpoint.address,
           ports: options.ports,
@@ -211,16 +231,21 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     }
   }
   let portMapping: PortMappingResult | undefined;
+  let portMappingDone: Promise<void> | undefined;
   if (options.portMapping) {
     log('asking the default gateway (read-only) for NAT-PMP, PCP and UPnP IGD');
-    extras.push(
-      probePortMapping({ ...options.portMapping, factory: options.factory, clock, signal }).then(
-        (r) => {
-          portMapping = r;
-        },
-        (err: unknown) => log(`port-mapping probe failed: ${errorText(err)}`),
-      ),
+    // The gateway is only known once the probe has read the routing table: the reason is
+    // attached to its address afterwards (the ledger counts by destination meanwhile).
+    const httpGet = contacts.http(options.portMapping.httpGet ?? nodeHttpRequester(clock));
+    portMappingDone = probePortMapping({ ...options.portMapping, httpGet, factory, clock, signal }).then(
+      (r) => {
+        portMapping = r;
+        if (r.gateway) contacts.declareHost(r.gateway, 'gateway', true);
+        contacts.declareHost(SSDP_GROUP, 'multicast group', true);
+      },
+      (err: unknown) => log(`port-mapping probe failed: ${errorText(err)}`),
     );
+    extras.push(portMappingDone);
   }
   if (options.turn) {
     const { url, username, password } = options.turn;
@@ -233,8 +258,9 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
           return;
         }
         log(`TURN Allocate at ${endpointKey({ address: address.address, port: url.port })} as user ${username}`);
+        contacts.declare({ address: address.address, port: url.port }, 'udp', 'TURN server', true);
         const r = await probeTurn({
-          factory: options.factory,
+          factory,
           clock,
           server: { address: address.address, port: url.port },
           username,
@@ -385,10 +411,15 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
       ['altPort', { address: primary.address, port: other.port }],
     ] as const;
     const started = clock.now();
+    const announcedBy = endpointKey(primary);
+    for (const [, to] of tests) contacts.declare(to, 'udp', 'announced alternate', false, announcedBy);
+    // The configured server's own address is trusted on any port; the announced one only once it has answered.
+    const bound = (to: Endpoint) => (): number =>
+      normaliseAddress(to.address) === normaliseAddress(primary.address) || confirmedHosts.has(normaliseAddress(to.address)) ? FULL_SCHEDULE : UNCONFIRMED_ATTEMPTS;
     await Promise.all(
       tests.map(async ([key, to]) => {
         log(`binding request to alternate ${endpointKey(to)}`);
-        const r = await socket.exchange({ to, giveUpAt: giveUpAfter(started), rto, signal });
+        const r = await socket.exchange({ to, giveUpAt: giveUpAfter(started), rto, signal, maxAttempts: bound(to) });
         noteResult(r);
         if (!r.ok) {
           work.alternateProblem ??=
@@ -404,6 +435,9 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
           work.alternateProblem ??= `${endpointKey(to)} says it answered from ${endpointKey(a.origin)} (RESPONSE-ORIGIN)`;
           return;
         }
+        // Answered our transaction, from exactly where we sent, saying so: the same server.
+        contacts.confirm(to, 'udp');
+        confirmedHosts.add(normaliseAddress(to.address));
         work[key] = a;
       }),
     );
@@ -483,7 +517,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
       log(`measuring the mapping lifetime against ${endpointKey(deepServer.endpoint)} (up to ${options.lifetime.maxSeconds ?? 120} s)`);
       deep.push(
         measureMappingLifetime({
-          factory: options.factory,
+          factory,
           clock,
           server: deepServer.endpoint,
           family: deepServer.family,
@@ -511,7 +545,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     } else {
       log('hairpin test: sending to our own public mapping');
       deep.push(
-        probeHairpin({ factory: options.factory, clock, server: deepServer.endpoint, family: deepServer.family, mapping: mappingVerdict.value, filtering: filteringVerdict.value, signal, log }).then(
+        probeHairpin({ factory, clock, server: deepServer.endpoint, family: deepServer.family, mapping: mappingVerdict.value, filtering: filteringVerdict.value, signal, log }).then(
           (r) => {
             hairpinning = r;
           },
@@ -588,6 +622,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
         : {}),
       ...(doubleNat ? { doubleNat } : {}),
       ignoredPackets: { ...stats },
+      contacted: contacts.list(),
     };
     return { ...partial, recommendations: recommend(partial) };
   }
@@ -622,6 +657,9 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     return { ...base, rfc5780, otherAddress, ...(error ? { error } : {}), ...(software ? { software } : {}) };
   }
 }
+
+/** SSDP's multicast group (UPnP Device Architecture 2.0 §1.3.2): the UPnP search goes there too. */
+const SSDP_GROUP = '239.255.255.250';
 
 function rankByRtt(servers: ServerResult[]): ServerResult[] {
   // A stable sort keeps the user's order among equals and among the silent.
