@@ -75,6 +75,7 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
 export function verdictLine(report: Report): string {
   if (report.udp === 'no') return 'UDP is blocked: no server answered. UDP VPNs will not work from here.';
   if (report.udp === 'unknown') return `Could not test UDP: ${report.udpReason}.`;
+  if (report.publicEndpoints.length === 0) return `UDP gets through, but no usable answer came back: ${report.udpReason}.`;
   const pub = report.publicEndpoints.find((p) => p.family === 'IPv4') ?? report.publicEndpoints[0];
   const where = pub ? ` Public address ${pub.address}.` : '';
   const cg = report.cgnat.value === 'yes' ? ' Behind carrier-grade NAT.' : '';

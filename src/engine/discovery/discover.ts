@@ -292,7 +292,9 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
           mapping.exchange({ to: target.endpoint, giveUpAt: giveUpAfter(t0), rto, signal }).then(async (r) => {
             noteResult(r);
             if (!r.ok) {
-              work.primaryFailure = r.detail;
+              work.primaryFailure = r.wrongSource.length
+                ? `${r.detail}; ${r.wrongSource.length} ${r.wrongSource.length === 1 ? 'reply' : 'replies'} with our transaction ID came from ${endpointKey(r.wrongSource[0])} instead`
+                : r.detail;
               return;
             }
             onAnswer(r.rttMs);
@@ -465,9 +467,14 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   const anyAnswer = firstAnswerAt !== undefined;
   let udp: Tristate;
   let udpReason: string;
+  const unusable = stats.wrongTransaction + stats.unexpectedSource + stats.malformed;
   if (anyAnswer) {
     udp = 'yes';
     udpReason = 'STUN servers answered over UDP';
+  } else if (unusable > 0) {
+    // Packets came back to our sockets: UDP gets through both ways, whatever the server got wrong.
+    udp = 'yes';
+    udpReason = `the server answers, but not correctly: ${unusable} ${unusable === 1 ? 'reply' : 'replies'} came back and none could be used (${unusableDetail()}), so UDP gets through; the server is broken or hostile, try another`;
   } else if (signal?.aborted) {
     udp = 'unknown';
     udpReason = 'cancelled before any server answered';
@@ -625,6 +632,15 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
       contacted: contacts.list(),
     };
     return { ...partial, recommendations: recommend(partial) };
+  }
+
+  function unusableDetail(): string {
+    const parts = [
+      stats.wrongTransaction ? `${stats.wrongTransaction} with a transaction ID we never sent` : '',
+      stats.unexpectedSource ? `${stats.unexpectedSource} with our transaction ID but from an address we did not send to` : '',
+      stats.malformed ? `${stats.malformed} malformed` : '',
+    ];
+    return parts.filter(Boolean).join(', ');
   }
 
   function rfc5780MissingReason(): string {
