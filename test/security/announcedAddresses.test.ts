@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { startReflector } from '../../src/engine/server/reflector';
-import { hostileWorld, liarServer } from './hostileWorld';
+import { probeHairpin } from '../../src/engine/probes/hairpin';
+import { NAT_PUBLIC, hostileWorld, liarServer } from './hostileWorld';
 
 const SERVER = { address: '198.51.100.1', port: 3478 };
 /** Someone the user never configured, named by the server as its "alternate". */
@@ -55,5 +56,19 @@ describe('security: an announced OTHER-ADDRESS cannot aim the client at a third 
     for (const c of contacted) byAddress.set(c.address, (byAddress.get(c.address) ?? 0) + c.packets);
     assert.deepEqual([...byAddress].sort(), [...w.sentTo].sort());
     assert.ok(contacted.some((c) => c.role === 'configured server' && c.address === SERVER.address && c.confirmed));
+  });
+});
+
+describe('security: the hairpin probe bounds an unconfirmed OTHER-ADDRESS too', () => {
+  it('asked for the mapping behaviour, it sends at most two datagrams to the announced address', async () => {
+    const w = hostileWorld({ hairpin: false });
+    await liarServer(w.net.addHost({ addresses: [SERVER.address] }), SERVER, { other: VICTIM });
+    w.net.addHost({ addresses: [VICTIM.address] });
+    const result = await w.clock.run(
+      probeHairpin({ factory: w.client, clock: w.clock, server: SERVER, family: 4, agreed: { address: NAT_PUBLIC, basis: 'the test says so' } }),
+    );
+    const sent = w.sentTo.get(VICTIM.address) ?? 0;
+    assert.ok(sent >= 1 && sent <= 2, `${sent} datagrams to the announced address`);
+    assert.equal(result.value, 'unknown', result.reason);
   });
 });

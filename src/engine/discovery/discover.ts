@@ -551,8 +551,16 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
       hairpinning = { value: 'unknown', reason: 'no server answered, so our public mapping is unknown' };
     } else {
       log('hairpin test: sending to our own public mapping');
+      const server = deepServer;
       deep.push(
-        probeHairpin({ factory, clock, server: deepServer.endpoint, family: deepServer.family, mapping: mappingVerdict.value, filtering: filteringVerdict.value, signal, log }).then(
+        // The router's external address is a witness too: wait for it when it was asked for.
+        (portMappingDone ?? Promise.resolve())
+          .then(() => {
+            const agreed = agreedPublicAddress();
+            if ('address' in agreed) contacts.declareHost(agreed.address, 'hairpin target', true);
+            return probeHairpin({ factory, clock, server: server.endpoint, family: server.family, mapping: mappingVerdict.value, filtering: filteringVerdict.value, agreed, contacts, signal, log });
+          })
+          .then(
           (r) => {
             hairpinning = r;
           },
@@ -632,6 +640,38 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
       contacted: contacts.list(),
     };
     return { ...partial, recommendations: recommend(partial) };
+  }
+
+  /**
+   * Our public address, when two independent witnesses agree on it: two configured servers at
+   * different addresses, or a server and the router (NAT-PMP/UPnP external address). The
+   * hairpin probe sends nowhere else.
+   */
+  function agreedPublicAddress(): { address: string; basis: string } | { problem: string } {
+    const witnesses = new Map<string, { servers: Set<string>; named: string[] }>();
+    for (const w of works) {
+      if (!w.primary?.mapped) continue;
+      const address = normaliseAddress(w.primary.mapped.address);
+      const entry = witnesses.get(address) ?? { servers: new Set<string>(), named: [] };
+      if (!entry.servers.has(normaliseAddress(w.target.endpoint.address))) entry.named.push(endpointKey(w.target.endpoint));
+      entry.servers.add(normaliseAddress(w.target.endpoint.address));
+      witnesses.set(address, entry);
+    }
+    if (witnesses.size === 0) return { problem: 'no server reported our public address' };
+    if (witnesses.size > 1) {
+      const said = [...witnesses].map(([address, e]) => `${e.named.join(' and ')} say ${address}`).join(', ');
+      return { problem: `the servers disagree on our public address (${said}), so none of them is taken at its word` };
+    }
+    const [[address, entry]] = [...witnesses];
+    if (entry.servers.size >= 2) return { address, basis: `${entry.named.join(' and ')} independently saw it as our public address` };
+    const router = (portMapping?.externalAddresses ?? []).map((e) => normaliseAddress(e.address));
+    if (router.includes(address)) return { address, basis: `${entry.named[0]} saw it as our public address and the router reports it as its external address` };
+    return {
+      problem:
+        `only ${entry.named[0]} reported our public address (${address})` +
+        (portMapping ? `, and the router reports ${router.length ? router.join(', ') : 'no external address'}` : '') +
+        '; a second configured server (or --port-mapping, when the router is the NAT) must agree before packets go to it',
+    };
   }
 
   function unusableDetail(): string {
