@@ -193,7 +193,8 @@ async function diagnoseCommand(argv: readonly string[], io: CliIo): Promise<numb
     });
     if (stream) emit({ event: 'report', report });
     else io.stdout.write(args.flags.has('json') ? JSON.stringify(report, null, 2) + '\n' : renderText(report, { color: !!io.stdout.isTTY && !process.env.NO_COLOR }));
-    return report.udp === 'yes' ? EXIT.ok : EXIT.nothingMeasured;
+    // A server that answers only unusably proves UDP works, but nothing about the NAT was measured.
+    return report.udp === 'yes' && report.publicEndpoints.length > 0 ? EXIT.ok : EXIT.nothingMeasured;
   } finally {
     process.off('SIGINT', onSignal);
   }

@@ -1,4 +1,4 @@
-import { type Report, SCHEMA_VERSION } from './report';
+import { type ContactRole, type Report, SCHEMA_VERSION } from './report';
 
 export type ParsedReport = { readonly ok: true; readonly report: Report } | { readonly ok: false; readonly error: string };
 
@@ -41,5 +41,30 @@ export function parseReport(value: unknown): ParsedReport {
     return fail('ports is not a list of { protocol, port, reachable, basis }');
   }
   if (!isObject(value.ignoredPackets)) return fail('ignoredPackets is missing');
+  const contacted = contactedProblem(value.contacted);
+  if (contacted) return fail(contacted);
   return { ok: true, report: value as unknown as Report };
+}
+
+const CONTACT_ROLES: readonly ContactRole[] = ['configured server', 'TURN server', 'announced alternate', 'hairpin target', 'gateway', 'multicast group', 'undeclared'];
+
+/** `contacted` is optional (older reports lack it); when present, every entry must be whole. */
+function contactedProblem(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) return 'contacted is not a list';
+  const bad = v.findIndex(
+    (c) =>
+      !isObject(c) ||
+      !isString(c.address) ||
+      !Number.isInteger(c.port) ||
+      (c.port as number) < 0 ||
+      (c.port as number) > 65535 ||
+      (c.transport !== 'udp' && c.transport !== 'tcp') ||
+      !CONTACT_ROLES.includes(c.role as ContactRole) ||
+      (c.announcedBy !== undefined && !isString(c.announcedBy)) ||
+      !Number.isInteger(c.packets) ||
+      (c.packets as number) < 0 ||
+      typeof c.confirmed !== 'boolean',
+  );
+  return bad < 0 ? undefined : `contacted[${bad}] is not { address, port, transport, role, packets, confirmed }`;
 }

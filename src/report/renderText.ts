@@ -1,4 +1,4 @@
-import type { BehaviourVerdict, Report, Tristate } from './report';
+import type { BehaviourVerdict, ContactedAddress, Report, Tristate } from './report';
 
 /** The readable report the CLI prints: plain words first, evidence under each verdict. */
 export function renderText(report: Report, options: { color?: boolean } = {}): string {
@@ -58,6 +58,10 @@ export function renderText(report: Report, options: { color?: boolean } = {}): s
       lines.push(`  [${tag}] ${r.text} ${c.dim(`(${r.id})`)}`);
     }
   }
+  if (report.contacted?.length) {
+    h('Contacted (every address this run sent packets to)');
+    for (const x of report.contacted) lines.push(`  ${contactedLine(x)}`);
+  }
   const ig = report.ignoredPackets;
   if (ig.wrongTransaction + ig.unexpectedSource + ig.malformed > 0) {
     lines.push('', c.dim(`Ignored packets: ${ig.wrongTransaction} with a wrong transaction ID, ${ig.unexpectedSource} from an unexpected source, ${ig.malformed} malformed.`));
@@ -90,6 +94,13 @@ export function verdictLine(report: Report): string {
     unknown: `NAT type unknown: ${report.natType.reason}.`,
   };
   return `${words[report.natType.value]}${where}${cg}`;
+}
+
+/** "198.51.100.2:3479 udp, 2 packets: announced alternate (OTHER-ADDRESS of 198.51.100.1:3478), unconfirmed" */
+export function contactedLine(c: ContactedAddress): string {
+  const where = c.address.includes(':') ? `[${c.address}]:${c.port}` : `${c.address}:${c.port}`;
+  const why = c.announcedBy ? `${c.role} (OTHER-ADDRESS of ${c.announcedBy})` : c.role;
+  return `${where} ${c.transport}, ${c.packets} ${c.packets === 1 ? 'packet' : 'packets'}: ${why}${c.confirmed ? '' : ', unconfirmed'}`;
 }
 
 function tri(v: Tristate, c: Colors): string {
