@@ -25,6 +25,7 @@ describe('security: replies that arrive but cannot be used are not "UDP is block
       const text = renderText(report);
       assert.doesNotMatch(text, /blocked/i);
       assert.equal(report.publicEndpoints.length, 0, 'nothing from an unusable reply is believed');
+      assert.match(report.servers[0].error ?? '', /it answers, but not correctly/);
     });
   }
 

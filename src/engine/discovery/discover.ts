@@ -292,9 +292,11 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
           mapping.exchange({ to: target.endpoint, giveUpAt: giveUpAfter(t0), rto, signal }).then(async (r) => {
             noteResult(r);
             if (!r.ok) {
-              work.primaryFailure = r.wrongSource.length
-                ? `${r.detail}; ${r.wrongSource.length} ${r.wrongSource.length === 1 ? 'reply' : 'replies'} with our transaction ID came from ${endpointKey(r.wrongSource[0])} instead`
-                : r.detail;
+              const wrong = [
+                r.wrongSource.length ? `${r.wrongSource.length} with our transaction ID came from ${endpointKey(r.wrongSource[0])} instead` : '',
+                r.unusable ? `${r.unusable} from it could not be used (a transaction ID we never sent, or not STUN)` : '',
+              ].filter(Boolean);
+              work.primaryFailure = wrong.length ? `it answers, but not correctly: ${wrong.join('; ')} (${r.detail})` : r.detail;
               return;
             }
             onAnswer(r.rttMs);
