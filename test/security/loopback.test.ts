@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Attr, Method, decodeMessage, encodeAddress, encodeMessage, encodeXorAddress, newTransactionId } from '../../src/engine/stun';
+import { Attr, Method, type StunAttribute, decodeMessage, encodeAddress, encodeMessage, encodeXorAddress, newTransactionId } from '../../src/engine/stun';
 import type { Report } from '../../src/report/report';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -38,7 +38,7 @@ function lie(socket: dgram.Socket, lies: { other?: { address: string; port: numb
     const d = decodeMessage(new Uint8Array(data));
     if (!d.ok || d.value.cls !== 'request') return;
     const txid = lies.wrongTransaction ? newTransactionId() : d.value.transactionId;
-    const attributes = [{ type: Attr.XorMappedAddress, value: encodeXorAddress({ address: rinfo.address, port: rinfo.port }, txid) }];
+    const attributes: StunAttribute[] = [{ type: Attr.XorMappedAddress, value: encodeXorAddress({ address: rinfo.address, port: rinfo.port }, txid) }];
     if (lies.other) attributes.push({ type: Attr.OtherAddress, value: encodeAddress(lies.other) });
     socket.send(encodeMessage({ cls: 'success', method: Method.Binding, transactionId: txid, attributes }), rinfo.port, rinfo.address);
   });

@@ -473,6 +473,10 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   if (anyAnswer) {
     udp = 'yes';
     udpReason = 'STUN servers answered over UDP';
+  } else if ([...v6Results.values()].some((r) => r.rttMs !== null)) {
+    // The IPv6 public address was asked on its own socket; its answer is an answer all the same.
+    udp = 'yes';
+    udpReason = `only IPv6 answered: ${behaviourTargets.length} server(s) got binding requests over IPv4 for ${Math.round(clock.now() - t0)} ms and none replied, so the NAT tests could not run`;
   } else if (unusable > 0) {
     // Packets came back to our sockets: UDP gets through both ways, whatever the server got wrong.
     udp = 'yes';
