@@ -101,6 +101,8 @@ interface ServerWork {
   altBoth?: BindingAnswer;
   altPort?: BindingAnswer;
   alternateProblem?: string;
+  /** The alternate stayed silent within the bound for unconfirmed addresses: loss cannot be told from a lie. */
+  alternateUnheard?: boolean;
   changeBoth?: FilteringProbe;
   changePort?: FilteringProbe;
   filteringMapped: { local: number; mapped: number }[];
@@ -426,10 +428,14 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
         const r = await socket.exchange({ to, giveUpAt: giveUpAfter(started), rto, signal, maxAttempts: bound(to) });
         noteResult(r);
         if (!r.ok) {
+          const bounded = r.reason === 'timeout' && r.wrongSource.length === 0 && bound(to)() === UNCONFIRMED_ATTEMPTS;
+          if (bounded && work.alternateProblem === undefined) work.alternateUnheard = true;
           work.alternateProblem ??=
             r.wrongSource.length > 0
               ? `its alternate address ${endpointKey(to)} answers from ${endpointKey(r.wrongSource[0])}`
-              : `claims OTHER-ADDRESS ${endpointKey(other)}, but ${endpointKey(to)} does not answer (${r.detail})`;
+              : bounded
+                ? `claims OTHER-ADDRESS ${endpointKey(other)}, but ${endpointKey(to)} does not answer the ${UNCONFIRMED_ATTEMPTS} datagrams an address only the server vouches for gets (lost, or not the same server)`
+                : `claims OTHER-ADDRESS ${endpointKey(other)}, but ${endpointKey(to)} does not answer (${r.detail})`;
           return;
         }
         onAnswer(r.rttMs);
@@ -706,7 +712,11 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     let rfc5780: Tristate = 'no';
     let error: string | undefined;
     if (!w.primary.other) error = 'no OTHER-ADDRESS: the server does not offer RFC 5780 tests';
-    else if (w.alternateProblem) error = w.alternateProblem;
+    else if (w.alternateProblem) {
+      error = w.alternateProblem;
+      // Two unanswered datagrams cannot tell a lost packet from a lie: not "no".
+      if (w.alternateUnheard) rfc5780 = 'unknown';
+    }
     else if (!(w.altIp && w.altBoth && w.altPort)) {
       rfc5780 = 'unknown';
       error = 'the alternate-address tests were incomplete';
