@@ -53,8 +53,9 @@ diagnose  Finds the NAT's mapping and filtering behaviour (RFC 5780), the public
           default gateway, read-only, for NAT-PMP/PCP/UPnP and its external address (CGNAT and
           double-NAT evidence); off by default since the gateway is not a configured server.
           --lifetime measures how long the NAT keeps an idle UDP mapping (takes about that long,
-          up to --lifetime-max, default 120 s) for keepalive advice. --hairpin sends one packet to
-          our own public mapping (opt-in: some firewalls log it as an attack).
+          up to --lifetime-max, default 120 s) for keepalive advice. --hairpin sends a few packets
+          to our own public mapping (opt-in: some firewalls log it as an attack), only when two
+          servers (or a server and the router, with --port-mapping) agree on that address.
           --stream prints one JSON object per line: {"event":"log"|"lifetime"|"quick"|"report"}.
           SIGINT cancels and still prints the report of what was measured.
           Exit: 0 report produced, 2 bad arguments, 3 nothing could be measured.
@@ -205,7 +206,8 @@ async function diagnoseCommand(argv: readonly string[], io: CliIo): Promise<numb
     });
     if (stream) emit({ event: 'report', report });
     else io.stdout.write(args.flags.has('json') ? safeJson(report, 2) + '\n' : renderText(report, { color: !!io.stdout.isTTY && !process.env.NO_COLOR }));
-    return report.udp === 'yes' ? EXIT.ok : EXIT.nothingMeasured;
+    // A server that answers only unusably proves UDP works, but nothing about the NAT was measured.
+    return report.udp === 'yes' && report.publicEndpoints.length > 0 ? EXIT.ok : EXIT.nothingMeasured;
   } finally {
     process.off('SIGINT', onSignal);
   }

@@ -1,4 +1,4 @@
-import { type Report, SCHEMA_VERSION } from './report';
+import { type ContactRole, type Report, SCHEMA_VERSION } from './report';
 
 export type ParsedReport = { readonly ok: true; readonly report: Report } | { readonly ok: false; readonly error: string };
 
@@ -63,6 +63,10 @@ export function object(fields: Readonly<Record<string, Check>>): Check {
   };
 }
 
+export const count: Check = (v, p) => (Number.isInteger(v) && (v as number) >= 0 ? null : expected('a whole number ≥ 0')(v, p));
+
+const CONTACT_ROLES: readonly ContactRole[] = ['configured server', 'TURN server', 'announced alternate', 'hairpin target', 'gateway', 'multicast group', 'undeclared'];
+
 const TRISTATE = oneOf('yes', 'no', 'unknown');
 const BEHAVIOUR = oneOf('endpoint-independent', 'address-dependent', 'address-and-port-dependent', 'none', 'unknown');
 const NAT_TYPE = oneOf('open-internet', 'full-cone', 'restricted-cone', 'port-restricted-cone', 'symmetric', 'symmetric-udp-firewall', 'udp-blocked', 'unknown');
@@ -125,6 +129,20 @@ const REPORT_FIELDS: Readonly<Record<string, Check>> = {
   doubleNat: optional(VERDICT),
   turn: optional(object({ value: TRISTATE, relayedAddress: nullable(string), rttMs: nullable(number), error: nullable(string), released: optional(nullable(boolean)) })),
   ignoredPackets: object({ wrongTransaction: number, unexpectedSource: number, malformed: number }),
+  // Optional: reports from before the contact ledger lack it.
+  contacted: optional(
+    listOf(
+      object({
+        address: string,
+        port,
+        transport: oneOf('udp', 'tcp'),
+        role: oneOf(...CONTACT_ROLES),
+        announcedBy: optional(string),
+        packets: count,
+        confirmed: boolean,
+      }),
+    ),
+  ),
 };
 
 const REPORT = object(REPORT_FIELDS);

@@ -15,6 +15,13 @@ export function redactReport(report: Report): Report {
     const other = s.otherAddress ? hostOf(s.otherAddress) : undefined;
     if (other) keep.add(canonical(other));
   }
+  // Servers the diagnosis talked to (the TURN server, announced alternates) stay too; the
+  // gateway and our own public address (the hairpin target) are this machine's.
+  for (const c of report.contacted ?? []) {
+    if (c.role === 'configured server' || c.role === 'TURN server' || c.role === 'announced alternate' || c.role === 'multicast group') keep.add(canonical(c.address));
+  }
+  // A server's word cannot un-hide this machine: an OTHER-ADDRESS naming our own address is redacted all the same.
+  for (const a of [...report.localAddresses, ...report.publicEndpoints.map((p) => p.address)]) keep.delete(canonical(a));
   const labels = new Map<string, string>();
   const counters = { local: 0, public: 0, other: 0 };
   const label = (address: string, kind: keyof typeof counters): string => {

@@ -1,4 +1,4 @@
-import { verdictLine } from './renderText';
+import { contactedLine, verdictLine } from './renderText';
 import type { BehaviourVerdict, Evidence, Report } from './report';
 import { safeDeep, safeText } from './safeText';
 
@@ -51,6 +51,12 @@ export function renderMarkdown(untrusted: Report): string {
   if (report.ports?.length) {
     out.push('## VPN ports', '', '| Port | Reachable | Basis |', '| --- | --- | --- |');
     for (const p of report.ports) out.push(`| ${p.protocol}/${p.port} | ${p.reachable} | ${cell(p.basis)} |`);
+    out.push('');
+  }
+
+  if (report.contacted?.length) {
+    out.push('## Contacted', '', 'Every address this run sent packets to, and why.', '');
+    for (const c of report.contacted) out.push(`- ${cell(contactedLine(c))}`);
     out.push('');
   }
 

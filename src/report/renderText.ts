@@ -1,4 +1,4 @@
-import type { BehaviourVerdict, Report, Tristate } from './report';
+import type { BehaviourVerdict, ContactedAddress, Report, Tristate } from './report';
 import { safeDeep } from './safeText';
 
 /**
@@ -63,6 +63,10 @@ export function renderText(untrusted: Report, options: { color?: boolean } = {})
       lines.push(`  [${tag}] ${r.text} ${c.dim(`(${r.id})`)}`);
     }
   }
+  if (report.contacted?.length) {
+    h('Contacted (every address this run sent packets to)');
+    for (const x of report.contacted) lines.push(`  ${contactedLine(x)}`);
+  }
   const ig = report.ignoredPackets;
   if (ig.wrongTransaction + ig.unexpectedSource + ig.malformed > 0) {
     lines.push('', c.dim(`Ignored packets: ${ig.wrongTransaction} with a wrong transaction ID, ${ig.unexpectedSource} from an unexpected source, ${ig.malformed} malformed.`));
@@ -81,6 +85,7 @@ export function verdictLine(untrusted: Report): string {
   const report = safeDeep(untrusted);
   if (report.udp === 'no') return 'UDP is blocked: no server answered. UDP VPNs will not work from here.';
   if (report.udp === 'unknown') return `Could not test UDP: ${report.udpReason}.`;
+  if (report.publicEndpoints.length === 0) return `UDP gets through, but no usable answer came back: ${report.udpReason}.`;
   const pub = report.publicEndpoints.find((p) => p.family === 'IPv4') ?? report.publicEndpoints[0];
   const where = pub ? ` Public address ${pub.address}.` : '';
   const cg = report.cgnat.value === 'yes' ? ' Behind carrier-grade NAT.' : '';
@@ -95,6 +100,13 @@ export function verdictLine(untrusted: Report): string {
     unknown: `NAT type unknown: ${report.natType.reason}.`,
   };
   return `${words[report.natType.value]}${where}${cg}`;
+}
+
+/** "198.51.100.2:3479 udp, 2 packets: announced alternate (OTHER-ADDRESS of 198.51.100.1:3478), unconfirmed" */
+export function contactedLine(c: ContactedAddress): string {
+  const where = c.address.includes(':') ? `[${c.address}]:${c.port}` : `${c.address}:${c.port}`;
+  const why = c.announcedBy ? `${c.role} (OTHER-ADDRESS of ${c.announcedBy})` : c.role;
+  return `${where} ${c.transport}, ${c.packets} ${c.packets === 1 ? 'packet' : 'packets'}: ${why}${c.confirmed ? '' : ', unconfirmed'}`;
 }
 
 function tri(v: Tristate, c: Colors): string {

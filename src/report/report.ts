@@ -123,6 +123,31 @@ export interface PortResult {
   readonly basis: string;
 }
 
+/**
+ * Why a packet went somewhere. Only 'configured server', 'TURN server' (both named by the
+ * user), 'gateway' and 'multicast group' (asked only with --port-mapping) are chosen by the
+ * user; 'announced alternate' and 'hairpin target' are addresses a server's answer named, and
+ * are bounded until confirmed (ARCHITECTURE, invariants). 'undeclared' should never appear.
+ */
+export type ContactRole = 'configured server' | 'TURN server' | 'announced alternate' | 'hairpin target' | 'gateway' | 'multicast group' | 'undeclared';
+
+/** One destination this diagnosis sent packets to. */
+export interface ContactedAddress {
+  readonly address: string;
+  readonly port: number;
+  readonly transport: 'udp' | 'tcp';
+  readonly role: ContactRole;
+  /** For an announced alternate: the server (address:port) whose OTHER-ADDRESS named it. */
+  readonly announcedBy?: string;
+  /** Datagrams sent (UDP) or connection attempts (TCP). */
+  readonly packets: number;
+  /**
+   * true: the user named it (or opted in to the probe that asks it), or it answered like the
+   * server that announced it; false: contacted on a server's word alone, within the bound.
+   */
+  readonly confirmed: boolean;
+}
+
 export interface Report {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   readonly tool: { readonly name: 'natprobe'; readonly version: string };
@@ -167,4 +192,6 @@ export interface Report {
   };
   /** Transactions that were ignored: replies with a wrong ID or from an unexpected source. */
   readonly ignoredPackets: { readonly wrongTransaction: number; readonly unexpectedSource: number; readonly malformed: number };
+  /** Every address this diagnosis sent packets to, and why (absent in reports made before it was recorded). */
+  readonly contacted?: ContactedAddress[];
 }

@@ -10,7 +10,7 @@ const RUNNER = path.resolve(__dirname, 'lifetimeRunner.ts');
 
 async function runHairpin(lab: Lab): Promise<{ value: string; reason: string }> {
   await lab.resetNat();
-  const r = await lab.exec('client', process.execPath, ['--import', 'tsx', RUNNER, 'hairpin', `${SERVERS.primary}:${SERVERS.turnPort}`], { timeoutMs: 30000 });
+  const r = await lab.exec('client', process.execPath, ['--import', 'tsx', RUNNER, 'hairpin', `${SERVERS.primary}:${SERVERS.turnPort}`, '--agreed', lab.wanAddress], { timeoutMs: 30000 });
   try {
     return (JSON.parse(r.stdout) as { result: { value: string; reason: string } }).result;
   } catch {

@@ -34,7 +34,11 @@ export interface ExchangeOptions {
   readonly giveUpAt: () => number;
   /** Delay before the next retransmission; asked anew each time for the same reason. */
   readonly rto: () => number;
-  readonly maxAttempts?: number;
+  /**
+   * Datagrams at most; asked anew before each one, so a bound that depends on something learnt
+   * meanwhile (an announced address proving itself) takes effect at once.
+   */
+  readonly maxAttempts?: number | (() => number);
   readonly signal?: AbortSignal;
   /**
    * Keep one transaction ID across retransmissions, as RFC 8489 §6.2.1 requires for requests
@@ -63,12 +67,18 @@ export type ExchangeResult =
       readonly elapsedMs: number;
       /** Replies with our transaction ID that came from somewhere else (e.g. a server ignoring CHANGE-REQUEST). */
       readonly wrongSource: Endpoint[];
+      /**
+       * Packets from the address we asked that could not be used (a transaction ID we never
+       * sent, or not STUN): the path works both ways even though the server answers wrongly.
+       */
+      readonly unusable: number;
     };
 
 interface Pending {
   readonly ids: Map<string, number>; // transaction id (hex) -> send time
   readonly accepts: (from: Endpoint) => boolean;
   readonly wrongSource: Endpoint[];
+  unusable: number;
   /** Replies held back because their source was not (yet) acceptable. */
   readonly held: { message: StunMessage; raw: Uint8Array; from: Endpoint; rttMs: number }[];
   settle(message: StunMessage, raw: Uint8Array, from: Endpoint, rttMs: number): void;
@@ -102,11 +112,13 @@ export class StunSocket {
   private receive(data: Uint8Array, from: Endpoint): void {
     if (!isStunPacket(data)) {
       this.stats.malformed++;
+      this.unusableFrom(from);
       return;
     }
     const decoded = decodeMessage(data);
     if (!decoded.ok || decoded.value.cls === 'request' || decoded.value.cls === 'indication') {
       this.stats.malformed++;
+      this.unusableFrom(from);
       return;
     }
     const message = decoded.value;
@@ -124,6 +136,12 @@ export class StunSocket {
       return;
     }
     this.stats.wrongTransaction++;
+    this.unusableFrom(from);
+  }
+
+  /** Counts a packet nothing could use against every exchange waiting for its source. */
+  private unusableFrom(from: Endpoint): void {
+    for (const p of this.pending) if (p.accepts(from)) p.unusable++;
   }
 
   /** Looks again at held-back replies, for exchanges whose `expectFrom` test has learnt more. */
@@ -141,7 +159,8 @@ export class StunSocket {
     const clock = this.clock;
     const started = clock.now();
     const method = options.method ?? Method.Binding;
-    const maxAttempts = options.maxAttempts ?? 50;
+    const limit = options.maxAttempts ?? 50;
+    const maxAttempts = typeof limit === 'function' ? limit : () => limit;
     return new Promise<ExchangeResult>((resolve) => {
       let attempts = 0;
       let timer: TimerHandle | undefined;
@@ -151,6 +170,7 @@ export class StunSocket {
         ids: new Map(),
         accepts: typeof expect === 'function' ? expect : (from) => sameEndpoint(expect, from),
         wrongSource: [],
+        unusable: 0,
         held: [],
         settle: (message, raw, from, rttMs) => finish({ ok: true, message, raw, from, rttMs, attempts }),
       };
@@ -161,7 +181,7 @@ export class StunSocket {
         resolve(result);
       };
       const fail = (reason: 'timeout' | 'aborted' | 'send-failed', detail: string): void =>
-        finish({ ok: false, reason, detail, attempts, elapsedMs: clock.now() - started, wrongSource: pending.wrongSource });
+        finish({ ok: false, reason, detail, attempts, elapsedMs: clock.now() - started, wrongSource: pending.wrongSource, unusable: pending.unusable });
       const onAbort = (): void => fail('aborted', 'cancelled');
 
       const sendAttempt = (): void => {
@@ -185,7 +205,7 @@ export class StunSocket {
         timer = undefined;
         const now = clock.now();
         const giveUpAt = options.giveUpAt();
-        if (now >= giveUpAt || attempts >= maxAttempts) {
+        if (now >= giveUpAt || attempts >= maxAttempts()) {
           fail('timeout', `no answer from ${endpointKey(options.to)} in ${attempts} tries over ${Math.round(now - started)} ms`);
           return;
         }
@@ -200,7 +220,7 @@ export class StunSocket {
       };
 
       if (options.signal?.aborted) {
-        resolve({ ok: false, reason: 'aborted', detail: 'cancelled', attempts: 0, elapsedMs: 0, wrongSource: [] });
+        resolve({ ok: false, reason: 'aborted', detail: 'cancelled', attempts: 0, elapsedMs: 0, wrongSource: [], unusable: 0 });
         return;
       }
       options.signal?.addEventListener('abort', onAbort, { once: true });

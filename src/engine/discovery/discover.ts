@@ -21,6 +21,8 @@ import { type PortMappingOptions, type PortMappingResult, probePortMapping } fro
 import { combineCgnatEvidence } from '../probes/cgnatEvidence';
 import { type LifetimeProgress, measureMappingLifetime } from '../probes/mappingLifetime';
 import { probeHairpin } from '../probes/hairpin';
+import { nodeHttpRequester } from '../probes/portMapping/http';
+import { ContactLedger } from '../net/contactLedger';
 import { recommend } from './recommend';
 import { type Resolver, resolveWithin } from './resolve';
 import type { ServerSpec } from './serverSpec';
@@ -66,6 +68,15 @@ export interface DiagnoseOptions {
 /** How many servers get the (parallel) RFC 5780 filtering tests. */
 const MAX_FILTERING_CANDIDATES = 3;
 
+/**
+ * Datagrams per test to an address a server announced (OTHER-ADDRESS) until that address has
+ * answered like the same server: a server's word alone must not make us flood a third party
+ * (ARCHITECTURE, invariants). Two, so one lost datagram does not end the test.
+ */
+const UNCONFIRMED_ATTEMPTS = 2;
+/** StunSocket's own default: the RTT-sized schedule, bounded by the budget. */
+const FULL_SCHEDULE = 50;
+
 interface Target {
   readonly spec: ServerSpec;
   readonly endpoint: Endpoint;
@@ -90,6 +101,8 @@ interface ServerWork {
   altBoth?: BindingAnswer;
   altPort?: BindingAnswer;
   alternateProblem?: string;
+  /** The alternate stayed silent within the bound for unconfirmed addresses: loss cannot be told from a lie. */
+  alternateUnheard?: boolean;
   changeBoth?: FilteringProbe;
   changePort?: FilteringProbe;
   filteringMapped: { local: number; mapped: number }[];
@@ -114,6 +127,12 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   const t0 = clock.now();
   const deadline = t0 + options.budgetMs;
   const stats = newPacketStats();
+  // Every socket, connection and HTTP request of the diagnosis goes through the ledger's counters.
+  const contacts = new ContactLedger();
+  const factory = contacts.udp(options.factory);
+  const tcpConnector = options.tcp ? contacts.tcp(options.tcp) : undefined;
+  /** Addresses (not ports) that answered like the server that announced them. */
+  const confirmedHosts = new Set<string>();
   const est = new RttEstimator();
   let firstAnswerAt: number | undefined;
   const onAnswer = (rtt: number): void => {
@@ -143,6 +162,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     const a6 = result.addresses.find((a) => a.family === 6);
     if (a4) v4.push({ spec, endpoint: { address: a4.address, port: spec.port }, family: 4 });
     if (a6) v6.push({ spec, endpoint: { address: a6.address, port: spec.port }, family: 6 });
+    for (const a of [a4, a6]) if (a) contacts.declare({ address: a.address, port: spec.port }, 'udp', 'configured server', true);
   }
   const behaviourTargets = v4.length > 0 ? v4 : v6;
   const behaviourFamily: Family = v4.length > 0 ? 4 : 6;
@@ -151,7 +171,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   const sockets: StunSocket[] = [];
   const open = async (family: Family): Promise<StunSocket | string> => {
     try {
-      const s = new StunSocket(await options.factory.bind({ family }), clock, stats);
+      const s = new StunSocket(await factory.bind({ family }), clock, stats);
       sockets.push(s);
       return s;
     } catch (err) {
@@ -183,15 +203,17 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     // The first server as the user gave it (not the fastest): that is the one running serve --ports.
     const first = resolutions[0];
     const target = first && (v4.find((t) => t.spec === first.spec) ?? v6.find((t) => t.spec === first.spec));
-    if (!target || !options.tcp) {
+    if (!target || !tcpConnector) {
       const why = !target ? `the first server (${first?.spec.host ?? 'none'}) could not be resolved` : 'no TCP connector';
       ports = options.ports.map((p) => ({ protocol: p.protocol, port: p.port, reachable: 'unknown', basis: why }));
     } else {
       log(`testing ports ${options.ports.map((p) => `${p.protocol}/${p.port}`).join(', ')} on ${target.endpoint.address}`);
+      // The ports the user asked to test, on the server the user configured.
+      for (const p of options.ports) contacts.declare({ address: target.endpoint.address, port: p.port }, p.protocol, 'configured server', true);
       extras.push(
         probePorts({
-          udp: options.factory,
-          tcp: options.tcp,
+          udp: factory,
+          tcp: tcpConnector,
           clock,
           host: target.endpoint.address,
           ports: options.ports,
@@ -211,16 +233,21 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     }
   }
   let portMapping: PortMappingResult | undefined;
+  let portMappingDone: Promise<void> | undefined;
   if (options.portMapping) {
     log('asking the default gateway (read-only) for NAT-PMP, PCP and UPnP IGD');
-    extras.push(
-      probePortMapping({ ...options.portMapping, factory: options.factory, clock, signal }).then(
-        (r) => {
-          portMapping = r;
-        },
-        (err: unknown) => log(`port-mapping probe failed: ${errorText(err)}`),
-      ),
+    // The gateway is only known once the probe has read the routing table: the reason is
+    // attached to its address afterwards (the ledger counts by destination meanwhile).
+    const httpGet = contacts.http(options.portMapping.httpGet ?? nodeHttpRequester(clock));
+    portMappingDone = probePortMapping({ ...options.portMapping, httpGet, factory, clock, signal }).then(
+      (r) => {
+        portMapping = r;
+        if (r.gateway) contacts.declareHost(r.gateway, 'gateway', true);
+        contacts.declareHost(SSDP_GROUP, 'multicast group', true);
+      },
+      (err: unknown) => log(`port-mapping probe failed: ${errorText(err)}`),
     );
+    extras.push(portMappingDone);
   }
   if (options.turn) {
     const { url, username, password } = options.turn;
@@ -233,8 +260,9 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
           return;
         }
         log(`TURN Allocate at ${endpointKey({ address: address.address, port: url.port })} as user ${username}`);
+        contacts.declare({ address: address.address, port: url.port }, 'udp', 'TURN server', true);
         const r = await probeTurn({
-          factory: options.factory,
+          factory,
           clock,
           server: { address: address.address, port: url.port },
           username,
@@ -266,7 +294,11 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
           mapping.exchange({ to: target.endpoint, giveUpAt: giveUpAfter(t0), rto, signal }).then(async (r) => {
             noteResult(r);
             if (!r.ok) {
-              work.primaryFailure = r.detail;
+              const wrong = [
+                r.wrongSource.length ? `${r.wrongSource.length} with our transaction ID came from ${endpointKey(r.wrongSource[0])} instead` : '',
+                r.unusable ? `${r.unusable} from it could not be used (a transaction ID we never sent, or not STUN)` : '',
+              ].filter(Boolean);
+              work.primaryFailure = wrong.length ? `it answers, but not correctly: ${wrong.join('; ')} (${r.detail})` : r.detail;
               return;
             }
             onAnswer(r.rttMs);
@@ -385,16 +417,25 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
       ['altPort', { address: primary.address, port: other.port }],
     ] as const;
     const started = clock.now();
+    const announcedBy = endpointKey(primary);
+    for (const [, to] of tests) contacts.declare(to, 'udp', 'announced alternate', false, announcedBy);
+    // The configured server's own address is trusted on any port; the announced one only once it has answered.
+    const bound = (to: Endpoint) => (): number =>
+      normaliseAddress(to.address) === normaliseAddress(primary.address) || confirmedHosts.has(normaliseAddress(to.address)) ? FULL_SCHEDULE : UNCONFIRMED_ATTEMPTS;
     await Promise.all(
       tests.map(async ([key, to]) => {
         log(`binding request to alternate ${endpointKey(to)}`);
-        const r = await socket.exchange({ to, giveUpAt: giveUpAfter(started), rto, signal });
+        const r = await socket.exchange({ to, giveUpAt: giveUpAfter(started), rto, signal, maxAttempts: bound(to) });
         noteResult(r);
         if (!r.ok) {
+          const bounded = r.reason === 'timeout' && r.wrongSource.length === 0 && bound(to)() === UNCONFIRMED_ATTEMPTS;
+          if (bounded && work.alternateProblem === undefined) work.alternateUnheard = true;
           work.alternateProblem ??=
             r.wrongSource.length > 0
               ? `its alternate address ${endpointKey(to)} answers from ${endpointKey(r.wrongSource[0])}`
-              : `claims OTHER-ADDRESS ${endpointKey(other)}, but ${endpointKey(to)} does not answer (${r.detail})`;
+              : bounded
+                ? `claims OTHER-ADDRESS ${endpointKey(other)}, but ${endpointKey(to)} does not answer the ${UNCONFIRMED_ATTEMPTS} datagrams an address only the server vouches for gets (lost, or not the same server)`
+                : `claims OTHER-ADDRESS ${endpointKey(other)}, but ${endpointKey(to)} does not answer (${r.detail})`;
           return;
         }
         onAnswer(r.rttMs);
@@ -404,6 +445,9 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
           work.alternateProblem ??= `${endpointKey(to)} says it answered from ${endpointKey(a.origin)} (RESPONSE-ORIGIN)`;
           return;
         }
+        // Answered our transaction, from exactly where we sent, saying so: the same server.
+        contacts.confirm(to, 'udp');
+        confirmedHosts.add(normaliseAddress(to.address));
         work[key] = a;
       }),
     );
@@ -431,9 +475,18 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   const anyAnswer = firstAnswerAt !== undefined;
   let udp: Tristate;
   let udpReason: string;
+  const unusable = stats.wrongTransaction + stats.unexpectedSource + stats.malformed;
   if (anyAnswer) {
     udp = 'yes';
     udpReason = 'STUN servers answered over UDP';
+  } else if ([...v6Results.values()].some((r) => r.rttMs !== null)) {
+    // The IPv6 public address was asked on its own socket; its answer is an answer all the same.
+    udp = 'yes';
+    udpReason = `only IPv6 answered: ${behaviourTargets.length} server(s) got binding requests over IPv4 for ${Math.round(clock.now() - t0)} ms and none replied, so the NAT tests could not run`;
+  } else if (unusable > 0) {
+    // Packets came back to our sockets: UDP gets through both ways, whatever the server got wrong.
+    udp = 'yes';
+    udpReason = `the server answers, but not correctly: ${unusable} ${unusable === 1 ? 'reply' : 'replies'} came back and none could be used (${unusableDetail()}), so UDP gets through; the server is broken or hostile, try another`;
   } else if (signal?.aborted) {
     udp = 'unknown';
     udpReason = 'cancelled before any server answered';
@@ -483,7 +536,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
       log(`measuring the mapping lifetime against ${endpointKey(deepServer.endpoint)} (up to ${options.lifetime.maxSeconds ?? 120} s)`);
       deep.push(
         measureMappingLifetime({
-          factory: options.factory,
+          factory,
           clock,
           server: deepServer.endpoint,
           family: deepServer.family,
@@ -510,8 +563,16 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
       hairpinning = { value: 'unknown', reason: 'no server answered, so our public mapping is unknown' };
     } else {
       log('hairpin test: sending to our own public mapping');
+      const server = deepServer;
       deep.push(
-        probeHairpin({ factory: options.factory, clock, server: deepServer.endpoint, family: deepServer.family, mapping: mappingVerdict.value, filtering: filteringVerdict.value, signal, log }).then(
+        // The router's external address is a witness too: wait for it when it was asked for.
+        (portMappingDone ?? Promise.resolve())
+          .then(() => {
+            const agreed = agreedPublicAddress();
+            if ('address' in agreed) contacts.declareHost(agreed.address, 'hairpin target', true);
+            return probeHairpin({ factory, clock, server: server.endpoint, family: server.family, mapping: mappingVerdict.value, filtering: filteringVerdict.value, agreed, contacts, signal, log });
+          })
+          .then(
           (r) => {
             hairpinning = r;
           },
@@ -588,8 +649,50 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
         : {}),
       ...(doubleNat ? { doubleNat } : {}),
       ignoredPackets: { ...stats },
+      contacted: contacts.list(),
     };
     return { ...partial, recommendations: recommend(partial) };
+  }
+
+  /**
+   * Our public address, when two independent witnesses agree on it: two configured servers at
+   * different addresses, or a server and the router (NAT-PMP/UPnP external address). The
+   * hairpin probe sends nowhere else.
+   */
+  function agreedPublicAddress(): { address: string; basis: string } | { problem: string } {
+    const witnesses = new Map<string, { servers: Set<string>; named: string[] }>();
+    for (const w of works) {
+      if (!w.primary?.mapped) continue;
+      const address = normaliseAddress(w.primary.mapped.address);
+      const entry = witnesses.get(address) ?? { servers: new Set<string>(), named: [] };
+      if (!entry.servers.has(normaliseAddress(w.target.endpoint.address))) entry.named.push(endpointKey(w.target.endpoint));
+      entry.servers.add(normaliseAddress(w.target.endpoint.address));
+      witnesses.set(address, entry);
+    }
+    if (witnesses.size === 0) return { problem: 'no server reported our public address' };
+    if (witnesses.size > 1) {
+      const said = [...witnesses].map(([address, e]) => `${e.named.join(' and ')} say ${address}`).join(', ');
+      return { problem: `the servers disagree on our public address (${said}), so none of them is taken at its word` };
+    }
+    const [[address, entry]] = [...witnesses];
+    if (entry.servers.size >= 2) return { address, basis: `${entry.named.join(' and ')} independently saw it as our public address` };
+    const router = (portMapping?.externalAddresses ?? []).map((e) => normaliseAddress(e.address));
+    if (router.includes(address)) return { address, basis: `${entry.named[0]} saw it as our public address and the router reports it as its external address` };
+    return {
+      problem:
+        `only ${entry.named[0]} reported our public address (${address})` +
+        (portMapping ? `, and the router reports ${router.length ? router.join(', ') : 'no external address'}` : '') +
+        '; a second configured server (or --port-mapping, when the router is the NAT) must agree before packets go to it',
+    };
+  }
+
+  function unusableDetail(): string {
+    const parts = [
+      stats.wrongTransaction ? `${stats.wrongTransaction} with a transaction ID we never sent` : '',
+      stats.unexpectedSource ? `${stats.unexpectedSource} with our transaction ID but from an address we did not send to` : '',
+      stats.malformed ? `${stats.malformed} malformed` : '',
+    ];
+    return parts.filter(Boolean).join(', ');
   }
 
   function rfc5780MissingReason(): string {
@@ -609,7 +712,11 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     let rfc5780: Tristate = 'no';
     let error: string | undefined;
     if (!w.primary.other) error = 'no OTHER-ADDRESS: the server does not offer RFC 5780 tests';
-    else if (w.alternateProblem) error = w.alternateProblem;
+    else if (w.alternateProblem) {
+      error = w.alternateProblem;
+      // Two unanswered datagrams cannot tell a lost packet from a lie: not "no".
+      if (w.alternateUnheard) rfc5780 = 'unknown';
+    }
     else if (!(w.altIp && w.altBoth && w.altPort)) {
       rfc5780 = 'unknown';
       error = 'the alternate-address tests were incomplete';
@@ -622,6 +729,9 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     return { ...base, rfc5780, otherAddress, ...(error ? { error } : {}), ...(software ? { software } : {}) };
   }
 }
+
+/** SSDP's multicast group (UPnP Device Architecture 2.0 §1.3.2): the UPnP search goes there too. */
+const SSDP_GROUP = '239.255.255.250';
 
 function rankByRtt(servers: ServerResult[]): ServerResult[] {
   // A stable sort keeps the user's order among equals and among the silent.

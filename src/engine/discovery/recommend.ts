@@ -37,6 +37,17 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
     });
     return out;
   }
+  if (report.publicEndpoints.length === 0) {
+    // UDP came back (udp is "yes"), but no answer was usable: nothing below has anything to rest on.
+    out.push({
+      id: 'server-answers-incorrectly',
+      severity: 'warning',
+      vpn: 'general',
+      text: `UDP gets through, but no server gave a usable answer (${report.udpReason}). Nothing about the NAT could be measured: run the diagnosis again with another STUN server.`,
+      evidence: [{ test: 'binding requests to every server', observation: report.udpReason }],
+    });
+    return out;
+  }
 
   // --- WireGuard ---------------------------------------------------------------------------
   // The one keepalive rule, shared with the linter's quick fixes: docs/probes/lifetime.md.

@@ -17,11 +17,19 @@
  * silence then says nothing: 'unknown'. The mapping behaviour is checked here when the server
  * announces an OTHER-ADDRESS (A asks it too and compares its public port), or taken from the
  * caller (the diagnosis already knows it).
+ *
+ * Where the packets go. A' and B' are only the server's word, and a server that lies can make
+ * "our own public address" anyone's. So hairpin packets go only to the public address that two
+ * independent witnesses agree on (two configured servers, or a server and the router's
+ * NAT-PMP/UPnP external address), which the caller passes in as `agreed`; and never when the
+ * server's answers contradict themselves (two sockets "mapped" to one public endpoint, which
+ * no NAT can do: a mapping belongs to one internal endpoint, RFC 4787 §4.1).
  */
 import type { Behaviour, Tristate } from '../../report/report';
 import { type Clock, sleep } from '../clock';
 import { RttEstimator } from '../client/rtt';
 import { errorText } from '../client/stunSocket';
+import type { ContactLedger } from '../net/contactLedger';
 import { type Endpoint, type Family, type UdpSocketFactory, endpointKey, normaliseAddress, sameEndpoint } from '../net/udp';
 import { Method, encodeMessage, newTransactionId } from '../stun';
 import { type InboundRequest, type Member, StunRouter, hex, mappedAddress, otherAddress } from './lifetime/stunRouter';
@@ -35,8 +43,18 @@ export interface HairpinOptions {
   /** Mapping / filtering behaviour from the diagnosis, if known (saves the OTHER-ADDRESS test). */
   readonly mapping?: Behaviour;
   readonly filtering?: Behaviour;
+  /**
+   * Our public address as two independent witnesses agree on it, or why none could be agreed
+   * on. Hairpin packets go nowhere else.
+   */
+  readonly agreed: { readonly address: string; readonly basis: string } | { readonly problem: string };
+  /** Records an announced address the probe asks (the diagnosis's list of contacted addresses). */
+  readonly contacts?: ContactLedger;
   readonly log?: (line: string) => void;
 }
+
+/** Datagrams to an OTHER-ADDRESS nobody has confirmed (see ARCHITECTURE, invariants). */
+const UNCONFIRMED_ATTEMPTS = 2;
 
 export interface HairpinResult {
   readonly value: Tristate;
@@ -50,6 +68,8 @@ export async function probeHairpin(opts: HairpinOptions): Promise<HairpinResult>
   const { clock, server, family } = opts;
   const log = opts.log ?? (() => undefined);
   if (opts.signal?.aborted) return { value: 'unknown', reason: 'cancelled' };
+  if ('problem' in opts.agreed) return { value: 'unknown', reason: `no hairpin packet was sent: ${opts.agreed.problem}` };
+  const agreed = opts.agreed;
   const router = new StunRouter(clock);
   const est = new RttEstimator();
   const signal = opts.signal;
@@ -63,9 +83,9 @@ export async function probeHairpin(opts: HairpinOptions): Promise<HairpinResult>
       return { value: 'unknown', reason: `cannot open a UDP socket: ${errorText(err)}` };
     }
     const firstContact = (start: number) => (): number => (est.measured ? start + Math.max(2000, 2 * est.silenceWindow()) : start + 5000);
-    const ask = async (m: Member, to: Endpoint) => {
+    const ask = async (m: Member, to: Endpoint, maxAttempts?: number) => {
       const start = clock.now();
-      const r = await router.transact({ from: m, to, giveUpAt: firstContact(start), interval: () => est.probeInterval(), signal });
+      const r = await router.transact({ from: m, to, giveUpAt: firstContact(start), interval: () => est.probeInterval(), signal, maxAttempts });
       if (!r.ok) return r.reason === 'aborted' ? 'cancelled' : r.detail;
       est.sample(r.delivery.at - r.delivery.sentAt);
       const mapped = r.delivery.message.cls === 'success' ? mappedAddress(r.delivery.message) : undefined;
@@ -79,11 +99,27 @@ export async function probeHairpin(opts: HairpinOptions): Promise<HairpinResult>
     const aPublic = ra.mapped;
     const bPublic = rb.mapped;
     log(`hairpin: A ${endpointKey(a.local)} → ${endpointKey(aPublic)}, B ${endpointKey(b.local)} → ${endpointKey(bPublic)}`);
+    if (sameEndpoint(aPublic, bPublic)) {
+      return {
+        value: 'unknown',
+        reason:
+          `no hairpin packet was sent: the server says two sockets (${endpointKey(a.local)} and ${endpointKey(b.local)}) are both mapped to ${endpointKey(aPublic)}, ` +
+          'which no NAT does (a mapping belongs to one socket, RFC 4787 §4.1): its mapped addresses cannot be trusted',
+      };
+    }
 
     if (await isOwnAddress(opts.factory, family, aPublic.address)) {
       return {
         value: 'unknown',
         reason: `not applicable: the public address ${aPublic.address} is this host's own (no NAT), so there is nothing to hairpin; peers reach it at that address`,
+      };
+    }
+
+    const contradicted = [aPublic, bPublic].find((p) => normaliseAddress(p.address) !== normaliseAddress(agreed.address));
+    if (contradicted) {
+      return {
+        value: 'unknown',
+        reason: `no hairpin packet was sent: the server now says our public address is ${contradicted.address}, but ${agreed.basis}`,
       };
     }
 
@@ -97,11 +133,14 @@ export async function probeHairpin(opts: HairpinOptions): Promise<HairpinResult>
       mapping = 'dependent';
       mappingBasis = `${opts.mapping} per the diagnosis`;
     } else if (ra.other) {
-      const alt = await ask(a, ra.other);
+      // Only the server's word: a probe, not the full schedule (ARCHITECTURE, invariants).
+      opts.contacts?.declare(ra.other, 'udp', 'announced alternate', false, endpointKey(server));
+      const alt = await ask(a, ra.other, UNCONFIRMED_ATTEMPTS);
       if (alt === 'cancelled') return { value: 'unknown', reason: 'cancelled' };
       if (typeof alt !== 'string') {
         const same = alt.mapped.port === aPublic.port && normaliseAddress(alt.mapped.address) === normaliseAddress(aPublic.address);
         mapping = same ? 'independent' : 'dependent';
+        opts.contacts?.confirm(ra.other, 'udp');
         mappingBasis = same
           ? `A kept ${endpointKey(aPublic)} towards ${endpointKey(ra.other)} too`
           : `A got ${endpointKey(alt.mapped)} towards ${endpointKey(ra.other)}, ${endpointKey(aPublic)} towards the server`;
@@ -139,7 +178,7 @@ export async function probeHairpin(opts: HairpinOptions): Promise<HairpinResult>
     }
     const method =
       `A (${endpointKey(aPublic)}) and B (${endpointKey(bPublic)}) each sent ${ROUNDS} Binding requests to the other's public mapping ` +
-      `over ${Math.round(window)} ms`;
+      `over ${Math.round(window)} ms, to ${agreed.address} only because ${agreed.basis}`;
     if (seen) {
       const src = seen.req.from;
       const fromPublic = seen.from === a ? aPublic : bPublic;

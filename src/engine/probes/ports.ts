@@ -222,6 +222,10 @@ function udpVerdict(port: number, r: ExchangeResult | string, alive: Liveness, r
     // Our transaction ID came back, so the request did reach the server on that port.
     return result('yes', `answer to our request on udp/${port} came from ${endpointKey(r.wrongSource[0])} instead: the request got through`);
   }
+  if (r.unusable > 0) {
+    // Packets came back from that very port: the path works both ways, whatever is listening is wrong.
+    return result('yes', `udp/${port} answers, but not correctly: ${r.unusable} ${r.unusable === 1 ? 'reply' : 'replies'} with a transaction ID we never sent (or not STUN) came back from it, so packets get through`);
+  }
   const tries = `no answer in ${r.attempts} tries over ${Math.round(r.elapsedMs)} ms`;
   // Name the reference port when it answered (that is what it is for), else the first UDP answer.
   const who = alive.reference ? `udp/${referencePort}` : alive.udp;

@@ -77,7 +77,7 @@ interface Credentials {
 
 type Step =
   | { kind: 'answer'; message: StunMessage; raw: Uint8Array; rttMs: number; attempts: number }
-  | { kind: 'silence'; detail: string }
+  | { kind: 'silence'; detail: string; wrong: number }
   | { kind: 'failed'; detail: string };
 
 export async function probeTurn(options: ProbeTurnOptions): Promise<TurnResult> {
@@ -136,11 +136,15 @@ export async function probeTurn(options: ProbeTurnOptions): Promise<TurnResult> 
       if (r.attempts === 1) est.sample(r.rttMs);
       return { kind: 'answer', message: r.message, raw: r.raw, rttMs: r.rttMs, attempts: r.attempts };
     }
-    if (r.reason === 'timeout') return { kind: 'silence', detail: `${r.attempts} tries over ${Math.round(r.elapsedMs)} ms` };
+    if (r.reason === 'timeout') return { kind: 'silence', detail: `${r.attempts} tries over ${Math.round(r.elapsedMs)} ms`, wrong: r.wrongSource.length + r.unusable };
     return { kind: 'failed', detail: r.reason === 'aborted' ? 'cancelled' : r.detail };
   };
 
-  const noAnswer = (detail: string): TurnResult => result('unknown', `no answer from the TURN server at ${where} (${detail})`);
+  // Replies that came back but could not be used are not silence: the server is reachable, and wrong.
+  const noAnswer = (detail: string, wrong: number): TurnResult =>
+    wrong > 0
+      ? result('unknown', `the TURN server at ${where} answers, but not correctly: ${wrong} ${wrong === 1 ? 'reply' : 'replies'} that could not be used: a wrong transaction ID, a wrong source, or not STUN (${detail})`)
+      : result('unknown', `no answer from the TURN server at ${where} (${detail})`);
 
   try {
     // Up to two 5-tuples: 437 Allocation Mismatch means this one already has an allocation.
@@ -150,7 +154,7 @@ export async function probeTurn(options: ProbeTurnOptions): Promise<TurnResult> 
 
       // 1. Allocate without credentials: learn REALM and NONCE.
       const first = await ask(socket, Method.Allocate, [transport]);
-      if (first.kind === 'silence') return noAnswer(first.detail);
+      if (first.kind === 'silence') return noAnswer(first.detail, first.wrong);
       if (first.kind === 'failed') return result('unknown', first.detail);
       const m1 = first.message;
       if (m1.method !== Method.Allocate) return result('unknown', `the TURN server at ${where} answered Allocate with method ${m1.method}`);
@@ -183,7 +187,7 @@ export async function probeTurn(options: ProbeTurnOptions): Promise<TurnResult> 
         }
         break;
       }
-      if (second.kind === 'silence') return noAnswer(`authenticated Allocate: ${second.detail}`);
+      if (second.kind === 'silence') return noAnswer(`authenticated Allocate: ${second.detail}`, second.wrong);
       if (second.kind === 'failed') return result('unknown', second.detail);
       const m2 = second.message;
       if (verifyFingerprint(m2, second.raw) === 'invalid') return result('unknown', `the answer from ${where} has a wrong FINGERPRINT`);

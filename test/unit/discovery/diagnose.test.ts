@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Behaviour, Report } from '../../../src/report/report';
-import { makeWorld } from './world';
+import { startReflector } from '../../../src/engine/server/reflector';
+import { PRIMARY, makeWorld } from './world';
 
 type Dependent = Exclude<Behaviour, 'none' | 'unknown'>;
 const BEHAVIOURS: Dependent[] = ['endpoint-independent', 'address-dependent', 'address-and-port-dependent'];
@@ -116,9 +117,16 @@ describe('diagnosis on the virtual network (RFC 5780 server, NAT models)', () =>
   it('hairpinning is only tested when asked, and then reported', async () => {
     const quiet = await (await makeWorld({ nat: { hairpin: true } })).run();
     assert.equal(quiet.hairpinning, undefined, 'no hairpin packets by default');
-    const on = await (await makeWorld({ nat: { hairpin: true } })).run({ hairpin: true });
+    // A second server is the second witness of our public address the probe needs before it sends.
+    const twoServers = async (hairpin: boolean) => {
+      const w = await makeWorld({ nat: { hairpin } });
+      const second = { address: '198.51.100.7', port: 3478 };
+      await startReflector({ factory: w.net.addHost({ addresses: [second.address] }), primary: second, software: 'second' });
+      return w.run({ hairpin: true, servers: [{ host: PRIMARY.address, port: PRIMARY.port }, { host: second.address, port: second.port }] });
+    };
+    const on = await twoServers(true);
     assert.equal(on.hairpinning?.value, 'yes', on.hairpinning?.reason);
-    const off = await (await makeWorld({ nat: { hairpin: false } })).run({ hairpin: true });
+    const off = await twoServers(false);
     assert.equal(off.hairpinning?.value, 'no', off.hairpinning?.reason);
   });
 

@@ -3,9 +3,12 @@ import { probeHairpin, type HairpinOptions } from '../../../src/engine/probes/ha
 import type { FilteringBehaviour } from '../../support/vnet';
 import { PRIMARY, makeProbeWorld, type ProbeWorld } from './lifetimeWorld';
 
+/** The NAT's public address, as a second witness would confirm it. */
+const NAT_PUBLIC = { address: '203.0.113.5', basis: 'the test world says so' };
+
 async function run(w: ProbeWorld, extra: Partial<HairpinOptions> = {}) {
   const t0 = w.clock.now();
-  const result = await w.clock.run(probeHairpin({ factory: w.client, clock: w.clock, server: PRIMARY, family: 4, ...extra }));
+  const result = await w.clock.run(probeHairpin({ factory: w.client, clock: w.clock, server: PRIMARY, family: 4, agreed: NAT_PUBLIC, ...extra }));
   return { result, wallMs: w.clock.now() - t0 };
 }
 
