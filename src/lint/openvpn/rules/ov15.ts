@@ -14,9 +14,12 @@ import { startupState, type StartupState } from './startup';
 
 const REFUSES = 'OpenVPN refuses to start';
 
-/** TLS-only options and, for numeric ones, the default OpenVPN 2.6 still accepts without TLS. */
+/**
+ * TLS-only options and, for numeric ones, the default OpenVPN 2.6 still accepts without TLS.
+ * `dh` is not here: without tls-server OpenVPN drops it with a warning before this check (OV16).
+ */
 const TLS_ONLY: ReadonlyMap<string, number | undefined> = new Map<string, number | undefined>([
-  ['ca', undefined], ['capath', undefined], ['dh', undefined], ['cert', undefined], ['key', undefined], ['pkcs12', undefined],
+  ['ca', undefined], ['capath', undefined], ['cert', undefined], ['key', undefined], ['pkcs12', undefined],
   ['tls-cipher', undefined], ['tls-ciphersuites', undefined], ['tls-cert-profile', undefined], ['tls-verify', undefined],
   ['tls-export-cert', undefined], ['verify-x509-name', undefined], ['tls-timeout', 2], ['reneg-bytes', -1], ['reneg-pkts', 0],
   ['reneg-sec', 3600], ['hand-window', 60], ['tran-window', 3600], ['tls-auth', undefined], ['tls-crypt', undefined],
@@ -132,7 +135,7 @@ function helper(s: StartupState, refuse: Refuse): void {
     }
   } else if (bridge) {
     if (client) refuse(client, `client and server-bridge in one file: ${REFUSES}`, bridge);
-    if (pool && bridge.args.length !== 1) refuse(pool, `server-bridge already sets up an address pool: ${REFUSES} with ifconfig-pool as well`, bridge);
+    if (pool) refuse(pool, `server-bridge already sets up an address pool: ${REFUSES} with ifconfig-pool as well`, bridge);
     if (secret) refuse(secret, `server-bridge needs TLS (certificates), not a static key: ${REFUSES} with secret`, bridge);
     if (s.devType !== 'tap' && s.dev) refuse(bridge, `server-bridge works only with a tap device: ${REFUSES}; use 'dev tap'`, s.dev);
   }
