@@ -284,7 +284,12 @@ function tlsMode(s: StartupState, refuse: Refuse, first: Directive | undefined):
     const extKey = s.get('management-external-key');
     const extCert = s.get('management-external-cert');
     const pkcs11 = s.get('pkcs11-providers');
-    if (pkcs11) {
+    // `setenv opt cryptoapicert …` is the portable way to use the Windows certificate store: the
+    // Windows build reads it as the certificate and key, other builds skip the line.
+    const windowsStore = (s.anywhereRaw('cryptoapicert') ?? []).length > 0;
+    if (windowsStore) {
+      // The Windows build's own rules apply (cryptoapicert excludes cert, key and pkcs12); not judged here.
+    } else if (pkcs11) {
       for (const d of [cert, key, pkcs12]) if (d) refuse(d, `${d.name} cannot be used together with pkcs11-providers: ${REFUSES}`, pkcs11);
     } else if (extKey && key) {
       refuse(key, `key and management-external-key exclude each other: ${REFUSES}`, extKey);

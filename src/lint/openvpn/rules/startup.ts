@@ -14,6 +14,8 @@ export interface StartupState {
   readonly get: (name: string) => Directive | undefined;
   /** First valid directive of a name anywhere (top level or inside a `<connection>` block). */
   readonly anywhere: (name: string) => Directive | undefined;
+  /** Every directive of a name as written, valid or not (e.g. a lenient `setenv opt` line). */
+  readonly anywhereRaw: (name: string) => readonly Directive[] | undefined;
   readonly dev?: Directive;
   readonly devType?: DevType;
   /** `server`, `server-bridge`, `server-ipv6` or `mode server`: OpenVPN's MODE_SERVER. */
@@ -98,5 +100,6 @@ export function startupState(ctx: RuleContext): StartupState {
     if (!needBind && (proto === 'tcp-client' || socksUdp || pull)) bindLocal = false;
     return { entry, proto, bindLocal, has };
   });
-  return { get, anywhere, dev, devType, serverMode, tlsServer, tlsClient, secret, pull, tls: tlsServer !== undefined || tlsClient !== undefined, entries };
+  const anywhereRaw = (name: string) => parsed.byName.get(name);
+  return { get, anywhere, anywhereRaw, dev, devType, serverMode, tlsServer, tlsClient, secret, pull, tls: tlsServer !== undefined || tlsClient !== undefined, entries };
 }

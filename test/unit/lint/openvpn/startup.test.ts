@@ -60,6 +60,11 @@ describe('OpenVPN checks after reading (OV15, OV16)', () => {
       assert.deepEqual(only(lint('dev tun\nremote p\nsecret s.key\nreneg-sec 3600\n'), 'OV15'), []);
       assert.equal(only(lint('dev tun\nremote p\nsecret s.key\nreneg-sec 600\n'), 'OV15').length, 1);
     });
+    it('a portable Windows certificate-store client (setenv opt cryptoapicert) is not told it has no certificate', () => {
+      const base = 'client\ndev tun\nremote vpn.example.net 1194\nca ca.crt\n';
+      assert.deepEqual(only(lint(`${base}setenv opt cryptoapicert "SUBJ:vpn-user"\n`), 'OV15'), []);
+      assert.equal(only(lint(base), 'OV15').length, 1);
+    });
     it('management modifiers need management', () => {
       const [f] = only(lint('client\ndev tun\nremote a\nca c\ncert c\nkey k\nmanagement-hold\n'), 'OV15');
       assert.match(f.message, /no management line/);
