@@ -171,9 +171,9 @@ describe('OpenVPN linter vs openvpn 2.6 past option checking (OV15, OV16)', func
       for (let k = 1 + Math.floor(rand() * 2); k > 0; k--) {
         const at = Math.floor(rand() * lines.length);
         const op = rand();
-        const words = lines[at].trim().split(/\s+/);
+        const words = (lines[at] ?? '').trim().split(/\s+/);
         if (op < 0.3) lines.splice(at, 1);
-        else if (op < 0.4) lines.splice(at, 0, lines[at]);
+        else if (op < 0.4) lines.splice(at, 0, lines[at] ?? '');
         else if (op < 0.6 && VALUES[words[0]]) lines[at] = `${words[0]} ${pick(VALUES[words[0]])}`;
         else lines.splice(at, 0, pick(ADDITIONS));
       }
