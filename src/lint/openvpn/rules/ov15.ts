@@ -350,7 +350,8 @@ function misc(s: StartupState, refuse: Refuse): void {
   if (noReplay && window && (atoi(window.args[0].text).value !== 64 || (window.args[1] && atoi(window.args[1].text).value !== 15))) {
     refuse(window, `replay-window with no-replay: ${REFUSES}; no-replay turns the replay window off`, noReplay);
   }
-  const ifc = s.get('ifconfig');
+  // `server` writes its own ifconfig from the network (helper_client_server), replacing this one.
+  const ifc = s.get('server') ? undefined : s.get('ifconfig');
   if (ifc && ifc.args[0] && ifc.args[1] && ifc.args[0].text === ifc.args[1].text) refuse(ifc, `ifconfig's two addresses are the same: ${REFUSES}`);
   if (ifc) {
     for (const e of s.entries) {

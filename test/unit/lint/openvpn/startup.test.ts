@@ -65,6 +65,11 @@ describe('OpenVPN checks after reading (OV15, OV16)', () => {
       assert.deepEqual(only(lint(`${base}setenv opt cryptoapicert "SUBJ:vpn-user"\n`), 'OV15'), []);
       assert.equal(only(lint(base), 'OV15').length, 1);
     });
+    it('equal ifconfig addresses are refused, except next to server, which replaces ifconfig (found by the fuzzer)', () => {
+      const server = 'dev tun\nca c\ncert c\nkey k\ndh none\ntopology subnet\nserver 10.8.0.0 255.255.255.0\n';
+      assert.deepEqual(only(lint(`${server}ifconfig 10.4.0.1 10.4.0.1\n`), 'OV15'), []);
+      assert.equal(only(lint('dev tun\nremote p\nsecret s.key\nifconfig 10.4.0.1 10.4.0.1\n'), 'OV15').length, 1);
+    });
     it('management modifiers need management', () => {
       const [f] = only(lint('client\ndev tun\nremote a\nca c\ncert c\nkey k\nmanagement-hold\n'), 'OV15');
       assert.match(f.message, /no management line/);
