@@ -29,13 +29,14 @@
 
 import * as assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lintOpenVpn } from '../../src/lint/openvpn';
 import { looksBinary } from '../../src/lint/text';
 import { OPTIONS, REMOVED, acceptsCount } from '../../src/lint/openvpn/options';
 import { prng } from '../support/prng';
+import { ensureOpenVpn } from './openvpnStartup';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'openvpn');
 
@@ -45,33 +46,6 @@ interface Expect {
   why?: string;
   oracleArtifact?: string;
   startup?: { rejects?: string; accepts?: boolean; shows?: string[] };
-}
-
-function which(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).status === 0;
-}
-
-/** Installs openvpn as root without letting its service start. Returns why not, or undefined. */
-function ensureOpenVpn(): string | undefined {
-  if (which('openvpn')) return undefined;
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'openvpn is not installed and installing it needs root';
-  if (!which('apt-get')) return 'openvpn is not installed and apt-get is not available';
-  const policy = '/usr/sbin/policy-rc.d';
-  const ownPolicy = !existsSync(policy);
-  try {
-    if (ownPolicy) writeFileSync(policy, '#!/bin/sh\n# temporary: no service starts during the lint oracle install\nexit 101\n', { mode: 0o755 });
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'openvpn'], { env, encoding: 'utf8', timeout: 600_000 });
-    let r = install();
-    if (r.status !== 0) {
-      spawnSync('apt-get', ['update'], { env, encoding: 'utf8', timeout: 600_000 });
-      r = install();
-    }
-    if (r.status !== 0) return `apt-get install openvpn failed: ${(r.stderr || r.stdout || '').trim().split('\n').pop()}`;
-  } finally {
-    if (ownPolicy && existsSync(policy)) unlinkSync(policy);
-  }
-  return which('openvpn') ? undefined : 'openvpn still not found after installing';
 }
 
 interface RunResult {

@@ -23,6 +23,8 @@ import { ov11 } from './rules/ov11';
 import { ov12 } from './rules/ov12';
 import { ov13 } from './rules/ov13';
 import { ov14 } from './rules/ov14';
+import { ov15 } from './rules/ov15';
+import { ov16 } from './rules/ov16';
 import { port01 } from './rules/port01';
 import { port02 } from './rules/port02';
 import { summarize } from './summary';
@@ -40,14 +42,16 @@ export const RULES: readonly (readonly [string, Rule])[] = [
   ['OV12', ov12],
   ['OV13', ov13],
   ['OV14', ov14],
+  ['OV15', ov15],
   ['PORT01', port01],
   ['OV03', ov03],
   ['OV04', ov04],
   ['OV11', ov11],
+  ['OV16', ov16],
   ['PORT02', port02],
 ];
 
-export const OPENVPN_RULE_IDS = ['OV01', 'OV02', 'OV03', 'OV04', 'OV05', 'OV06', 'OV07', 'OV08', 'OV09', 'OV10', 'OV11', 'OV12', 'OV13', 'OV14', 'PORT01', 'PORT02'] as const;
+export const OPENVPN_RULE_IDS = ['OV01', 'OV02', 'OV03', 'OV04', 'OV05', 'OV06', 'OV07', 'OV08', 'OV09', 'OV10', 'OV11', 'OV12', 'OV13', 'OV14', 'OV15', 'OV16', 'PORT01', 'PORT02'] as const;
 
 const EMPTY_SUMMARY: ConfigSummary = { format: 'openvpn', listenPorts: [], endpoints: [], peers: [] };
 const ORIGIN = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };

@@ -111,6 +111,12 @@ function entryOf(ce: CeState, remote?: Directive, block?: ConnectionBlock): Conn
   return { ...ce, proto, protoFrom, remotePort, remotePortFrom, remote, block };
 }
 
+/** The block state with an earlier remote's port and protocol written in. */
+function foldRemote(state: CeState & { remote?: Directive }, remote: Directive): CeState & { remote?: Directive } {
+  const e = entryOf(state, remote);
+  return { ...state, proto: e.proto, protoFrom: e.protoFrom, remotePort: e.remotePort, remotePortFrom: e.remotePortFrom };
+}
+
 /** Is this directive one OpenVPN takes as written (known, right count, allowed here)? */
 export function isValidDirective(d: Directive): boolean {
   const spec = OPTIONS.get(d.name);
@@ -180,10 +186,15 @@ export function buildModel(parsed: ParsedConfig): ConfigModel {
       }
       if (d.name !== 'remote') applyCe(ce, d);
     } else if (d.block) {
-      const state = blockEntries.get(d.block);
+      let state = blockEntries.get(d.block);
       if (state) {
-        if (d.name === 'remote') state.remote = d;
-        else applyCe(state, d);
+        if (d.name === 'remote') {
+          // A second remote in one block replaces the host, but a port or protocol given only by
+          // the first stays: OpenVPN writes each into the block's entry as it reads it.
+          if (state.remote) state = foldRemote(state, state.remote);
+          blockEntries.set(d.block, state);
+          state.remote = d;
+        } else applyCe(state, d);
       }
     }
   }

@@ -203,6 +203,11 @@ persist-tun
 MIIBszCCAVmgAwIBAgIUQ
 -----END CERTIFICATE-----
 </ca>
+<cert>
+-----BEGIN CERTIFICATE-----
+MIIBtDCCAVqgAwIBAgIUR
+-----END CERTIFICATE-----
+</cert>
 <key>
 -----BEGIN PRIVATE KEY-----
 MC4CAQAwBQYDK2VwBCIEIFakeKeyMaterialDoNotUse

@@ -1,5 +1,5 @@
 /**
- * OV04: in client (pull) mode OpenVPN 2.6 ignores `cipher X` for negotiation unless X is in
+ * OV04: in client (pull) and server mode OpenVPN 2.6 ignores `cipher X` for negotiation unless X is in
  * data-ciphers ("DEPRECATED OPTION: --cipher set to 'X' but missing in --data-ciphers"), and says
  * nothing when data-ciphers-fallback is set. The names are compared exactly as written, case
  * included, as OpenVPN 2.6.14 does (`cipher aes-256-gcm` warns against the default list).
@@ -10,7 +10,7 @@ import { DEFAULT_DATA_CIPHERS } from '../options';
 
 export function ov04(ctx: RuleContext): void {
   const { model } = ctx;
-  if (!model.pull) return;
+  if (!model.pull && !model.explicitServer) return;
   const cipher = model.last.get('cipher');
   if (!cipher || model.last.has('data-ciphers-fallback')) return;
   const name = cipher.args[0].text;

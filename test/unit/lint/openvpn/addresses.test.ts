@@ -26,7 +26,8 @@ describe('OpenVPN address checks', () => {
     assert.ok(!isIPv6Prefix('fd00::/129', true));
   });
   it('the rules agree with what openvpn accepts', () => {
-    const errors = (t: string) => lint(t).findings.filter((f) => f.severity === 'error').length;
+    // Reading-stage errors only: OV15 also judges these one-line snippets as whole configs.
+    const errors = (t: string) => lint(t).findings.filter((f) => f.severity === 'error' && f.ruleId !== 'OV15').length;
     for (const ok of ['server 10.8.0.0 255.255.0\n', 'server 10.8.0.0 255.255.255.0 nopool\n', 'server-bridge nogw\n', 'server-bridge 10.8.0.4 255.255.255.0 10.8 10.8.0.60\n', 'ifconfig 1.2.3.4 255.255.255.255\n', 'route-gateway dhcp\n', 'ifconfig-ipv6 fd00::1 fd00::2\n', 'ifconfig-ipv6-pool fd00::1000/64\n']) {
       assert.equal(errors(ok), 0, ok);
     }
