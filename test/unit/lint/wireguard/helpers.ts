@@ -99,7 +99,9 @@ export function report(over: Partial<{ mapping: Report['mapping']['value']; udp:
     udp: over.udp ?? 'yes',
     udpReason: 'answers from 2 servers',
     localAddresses: ['192.168.1.20'],
-    publicEndpoints: [],
+    // A report where UDP worked has the mapped address it measured (without one, the diagnosis
+    // reads "the server answers, but not correctly").
+    publicEndpoints: (over.udp ?? 'yes') === 'yes' ? [{ family: 'IPv4', address: '203.0.113.7', port: 40000, server: '198.51.100.1:3478' }] : [],
     mapping: { value: mapping, reason: 'test', evidence: [] },
     filtering: { value: 'address-and-port-dependent', reason: 'test', evidence: [] },
     portPreservation: { value: 'unknown', reason: 'test' },
