@@ -70,6 +70,7 @@ export async function reachCommand(argv: readonly string[], io: CliIo): Promise<
   const onSigint = (): void => abort.abort();
   process.once('SIGINT', onSigint);
   const notes: string[] = [];
+  let heldBack: string | undefined;
   let results: ReachResult[];
   try {
     results = await reachConfig(text, format, {
@@ -81,6 +82,7 @@ export async function reachCommand(argv: readonly string[], io: CliIo): Promise<
         if (args.flags.has('yes')) return undefined;
         const check = await checkLiveTunnel(file, ownPublicKey);
         if (check.note) notes.push(check.note);
+        heldBack = check.reason;
         return check.reason ? `Not sent: ${check.reason}.` : undefined;
       },
       readFile: keyFileReader(file),
@@ -99,7 +101,8 @@ export async function reachCommand(argv: readonly string[], io: CliIo): Promise<
   }
 
   if (args.flags.has('json')) {
-    io.stdout.write(JSON.stringify({ file, format, results, notes }, null, 2) + '\n');
+    // heldBack: why nothing was sent (a live tunnel with this key); --yes sends anyway.
+    io.stdout.write(JSON.stringify({ file, format, results, notes, ...(heldBack ? { heldBack } : {}) }, null, 2) + '\n');
   } else {
     for (const n of notes) io.stdout.write(`note: ${n}\n`);
     for (const r of results) io.stdout.write(renderResult(r));

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateKeyPair } from '../../src/engine/reach/wireguard/primitives';
+import { runReachProcess } from '../../src/extension/reach/reachProcess';
 import { WireGuardResponder } from '../support/wireguardResponder';
 
 /**
@@ -142,5 +143,19 @@ describe('natprobe reach (CLI contract)', function () {
     const r = await run([f, '--peer', 'AAAAAAAA']);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /nothing to test: no \[Peer\] with PublicKey starting AAAAAAAA has an Endpoint/);
+  });
+
+  it('the extension’s runner (runReachProcess): unsaved text via a private temp copy, held back by a live tunnel until confirmed', async () => {
+    const before = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('natprobe-reach-')).length;
+    const base = { cli: CLI, text: config(port), fileName: 'lo.conf', format: 'wireguard' as const, budgetMs: 1500 };
+    const held = await runReachProcess(base);
+    assert.match(held.heldBack ?? '', /interface named lo/);
+    assert.equal(held.results[0].outcome, 'not-tested');
+    assert.equal(responder.events.length, 0);
+    const sent = await runReachProcess({ ...base, confirmed: true, peer: b64(serverKeys.publicKey) });
+    assert.equal(sent.heldBack, undefined);
+    assert.equal(sent.results[0].outcome, 'reachable');
+    assert.equal(fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('natprobe-reach-')).length, before, 'the temp copy (it holds keys) is removed');
+    await assert.rejects(runReachProcess({ ...base, budgetMs: 5 }), /--budget must be/);
   });
 });
