@@ -25,7 +25,7 @@ document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 
 const app = document.getElementById('app')!;
 const state = restore();
-const live: Live = { config: null, results: new Map() };
+const live: Live = { config: null, results: new Map(), reach: [] };
 let restoredScroll: number | undefined = state.scrollY;
 
 const ctx: RenderContext = {
@@ -51,10 +51,10 @@ const actions = {
 
 function draw(): void {
   if (!state.report) {
-    renderWaiting(app);
+    renderWaiting(app, live.reach);
     return;
   }
-  renderPage(app, { report: state.report, partial: state.partial === true, config: live.config, results: live.results, ctx, actions, scrollY: restoredScroll });
+  renderPage(app, { report: state.report, partial: state.partial === true, config: live.config, results: live.results, reach: live.reach, ctx, actions, scrollY: restoredScroll });
   restoredScroll = undefined;
 }
 
@@ -89,6 +89,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (JSON.stringify(msg.config) === JSON.stringify(live.config)) return;
       live.config = msg.config;
       if (state.report) draw();
+      break;
+    case 'reach':
+      live.reach = [...msg.rows];
+      draw();
       break;
     case 'result':
       showResult(msg);

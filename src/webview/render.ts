@@ -3,7 +3,7 @@
  * builds the new tree off-screen and swaps it in one step, then puts the scroll position and the
  * keyboard focus back where they were, before the next paint: no flicker, no lost place.
  */
-import type { OpenConfig, WebviewCommand } from '../report/messages';
+import type { OpenConfig, ReachRow, WebviewCommand } from '../report/messages';
 import type { Report } from '../report/report';
 import { h } from './dom';
 import { behaviourSection } from './sections/behaviour';
@@ -11,6 +11,7 @@ import { extrasSection } from './sections/extras';
 import { lifetimeSection } from './sections/lifetime';
 import { pathSection } from './sections/path';
 import { portsSection } from './sections/ports';
+import { reachSection } from './sections/reach';
 import { type RecommendationActions, recommendationsSection } from './sections/recommendations';
 import { serversSection } from './sections/servers';
 import { verdictSection } from './sections/verdict';
@@ -22,6 +23,8 @@ export interface PageInput {
   readonly partial: boolean;
   readonly config: OpenConfig | null;
   readonly results: ReadonlyMap<string, { ok: boolean; message: string }>;
+  /** natprobe reach results of this window's configs. */
+  readonly reach: readonly ReachRow[];
   readonly ctx: RenderContext;
   readonly actions: RecommendationActions & { run(command: WebviewCommand): void };
   /** Scroll here after rendering (a reload); otherwise the current position is kept. */
@@ -64,6 +67,7 @@ export function renderPage(app: HTMLElement, input: PageInput): void {
     behaviourSection(ctx, report),
     serversSection(report),
     portsSection(report, input.actions.run),
+    reachSection(input.reach),
     lifetimeSection(report, input.actions.run),
     extrasSection(ctx, report),
     recommendationsSection(ctx, report, input.config, input.results, input.actions),
@@ -77,6 +81,7 @@ export function renderPage(app: HTMLElement, input: PageInput): void {
   });
 }
 
-export function renderWaiting(app: HTMLElement): void {
-  app.replaceChildren(h('h1', undefined, S.title), h('p', { class: 'muted' }, S.waiting));
+export function renderWaiting(app: HTMLElement, reach: readonly ReachRow[] = []): void {
+  const servers = reachSection(reach);
+  app.replaceChildren(h('h1', undefined, S.title), h('p', { class: 'muted' }, S.waiting), ...(servers ? [servers] : []));
 }

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { ReachResult } from '../../engine/reach/types';
+import type { ReachRow } from '../../report/messages';
 import type { LastReport } from '../lastReport';
+import { setReachRows } from '../reportPanel';
 import { configFormatOf } from '../language/languageIds';
 import { TEST_FILE_REACHABILITY_COMMAND, TEST_REACHABILITY_COMMAND, registerReachCodeLens } from './reachCodeLens';
 import { runReachProcess, type ReachRun } from './reachProcess';
@@ -52,7 +54,20 @@ export function registerReach(context: vscode.ExtensionContext, output: vscode.L
   context.subscriptions.push(store, diagnostics);
   registerReachCodeLens(context);
 
+  const toRow = (s: { fileName: string; result: ReachResult }): ReachRow => {
+    const t = s.result.target;
+    return {
+      fileName: s.fileName,
+      label: t.label,
+      endpoint: `${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}/${t.transport}`,
+      outcome: s.result.outcome,
+      ...(s.result.rttMs !== undefined ? { rttMs: s.result.rttMs } : {}),
+      summary: s.result.summary,
+      ...(s.result.nextStep ? { nextStep: s.result.nextStep } : {}),
+    };
+  };
   const publish = (uriText: string): void => {
+    setReachRows(store.all().map(toRow));
     const uri = vscode.Uri.parse(uriText);
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uriText);
     if (!document) {
