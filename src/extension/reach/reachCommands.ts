@@ -4,6 +4,7 @@ import type { ReachRow } from '../../report/messages';
 import type { LastReport } from '../lastReport';
 import { setReachRows } from '../reportPanel';
 import { configFormatOf } from '../language/languageIds';
+import { probeReportForLint } from '../language/probeReport';
 import { TEST_FILE_REACHABILITY_COMMAND, TEST_REACHABILITY_COMMAND, registerReachCodeLens } from './reachCodeLens';
 import { runReachProcess, type ReachRun } from './reachProcess';
 import { ReachStore } from './reachStore';
@@ -68,6 +69,7 @@ export function registerReach(context: vscode.ExtensionContext, output: vscode.L
   };
   const publish = (uriText: string): void => {
     setReachRows(store.all().map(toRow));
+    probeReportForLint.setReach(store.all().map((s) => s.result));
     const uri = vscode.Uri.parse(uriText);
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uriText);
     if (!document) {
