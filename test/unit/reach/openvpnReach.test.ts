@@ -18,11 +18,11 @@ interface World {
   run(config: string, opts?: { remote?: number; tcp?: TcpConnector; signal?: AbortSignal; budgetMs?: number }): Promise<ReachResult[]>;
 }
 
-function world(opts: { portUnreachable?: boolean } = {}): World {
+function world(opts: { portUnreachable?: boolean; delayMs?: number } = {}): World {
   const clock = new VirtualClock();
   const net = new VirtualNetwork(clock, { seed: 5 });
   // 10 ms per uplink: a datagram takes 20 ms from client to server, an RTT is 40 ms.
-  const client = net.addHost({ addresses: ['192.0.2.10'], link: { delayMs: 10 } });
+  const client = net.addHost({ addresses: ['192.0.2.10'], link: { delayMs: opts.delayMs ?? 10 } });
   const server = net.addHost({ addresses: [SERVER], link: { delayMs: 10 }, portUnreachable: opts.portUnreachable ?? false });
   const resolve = async (host: string): Promise<ResolvedAddress[]> => {
     if (host === 'vpn.example.net') return [{ address: SERVER, family: 4 }];
@@ -106,6 +106,14 @@ describe('reachOpenVpn over the virtual network (UDP)', () => {
     const sids = new Set(s.received.map((p) => Buffer.from(p.subarray(1, 9)).toString('hex')));
     assert.equal(sids.size, 1);
     assert.deepEqual(s.received.map((p) => new DataView(p.buffer, p.byteOffset).getUint32(29)), [1, 2, 3]);
+  });
+
+  it('RTTs are kept to 0.1 ms, in the result and the words', async () => {
+    const w = world({ delayMs: 10.333 });
+    await serve(w, 1194, { wrap: 'none' });
+    const [r] = await w.run(config('none', [`remote ${SERVER} 1194 udp`]));
+    assert.equal(r.rttMs, 40.7);
+    assert.match(r.summary, /answered over UDP in 40\.7 ms\./);
   });
 
   it('a lost first reset: the second one is answered, the RTT is from that one', async () => {

@@ -16,8 +16,9 @@ const WRAP_TEXT = {
   'tls-crypt-v2': 'tls-crypt-v2',
 } as const;
 
+/** Measured times keep their 0.1 ms; budgets and waits are whole milliseconds. */
 function ms(n: number): string {
-  return `${Math.round(n)} ms`;
+  return `${Math.round(n * 10) / 10} ms`;
 }
 
 export function describeExchange(plan: RemotePlan, to: Endpoint, x: Exchange, evidence: string[], budgetMs: number): ReachResult {
@@ -64,7 +65,7 @@ export function describeExchange(plan: RemotePlan, to: Endpoint, x: Exchange, ev
         };
       }
       const tcpOpen = target.transport === 'tcp';
-      lines.push(tcpOpen ? `the TCP connection opened, then no answer in ${ms(x.waitedMs)}` : `no answer in ${ms(x.waitedMs)}`);
+      lines.push(tcpOpen ? `the TCP connection opened, then no answer in ${ms(Math.round(x.waitedMs))}` : `no answer in ${ms(Math.round(x.waitedMs))}`);
       const causes = tcpOpen
         ? [
             ...(wrapped ? [`the server's ${keyName} differs from this config's (OpenVPN stays silent to a packet it cannot authenticate)`] : []),
@@ -86,8 +87,8 @@ export function describeExchange(plan: RemotePlan, to: Endpoint, x: Exchange, ev
         ...base,
         outcome: 'no-answer',
         summary: tcpOpen
-          ? `${where} accepted the TCP connection but did not answer our OpenVPN reset in ${ms(budgetMs)}.`
-          : `No answer from ${where} over UDP in ${ms(budgetMs)}.`,
+          ? `${where} accepted the TCP connection but did not answer our OpenVPN reset in ${ms(Math.round(budgetMs))}.`
+          : `No answer from ${where} over UDP in ${ms(Math.round(budgetMs))}.`,
         evidence: lines,
         possibleCauses: causes,
         nextStep: wrapped
