@@ -84,6 +84,13 @@ describe('OpenVPN reach: which remotes, how (config)', () => {
     assert.match(b.notes[0], /^tls-crypt-v2 from the inline <tls-crypt-v2> block \(wrapped client key of \d+ bytes\)$/);
   });
 
+  it('a proxy the config goes through is named: the test goes straight to the server', async () => {
+    const p = await plan(['client', 'http-proxy proxy.example 3128', '<connection>', 'remote b', 'socks-proxy 127.0.0.1 1080', '</connection>']);
+    assert.deepEqual(p.map((x) => x.notes), [["OpenVPN would connect through socks-proxy 127.0.0.1 1080; this test went straight to the server, so it says nothing about the proxy's path"]]);
+    const [q] = await plan(['client', 'http-proxy proxy.example 3128', 'remote a']);
+    assert.deepEqual(q.notes, ["OpenVPN would connect through http-proxy proxy.example 3128; this test went straight to the server, so it says nothing about the proxy's path"]);
+  });
+
   const notTested: [string, string[], RegExp][] = [
     ['a key file without a reader', ['client', 'remote x', 'tls-auth ta.key 1'], /the tls-auth key is in the file ta\.key, and no file access was given/],
     ['both tls-auth and tls-crypt', ['client', 'remote x', 'tls-auth a.key 1', 'tls-crypt b.key'], /tls-auth and tls-crypt are both set, which OpenVPN refuses/],

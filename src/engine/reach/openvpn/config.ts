@@ -176,9 +176,21 @@ export async function planOpenVpn(configText: string, options: PlanOptions): Pro
       plans.push(skip(wrap.error));
       continue;
     }
-    plans.push({ target, wrapKind, wrap: wrap.wrap, family: proto.family, notes: wrap.notes });
+    plans.push({ target, wrapKind, wrap: wrap.wrap, family: proto.family, notes: [...wrap.notes, ...proxyNote(r, model.last.get('http-proxy') ?? model.last.get('socks-proxy'))] });
   }
   return plans;
+}
+
+/**
+ * OpenVPN would go through a proxy (`http-proxy` / `socks-proxy`, per connection entry); this
+ * test goes straight to the server, so its answer says nothing about the proxy's path.
+ */
+function proxyNote(remote: Directive, topLevel: Directive | undefined): string[] {
+  const own = remote.block?.directives.filter((d) => d.name === 'http-proxy' || d.name === 'socks-proxy');
+  const proxy = own && own.length > 0 ? own[own.length - 1] : topLevel;
+  if (!proxy) return [];
+  const where = proxy.args.slice(0, 2).map((a) => a.text).join(' ');
+  return [`OpenVPN would connect through ${proxy.name} ${where}; this test went straight to the server, so it says nothing about the proxy's path`];
 }
 
 async function buildWrap(
