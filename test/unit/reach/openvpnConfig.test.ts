@@ -87,7 +87,9 @@ describe('OpenVPN reach: which remotes, how (config)', () => {
   it('a proxy the config goes through is named: the test goes straight to the server', async () => {
     const p = await plan(['client', 'http-proxy proxy.example 3128', '<connection>', 'remote b', 'socks-proxy 127.0.0.1 1080', '</connection>']);
     assert.deepEqual(p.map((x) => x.notes), [["OpenVPN would connect through socks-proxy 127.0.0.1 1080; this test went straight to the server, so it says nothing about the proxy's path"]]);
-    const [q] = await plan(['client', 'http-proxy proxy.example 3128', 'remote a']);
+    const later = await plan(['client', '<connection>', 'remote b', '</connection>', 'http-proxy proxy.example 3128']);
+    assert.deepEqual(later[0].notes, [], 'a block does not take a proxy set after it');
+    const [q] = await plan(['client', 'remote a', 'http-proxy proxy.example 3128']);
     assert.deepEqual(q.notes, ["OpenVPN would connect through http-proxy proxy.example 3128; this test went straight to the server, so it says nothing about the proxy's path"]);
   });
 

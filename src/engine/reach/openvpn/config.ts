@@ -187,7 +187,10 @@ export async function planOpenVpn(configText: string, options: PlanOptions): Pro
  */
 function proxyNote(remote: Directive, topLevel: Directive | undefined): string[] {
   const own = remote.block?.directives.filter((d) => d.name === 'http-proxy' || d.name === 'socks-proxy');
-  const proxy = own && own.length > 0 ? own[own.length - 1] : topLevel;
+  // A block starts from the connection options seen before it (options.c), so a later
+  // top-level proxy does not reach it.
+  const inherited = topLevel && (!remote.block || topLevel.lineStart < remote.block.directive.lineStart) ? topLevel : undefined;
+  const proxy = own && own.length > 0 ? own[own.length - 1] : inherited;
   if (!proxy) return [];
   const where = proxy.args.slice(0, 2).map((a) => a.text).join(' ');
   return [`OpenVPN would connect through ${proxy.name} ${where}; this test went straight to the server, so it says nothing about the proxy's path`];
