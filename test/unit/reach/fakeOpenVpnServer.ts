@@ -16,7 +16,9 @@ export type ServerBehaviour =
   /** Answers with bytes that are no OpenVPN packet. */
   | 'garbage'
   /** Answers with a 5000-byte datagram. */
-  | 'huge';
+  | 'huge'
+  /** Only acknowledges the reset (P_ACK_V1), as a p2p server busy with another peer does. */
+  | 'ack-only';
 
 export interface FakeServerOptions {
   readonly wrap: FixtureWrap;
@@ -92,8 +94,9 @@ export class FakeOpenVpnServer {
     if (behaviour === 'garbage') return new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\n\r\n');
     if (behaviour === 'huge') return new Uint8Array(5000).fill(8 << 3);
     const acked = behaviour === 'wrong-session' ? clientSid.map((b) => b ^ 0xff) : clientSid;
-    const op = Uint8Array.of(8 << 3);
-    const rest = cat(Uint8Array.of(1, 0, 0, 0, 0), acked, Uint8Array.of(0, 0, 0, 0));
+    const ackOnly = behaviour === 'ack-only';
+    const op = Uint8Array.of((ackOnly ? 5 : 8) << 3);
+    const rest = cat(Uint8Array.of(1, 0, 0, 0, 0), acked, ackOnly ? new Uint8Array(0) : Uint8Array.of(0, 0, 0, 0));
     const replay = Uint8Array.of(0, 0, 0, 1, 0x6a, 0, 0, 0);
     const key = this.key as Uint8Array;
     switch (this.options.wrap) {

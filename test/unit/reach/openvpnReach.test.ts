@@ -82,6 +82,15 @@ describe('reachOpenVpn over the virtual network (UDP)', () => {
     });
   }
 
+  it('a server that only ACKs our reset (a busy p2p server) → reachable, and the words say so', async () => {
+    const w = world();
+    await serve(w, 1194, { wrap: 'tls-crypt', behaviour: 'ack-only' });
+    const [r] = await w.run(config('tls-crypt', [`remote ${SERVER} 1194 udp`]));
+    assert.equal(r.outcome, 'reachable');
+    assert.equal(r.summary, `The OpenVPN server at ${SERVER}:1194 answered over UDP in 40 ms, and accepted our tls-crypt key; it only acknowledged our reset (a point-to-point server busy with another peer does that).`);
+    assert.ok(r.evidence.includes('received P_ACK_V1 acknowledging our session id after 40 ms; its tls-crypt tag checks with our key'), r.evidence.join('\n'));
+  });
+
   for (const wrap of ['tls-auth', 'tls-crypt'] as const) {
     it(`${wrap}: the server holds another key → silence, no-answer, and the key is among the causes`, async () => {
       const w = world();

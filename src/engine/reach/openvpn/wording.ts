@@ -36,15 +36,17 @@ export function describeExchange(plan: RemotePlan, to: Endpoint, x: Exchange, ev
   switch (x.kind) {
     case 'answer': {
       const accepted = wrapped ? `, and accepted our ${WRAP_TEXT[wrapKind]} key` : '';
+      const ackOnly = x.reset.opcode === 'P_ACK_V1';
+      const busy = ackOnly ? '; it only acknowledged our reset (a point-to-point server busy with another peer does that)' : '';
       const lines = [...evidence, sentLine(x.sent, x.bytesSent), ...ignoredLines(x.ignored)];
-      lines.push(`received P_CONTROL_HARD_RESET_SERVER_V2 acknowledging our session id after ${ms(x.rttMs)}${wrapped ? `; its ${WRAP_TEXT[wrapKind]} ${wrapKind === 'tls-auth' ? 'HMAC' : 'tag'} checks with our key` : ''}`);
+      lines.push(`received ${x.reset.opcode} acknowledging our session id after ${ms(x.rttMs)}${wrapped ? `; its ${WRAP_TEXT[wrapKind]} ${wrapKind === 'tls-auth' ? 'HMAC' : 'tag'} checks with our key` : ''}`);
       if (x.reset.resendWrappedKey) lines.push('the server keeps no state for us yet (it asks for the wrapped client key again with the next packet)');
       lines.push('nothing more was sent; the server drops the half-open session on its own');
       return {
         ...base,
         outcome: 'reachable',
         rttMs: x.rttMs,
-        summary: `The OpenVPN server at ${where} answered over ${proto} in ${ms(x.rttMs)}${accepted}.`,
+        summary: `The OpenVPN server at ${where} answered over ${proto} in ${ms(x.rttMs)}${accepted}${busy}.`,
         evidence: lines,
         packetsSent: x.sent,
       };
