@@ -7,7 +7,8 @@
 //   packet for its HMAC/tag; over TCP the p2p server also closes the connection);
 // - a port the router drops (nftables) → no-answer over UDP and TCP, the drop counter moving;
 // - a port nothing listens on → refused, over UDP (ICMP port unreachable back through the NAT)
-//   and TCP (RST).
+//   and TCP (RST);
+// - a tls-auth client against a mode server without wrapping → error: it answers in the clear.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -95,6 +96,9 @@ describe('lab: reachOpenVpn against real OpenVPN 2.6 servers (dev null p2p and m
         }
       }
     }
+    // A tls-auth client against the mode server without wrapping: it answers in the clear.
+    const plain = cases.find((c) => c.mode === 'server' && c.wrap === 'none' && c.proto === 'udp');
+    if (plain) cases.push({ name: 'server none udp, tls-auth client', mode: 'server', wrap: 'tls-auth', proto: 'udp', port: plain.port, wrong: false, expect: 'error', server: plain.server });
     // Behind the router's drop rule: a live tls-auth server that the probe cannot reach.
     for (const proto of ['udp', 'tcp'] as const) {
       const server = start('p2p', 'tls-auth', proto, BLOCKED_PORT);
@@ -159,6 +163,12 @@ describe('lab: reachOpenVpn against real OpenVPN 2.6 servers (dev null p2p and m
       const log = fs.readFileSync(c.server!.logFile, 'utf8');
       assert.match(log, AUTH_FAILED, `${c.name}: the server's log does not show a rejected packet`);
     }
+  });
+
+  it('a server without wrapping answers a tls-auth client in the clear: error, saying so', function () {
+    const i = cases.findIndex((c) => c.name === 'server none udp, tls-auth client');
+    if (i < 0) this.skip();
+    assert.match(results[i].summary, /but without tls-auth: it does not use the tls-auth key this config has/);
   });
 
   it('blocked: the router dropped the packets, and the servers behind it never saw one', async () => {

@@ -154,6 +154,17 @@ describe('reachOpenVpn over the virtual network (UDP)', () => {
     ]);
   });
 
+  it('a server without wrapping answers a tls-auth config in the clear → error, saying exactly that', async () => {
+    const w = world();
+    await serve(w, 1194, { wrap: 'none' });
+    const [r] = await w.run(config('tls-auth', [`remote ${SERVER} 1194 udp`]));
+    assert.equal(r.outcome, 'error');
+    assert.equal(r.rttMs, 40);
+    assert.equal(r.packetsSent, 1);
+    assert.equal(r.summary, `The OpenVPN server at ${SERVER}:1194 answered over UDP in 40 ms, but without tls-auth: it does not use the tls-auth key this config has, and OpenVPN would drop its answer.`);
+    assert.match(r.nextStep ?? '', /Give the server the same tls-auth key, or remove tls-auth from this config/);
+  });
+
   it('an answer for another session → error, saying so', async () => {
     const w = world();
     await serve(w, 1194, { wrap: 'tls-auth', behaviour: 'wrong-session' });

@@ -17,6 +17,8 @@ const MIN_RESEND_GAP_MS = 250;
 
 export type Exchange =
   | { kind: 'answer'; reset: ServerReset; rttMs: number; sent: number; bytesSent: number; ignored: string[] }
+  /** A plain answer for our session while we wrap: the server has no tls-auth / tls-crypt. */
+  | { kind: 'unwrapped-answer'; rttMs: number; sent: number; bytesSent: number }
   /** Nothing valid arrived before the deadline. `ignored`: why each packet that did come was not an answer. */
   | { kind: 'silence'; sent: number; bytesSent: number; ignored: string[]; waitedMs: number }
   /** UDP: ICMP port unreachable. */
@@ -91,6 +93,7 @@ export async function exchangeUdp(wrap: Wrap, to: Endpoint, family: 4 | 6, env: 
       if (++seen > MAX_PACKETS) return;
       const check = checkServerReply(data, wrap, sessionId);
       if (check.ok) finish({ kind: 'answer', reset: check.reset, rttMs: tenths(clock.now() - lastSendAt), sent, bytesSent, ignored });
+      else if (check.unwrapped) finish({ kind: 'unwrapped-answer', rttMs: tenths(clock.now() - lastSendAt), sent, bytesSent });
       else ignored.push(check.error);
     });
     socket.onRefused?.(() => finish({ kind: 'refused', sent, bytesSent, afterMs: tenths(clock.now() - start) }));
@@ -152,6 +155,10 @@ export async function exchangeTcp(wrap: Wrap, to: Endpoint, env: ExchangeEnv, bu
         const check = checkServerReply(p, wrap, sessionId);
         if (check.ok) {
           finish({ kind: 'answer', reset: check.reset, rttMs: tenths(clock.now() - sentAt), sent: 1, bytesSent: framed.length, ignored });
+          return;
+        }
+        if (check.unwrapped) {
+          finish({ kind: 'unwrapped-answer', rttMs: tenths(clock.now() - sentAt), sent: 1, bytesSent: framed.length });
           return;
         }
         ignored.push(check.error);

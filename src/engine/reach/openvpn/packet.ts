@@ -151,13 +151,24 @@ export interface ServerReset {
   readonly otherPayloadBytes: number;
 }
 
-export type ReplyCheck = { ok: true; reset: ServerReset } | { ok: false; error: string };
+/**
+ * `unwrapped`: the packet failed our wrapping but is a plain answer for our session: the server
+ * runs without tls-auth / tls-crypt (a 2.6 server answers any reset it can read).
+ */
+export type ReplyCheck = { ok: true; reset: ServerReset } | { ok: false; error: string; unwrapped?: true };
 
 /**
  * Checks one packet from the server against our reset: opcode, wrapping (HMAC / tag), and an
  * ACK of our message 0 carrying our session id. Any bytes: never throws, reads only in bounds.
  */
 export function checkServerReply(data: Uint8Array, wrap: Wrap, ourSessionId: Uint8Array): ReplyCheck {
+  const check = checkWrapped(data, wrap, ourSessionId);
+  if (check.ok || wrap.kind === 'none' || data.length > MAX_REPLY_BYTES) return check;
+  if (checkWrapped(data, { kind: 'none' }, ourSessionId).ok) return { ok: false, error: `it is not wrapped: the server answered without ${wrap.kind}`, unwrapped: true };
+  return check;
+}
+
+function checkWrapped(data: Uint8Array, wrap: Wrap, ourSessionId: Uint8Array): ReplyCheck {
   if (data.length > MAX_REPLY_BYTES) return { ok: false, error: `${data.length} bytes, more than an OpenVPN control packet (${MAX_REPLY_BYTES})` };
   if (data.length < 1 + SESSION_ID_BYTES) return { ok: false, error: `${data.length} bytes, too short for an OpenVPN packet` };
   const opcode = data[0] >> OPCODE_SHIFT;

@@ -51,6 +51,16 @@ export function describeExchange(plan: RemotePlan, to: Endpoint, x: Exchange, ev
         packetsSent: x.sent,
       };
     }
+    case 'unwrapped-answer':
+      return {
+        ...base,
+        outcome: 'error',
+        rttMs: x.rttMs,
+        summary: `The OpenVPN server at ${where} answered over ${proto} in ${ms(x.rttMs)}, but without ${wrapKind}: it does not use the ${wrapKind} key this config has, and OpenVPN would drop its answer.`,
+        evidence: [...evidence, sentLine(x.sent, x.bytesSent), `received P_CONTROL_HARD_RESET_SERVER_V2 for our session id after ${ms(x.rttMs)}, not wrapped with ${wrapKind}`],
+        nextStep: `Give the server the same ${wrapKind} key, or remove ${wrapKind} from this config if the server really runs without it.`,
+        packetsSent: x.sent,
+      };
     case 'silence': {
       const lines = [...evidence, sentLine(x.sent, x.bytesSent), ...ignoredLines(x.ignored)];
       if (x.ignored.length > 0) {
@@ -70,7 +80,7 @@ export function describeExchange(plan: RemotePlan, to: Endpoint, x: Exchange, ev
       lines.push(tcpOpen ? `the TCP connection opened, then no answer in ${ms(Math.round(x.waitedMs))}` : `no answer in ${ms(Math.round(x.waitedMs))}`);
       const causes = tcpOpen
         ? [
-            ...(wrapped ? [`the server's ${keyName} differs from this config's (OpenVPN stays silent to a packet it cannot authenticate)`] : []),
+            ...(wrapped ? [`the server's ${keyName} differs from this config's, or the server wraps with something else (OpenVPN stays silent to a packet it cannot authenticate)`] : []),
             'something other than OpenVPN accepted the connection (a proxy or another service)',
             'the server is overloaded or stuck',
           ]
@@ -78,7 +88,7 @@ export function describeExchange(plan: RemotePlan, to: Endpoint, x: Exchange, ev
           ? [
               `UDP to port ${to.port} is blocked on the path`,
               `the server is down or not listening on UDP ${to.port}`,
-              `the server's ${keyName} differs from this config's (OpenVPN stays silent to a packet it cannot authenticate)`,
+              `the server's ${keyName} differs from this config's, or the server wraps with something else (OpenVPN stays silent to a packet it cannot authenticate)`,
             ]
           : [
               `UDP to port ${to.port} is blocked on the path`,
