@@ -227,6 +227,16 @@ describe('reachOpenVpn over the virtual network (UDP)', () => {
     await assert.rejects(w.run('client\n', { remote: 1 }), { message: 'the config has no remote line' });
   });
 
+  it('a config with 10000 remotes: the first 64 are probed, the rest listed as not tested', async () => {
+    const w = world({ portUnreachable: true });
+    const remotes = Array.from({ length: 10000 }, (_, i) => `remote ${SERVER} ${1000 + i} udp`);
+    const results = await w.run(config('none', remotes));
+    assert.equal(results.length, 10000);
+    assert.ok(results.slice(0, 64).every((r) => r.outcome === 'refused'));
+    assert.ok(results.slice(64).every((r) => r.outcome === 'not-tested' && r.summary === 'Not tested: only the first 64 remotes are tested.'));
+    assert.equal(results[9999].target.line, 10001);
+  });
+
   it('cancelled → not-tested, nothing left running', async () => {
     const w = world();
     const ac = new AbortController();
