@@ -89,9 +89,12 @@ export function openVpnServerArgs(pki: OvpnPki, s: ServerSpec): string[] {
 /** Log lines that say the server's socket is bound (UDP) or listening (TCP). */
 export const SERVER_READY = /link local \(bound\)|Listening for incoming TCP connection|Initialization Sequence Completed/;
 
-/** Config lines for a client with this wrapping; `wrong` uses a key the server does not know. */
-export function clientWrapLines(pki: OvpnPki, wrap: OvpnWrap, wrong: boolean): string[] {
-  const p = (f: string): string => path.join(pki.dir, f);
+/**
+ * Config lines for a client with this wrapping; `wrong` uses a key the server does not know.
+ * `relative`: name the key files relative to pki.dir (for a config written there).
+ */
+export function clientWrapLines(pki: OvpnPki, wrap: OvpnWrap, wrong: boolean, relative = false): string[] {
+  const p = (f: string): string => (relative ? f : path.join(pki.dir, f));
   if (wrap === 'tls-auth') return [`tls-auth ${p(wrong ? pki.wrongTa : pki.ta)} 1`];
   if (wrap === 'tls-crypt') return [`tls-crypt ${p(wrong ? pki.wrongTa : pki.ta)}`];
   if (wrap === 'tls-crypt-v2') return [`tls-crypt-v2 ${p(wrong ? pki.wrongV2Client : pki.v2Client)}`];

@@ -19,6 +19,7 @@ import { clientWrapLines, makeOpenVpnPki, openVpnServerArgs, SERVER_READY, WRAPS
 const OUT = path.join(__dirname, '..', 'fixtures', 'openvpn-reach', 'captured.json');
 const LOCAL = '127.0.0.1';
 const SESSION_ID = '0102030405060708';
+const BUSY_SESSION_ID = '1112131415161718';
 
 if (process.env.NATPROBE_CAPTURE_NS !== '1') {
   const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', process.execPath, '--import', 'tsx', __filename], {
@@ -103,8 +104,27 @@ async function captureClient(pki: OvpnPki, wrap: OvpnWrap, proto: 'udp' | 'tcp',
   return hex(bytes);
 }
 
-/** A real server's answer to natprobe's reset with SESSION_ID. */
-async function captureServer(pki: OvpnPki, wrap: OvpnWrap, mode: 'p2p' | 'server', port: number): Promise<{ sent: string; reply: string }> {
+function exchangeOnce(packet: Uint8Array, port: number, what: string, log: string): Promise<Uint8Array> {
+  return new Promise<Uint8Array>((resolve, reject) => {
+    const s = dgram.createSocket('udp4');
+    const timer = setTimeout(() => {
+      s.close();
+      reject(new Error(`no answer from the ${what} server:\n${fs.readFileSync(log, 'utf8').slice(-1500)}`));
+    }, 10_000);
+    s.on('message', (m) => {
+      clearTimeout(timer);
+      s.close();
+      resolve(new Uint8Array(m));
+    });
+    s.send(packet, port, LOCAL);
+  });
+}
+
+/**
+ * A real server's answer to natprobe's reset with SESSION_ID; for a p2p server also its answer
+ * to a second client (BUSY_SESSION_ID, another source port) while it holds the first session.
+ */
+async function captureServer(pki: OvpnPki, wrap: OvpnWrap, mode: 'p2p' | 'server', port: number): Promise<{ sent: string; reply: string; busyReply?: string }> {
   const log = path.join(pki.dir, `server-${wrap}-${mode}.log`);
   const child = start(openVpnServerArgs(pki, { wrap, proto: 'udp', local: LOCAL, port, mode, subnet: 8 + port % 100 }), log);
   try {
@@ -112,25 +132,19 @@ async function captureServer(pki: OvpnPki, wrap: OvpnWrap, mode: 'p2p' | 'server
     const conf = ['client', `remote ${LOCAL} ${port} udp`, ...clientWrapLines(pki, wrap, false)].join('\n');
     const [plan] = await planOpenVpn(conf, { readFile: async (p) => fs.readFileSync(p, 'utf8') });
     if (!plan.wrap) throw new Error(`no wrap for ${wrap}: ${plan.notTested}`);
-    const packet = buildClientReset(plan.wrap, {
-      sessionId: Buffer.from(SESSION_ID, 'hex'),
-      replayId: wrap === 'tls-crypt-v2' ? EARLY_NEG_START + 1 : 1,
-      time: Math.floor(Date.now() / 1000),
-    });
-    const reply = await new Promise<Uint8Array>((resolve, reject) => {
-      const s = dgram.createSocket('udp4');
-      const timer = setTimeout(() => {
-        s.close();
-        reject(new Error(`no answer from the ${wrap} ${mode} server:\n${fs.readFileSync(log, 'utf8').slice(-1500)}`));
-      }, 10_000);
-      s.on('message', (m) => {
-        clearTimeout(timer);
-        s.close();
-        resolve(new Uint8Array(m));
+    // The second client counts on from the first one's replay id: a p2p server keeps one replay
+    // window and drops a repeat of (id, time) as a replay.
+    const reset = (sessionId: string, n: number): Uint8Array =>
+      buildClientReset(plan.wrap as NonNullable<typeof plan.wrap>, {
+        sessionId: Buffer.from(sessionId, 'hex'),
+        replayId: (wrap === 'tls-crypt-v2' ? EARLY_NEG_START : 0) + n,
+        time: Math.floor(Date.now() / 1000),
       });
-      s.send(packet, port, LOCAL);
-    });
-    return { sent: hex(packet), reply: hex(reply) };
+    const packet = reset(SESSION_ID, 1);
+    const reply = await exchangeOnce(packet, port, `${wrap} ${mode}`, log);
+    if (mode === 'server') return { sent: hex(packet), reply: hex(reply) };
+    const busyReply = await exchangeOnce(reset(BUSY_SESSION_ID, 2), port, `busy ${wrap} ${mode}`, log);
+    return { sent: hex(packet), reply: hex(reply), busyReply: hex(busyReply) };
   } finally {
     await stop(child);
   }
@@ -142,7 +156,7 @@ async function main(): Promise<void> {
     const pki = makeOpenVpnPki(dir);
     const version = spawnSync('openvpn', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
     const clientResets: Record<string, { udp: string; tcp: string }> = {};
-    const serverReplies: Record<string, Record<string, { sent: string; reply: string }>> = {};
+    const serverReplies: Record<string, Record<string, { sent: string; reply: string; busyReply?: string }>> = {};
     let port = 21194;
     for (const wrap of WRAPS) {
       clientResets[wrap] = { udp: await captureClient(pki, wrap, 'udp', port++), tcp: await captureClient(pki, wrap, 'tcp', port++) };
@@ -154,6 +168,7 @@ async function main(): Promise<void> {
       note: 'Recorded by test/lab/reachOpenvpnCapture.ts from a real OpenVPN over loopback; the keys are throw-away test keys made for this file.',
       openvpn: version,
       sessionId: SESSION_ID,
+      busySessionId: BUSY_SESSION_ID,
       keys: { ta: read(pki.ta), wrongTa: read(pki.wrongTa), v2Client: read(pki.v2Client) },
       clientResets,
       serverReplies,

@@ -12,9 +12,11 @@ export const FIXTURE_WRAPS: readonly FixtureWrap[] = ['none', 'tls-auth', 'tls-c
 export interface Captured {
   readonly openvpn: string;
   readonly sessionId: string;
+  /** The second client's session id, for the p2p servers' busyReply. */
+  readonly busySessionId: string;
   readonly keys: { readonly ta: string; readonly wrongTa: string; readonly v2Client: string };
   readonly clientResets: Record<FixtureWrap, { readonly udp: string; readonly tcp: string }>;
-  readonly serverReplies: Record<FixtureWrap, Record<'p2p' | 'server', { readonly sent: string; readonly reply: string }>>;
+  readonly serverReplies: Record<FixtureWrap, Record<'p2p' | 'server', { readonly sent: string; readonly reply: string; readonly busyReply?: string }>>;
 }
 
 export const captured: Captured = JSON.parse(

@@ -46,12 +46,28 @@ describe('OpenVPN reach: packets against a real OpenVPN 2.6 exchange', () => {
       it(`${wrap}: the real ${mode === 'p2p' ? 'p2p (dev null)' : 'mode server'} answer acknowledges our session id`, async () => {
         const r = checkServerReply(bytes(captured.serverReplies[wrap][mode].reply), await wrapFor(wrap), bytes(captured.sessionId));
         assert.ok(r.ok, r.ok ? '' : r.error);
+        assert.equal(r.reset.opcode, 'P_CONTROL_HARD_RESET_SERVER_V2');
         assert.equal(r.reset.messageId, 0);
         // Only 2.6's stateless tls-crypt-v2 answer (mode server, early negotiation) asks for WKc again.
         assert.equal(r.reset.resendWrappedKey, wrap === 'tls-crypt-v2' && mode === 'server');
         assert.equal(r.reset.otherPayloadBytes, 0);
       });
     }
+  }
+});
+
+describe('OpenVPN reach: a p2p server busy with another peer only ACKs our reset', () => {
+  for (const wrap of FIXTURE_WRAPS) {
+    it(`${wrap}: the real P_ACK_V1 for our session counts (it is authenticated with our key)`, async () => {
+      const reply = bytes(captured.serverReplies[wrap].p2p.busyReply ?? '');
+      assert.equal(reply[0] >> 3, 5);
+      const r = checkServerReply(reply, await wrapFor(wrap), bytes(captured.busySessionId));
+      assert.ok(r.ok, r.ok ? '' : r.error);
+      assert.equal(r.reset.opcode, 'P_ACK_V1');
+      assert.equal(r.reset.messageId, undefined);
+      assert.deepEqual(checkServerReply(reply, await wrapFor(wrap), bytes(captured.sessionId)), { ok: false, error: 'it ACKs a session id that is not ours' });
+      for (let n = 0; n < reply.length; n++) assert.equal(checkServerReply(reply.subarray(0, n), await wrapFor(wrap), bytes(captured.busySessionId)).ok, false, `${n} bytes`);
+    });
   }
 });
 
@@ -99,18 +115,23 @@ describe('OpenVPN reach: the answer check refuses what is not an answer to us', 
     assert.deepEqual(checkServerReply(bytes(captured.serverReplies['tls-crypt'].server.reply), cryptWrong, sid), { ok: false, error: 'its tls-crypt tag does not match our key' });
   });
 
-  it('a wrapped answer read as plain, or plain as wrapped, is refused', async () => {
+  it('a wrapped answer read as plain is refused', async () => {
     assert.equal(checkServerReply(bytes(captured.serverReplies['tls-auth'].server.reply), await wrapFor('none'), sid).ok, false);
-    assert.equal(checkServerReply(bytes(captured.serverReplies.none.server.reply), await wrapFor('tls-auth'), sid).ok, false);
-    assert.equal(checkServerReply(bytes(captured.serverReplies.none.server.reply), await wrapFor('tls-crypt'), sid).ok, false);
   });
+
+  for (const wrap of ['tls-auth', 'tls-crypt', 'tls-crypt-v2'] as const) {
+    it(`${wrap}: a plain answer for our session is refused and recognised (a server without wrapping)`, async () => {
+      const r = checkServerReply(bytes(captured.serverReplies.none.server.reply), await wrapFor(wrap), sid);
+      assert.deepEqual(r, { ok: false, error: `it is not wrapped: the server answered without ${wrap}`, unwrapped: true });
+    });
+  }
 
   it('names the opcode of a packet that is not the server reset', async () => {
     const reply = bytes(captured.serverReplies.none.server.reply);
-    reply[0] = (5 << 3) | 0;
-    assert.deepEqual(checkServerReply(reply, await wrapFor('none'), sid), { ok: false, error: 'P_ACK_V1, not P_CONTROL_HARD_RESET_SERVER_V2' });
+    reply[0] = (4 << 3) | 0;
+    assert.deepEqual(checkServerReply(reply, await wrapFor('none'), sid), { ok: false, error: 'P_CONTROL_V1, not P_CONTROL_HARD_RESET_SERVER_V2 or P_ACK_V1' });
     reply[0] = (8 << 3) | 2;
-    assert.deepEqual(checkServerReply(reply, await wrapFor('none'), sid), { ok: false, error: 'key id 2 in a hard reset (must be 0)' });
+    assert.deepEqual(checkServerReply(reply, await wrapFor('none'), sid), { ok: false, error: 'key id 2 in an answer to a hard reset (must be 0)' });
   });
 
   it('plain: no ACK, too many ACKs, an ACK of another packet, are refused', async () => {

@@ -50,10 +50,26 @@ const PROTOS: Readonly<Record<string, { transport: 'udp' | 'tcp'; family?: 4 | 6
   'tcp6-client': { transport: 'tcp', family: 6 },
 };
 
-function lineOf(text: string, offset: number): number {
-  let line = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
+/**
+ * OpenVPN has no limit on remotes; a probe must have one. 64 is OpenVPN's own growth step for
+ * its connection list (options.h CONNECTION_LIST_SIZE), far beyond any real failover list.
+ */
+export const MAX_TESTED_REMOTES = 64;
+
+/** 0-based line of each offset, in one pass over the text (a config may hold 10^5 remotes). */
+function lineIndex(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
 }
 
 function directionArg(text: string | undefined): KeyDirection | undefined {
@@ -125,11 +141,13 @@ export async function planOpenVpn(configText: string, options: PlanOptions): Pro
   };
 
   const remotes = (parsed.byName.get('remote') ?? []).filter((d) => valid.has(d));
+  const lineOf = lineIndex(text);
   const plans: RemotePlan[] = [];
+  let probed = 0;
   for (const r of remotes) {
     const entry = entryByRemote.get(r);
     const host = r.args[0]?.text ?? '';
-    const line = lineOf(text, r.lineStart);
+    const line = lineOf(r.lineStart);
     const protoText = entry?.proto ?? r.args[2]?.text ?? 'udp';
     const proto = PROTOS[protoText];
     const portText = entry?.remotePort ?? r.args[1]?.text ?? '1194';
@@ -171,14 +189,33 @@ export async function planOpenVpn(configText: string, options: PlanOptions): Pro
       plans.push(skip(source.conflict));
       continue;
     }
+    if (++probed > MAX_TESTED_REMOTES) {
+      plans.push(skip(`only the first ${MAX_TESTED_REMOTES} remotes are tested`));
+      continue;
+    }
     const wrap = source ? await buildWrap(source, digestName, readKey) : { ok: true as const, wrap: { kind: 'none' as const }, notes: [] };
     if (!wrap.ok) {
       plans.push(skip(wrap.error));
       continue;
     }
-    plans.push({ target, wrapKind, wrap: wrap.wrap, family: proto.family, notes: wrap.notes });
+    plans.push({ target, wrapKind, wrap: wrap.wrap, family: proto.family, notes: [...wrap.notes, ...proxyNote(r, model.last.get('http-proxy') ?? model.last.get('socks-proxy'))] });
   }
   return plans;
+}
+
+/**
+ * OpenVPN would go through a proxy (`http-proxy` / `socks-proxy`, per connection entry); this
+ * test goes straight to the server, so its answer says nothing about the proxy's path.
+ */
+function proxyNote(remote: Directive, topLevel: Directive | undefined): string[] {
+  const own = remote.block?.directives.filter((d) => d.name === 'http-proxy' || d.name === 'socks-proxy');
+  // A block starts from the connection options seen before it (options.c), so a later
+  // top-level proxy does not reach it.
+  const inherited = topLevel && (!remote.block || topLevel.lineStart < remote.block.directive.lineStart) ? topLevel : undefined;
+  const proxy = own && own.length > 0 ? own[own.length - 1] : inherited;
+  if (!proxy) return [];
+  const where = proxy.args.slice(0, 2).map((a) => a.text).join(' ');
+  return [`OpenVPN would connect through ${proxy.name} ${where}; this test went straight to the server, so it says nothing about the proxy's path`];
 }
 
 async function buildWrap(

@@ -17,6 +17,8 @@ const MIN_RESEND_GAP_MS = 250;
 
 export type Exchange =
   | { kind: 'answer'; reset: ServerReset; rttMs: number; sent: number; bytesSent: number; ignored: string[] }
+  /** A plain answer for our session while we wrap: the server has no tls-auth / tls-crypt. */
+  | { kind: 'unwrapped-answer'; rttMs: number; sent: number; bytesSent: number }
   /** Nothing valid arrived before the deadline. `ignored`: why each packet that did come was not an answer. */
   | { kind: 'silence'; sent: number; bytesSent: number; ignored: string[]; waitedMs: number }
   /** UDP: ICMP port unreachable. */
@@ -48,6 +50,11 @@ export function newSessionId(): Uint8Array {
 
 function firstReplayId(wrap: Wrap): number {
   return wrap.kind === 'tls-crypt-v2' ? EARLY_NEG_START + 1 : 1;
+}
+
+/** RTTs to 0.1 ms: finer is noise, and the WireGuard probe reports them the same way. */
+function tenths(ms: number): number {
+  return Math.round(ms * 10) / 10;
 }
 
 function unixNow(env: ExchangeEnv): number {
@@ -85,10 +92,11 @@ export async function exchangeUdp(wrap: Wrap, to: Endpoint, family: 4 | 6, env: 
       if (done || !sameEndpoint(from, to)) return;
       if (++seen > MAX_PACKETS) return;
       const check = checkServerReply(data, wrap, sessionId);
-      if (check.ok) finish({ kind: 'answer', reset: check.reset, rttMs: clock.now() - lastSendAt, sent, bytesSent, ignored });
+      if (check.ok) finish({ kind: 'answer', reset: check.reset, rttMs: tenths(clock.now() - lastSendAt), sent, bytesSent, ignored });
+      else if (check.unwrapped) finish({ kind: 'unwrapped-answer', rttMs: tenths(clock.now() - lastSendAt), sent, bytesSent });
       else ignored.push(check.error);
     });
-    socket.onRefused?.(() => finish({ kind: 'refused', sent, bytesSent, afterMs: clock.now() - start }));
+    socket.onRefused?.(() => finish({ kind: 'refused', sent, bytesSent, afterMs: tenths(clock.now() - start) }));
     const sendOne = (): void => {
       if (done) return;
       const packet = buildClientReset(wrap, { sessionId, replayId: firstReplayId(wrap) + sent, time: unixNow(env) });
@@ -118,7 +126,7 @@ export async function exchangeTcp(wrap: Wrap, to: Endpoint, env: ExchangeEnv, bu
   const stream = await env.tcp.connect(to, budgetMs, env.signal);
   if (isTcpConnectError(stream)) {
     if (stream.error === 'aborted') return { kind: 'aborted', sent: 0 };
-    return { kind: 'connect-failed', error: stream.error, detail: stream.detail, afterMs: clock.now() - start };
+    return { kind: 'connect-failed', error: stream.error, detail: stream.detail, afterMs: tenths(clock.now() - start) };
   }
   const remaining = Math.max(1, budgetMs - (clock.now() - start));
   return new Promise<Exchange>((resolve) => {
@@ -146,7 +154,11 @@ export async function exchangeTcp(wrap: Wrap, to: Endpoint, env: ExchangeEnv, bu
         if (++seen > MAX_PACKETS) break;
         const check = checkServerReply(p, wrap, sessionId);
         if (check.ok) {
-          finish({ kind: 'answer', reset: check.reset, rttMs: clock.now() - sentAt, sent: 1, bytesSent: framed.length, ignored });
+          finish({ kind: 'answer', reset: check.reset, rttMs: tenths(clock.now() - sentAt), sent: 1, bytesSent: framed.length, ignored });
+          return;
+        }
+        if (check.unwrapped) {
+          finish({ kind: 'unwrapped-answer', rttMs: tenths(clock.now() - sentAt), sent: 1, bytesSent: framed.length });
           return;
         }
         ignored.push(check.error);
@@ -156,7 +168,7 @@ export async function exchangeTcp(wrap: Wrap, to: Endpoint, env: ExchangeEnv, bu
         finish({ kind: 'silence', sent: 1, bytesSent: framed.length, ignored, waitedMs: clock.now() - start });
       }
     });
-    stream.onClose((why) => finish({ kind: 'closed', sent: 1, bytesSent: framed.length, why, afterMs: clock.now() - sentAt, ignored }));
+    stream.onClose((why) => finish({ kind: 'closed', sent: 1, bytesSent: framed.length, why, afterMs: tenths(clock.now() - sentAt), ignored }));
     if (env.signal?.aborted) {
       onAbort();
       return;

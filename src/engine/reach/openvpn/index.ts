@@ -11,6 +11,7 @@ import { exchangeTcp, exchangeUdp, type Exchange } from './exchange';
 import { describeExchange } from './wording';
 
 export type { KeyFileReader } from './config';
+export { keyFileReader, MAX_KEY_FILE_BYTES } from './keyFiles';
 
 export interface ReachOpenVpnOptions {
   /** 1-based: test only the N-th `remote` line (counting those in `<connection>` blocks). */

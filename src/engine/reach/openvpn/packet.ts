@@ -14,13 +14,16 @@
  *   key WKc appended so the (stateless) server can recover Kc.
  *
  * A 2.6 server answers HARD_RESET_SERVER_V2 with one ACK: packet id 0 and our session id; that
- * ACK is what proves the answer is to us. Everything from the network is parsed within bounds.
+ * ACK is what proves the answer is to us. A p2p server busy with another peer sends only the ACK
+ * (P_ACK_V1: ACK array and session id, no message id), wrapped with the same key: that proves
+ * as much. Everything from the network is parsed within bounds.
  */
 import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import { TLS_CRYPT_TAG_BYTES } from './keys';
 
 export const P_CONTROL_HARD_RESET_CLIENT_V2 = 7;
 export const P_CONTROL_HARD_RESET_SERVER_V2 = 8;
+export const P_ACK_V1 = 5;
 export const P_CONTROL_HARD_RESET_CLIENT_V3 = 10;
 const OPCODE_SHIFT = 3;
 const SESSION_ID_BYTES = 8;
@@ -137,28 +140,41 @@ export function frameForTcp(packet: Uint8Array): Uint8Array {
 }
 
 export interface ServerReset {
+  /** P_ACK_V1: the server took our reset but started no session of its own (a busy p2p server). */
+  readonly opcode: 'P_CONTROL_HARD_RESET_SERVER_V2' | 'P_ACK_V1';
   readonly serverSessionId: Uint8Array;
-  /** The server's message packet id (0 for its first packet). */
-  readonly messageId: number;
+  /** The server's message packet id (0 for its first packet); P_ACK_V1 has none. */
+  readonly messageId?: number;
   /** The server asked a tls-crypt-v2 client to send WKc again with its next packet. */
   readonly resendWrappedKey: boolean;
   /** Bytes after the message packet id that are not a TLV this code knows. */
   readonly otherPayloadBytes: number;
 }
 
-export type ReplyCheck = { ok: true; reset: ServerReset } | { ok: false; error: string };
+/**
+ * `unwrapped`: the packet failed our wrapping but is a plain answer for our session: the server
+ * runs without tls-auth / tls-crypt (a 2.6 server answers any reset it can read).
+ */
+export type ReplyCheck = { ok: true; reset: ServerReset } | { ok: false; error: string; unwrapped?: true };
 
 /**
  * Checks one packet from the server against our reset: opcode, wrapping (HMAC / tag), and an
  * ACK of our message 0 carrying our session id. Any bytes: never throws, reads only in bounds.
  */
 export function checkServerReply(data: Uint8Array, wrap: Wrap, ourSessionId: Uint8Array): ReplyCheck {
+  const check = checkWrapped(data, wrap, ourSessionId);
+  if (check.ok || wrap.kind === 'none' || data.length > MAX_REPLY_BYTES) return check;
+  if (checkWrapped(data, { kind: 'none' }, ourSessionId).ok) return { ok: false, error: `it is not wrapped: the server answered without ${wrap.kind}`, unwrapped: true };
+  return check;
+}
+
+function checkWrapped(data: Uint8Array, wrap: Wrap, ourSessionId: Uint8Array): ReplyCheck {
   if (data.length > MAX_REPLY_BYTES) return { ok: false, error: `${data.length} bytes, more than an OpenVPN control packet (${MAX_REPLY_BYTES})` };
   if (data.length < 1 + SESSION_ID_BYTES) return { ok: false, error: `${data.length} bytes, too short for an OpenVPN packet` };
   const opcode = data[0] >> OPCODE_SHIFT;
   const keyId = data[0] & 0x07;
-  if (opcode !== P_CONTROL_HARD_RESET_SERVER_V2) return { ok: false, error: `${opcodeName(opcode)}, not P_CONTROL_HARD_RESET_SERVER_V2` };
-  if (keyId !== 0) return { ok: false, error: `key id ${keyId} in a hard reset (must be 0)` };
+  if (opcode !== P_CONTROL_HARD_RESET_SERVER_V2 && opcode !== P_ACK_V1) return { ok: false, error: `${opcodeName(opcode)}, not P_CONTROL_HARD_RESET_SERVER_V2 or P_ACK_V1` };
+  if (keyId !== 0) return { ok: false, error: `key id ${keyId} in an answer to a hard reset (must be 0)` };
   const head = data.subarray(0, 1 + SESSION_ID_BYTES);
   const serverSessionId = data.slice(1, 1 + SESSION_ID_BYTES);
   let rest: Uint8Array;
@@ -182,27 +198,31 @@ export function checkServerReply(data: Uint8Array, wrap: Wrap, ourSessionId: Uin
     const expected = hmac('sha256', wrap.receiveHmacKey, data.subarray(0, tagAt), rest);
     if (!timingSafeEqual(expected, tag)) return { ok: false, error: `its ${wrap.kind} tag does not match our key` };
   }
-  return parseReliable(rest, ourSessionId, serverSessionId);
+  return parseReliable(rest, ourSessionId, serverSessionId, opcode === P_ACK_V1);
 }
 
-function parseReliable(rest: Uint8Array, ourSessionId: Uint8Array, serverSessionId: Uint8Array): ReplyCheck {
+function parseReliable(rest: Uint8Array, ourSessionId: Uint8Array, serverSessionId: Uint8Array, ackOnly: boolean): ReplyCheck {
   if (rest.length < 1) return { ok: false, error: 'no ACK array' };
   const acks = rest[0];
   if (acks > MAX_ACKS) return { ok: false, error: `${acks} ACKs (OpenVPN sends at most ${MAX_ACKS})` };
   if (acks === 0) return { ok: false, error: 'no ACK of our reset' };
   const sidAt = 1 + 4 * acks;
   const midAt = sidAt + SESSION_ID_BYTES;
-  if (rest.length < midAt + 4) return { ok: false, error: 'truncated after the ACK array' };
+  if (rest.length < midAt + (ackOnly ? 0 : 4)) return { ok: false, error: 'truncated after the ACK array' };
   const view = new DataView(rest.buffer, rest.byteOffset, rest.byteLength);
   let acksOurs = false;
   for (let i = 0; i < acks; i++) if (view.getUint32(1 + 4 * i) === 0) acksOurs = true;
   if (!acksOurs) return { ok: false, error: 'it does not ACK our packet 0' };
   const echoed = rest.subarray(sidAt, midAt);
   if (!equalBytes(echoed, ourSessionId)) return { ok: false, error: 'it ACKs a session id that is not ours' };
+  if (ackOnly) {
+    if (rest.length > midAt) return { ok: false, error: `${rest.length - midAt} bytes after the ACK, which P_ACK_V1 does not have` };
+    return { ok: true, reset: { opcode: 'P_ACK_V1', serverSessionId, resendWrappedKey: false, otherPayloadBytes: 0 } };
+  }
   const messageId = view.getUint32(midAt);
   const payload = rest.subarray(midAt + 4);
   const tlv = readEarlyNegotiation(payload);
-  return { ok: true, reset: { serverSessionId, messageId, resendWrappedKey: tlv.resendWrappedKey, otherPayloadBytes: tlv.otherBytes } };
+  return { ok: true, reset: { opcode: 'P_CONTROL_HARD_RESET_SERVER_V2', serverSessionId, messageId, resendWrappedKey: tlv.resendWrappedKey, otherPayloadBytes: tlv.otherBytes } };
 }
 
 /** ssl_pkt.h early negotiation: TLVs (2-byte type, 2-byte length) in the server's reset. */

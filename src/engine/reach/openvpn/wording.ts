@@ -16,8 +16,9 @@ const WRAP_TEXT = {
   'tls-crypt-v2': 'tls-crypt-v2',
 } as const;
 
+/** Measured times keep their 0.1 ms; budgets and waits are whole milliseconds. */
 function ms(n: number): string {
-  return `${Math.round(n)} ms`;
+  return `${Math.round(n * 10) / 10} ms`;
 }
 
 export function describeExchange(plan: RemotePlan, to: Endpoint, x: Exchange, evidence: string[], budgetMs: number): ReachResult {
@@ -35,19 +36,31 @@ export function describeExchange(plan: RemotePlan, to: Endpoint, x: Exchange, ev
   switch (x.kind) {
     case 'answer': {
       const accepted = wrapped ? `, and accepted our ${WRAP_TEXT[wrapKind]} key` : '';
+      const ackOnly = x.reset.opcode === 'P_ACK_V1';
+      const busy = ackOnly ? '; it only acknowledged our reset (a point-to-point server busy with another peer does that)' : '';
       const lines = [...evidence, sentLine(x.sent, x.bytesSent), ...ignoredLines(x.ignored)];
-      lines.push(`received P_CONTROL_HARD_RESET_SERVER_V2 acknowledging our session id after ${ms(x.rttMs)}${wrapped ? `; its ${WRAP_TEXT[wrapKind]} ${wrapKind === 'tls-auth' ? 'HMAC' : 'tag'} checks with our key` : ''}`);
+      lines.push(`received ${x.reset.opcode} acknowledging our session id after ${ms(x.rttMs)}${wrapped ? `; its ${WRAP_TEXT[wrapKind]} ${wrapKind === 'tls-auth' ? 'HMAC' : 'tag'} checks with our key` : ''}`);
       if (x.reset.resendWrappedKey) lines.push('the server keeps no state for us yet (it asks for the wrapped client key again with the next packet)');
       lines.push('nothing more was sent; the server drops the half-open session on its own');
       return {
         ...base,
         outcome: 'reachable',
         rttMs: x.rttMs,
-        summary: `The OpenVPN server at ${where} answered over ${proto} in ${ms(x.rttMs)}${accepted}.`,
+        summary: `The OpenVPN server at ${where} answered over ${proto} in ${ms(x.rttMs)}${accepted}${busy}.`,
         evidence: lines,
         packetsSent: x.sent,
       };
     }
+    case 'unwrapped-answer':
+      return {
+        ...base,
+        outcome: 'error',
+        rttMs: x.rttMs,
+        summary: `The OpenVPN server at ${where} answered over ${proto} in ${ms(x.rttMs)}, but without ${wrapKind}: it does not use the ${wrapKind} key this config has, and OpenVPN would drop its answer.`,
+        evidence: [...evidence, sentLine(x.sent, x.bytesSent), `received P_CONTROL_HARD_RESET_SERVER_V2 for our session id after ${ms(x.rttMs)}, not wrapped with ${wrapKind}`],
+        nextStep: `Give the server the same ${wrapKind} key, or remove ${wrapKind} from this config if the server really runs without it.`,
+        packetsSent: x.sent,
+      };
     case 'silence': {
       const lines = [...evidence, sentLine(x.sent, x.bytesSent), ...ignoredLines(x.ignored)];
       if (x.ignored.length > 0) {
@@ -64,10 +77,10 @@ export function describeExchange(plan: RemotePlan, to: Endpoint, x: Exchange, ev
         };
       }
       const tcpOpen = target.transport === 'tcp';
-      lines.push(tcpOpen ? `the TCP connection opened, then no answer in ${ms(x.waitedMs)}` : `no answer in ${ms(x.waitedMs)}`);
+      lines.push(tcpOpen ? `the TCP connection opened, then no answer in ${ms(Math.round(x.waitedMs))}` : `no answer in ${ms(Math.round(x.waitedMs))}`);
       const causes = tcpOpen
         ? [
-            ...(wrapped ? [`the server's ${keyName} differs from this config's (OpenVPN stays silent to a packet it cannot authenticate)`] : []),
+            ...(wrapped ? [`the server's ${keyName} differs from this config's, or the server wraps with something else (OpenVPN stays silent to a packet it cannot authenticate)`] : []),
             'something other than OpenVPN accepted the connection (a proxy or another service)',
             'the server is overloaded or stuck',
           ]
@@ -75,7 +88,7 @@ export function describeExchange(plan: RemotePlan, to: Endpoint, x: Exchange, ev
           ? [
               `UDP to port ${to.port} is blocked on the path`,
               `the server is down or not listening on UDP ${to.port}`,
-              `the server's ${keyName} differs from this config's (OpenVPN stays silent to a packet it cannot authenticate)`,
+              `the server's ${keyName} differs from this config's, or the server wraps with something else (OpenVPN stays silent to a packet it cannot authenticate)`,
             ]
           : [
               `UDP to port ${to.port} is blocked on the path`,
@@ -86,8 +99,8 @@ export function describeExchange(plan: RemotePlan, to: Endpoint, x: Exchange, ev
         ...base,
         outcome: 'no-answer',
         summary: tcpOpen
-          ? `${where} accepted the TCP connection but did not answer our OpenVPN reset in ${ms(budgetMs)}.`
-          : `No answer from ${where} over UDP in ${ms(budgetMs)}.`,
+          ? `${where} accepted the TCP connection but did not answer our OpenVPN reset in ${ms(Math.round(budgetMs))}.`
+          : `No answer from ${where} over UDP in ${ms(Math.round(budgetMs))}.`,
         evidence: lines,
         possibleCauses: causes,
         nextStep: wrapped
