@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { systemClock } from '../engine/clock';
 import { systemResolver } from '../engine/discovery/resolve';
 import { nodeUdpFactory } from '../engine/net/nodeUdp';
 import { nodeTcpConnector } from '../engine/net/tcp';
 import { reachConfig, type ReachResult } from '../engine/reach';
+import { keyFileReader } from '../engine/reach/openvpn/keyFiles';
 import { detectFormat } from '../lint/detectFormat';
 import type { Report } from '../report/report';
 import { UsageError, parseArgs } from './args';
@@ -14,7 +14,6 @@ import type { CliIo } from './run';
 
 /** A VPN config is a few KB; anything this large is not one. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
-const MAX_KEY_FILE_BYTES = 64 * 1024;
 export const DEFAULT_REACH_BUDGET_MS = 3000;
 
 const WORDS: Record<ReachResult['outcome'], string> = {
@@ -133,15 +132,4 @@ function readConfig(file: string): string {
   if (!stat.isFile()) throw new UsageError(`${file} is not a file`);
   if (stat.size > MAX_CONFIG_BYTES) throw new UsageError(`${file} is larger than 1 MB: not a VPN config`);
   return fs.readFileSync(file, 'utf8');
-}
-
-/** Key files named in an OpenVPN config, relative to the config's folder as openvpn --cd would. */
-function keyFileReader(configFile: string): (p: string) => Promise<string> {
-  const dir = path.dirname(path.resolve(configFile));
-  return async (p: string) => {
-    const full = path.resolve(dir, p);
-    const stat = await fs.promises.stat(full);
-    if (!stat.isFile() || stat.size > MAX_KEY_FILE_BYTES) throw new Error(`${p} is not a key file`);
-    return fs.promises.readFile(full, 'utf8');
-  };
 }
