@@ -138,6 +138,20 @@ describe('natprobe reach (CLI contract)', function () {
     }
   });
 
+  it('OpenVPN: the same command, --remote picks a remote; --peer and an absent remote are usage errors', async () => {
+    const free = await freeUdpPort();
+    const f = write('client.ovpn', `client\ndev tun\nproto udp\nremote 127.0.0.1 ${free}\nremote 127.0.0.1 ${free + 1}\n`);
+    const bad = await run([f, '--remote', '3']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /remote 3 does not exist: the config has 2 remote lines/);
+    assert.equal((await run([f, '--peer', 'abcd'])).code, 2);
+    const one = await run([f, '--remote', '1', '--json', '--budget', '1500']);
+    const parsed = JSON.parse(one.stdout) as { format: string; results: Array<{ target: { port: number; protocol: string } }> };
+    assert.equal(parsed.format, 'openvpn');
+    assert.deepEqual(parsed.results.map((r) => [r.target.protocol, r.target.port]), [['openvpn', free]]);
+    assert.equal(one.code, 1, 'nothing answers there');
+  });
+
   it('--peer that matches no peer: nothing to test, exit 1', async () => {
     const f = write('client.conf', config(port));
     const r = await run([f, '--peer', 'AAAAAAAA']);
