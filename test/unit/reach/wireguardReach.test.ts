@@ -225,3 +225,29 @@ describe('reach: WireGuard handshake initiation (virtual network, whitepaper res
     assert.equal(results[0].outcome, 'reachable');
   });
 });
+
+describe('reach: WireGuard, many peers (bounded)', () => {
+  it('probes at most 64 peers, at most 16 sockets at a time; the rest are not tested, with the reason', async () => {
+    const s = await scene();
+    let open = 0;
+    let peak = 0;
+    const counting = {
+      bind: async (o: Parameters<typeof s.client.bind>[0]) => {
+        const socket = await s.client.bind(o);
+        open++;
+        peak = Math.max(peak, open);
+        const close = socket.close.bind(socket);
+        return Object.assign(socket, { close: () => (open--, close()) });
+      },
+    };
+    const peers = Array.from({ length: 70 }, (_, i) => `[Peer]\nPublicKey = ${b64(generateKeyPair().publicKey)}\nEndpoint = ${SERVER}:${52000 + i}\n`).join('\n');
+    const text = `${s.config.split('[Peer]')[0]}${peers}`;
+    const results = await s.clock.run(reachWireGuard(text, { env: { ...s.env, udp: counting, budgetMs: 300 } }));
+    assert.equal(results.length, 70);
+    assert.equal(results.filter((r) => r.outcome === 'no-answer').length, 64);
+    const skipped = results.filter((r) => r.outcome === 'not-tested');
+    assert.equal(skipped.length, 6);
+    assert.match(skipped[0].summary, /only the first 64/);
+    assert.ok(peak <= 16, `peak ${peak} sockets`);
+  });
+});

@@ -9,6 +9,10 @@ import { probePeer } from './probe';
 import type { PathFacts } from '../silence';
 import type { ReachEnvironment, ReachResult, ReachTarget } from '../types';
 
+/** Peers probed in one run, and at once: enough for any real config, polite to the network. */
+export const MAX_PEERS = 64;
+const CONCURRENCY = 16;
+
 export interface WireGuardReachOptions {
   readonly env: ReachEnvironment;
   /** Only the peer whose PublicKey is this (full base64) or starts with it. */
@@ -59,8 +63,10 @@ export async function reachWireGuard(configText: string, options: WireGuardReach
   if (privateKey && options.liveTunnel && peers.length > 0) {
     liveReason = await options.liveTunnel(Buffer.from(publicKeyOf(privateKey)).toString('base64'));
   }
-  // Peers are probed at once, each on its own socket: silence costs one budget, not one per peer.
-  const results: Array<ReachResult | Promise<ReachResult>> = [];
+  // Peers are probed in parallel, each on its own socket, so silence costs about one budget, not
+  // one per peer; bounded, so a config with thousands of peers cannot open thousands of sockets.
+  const results: Array<ReachResult | (() => Promise<ReachResult>)> = [];
+  let probes = 0;
   for (const p of peers) {
     const ep = splitEndpoint(p.endpoint!.value);
     const target = targetOf(p, ep?.host ?? p.endpoint!.value, ep?.port ?? 0);
@@ -92,7 +98,11 @@ export async function reachWireGuard(configText: string, options: WireGuardReach
       results.push(notTested(target, 'Cancelled.'));
       continue;
     }
-    results.push(
+    if (++probes > MAX_PEERS) {
+      results.push(notTested(target, `Not tested: only the first ${MAX_PEERS} peers with an Endpoint are probed in one run.`, 'Test this one with --peer (its PublicKey).'));
+      continue;
+    }
+    results.push(() =>
       probePeer(target, { privateKey, peerPublicKey: peerKey, ...(psk ? { presharedKey: psk } : {}) }, {
         env: options.env,
         ...(options.wallClock ? { wallClock: options.wallClock } : {}),
@@ -100,5 +110,15 @@ export async function reachWireGuard(configText: string, options: WireGuardReach
       }),
     );
   }
-  return Promise.all(results);
+  const out = new Array<ReachResult>(results.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < results.length) {
+      const i = next++;
+      const r = results[i];
+      out[i] = typeof r === 'function' ? await r() : r;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, results.length) }, worker));
+  return out;
 }
