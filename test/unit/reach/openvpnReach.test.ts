@@ -26,6 +26,8 @@ function world(opts: { portUnreachable?: boolean; delayMs?: number } = {}): Worl
   const server = net.addHost({ addresses: [SERVER], link: { delayMs: 10 }, portUnreachable: opts.portUnreachable ?? false });
   const resolve = async (host: string): Promise<ResolvedAddress[]> => {
     if (host === 'vpn.example.net') return [{ address: SERVER, family: 4 }];
+    // IPv6 first, as getaddrinfo often orders them; this client has no IPv6 at all.
+    if (host === 'dual.example.net') return [{ address: '2001:db8::1', family: 6 }, { address: SERVER, family: 4 }];
     throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
   };
   return {
@@ -199,6 +201,15 @@ describe('reachOpenVpn over the virtual network (UDP)', () => {
     assert.equal(r.outcome, 'reachable');
     assert.equal(r.address, SERVER);
     assert.ok(r.evidence.includes(`resolved vpn.example.net to ${SERVER}`));
+  });
+
+  it('an address this machine cannot send to (no IPv6 here): the next address is tried, and the evidence says why', async () => {
+    const w = world();
+    await serve(w, 1194, { wrap: 'tls-auth' });
+    const [r] = await w.run(config('tls-auth', ['remote dual.example.net 1194 udp']));
+    assert.equal(r.outcome, 'reachable', r.summary);
+    assert.equal(r.address, SERVER);
+    assert.ok(r.evidence.some((e) => /^could not use 2001:db8::1: cannot open a UDP socket: .*; trying the next address$/.test(e)), r.evidence.join('\n'));
   });
 
   it('udp6 on a host with only IPv4 → unresolved, explained', async () => {
