@@ -322,6 +322,18 @@ describe('reachOpenVpn over TCP (fake connector on the virtual clock)', () => {
     assert.match(r.possibleCauses?.[0] ?? '', /tls-auth key \(or key-direction\) differs/);
   });
 
+  it('a flood of framed packets that are no answer → error at once, not at the end of the budget', async () => {
+    const one = Uint8Array.from([0, 10, 8 << 3, 1, 2, 3, 4, 5, 6, 7, 8, 0]);
+    const flood = new Uint8Array(one.length * 100);
+    for (let i = 0; i < 100; i++) flood.set(one, i * one.length);
+    const w = world();
+    const tcp = fakeTcp(w.clock, { [`${SERVER}:443`]: { kind: 'bytes', data: flood } });
+    const [r] = await w.run(config('none', [`remote ${SERVER} 443 tcp`]), { tcp });
+    assert.equal(r.outcome, 'error');
+    assert.equal(w.clock.now(), 40, 'connect 20 ms + answer 20 ms, no wait for the budget');
+    assert.ok(r.evidence.length <= 8);
+  });
+
   it('a framing no OpenVPN packet has (an HTTP server) → error', async () => {
     const { r } = await run('none', { kind: 'bytes', data: new TextEncoder().encode('HTTP/1.1 400 Bad Request\r\n\r\n') });
     assert.equal(r.outcome, 'error');
