@@ -26,6 +26,8 @@ function world(opts: { portUnreachable?: boolean; delayMs?: number } = {}): Worl
   const server = net.addHost({ addresses: [SERVER], link: { delayMs: 10 }, portUnreachable: opts.portUnreachable ?? false });
   const resolve = async (host: string): Promise<ResolvedAddress[]> => {
     if (host === 'vpn.example.net') return [{ address: SERVER, family: 4 }];
+    // IPv6 first, as getaddrinfo often orders them; this client has no IPv6 at all.
+    if (host === 'dual.example.net') return [{ address: '2001:db8::1', family: 6 }, { address: SERVER, family: 4 }];
     throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
   };
   return {
@@ -201,6 +203,15 @@ describe('reachOpenVpn over the virtual network (UDP)', () => {
     assert.ok(r.evidence.includes(`resolved vpn.example.net to ${SERVER}`));
   });
 
+  it('an address this machine cannot send to (no IPv6 here): the next address is tried, and the evidence says why', async () => {
+    const w = world();
+    await serve(w, 1194, { wrap: 'tls-auth' });
+    const [r] = await w.run(config('tls-auth', ['remote dual.example.net 1194 udp']));
+    assert.equal(r.outcome, 'reachable', r.summary);
+    assert.equal(r.address, SERVER);
+    assert.ok(r.evidence.some((e) => /^could not use 2001:db8::1: cannot open a UDP socket: .*; trying the next address$/.test(e)), r.evidence.join('\n'));
+  });
+
   it('udp6 on a host with only IPv4 → unresolved, explained', async () => {
     const w = world();
     const [r] = await w.run(config('none', ['remote vpn.example.net 1194 udp6']));
@@ -309,6 +320,18 @@ describe('reachOpenVpn over TCP (fake connector on the virtual clock)', () => {
     assert.equal(r.outcome, 'no-answer');
     assert.match(r.summary, /accepted the TCP connection but did not answer/);
     assert.match(r.possibleCauses?.[0] ?? '', /tls-auth key \(or key-direction\) differs/);
+  });
+
+  it('a flood of framed packets that are no answer → error at once, not at the end of the budget', async () => {
+    const one = Uint8Array.from([0, 10, 8 << 3, 1, 2, 3, 4, 5, 6, 7, 8, 0]);
+    const flood = new Uint8Array(one.length * 100);
+    for (let i = 0; i < 100; i++) flood.set(one, i * one.length);
+    const w = world();
+    const tcp = fakeTcp(w.clock, { [`${SERVER}:443`]: { kind: 'bytes', data: flood } });
+    const [r] = await w.run(config('none', [`remote ${SERVER} 443 tcp`]), { tcp });
+    assert.equal(r.outcome, 'error');
+    assert.equal(w.clock.now(), 40, 'connect 20 ms + answer 20 ms, no wait for the budget');
+    assert.ok(r.evidence.length <= 8);
   });
 
   it('a framing no OpenVPN packet has (an HTTP server) → error', async () => {

@@ -151,7 +151,12 @@ export async function exchangeTcp(wrap: Wrap, to: Endpoint, env: ExchangeEnv, bu
       if (done) return;
       const { packets, error } = reader.push(chunk);
       for (const p of packets) {
-        if (++seen > MAX_PACKETS) break;
+        if (++seen > MAX_PACKETS) {
+          // A stream of packets that are no answer will not turn into one: stop listening.
+          ignored.push(`more than ${MAX_PACKETS} packets, none of them an answer to our reset`);
+          finish({ kind: 'silence', sent: 1, bytesSent: framed.length, ignored, waitedMs: clock.now() - start });
+          return;
+        }
         const check = checkServerReply(p, wrap, sessionId);
         if (check.ok) {
           finish({ kind: 'answer', reset: check.reset, rttMs: tenths(clock.now() - sentAt), sent: 1, bytesSent: framed.length, ignored });

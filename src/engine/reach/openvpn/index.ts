@@ -25,6 +25,8 @@ export interface ReachOpenVpnOptions {
 
 /** Remotes probed at once: enough for failover lists, few enough to stay polite. */
 const CONCURRENCY = 4;
+/** Addresses of one name tried at most (only past those this machine cannot send to). */
+const MAX_ADDRESSES = 4;
 
 /**
  * One ReachResult per `remote` line, in file order (those OpenVPN would not use are `not-tested`
@@ -83,14 +85,26 @@ async function reachOne(plan: RemotePlan, options: ReachOpenVpnOptions): Promise
       packetsSent: 0,
     };
   }
-  const chosen = usable[0];
-  if (chosen.address !== target.host) {
-    const others = usable.length > 1 ? ` (also ${usable.length - 1} other address${usable.length > 2 ? 'es' : ''}, not tried)` : '';
-    evidence.push(`resolved ${target.host} to ${chosen.address}${others}`);
-  }
-  const to = { address: chosen.address, port: target.port };
-  const budget = Math.max(1, env.budgetMs - (env.clock.now() - start));
+  // OpenVPN tries each address in turn; here the next one only when this machine could not
+  // send to the current one at all (no IPv6 route, say), not when the server kept quiet.
+  const candidates = usable.slice(0, MAX_ADDRESSES);
   const xenv = { udp: env.udp, tcp: env.tcp, clock: env.clock, signal: env.signal, unixTime: options.unixTime };
-  const exchange: Exchange = target.transport === 'udp' ? await exchangeUdp(plan.wrap, to, chosen.family, xenv, budget) : await exchangeTcp(plan.wrap, to, xenv, budget);
-  return describeExchange(plan, to, exchange, evidence, budget);
+  if (usable.length > 1 || usable[0].address !== target.host) {
+    const shown = usable.slice(0, MAX_ADDRESSES).map((a) => a.address).join(', ') + (usable.length > MAX_ADDRESSES ? ', …' : '');
+    evidence.push(`resolved ${target.host} to ${shown}${usable.length > 1 ? '; the first one this machine can send to is tested' : ''}`);
+  }
+  for (let i = 0; ; i++) {
+    const chosen = candidates[i];
+    const to = { address: chosen.address, port: target.port };
+    const budget = Math.max(1, env.budgetMs - (env.clock.now() - start));
+    const exchange: Exchange = target.transport === 'udp' ? await exchangeUdp(plan.wrap, to, chosen.family, xenv, budget) : await exchangeTcp(plan.wrap, to, xenv, budget);
+    const remaining = env.budgetMs - (env.clock.now() - start);
+    const cannotSend = exchange.kind === 'local-error' || (exchange.kind === 'connect-failed' && exchange.error === 'unreachable');
+    if (cannotSend && i + 1 < candidates.length && remaining > 0 && !env.signal?.aborted) {
+      const why = exchange.kind === 'local-error' ? exchange.error : `TCP ${exchange.error}${exchange.detail ? ` (${exchange.detail})` : ''}`;
+      evidence.push(`could not use ${chosen.address}: ${why}; trying the next address`);
+      continue;
+    }
+    return describeExchange(plan, to, exchange, evidence, budget);
+  }
 }
