@@ -25,6 +25,7 @@ TOOLS=(
   "stund:stun-server"
   "miniupnpd:miniupnpd-nftables"
   "wg:wireguard-tools"
+  "wireguard-go:wireguard-go"
   "openvpn:openvpn"
   "systemd-analyze:systemd"
 )

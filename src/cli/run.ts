@@ -22,6 +22,7 @@ import { VERSION } from '../version';
 import { UsageError, parseArgs } from './args';
 import { compareCommand } from './compareCommand';
 import { lintCommand } from './lintCommand';
+import { reachCommand } from './reachCommand';
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -41,6 +42,7 @@ Usage:
                  [--rate N] [--burst N] [--tcp-per-source N] [--log-interval S]
   natprobe lint FILE... [--json] [--format auto|wireguard|openvpn] [--report REPORT.json] [--fix]
   natprobe compare A.json B.json [--json]
+  natprobe reach FILE [--peer PUBLICKEY | --remote N] [--json] [--budget MS] [--report REPORT.json] [--yes]
   natprobe --version | --help
 
 diagnose  Finds the NAT's mapping and filtering behaviour (RFC 5780), the public address,
@@ -72,6 +74,15 @@ lint      Lints WireGuard and OpenVPN configs as wg and openvpn read them; print
           file:line:col severity ID message. --report uses a diagnose --json report for the
           probe-aware rules; --fix applies the preferred fixes in place.
           Exit: 1 when any error, 0 otherwise, 2 bad arguments.
+reach     Sends the first packet of the config's own protocol, with its own keys, to each
+          endpoint (WireGuard: one handshake initiation per [Peer] with an Endpoint; OpenVPN:
+          one hard reset per remote) and says what came back: reachable (with the RTT), no
+          answer (and what that can mean), refused, or could not resolve. No tunnel, no root;
+          key material is never printed. --report narrows what silence means with a diagnose
+          --json report. A WireGuard tunnel with this key that is up here is not disturbed
+          unless --yes (the server would move that peer's endpoint to the probe).
+          Budget per endpoint: --budget ms (default 3000).
+          Exit: 0 every endpoint answered, 1 otherwise, 2 bad arguments.
 `;
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -86,6 +97,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await lintCommand(rest, io);
       case 'compare':
         return await compareCommand(rest, io);
+      case 'reach':
+        return await reachCommand(rest, io);
       case '--version':
       case 'version':
         io.stdout.write(`${VERSION}\n`);

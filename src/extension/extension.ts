@@ -6,6 +6,7 @@ import { connectLintToReports } from './language/probeReport';
 import { registerLanguageSupport } from './language/registerLanguageSupport';
 import { LastReport } from './lastReport';
 import { lazyLogOutputChannel } from './lazyOutput';
+import { registerReach } from './reach/reachCommands';
 import { registerReportPanel } from './reportPanel';
 import { registerStatusBar } from './statusBar';
 import { registerWorkspaceLint } from './workspaceLint';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): NatProbeApi {
   connectLintToReports(context, last.get(), last.onDidChange);
   registerLanguageSupport(context);
   registerWorkspaceLint(context);
+  registerReach(context, output, last);
   const activateMs = performance.now() - started;
   const round = (ms: number) => Math.round(ms * 100) / 100;
   return { activationMs: round(loadMs + activateMs), loadMs: round(loadMs), activateMs: round(activateMs) };

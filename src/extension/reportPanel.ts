@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { MAX_REACH_ROWS, type ReachRow } from '../report/messages';
 import { parseReport } from '../report/parseReport';
 import type { Report } from '../report/report';
 import { ConfigTracker } from './panel/configTracker';
@@ -17,6 +18,7 @@ interface PanelHost {
   readonly extensionUri: vscode.Uri;
   readonly output: vscode.LogOutputChannel;
   readonly tracker: ConfigTracker;
+  readonly reachRows?: () => readonly ReachRow[];
 }
 
 /** Hidden command: show the report passed as its argument (`{ partial: true }` for a quick verdict). */
@@ -24,6 +26,13 @@ export const SHOW_REPORT_COMMAND = '_natProbe.showReport';
 
 let host: PanelHost | undefined;
 let view: ReportView | undefined;
+let reachRows: readonly ReachRow[] = [];
+
+/** Updates "Your VPN servers" in the panel, if one is open (a panel opened later gets them too). */
+export function setReachRows(rows: readonly ReachRow[]): void {
+  reachRows = rows.slice(0, MAX_REACH_ROWS);
+  view?.postReach();
+}
 
 function adopt(panel: vscode.WebviewPanel, h: PanelHost, report?: Report): ReportView {
   view?.panel.dispose();
@@ -43,6 +52,7 @@ export function registerReportPanel(context: vscode.ExtensionContext, output: vs
   host = {
     extensionUri: context.extensionUri,
     output,
+    reachRows: () => reachRows,
     get tracker(): ConfigTracker {
       if (!tracker) {
         tracker = new ConfigTracker();
@@ -82,7 +92,7 @@ function hostFor(context: vscode.ExtensionContext): PanelHost {
     const output = vscode.window.createOutputChannel('NAT Probe report panel', { log: true });
     const tracker = new ConfigTracker();
     context.subscriptions.push(output, tracker);
-    host = { extensionUri: context.extensionUri, output, tracker };
+    host = { extensionUri: context.extensionUri, output, tracker, reachRows: () => reachRows };
   }
   return host;
 }

@@ -27,11 +27,45 @@ export interface OpenConfig {
   readonly applicable: readonly string[];
 }
 
+/** One row of "Your VPN servers": a reach result, without evidence (the editor's diagnostic has it). */
+export interface ReachRow {
+  /** Base name of the config ("wg0.conf"). */
+  readonly fileName: string;
+  readonly label: string;
+  /** host:port/transport as the config names it. */
+  readonly endpoint: string;
+  readonly outcome: 'reachable' | 'no-answer' | 'refused' | 'unresolved' | 'not-tested' | 'error';
+  readonly rttMs?: number;
+  readonly summary: string;
+  readonly nextStep?: string;
+}
+
+/** More rows than this are not a person's VPN servers; the host sends at most this many. */
+export const MAX_REACH_ROWS = 200;
+const REACH_OUTCOMES: readonly string[] = ['reachable', 'no-answer', 'refused', 'unresolved', 'not-tested', 'error'];
+
+export function isReachRow(value: unknown): value is ReachRow {
+  if (!isPlainObject(value)) return false;
+  const v = value;
+  return (
+    typeof v.fileName === 'string' &&
+    typeof v.label === 'string' &&
+    typeof v.endpoint === 'string' &&
+    typeof v.outcome === 'string' &&
+    REACH_OUTCOMES.includes(v.outcome) &&
+    typeof v.summary === 'string' &&
+    (v.rttMs === undefined || (typeof v.rttMs === 'number' && Number.isFinite(v.rttMs))) &&
+    (v.nextStep === undefined || typeof v.nextStep === 'string')
+  );
+}
+
 export type HostToWebview =
   /** A report to show; a diagnosis may post twice (the quick verdict first, deeper results later). */
   | { readonly type: 'report'; readonly report: Report; readonly partial?: boolean }
   /** The config "Apply to config" would edit, or null when no WireGuard/OpenVPN file is open. */
   | { readonly type: 'config'; readonly config: OpenConfig | null }
+  /** The latest reachability results of the configs tested in this window ("Your VPN servers"). */
+  | { readonly type: 'reach'; readonly rows: readonly ReachRow[] }
   /** The outcome of a copy or apply request, in words for the user. */
   | {
       readonly type: 'result';
@@ -125,6 +159,8 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
       if (c === null) return true;
       return isPlainObject(c) && (c.format === 'wireguard' || c.format === 'openvpn') && typeof c.fileName === 'string' && Array.isArray(c.applicable);
     }
+    case 'reach':
+      return Array.isArray(value.rows) && value.rows.length <= MAX_REACH_ROWS && value.rows.every(isReachRow);
     case 'result':
       return typeof value.ok === 'boolean' && typeof value.message === 'string' && (value.action === 'copy' || value.action === 'apply' || value.action === 'command');
     default:

@@ -28,7 +28,7 @@ const restored = restore();
 const state = restored.state;
 /** Why the saved report could not be shown, until a new report arrives. */
 let dropped = restored.dropped;
-const live: Live = { config: null, results: new Map() };
+const live: Live = { config: null, results: new Map(), reach: [] };
 let restoredScroll: number | undefined = state.scrollY;
 
 const ctx: RenderContext = {
@@ -55,11 +55,11 @@ const actions = {
 function draw(): void {
   if (!state.report) {
     if (dropped !== undefined) renderDropped(app, dropped);
-    else renderWaiting(app);
+    else renderWaiting(app, live.reach);
     return;
   }
   try {
-    renderPage(app, { report: state.report, partial: state.partial === true, config: live.config, results: live.results, ctx, actions, scrollY: restoredScroll });
+    renderPage(app, { report: state.report, partial: state.partial === true, config: live.config, results: live.results, reach: live.reach, ctx, actions, scrollY: restoredScroll });
   } catch (err) {
     // parseReport lets no such report through; should one get by, the panel says so instead of
     // going blank, and the report is not saved again to fail the same way after a reload.
@@ -103,6 +103,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (JSON.stringify(msg.config) === JSON.stringify(live.config)) return;
       live.config = msg.config;
       if (state.report) draw();
+      break;
+    case 'reach':
+      live.reach = [...msg.rows];
+      draw();
       break;
     case 'result':
       showResult(msg);

@@ -3,7 +3,7 @@
  * builds the new tree off-screen and swaps it in one step, then puts the scroll position and the
  * keyboard focus back where they were, before the next paint: no flicker, no lost place.
  */
-import type { OpenConfig, WebviewCommand } from '../report/messages';
+import type { OpenConfig, ReachRow, WebviewCommand } from '../report/messages';
 import type { Report } from '../report/report';
 import { safeDeep, safeText } from '../report/safeText';
 import { post } from './host';
@@ -13,6 +13,7 @@ import { extrasSection } from './sections/extras';
 import { lifetimeSection } from './sections/lifetime';
 import { pathSection } from './sections/path';
 import { portsSection } from './sections/ports';
+import { reachSection } from './sections/reach';
 import { type RecommendationActions, recommendationsSection } from './sections/recommendations';
 import { serversSection } from './sections/servers';
 import { verdictSection } from './sections/verdict';
@@ -24,6 +25,8 @@ export interface PageInput {
   readonly partial: boolean;
   readonly config: OpenConfig | null;
   readonly results: ReadonlyMap<string, { ok: boolean; message: string }>;
+  /** natprobe reach results of this window's configs. */
+  readonly reach: readonly ReachRow[];
   readonly ctx: RenderContext;
   readonly actions: RecommendationActions & { run(command: WebviewCommand): void };
   /** Scroll here after rendering (a reload); otherwise the current position is kept. */
@@ -69,6 +72,7 @@ export function renderPage(app: HTMLElement, untrusted: PageInput): void {
     behaviourSection(ctx, report),
     serversSection(report),
     portsSection(report, input.actions.run),
+    reachSection(input.reach),
     lifetimeSection(report, input.actions.run),
     extrasSection(ctx, report),
     recommendationsSection(ctx, report, input.config, input.results, input.actions),
@@ -82,8 +86,9 @@ export function renderPage(app: HTMLElement, untrusted: PageInput): void {
   });
 }
 
-export function renderWaiting(app: HTMLElement): void {
-  app.replaceChildren(h('h1', undefined, S.title), h('p', { class: 'muted' }, S.waiting));
+export function renderWaiting(app: HTMLElement, reach: readonly ReachRow[] = []): void {
+  const servers = reachSection(reach);
+  app.replaceChildren(h('h1', undefined, S.title), h('p', { class: 'muted' }, S.waiting), ...(servers ? [servers] : []));
 }
 
 /** The saved report was unreadable (restoreFrom dropped it): say why, and how to get a new one. */

@@ -3,7 +3,7 @@
  * evidence lists were open and where the page was scrolled. The host's WebviewPanelSerializer
  * gets the same object back when VS Code restarts.
  */
-import type { OpenConfig } from '../report/messages';
+import type { OpenConfig, ReachRow } from '../report/messages';
 import { parseReport } from '../report/parseReport';
 import type { Report } from '../report/report';
 import { loadState, saveState } from './host';
@@ -22,6 +22,8 @@ export interface Live {
   config: OpenConfig | null;
   /** Outcome of the last copy/apply per recommendation id (shown next to its buttons). */
   results: Map<string, { ok: boolean; message: string }>;
+  /** natprobe reach results (the host sends them again on reload). */
+  reach: ReachRow[];
 }
 
 export interface Restored {

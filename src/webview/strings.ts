@@ -103,6 +103,27 @@ function strings() {
     ),
     portsTest: t('Test VPN ports'),
 
+    // Your VPN servers (natprobe reach)
+    reachHeading: t('Your VPN servers'),
+    reachIntro: t('The first packet of each server’s own protocol, sent with the config’s keys (“Test reachability” above an Endpoint or remote). Silence proves nothing by itself: blocked, down, or keys the server does not accept.'),
+    reachColConfig: t('Config'),
+    reachColServer: t('Server'),
+    reachColOutcome: t('Answer'),
+    reachColMeaning: t('What it means'),
+    reachRtt: (ms: string) => t('{0} ms', ms),
+    reachOutcome: (outcome: string) =>
+      outcome === 'reachable'
+        ? t('Reachable')
+        : outcome === 'no-answer'
+          ? t('No answer')
+          : outcome === 'refused'
+            ? t('Refused')
+            : outcome === 'unresolved'
+              ? t('Could not resolve')
+              : outcome === 'not-tested'
+                ? t('Not tested')
+                : t('Unexpected answer'),
+
     // Lifetime
     lifetimeNotMeasured: t('Not measured.'),
     lifetimeHowTo: t('How long this NAT keeps an idle UDP mapping decides the keepalive your tunnel needs. Measuring it takes up to 2 minutes.'),

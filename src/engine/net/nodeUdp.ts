@@ -1,5 +1,5 @@
 import * as dgram from 'node:dgram';
-import type { BindOptions, Endpoint, Family, UdpSocket, UdpSocketFactory } from './udp';
+import { sameEndpoint, type BindOptions, type Endpoint, type Family, type UdpSocket, type UdpSocketFactory } from './udp';
 
 /** Real UDP sockets over node:dgram. */
 export const nodeUdpFactory: UdpSocketFactory = {
@@ -13,8 +13,23 @@ export const nodeUdpFactory: UdpSocketFactory = {
       };
       socket.once('error', onError);
       socket.bind({ address: options.address, port: options.port ?? 0, exclusive: true }, () => {
-        socket.off('error', onError);
-        resolve(new NodeUdpSocket(socket, options.family));
+        const peer = options.connect;
+        if (!peer) {
+          socket.off('error', onError);
+          resolve(new NodeUdpSocket(socket, options.family, undefined));
+          return;
+        }
+        // connect(2) makes the kernel hand ICMP port unreachable from this peer back to us as
+        // ECONNREFUSED on the next receive (an unconnected UDP socket never sees it).
+        socket.connect(peer.port, peer.address, (err?: Error) => {
+          socket.off('error', onError);
+          if (err) {
+            socket.close();
+            reject(err);
+            return;
+          }
+          resolve(new NodeUdpSocket(socket, options.family, { address: peer.address, port: peer.port }));
+        });
       });
     });
   },
@@ -22,16 +37,22 @@ export const nodeUdpFactory: UdpSocketFactory = {
 
 class NodeUdpSocket implements UdpSocket {
   private handler: ((data: Uint8Array, from: Endpoint) => void) | undefined;
+  private refusedHandler: (() => void) | undefined;
   private closed = false;
   private readonly local: Endpoint;
 
   constructor(
     private readonly socket: dgram.Socket,
     readonly family: Family,
+    /** The peer given to connect(2), if any. */
+    private readonly peer: Endpoint | undefined,
   ) {
     socket.on('message', (msg, rinfo) => this.handler?.(msg, { address: rinfo.address, port: rinfo.port }));
-    // ICMP errors (port unreachable) surface here on some platforms; a probe treats them as silence.
-    socket.on('error', () => undefined);
+    // ICMP port unreachable arrives as ECONNREFUSED: reported for a connected socket (its one
+    // peer said so); any other error, or on an unconnected socket, a probe treats as silence.
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (this.peer && err.code === 'ECONNREFUSED' && !this.closed) this.refusedHandler?.();
+    });
     const a = socket.address();
     this.local = { address: a.address, port: a.port };
   }
@@ -43,8 +64,21 @@ class NodeUdpSocket implements UdpSocket {
   send(data: Uint8Array, to: Endpoint): Promise<void> {
     if (this.closed) return Promise.reject(new Error('socket is closed'));
     return new Promise((resolve, reject) => {
-      this.socket.send(data, to.port, to.address, (err) => (err ? reject(err) : resolve()));
+      const done = (err: Error | null): void => (err ? reject(err) : resolve());
+      if (this.peer) {
+        if (!sameEndpoint(to, this.peer)) {
+          reject(new Error(`send: this socket is connected to ${this.peer.address}:${this.peer.port}`));
+          return;
+        }
+        this.socket.send(data, done);
+        return;
+      }
+      this.socket.send(data, to.port, to.address, done);
     });
+  }
+
+  onRefused(handler: () => void): void {
+    this.refusedHandler = handler;
   }
 
   onMessage(handler: (data: Uint8Array, from: Endpoint) => void): void {

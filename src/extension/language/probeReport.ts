@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { reportWithReach } from '../../engine/reach/ports';
+import type { ReachResult } from '../../engine/reach/types';
 import type { Report } from '../../report/report';
 import { useProbeResultsInLint } from '../settings';
 
@@ -9,15 +11,27 @@ import { useProbeResultsInLint } from '../settings';
  */
 class ProbeReportForLint implements vscode.Disposable {
   private report: Report | undefined;
+  private reach: readonly ReachResult[] = [];
+  /** The report with reach answers folded in, made once per change (lint results are cached per report object). */
+  private merged: Report | undefined;
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
 
   get(): Report | undefined {
-    return useProbeResultsInLint() ? this.report : undefined;
+    return useProbeResultsInLint() ? this.merged : undefined;
+  }
+
+  /** Reach answers count as port evidence, as the report's ports test does. */
+  setReach(results: readonly ReachResult[]): void {
+    const had = this.reach.some((r) => r.outcome === 'reachable');
+    this.reach = results;
+    this.merged = reportWithReach(this.report, this.reach);
+    if (had || results.some((r) => r.outcome === 'reachable')) this.emitter.fire();
   }
 
   set(report: Report | undefined): void {
     this.report = report;
+    this.merged = reportWithReach(report, this.reach);
     this.emitter.fire();
   }
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { recommendationEditsModule } from '../lazyModules';
-import { type HostToWebview, type OpenConfig, parseWebviewMessage, type WebviewToHost } from '../../report/messages';
+import { type HostToWebview, type OpenConfig, type ReachRow, parseWebviewMessage, type WebviewToHost } from '../../report/messages';
 import type { Report } from '../../report/report';
 import { applyRecommendation } from './applyRecommendation';
 import type { ConfigTracker } from './configTracker';
@@ -10,6 +10,8 @@ export interface ReportViewDeps {
   readonly extensionUri: vscode.Uri;
   readonly output: vscode.LogOutputChannel;
   readonly tracker: ConfigTracker;
+  /** The rows of "Your VPN servers" (natprobe reach results of this window). */
+  readonly reachRows?: () => readonly ReachRow[];
 }
 
 /**
@@ -46,6 +48,12 @@ export class ReportView implements vscode.Disposable {
     this.partial = partial;
     this.postReport();
     this.postConfig(true);
+  }
+
+  /** Sends the current "Your VPN servers" rows (after a reach run, or to a (re)loaded page). */
+  postReach(): void {
+    const rows = this.deps.reachRows?.() ?? [];
+    this.post({ type: 'reach', rows });
   }
 
   private post(message: HostToWebview): void {
@@ -87,6 +95,7 @@ export class ReportView implements vscode.Disposable {
         // A (re)loaded webview: give it the report and the config it cannot know by itself.
         this.postReport();
         this.postConfig(true);
+        this.postReach();
         return;
       case 'copy': {
         await vscode.env.clipboard.writeText(message.text);

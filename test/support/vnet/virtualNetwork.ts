@@ -72,6 +72,12 @@ export interface HostOptions {
   readonly link?: LinkProfile;
   /** Name used in packet events; 'host1', 'host2', … by default. */
   readonly name?: string;
+  /**
+   * Answer a datagram to a port nobody listens on with ICMP port unreachable (RFC 1122
+   * §4.1.3.1), as a Linux host does unless a firewall drops it. Default false: silent. Only a
+   * connected socket hears it (onRefused), as with real sockets.
+   */
+  readonly portUnreachable?: boolean;
 }
 
 export interface NatOptions {
@@ -124,6 +130,8 @@ export interface PacketEvent {
   /** Virtual time. */
   readonly at: number;
   readonly reason?: DropReason;
+  /** Set on an ICMP port unreachable (empty data) rather than a datagram. */
+  readonly icmp?: 'port-unreachable';
 }
 
 export interface NatMapping {
@@ -230,6 +238,11 @@ interface Packet {
   readonly src: Endpoint;
   readonly dst: Endpoint;
   readonly data: Uint8Array;
+  /**
+   * An ICMP port unreachable about a datagram to `src`. It travels like a reply from that
+   * endpoint, so NATs translate and filter it with the datagram's mapping (RFC 5508 §3).
+   */
+  readonly icmpPortUnreachable?: true;
 }
 
 interface RootNode {
@@ -247,6 +260,7 @@ interface HostNode {
   readonly addresses: readonly string[];
   /** `${family}|${address or *}|${port}` → socket. */
   readonly sockets: Map<string, VirtualSocket>;
+  readonly portUnreachable: boolean;
 }
 
 type ChildNode = HostNode | NatNode;
@@ -601,7 +615,15 @@ export class VirtualHost implements UdpSocketFactory {
       const shown = endpointKey({ address: address ?? wildcardOf(family), port: chosen });
       throw vnetError('EADDRINUSE', `bind: ${shown} is already in use on host ${this.name}`);
     }
-    const socket = new VirtualSocket(this.node, this.fabric, family, address, chosen);
+    let peer: Endpoint | undefined;
+    if (options.connect !== undefined) {
+      const c = canonical(options.connect.address);
+      if (!c || familyOf(c) !== family || !validPort(options.connect.port, false)) {
+        throw vnetError('EINVAL', `connect: '${endpointKey(options.connect)}' is not an IPv${family} endpoint`);
+      }
+      peer = { address: c, port: options.connect.port };
+    }
+    const socket = new VirtualSocket(this.node, this.fabric, family, address, chosen, peer);
     this.node.sockets.set(socket.key, socket);
     return socket;
   }
@@ -615,6 +637,7 @@ interface Fabric {
 
 class VirtualSocket implements UdpSocket {
   private handler: ((data: Uint8Array, from: Endpoint) => void) | undefined;
+  private refusedHandler: (() => void) | undefined;
   private closed = false;
   readonly key: string;
 
@@ -625,6 +648,8 @@ class VirtualSocket implements UdpSocket {
     /** undefined = wildcard. */
     readonly boundAddress: string | undefined,
     readonly port: number,
+    /** The connected peer (connect(2)), canonical; undefined = unconnected. */
+    readonly peer: Endpoint | undefined,
   ) {
     this.key = `${family}|${boundAddress ?? '*'}|${port}`;
   }
@@ -654,6 +679,9 @@ class VirtualSocket implements UdpSocket {
       throw vnetError('EINVAL', `send: cannot send to ${address} from an IPv${this.family} socket`);
     }
     if (!validPort(to.port, false)) throw vnetError('EINVAL', `send: port must be an integer in 1..65535, got ${to.port}`);
+    if (this.peer && !(this.peer.address === address && this.peer.port === to.port)) {
+      throw vnetError('EISCONN', `send: this socket is connected to ${endpointKey(this.peer)}`);
+    }
     const source = this.boundAddress ?? this.host.addresses.find((a) => familyOf(a) === this.family);
     if (!source) throw vnetError('EADDRNOTAVAIL', `send: host ${this.host.name} has no IPv${this.family} address`);
     this.fabric.sendFromHost(this.host, {
@@ -672,9 +700,23 @@ class VirtualSocket implements UdpSocket {
     return !this.closed && this.handler !== undefined;
   }
 
+  onRefused(handler: () => void): void {
+    this.refusedHandler = handler;
+  }
+
+  /** @internal A connected socket takes datagrams from its peer only, as the kernel filters. */
+  accepts(from: Endpoint): boolean {
+    return !this.peer || (this.peer.address === from.address && this.peer.port === from.port);
+  }
+
   /** @internal */
   receive(data: Uint8Array, from: Endpoint): void {
     this.handler?.(data.slice(), { ...from });
+  }
+
+  /** @internal ICMP port unreachable about a datagram we sent to `about`. */
+  refused(about: Endpoint): void {
+    if (!this.closed && this.peer && this.accepts(about)) this.refusedHandler?.();
   }
 
   close(): void {
@@ -733,6 +775,7 @@ export class VirtualNetwork {
       link: checkLink(options.link, `addHost(${name}).link`),
       addresses,
       sockets: new Map(),
+      portUnreachable: options.portUnreachable ?? false,
     };
     this.register(node, addresses);
     return new VirtualHost(node, this.fabric);
@@ -839,6 +882,7 @@ export class VirtualNetwork {
       data: packet.data,
       at: this.clock.now(),
       ...(reason ? { reason } : {}),
+      ...(packet.icmpPortUnreachable ? { icmp: 'port-unreachable' as const } : {}),
     };
     for (const tap of [...this.taps]) tap(event);
   }
@@ -904,7 +948,7 @@ export class VirtualNetwork {
       this.hairpin(nat, packet);
       return;
     }
-    if (nat.model.dropOutboundPorts.has(packet.dst.port)) {
+    if (!packet.icmpPortUnreachable && nat.model.dropOutboundPorts.has(packet.dst.port)) {
       this.drop(nat.name, packet, 'blocked');
       return;
     }
@@ -913,7 +957,7 @@ export class VirtualNetwork {
       this.drop(nat.name, packet, binding);
       return;
     }
-    this.cross(nat, 'up', { src: binding.external, dst: packet.dst, data: packet.data });
+    this.cross(nat, 'up', { ...packet, src: binding.external });
   }
 
   /** RFC 4787 REQ-9: translate the source as for the outside, then treat it as arriving from outside. */
@@ -927,7 +971,7 @@ export class VirtualNetwork {
       this.drop(nat.name, packet, binding);
       return;
     }
-    this.natFromOutside(nat, { src: binding.external, dst: packet.dst, data: packet.data });
+    this.natFromOutside(nat, { ...packet, src: binding.external });
   }
 
   private natFromOutside(nat: NatNode, packet: Packet): void {
@@ -940,15 +984,33 @@ export class VirtualNetwork {
       this.drop(nat.name, packet, binding);
       return;
     }
-    this.routeDown(nat, { src: packet.src, dst: binding.internal, data: packet.data });
+    this.routeDown(nat, { ...packet, dst: binding.internal });
+  }
+
+  /** The ICMP error goes back as if from the endpoint that was not listening. */
+  private answerPortUnreachable(host: HostNode, about: Packet): void {
+    const icmp: Packet = { src: about.dst, dst: about.src, data: new Uint8Array(0), icmpPortUnreachable: true };
+    this.emit('send', host.name, icmp);
+    if (host.addresses.includes(icmp.dst.address)) {
+      this.clock.setTimeout(() => this.deliver(host, icmp), 0);
+      return;
+    }
+    this.cross(host, 'up', icmp);
   }
 
   private deliver(host: HostNode, packet: Packet): void {
     const { address, port } = packet.dst;
     const family = familyOf(address) as Family;
     const socket = host.sockets.get(`${family}|${address}|${port}`) ?? host.sockets.get(`${family}|*|${port}`);
-    if (!socket?.listening) {
+    if (packet.icmpPortUnreachable) {
+      // Not a datagram: it never reaches a message handler or the delivered count.
+      this.emit('deliver', host.name, packet);
+      socket?.refused(packet.src);
+      return;
+    }
+    if (!socket?.listening || !socket.accepts(packet.src)) {
       this.drop(host.name, packet, 'no-listener');
+      if (!socket && host.portUnreachable) this.answerPortUnreachable(host, packet);
       return;
     }
     this.delivered++;

@@ -128,3 +128,16 @@ describe('report panel messages (host → webview, and saved state)', () => {
     assert.equal(isHostToWebview({ type: 'other' }), false);
   });
 });
+
+describe('messages: "Your VPN servers" rows (reach)', () => {
+  const row = { fileName: 'wg0.conf', label: 'peer abcdefgh… (line 9)', endpoint: 'vpn.example.net:51820/udp', outcome: 'reachable', rttMs: 23, summary: 'The WireGuard server accepted these keys; RTT 23 ms.' };
+  it('accepts rows of known outcomes and refuses anything else', () => {
+    assert.equal(isHostToWebview({ type: 'reach', rows: [row, { ...row, outcome: 'no-answer', rttMs: undefined, nextStep: 'Check the keys.' }] }), true);
+    assert.equal(isHostToWebview({ type: 'reach', rows: [] }), true);
+    assert.equal(isHostToWebview({ type: 'reach', rows: [{ ...row, outcome: 'maybe' }] }), false);
+    assert.equal(isHostToWebview({ type: 'reach', rows: [{ ...row, rttMs: 'fast' }] }), false);
+    assert.equal(isHostToWebview({ type: 'reach', rows: [{ ...row, summary: undefined }] }), false);
+    assert.equal(isHostToWebview({ type: 'reach', rows: Array.from({ length: 201 }, () => row) }), false);
+    assert.equal(isHostToWebview({ type: 'reach' }), false);
+  });
+});
