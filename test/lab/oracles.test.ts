@@ -102,6 +102,9 @@ function record(profile: string, what: string, runs: number[]): void {
 // ---------------------------------------------------------------------------------------
 
 describe('lab: NAT namespaces proven by real oracles', function () {
+  // coturn's natdiscovery takes 3-6 s a profile on an idle machine; on a busy one (two cores,
+  // other suites in parallel) it was seen past the default 20 s.
+  this.timeout(90_000);
   before(function () {
     const dep = ensureLabDeps();
     const avail = dep.ok ? labAvailability() : ({ ok: false, reason: `dependency install failed: ${dep.output}` } as const);
