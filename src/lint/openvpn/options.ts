@@ -55,6 +55,18 @@ interface OptionFacts {
   readonly keywords?: KeywordParam;
   /** 2.6 still reads it but warns about or ignores it (OV03). */
   readonly deprecated?: DeprecatedSpec;
+  /**
+   * Needs TLS mode (tls-client/tls-server): OpenVPN refuses to start without it (OV15). A number
+   * is the default, which 2.6 still accepts without TLS. `dh` is not one: without tls-server
+   * OpenVPN drops it with a warning before this check (OV16).
+   */
+  readonly tlsOnly?: true | number;
+  /** Accepted only with `server`/`mode server` (OV15). */
+  readonly serverOnly?: true;
+  /** Refused together with `server`/`mode server`; the text says why (OV15). */
+  readonly notInServer?: string;
+  /** Changes how --management behaves, so it needs a management line (OV15). */
+  readonly needsManagement?: true;
 }
 
 export interface OptionSpec {
@@ -128,7 +140,7 @@ const SECTIONS: readonly (readonly [section: string, options: Readonly<Record<st
     'data-ciphers-fallback': '1',
     'key-direction': { params: '1', flags: 'C', keywords: { index: 1, values: ['0', '1'] } },
     secret: { params: '1-2', inline: 'replaces', secret: true, keywords: { index: 2, values: ['0', '1'] }, deprecated: { advice: 'static-key mode is deprecated and gone in OpenVPN 2.7: switch to TLS (ca/cert/key, or peer-fingerprint for two peers)', safe: false } },
-    'tran-window': { params: '1', numeric: [1] },
+    'tran-window': { params: '1', numeric: [1], tlsOnly: 3600 },
   }],
   ['Link Options', {
     bind: '0-1 C',
@@ -159,11 +171,11 @@ const SECTIONS: readonly (readonly [section: string, options: Readonly<Record<st
   }],
   ['Client Options', {
     'allow-pull-fqdn': '0',
-    'allow-recursive-routing': '0',
+    'allow-recursive-routing': { params: '0', notInServer: 'it is a client option' },
     'auth-retry': { params: '1', keywords: { index: 1, values: ['none', 'nointeract', 'interact'] } },
     'auth-token': '1',
     'auth-token-user': '1',
-    'auth-user-pass': { params: '0-1', inline: 'replaces', secret: true },
+    'auth-user-pass': { params: '0-1', inline: 'replaces', secret: true, notInServer: 'it belongs in the client config' },
     client: '0',
     'client-nat': { params: '4', keywords: { index: 1, values: ['snat', 'dnat'] } },
     'connect-retry': { params: '1-2', flags: 'C', numeric: [1, 2] },
@@ -173,15 +185,15 @@ const SECTIONS: readonly (readonly [section: string, options: Readonly<Record<st
     'explicit-exit-notify': { params: '0-1', flags: 'C', numeric: [1] },
     inactive: { params: '1-2', numeric: [1, 2] },
     'proto-force': '1',
-    pull: '0',
+    pull: { params: '0', notInServer: 'a server pushes options, it does not pull them' },
     'pull-filter': '2',
-    'push-peer-info': '0',
+    'push-peer-info': { params: '0', tlsOnly: true },
     remote: '1-3 C',
     'remote-random': '0',
     'remote-random-hostname': '0',
     'resolv-retry': { params: '1', numeric: [1] },
     'server-poll-timeout': { params: '1', flags: 'C', numeric: [1] },
-    'single-session': '0',
+    'single-session': { params: '0', tlsOnly: true },
     'static-challenge': '2',
   }],
   ['Client Options (proxy)', {
@@ -190,39 +202,39 @@ const SECTIONS: readonly (readonly [section: string, options: Readonly<Record<st
     'socks-proxy': '1-3 C',
   }],
   ['Server Options', {
-    'auth-gen-token': '0-15',
+    'auth-gen-token': { params: '0-15', serverOnly: true },
     'auth-gen-token-secret': { params: '1', inline: 'replaces', secret: true },
-    'auth-user-pass-optional': '0',
-    'ccd-exclusive': '0',
-    'client-config-dir': '1',
-    'client-to-client': '0',
-    'connect-freq': { params: '2', numeric: [1, 2] },
+    'auth-user-pass-optional': { params: '0', serverOnly: true },
+    'ccd-exclusive': { params: '0', serverOnly: true },
+    'client-config-dir': { params: '1', serverOnly: true },
+    'client-to-client': { params: '0', serverOnly: true },
+    'connect-freq': { params: '2', numeric: [1, 2], serverOnly: true },
     'connect-freq-initial': { params: '2', numeric: [1, 2] },
     disable: '0 D',
-    'duplicate-cn': '0',
-    'ifconfig-ipv6-pool': '1',
+    'duplicate-cn': { params: '0', serverOnly: true },
+    'ifconfig-ipv6-pool': { params: '1', serverOnly: true },
     'ifconfig-ipv6-push': '1-2 D',
-    'ifconfig-pool': '2-3',
-    'ifconfig-pool-persist': { params: '1-2', numeric: [2] },
+    'ifconfig-pool': { params: '2-3', serverOnly: true },
+    'ifconfig-pool-persist': { params: '1-2', numeric: [2], serverOnly: true },
     'ifconfig-push': '2-3 D',
     iroute: '1-2 D',
     'iroute-ipv6': '1 D',
     'max-clients': { params: '1', numeric: [1] },
     'max-routes-per-client': { params: '1', numeric: [1] },
     multihome: '0',
-    'port-share': '2-3',
+    'port-share': { params: '2-3', serverOnly: true },
     push: '1',
     'push-remove': '1 D',
     'push-reset': '0 D',
     server: '2-3',
     'server-bridge': '0-1,4',
     'server-ipv6': '1',
-    'stale-routes-check': { params: '1-2', numeric: [1, 2] },
-    'username-as-common-name': '0',
+    'stale-routes-check': { params: '1-2', numeric: [1, 2], serverOnly: true },
+    'username-as-common-name': { params: '0', serverOnly: true },
     'verify-client-cert': { params: '0-1', keywords: { index: 1, values: ['none', 'optional', 'require'] } },
     'vlan-accept': '1',
     'vlan-pvid': '1',
-    'vlan-tagging': '0',
+    'vlan-tagging': { params: '0', serverOnly: true },
   }],
   ['Advanced Expert Options', {
     'hash-size': { params: '2', numeric: [1, 2] },
@@ -234,7 +246,7 @@ const SECTIONS: readonly (readonly [section: string, options: Readonly<Record<st
     txqueuelen: { params: '1', numeric: [1] },
     sndbuf: { params: '1', numeric: [1] },
     rcvbuf: { params: '1', numeric: [1] },
-    shaper: { params: '1', numeric: [1] },
+    shaper: { params: '1', numeric: [1], notInServer: 'it shapes one peer, not many' },
   }],
   ['Virtual Network Adapter (VPN interface)', {
     'bind-dev': '1-15',
@@ -249,10 +261,10 @@ const SECTIONS: readonly (readonly [section: string, options: Readonly<Record<st
     'ifconfig-nowarn': '0',
     lladdr: '1',
     'persist-tun': '0',
-    'redirect-gateway': '0-15',
-    'redirect-private': '0-15',
+    'redirect-gateway': { params: '0-15', notInServer: 'push it to the clients instead: push "redirect-gateway def1"' },
+    'redirect-private': { params: '0-15', notInServer: 'push it to the clients instead' },
     route: '1-4',
-    'route-delay': { params: '0-2', numeric: [1, 2] },
+    'route-delay': { params: '0-2', numeric: [1, 2], notInServer: 'it is a client option' },
     'route-gateway': '1',
     'route-ipv6': '1-3',
     'route-ipv6-gateway': '1 C',
@@ -265,92 +277,92 @@ const SECTIONS: readonly (readonly [section: string, options: Readonly<Record<st
     'tun-mtu-max': { params: '1-2', flags: 'C', numeric: [1] },
   }],
   ['Script Hooks', {
-    'auth-user-pass-verify': '2',
-    'client-connect': '1',
-    'client-crresponse': '1',
-    'client-disconnect': '1',
+    'auth-user-pass-verify': { params: '2', serverOnly: true },
+    'client-connect': { params: '1', serverOnly: true },
+    'client-crresponse': { params: '1', serverOnly: true },
+    'client-disconnect': { params: '1', serverOnly: true },
     down: '1',
     'down-pre': '0',
-    ipchange: '1',
-    'learn-address': '1',
+    ipchange: { params: '1', notInServer: 'use client-connect instead' },
+    'learn-address': { params: '1', serverOnly: true },
     'route-pre-down': '1',
     'route-up': '1',
     setenv: '1-2',
     'setenv-safe': '1-2',
-    'tls-export-cert': '1',
-    'tls-verify': '1',
+    'tls-export-cert': { params: '1', tlsOnly: true },
+    'tls-verify': { params: '1', tlsOnly: true },
     up: '1',
-    'up-delay': '0',
+    'up-delay': { params: '0', notInServer: 'it is a client option' },
     'up-restart': '0',
   }],
   ['Management Interface Options', {
     management: '2-3',
-    'management-client': '0',
-    'management-client-auth': '0',
-    'management-client-group': '1',
-    'management-client-user': '1',
-    'management-external-cert': '1',
-    'management-external-key': '0-15',
-    'management-forget-disconnect': '0',
-    'management-hold': '0',
-    'management-log-cache': { params: '1', numeric: [1] },
-    'management-query-passwords': '0',
-    'management-query-proxy': '0',
-    'management-query-remote': '0',
-    'management-signal': '0',
-    'management-up-down': '0',
+    'management-client': { params: '0', needsManagement: true },
+    'management-client-auth': { params: '0', needsManagement: true },
+    'management-client-group': { params: '1', needsManagement: true },
+    'management-client-user': { params: '1', needsManagement: true },
+    'management-external-cert': { params: '1', needsManagement: true },
+    'management-external-key': { params: '0-15', needsManagement: true },
+    'management-forget-disconnect': { params: '0', needsManagement: true },
+    'management-hold': { params: '0', needsManagement: true },
+    'management-log-cache': { params: '1', numeric: [1], needsManagement: true },
+    'management-query-passwords': { params: '0', needsManagement: true },
+    'management-query-proxy': { params: '0', needsManagement: true },
+    'management-query-remote': { params: '0', needsManagement: true },
+    'management-signal': { params: '0', needsManagement: true },
+    'management-up-down': { params: '0', needsManagement: true },
   }],
   ['Plug-in Interface Options', {
     plugin: '1-15',
   }],
   ['TLS Mode Options', {
     askpass: '0-1',
-    ca: { params: '1', inline: 'replaces' },
-    capath: '1',
-    cert: { params: '1', inline: 'replaces' },
-    'crl-verify': { params: '1-15', inline: 'replaces', keywords: { index: 2, values: ['dir'] } },
+    ca: { params: '1', inline: 'replaces', tlsOnly: true },
+    capath: { params: '1', tlsOnly: true },
+    cert: { params: '1', inline: 'replaces', tlsOnly: true },
+    'crl-verify': { params: '1-15', inline: 'replaces', keywords: { index: 2, values: ['dir'] }, tlsOnly: true },
     dh: { params: '1', inline: 'replaces' },
     'ecdh-curve': '1',
     'extra-certs': { params: '1', inline: 'replaces' },
-    'hand-window': { params: '1', numeric: [1] },
-    key: { params: '1', inline: 'replaces', secret: true },
+    'hand-window': { params: '1', numeric: [1], tlsOnly: 60 },
+    key: { params: '1', inline: 'replaces', secret: true, tlsOnly: true },
     'peer-fingerprint': { params: '1', inline: 'adds' },
-    pkcs12: { params: '1', inline: 'replaces', secret: true },
-    'remote-cert-eku': '1',
-    'remote-cert-ku': '0-15',
-    'remote-cert-tls': { params: '1', keywords: { index: 1, values: ['client', 'server'] } },
-    'tls-auth': { params: '1-2', inline: 'replaces', flags: 'C', secret: true, keywords: { index: 2, values: ['0', '1'] } },
-    'tls-cert-profile': '1',
-    'tls-cipher': '1',
-    'tls-ciphersuites': '1',
+    pkcs12: { params: '1', inline: 'replaces', secret: true, tlsOnly: true },
+    'remote-cert-eku': { params: '1', tlsOnly: true },
+    'remote-cert-ku': { params: '0-15', tlsOnly: true },
+    'remote-cert-tls': { params: '1', keywords: { index: 1, values: ['client', 'server'] }, tlsOnly: true },
+    'tls-auth': { params: '1-2', inline: 'replaces', flags: 'C', secret: true, keywords: { index: 2, values: ['0', '1'] }, tlsOnly: true },
+    'tls-cert-profile': { params: '1', tlsOnly: true },
+    'tls-cipher': { params: '1', tlsOnly: true },
+    'tls-ciphersuites': { params: '1', tlsOnly: true },
     'tls-client': '0',
-    'tls-crypt': { params: '1-2', inline: 'replaces', flags: 'C', secret: true },
-    'tls-crypt-v2': { params: '1-2', inline: 'replaces', flags: 'C', secret: true, keywords: { index: 2, values: ['force-cookie', 'allow-noncookie'] } },
+    'tls-crypt': { params: '1-2', inline: 'replaces', flags: 'C', secret: true, tlsOnly: true },
+    'tls-crypt-v2': { params: '1-2', inline: 'replaces', flags: 'C', secret: true, keywords: { index: 2, values: ['force-cookie', 'allow-noncookie'] }, tlsOnly: true },
     'tls-crypt-v2-verify': '1',
-    'tls-exit': '0',
+    'tls-exit': { params: '0', tlsOnly: true },
     'tls-groups': '1',
     'tls-server': '0',
-    'tls-timeout': { params: '1', numeric: [1] },
+    'tls-timeout': { params: '1', numeric: [1], tlsOnly: 2 },
     'tls-version-max': { params: '1', keywords: { index: 1, values: ['1.0', '1.1', '1.2', '1.3'] } },
     'tls-version-min': { params: '1-2', keywords: { index: 1, values: ['1.0', '1.1', '1.2', '1.3'] } },
     'verify-hash': { params: '1-2', deprecated: { advice: 'use peer-fingerprint (pins the peer certificate) or put the CA certificate in ca', safe: false } },
-    'verify-x509-name': { params: '1-2', keywords: { index: 2, values: ['subject', 'name', 'name-prefix'] } },
+    'verify-x509-name': { params: '1-2', keywords: { index: 2, values: ['subject', 'name', 'name-prefix'] }, tlsOnly: true },
     'x509-track': '1',
     'x509-username-field': '1-15',
   }],
   ['Data Channel Renegotiation', {
-    'reneg-bytes': { params: '1', numeric: [1] },
-    'reneg-pkts': { params: '1', numeric: [1] },
-    'reneg-sec': { params: '1-2', numeric: [1, 2] },
+    'reneg-bytes': { params: '1', numeric: [1], tlsOnly: -1 },
+    'reneg-pkts': { params: '1', numeric: [1], tlsOnly: 0 },
+    'reneg-sec': { params: '1-2', numeric: [1, 2], tlsOnly: 3600 },
   }],
   ['PKCS#11 / SmartCard options', {
     'pkcs11-cert-private': '0-15',
-    'pkcs11-id': '1',
-    'pkcs11-id-management': '0',
+    'pkcs11-id': { params: '1', tlsOnly: true },
+    'pkcs11-id-management': { params: '0', tlsOnly: true },
     'pkcs11-pin-cache': '1',
-    'pkcs11-private-mode': '1-15',
+    'pkcs11-private-mode': { params: '1-15', tlsOnly: true },
     'pkcs11-protected-authentication': '0-15',
-    'pkcs11-providers': '1-15',
+    'pkcs11-providers': { params: '1-15', tlsOnly: true },
     'show-pkcs11-ids': { params: '0-2', standalone: true },
   }],
   ['Encryption Options', {
@@ -410,11 +422,11 @@ const SECTIONS: readonly (readonly [section: string, options: Readonly<Record<st
     'http-proxy-retry': { params: '0-15', flags: 'C', deprecated: { advice: 'it is ignored since 2.4 (use connect-retry-max): delete it', replacement: '', safe: true } },
     'http-proxy-timeout': { params: '1', flags: 'C', deprecated: { advice: 'it is ignored since 2.4 (connect-timeout covers it): use connect-timeout $1', replacement: 'connect-timeout $1', safe: false } },
     'socks-proxy-retry': { params: '0-15', flags: 'C', deprecated: { advice: 'it is ignored since 2.4 (use connect-retry-max): delete it', replacement: '', safe: true } },
-    'opt-verify': { params: '0', deprecated: { advice: 'it is deprecated and removed in 2.7: delete it', replacement: '', safe: false } },
+    'opt-verify': { params: '0', deprecated: { advice: 'it is deprecated and removed in 2.7: delete it', replacement: '', safe: false }, serverOnly: true },
     'tun-ipv6': { params: '0', flags: 'C', deprecated: { advice: 'it is ignored (IPv6 needs no special tun handling): delete it', replacement: '', safe: true } },
     'max-routes': { params: '0-1', flags: 'C', deprecated: { advice: 'it is ignored since 2.4 (routes are unlimited): delete it', replacement: '', safe: true } },
-    'ns-cert-type': { params: '1', keywords: { index: 1, values: ['client', 'server'] }, deprecated: { advice: 'use remote-cert-tls $1', replacement: 'remote-cert-tls $1', safe: true } },
-    'force-tls-key-material-export': '0-15',
+    'ns-cert-type': { params: '1', keywords: { index: 1, values: ['client', 'server'] }, deprecated: { advice: 'use remote-cert-tls $1', replacement: 'remote-cert-tls $1', safe: true }, tlsOnly: true },
+    'force-tls-key-material-export': { params: '0-15', serverOnly: true },
     providers: '1-15 C',
     prng: { params: '1-2', flags: 'C', deprecated: { advice: 'it is ignored (the SSL library PRNG is used): delete it', replacement: '', safe: true } },
     'show-curves': { params: '0', standalone: true },
@@ -458,6 +470,10 @@ const standalone = new Set<string>();
 const numericParams = new Map<string, readonly number[]>();
 const keywordParams = new Map<string, KeywordParam>();
 const deprecated = new Map<string, DeprecatedSpec>();
+const tlsOnly = new Map<string, number | undefined>();
+const serverOnly: string[] = [];
+const notInServer = new Map<string, string>();
+const needsManagement: string[] = [];
 for (const [section, records] of SECTIONS) {
   for (const [name, record] of Object.entries(records)) {
     const [params, flags] = typeof record === 'string' ? record.split(' ') : [];
@@ -469,6 +485,10 @@ for (const [section, records] of SECTIONS) {
     if (facts.numeric) numericParams.set(name, facts.numeric);
     if (facts.keywords) keywordParams.set(name, facts.keywords);
     if (facts.deprecated) deprecated.set(name, facts.deprecated);
+    if (facts.tlsOnly !== undefined) tlsOnly.set(name, facts.tlsOnly === true ? undefined : facts.tlsOnly);
+    if (facts.serverOnly) serverOnly.push(name);
+    if (facts.notInServer) notInServer.set(name, facts.notInServer);
+    if (facts.needsManagement) needsManagement.push(name);
   }
 }
 
@@ -489,6 +509,12 @@ export const NUMERIC_PARAMS: ReadonlyMap<string, readonly number[]> = numericPar
 export const KEYWORD_PARAMS: ReadonlyMap<string, KeywordParam> = keywordParams;
 /** Options 2.6 still reads but warns about or ignores (OV03). */
 export const DEPRECATED: ReadonlyMap<string, DeprecatedSpec> = deprecated;
+/** TLS-only options and, for numeric ones, the default 2.6 still accepts without TLS. */
+export const TLS_ONLY: ReadonlyMap<string, number | undefined> = tlsOnly;
+export const SERVER_ONLY: readonly string[] = serverOnly;
+export const NOT_IN_SERVER: ReadonlyMap<string, string> = notInServer;
+/** Options that change how --management behaves (set management flags or the log cache). */
+export const NEEDS_MANAGEMENT: readonly string[] = needsManagement;
 
 export interface RemovedSpec {
   /** The release that dropped it. */
