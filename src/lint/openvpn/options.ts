@@ -51,6 +51,13 @@ interface OptionFacts {
    * becomes 0. `resolv-retry` also takes `infinite`.
    */
   readonly numeric?: readonly number[];
+  /** What the 0 that atoi() makes of a word means, for the OV09 message. */
+  readonly zeroMeans?: string;
+  /**
+   * Written at top level, it reaches every `<connection>` block without its own, even one before
+   * it (options_postprocess_mutate_ce), unlike other connection options (OV16).
+   */
+  readonly toEveryConnection?: true;
   /** A parameter that must be one of a few words (OpenVPN refuses others while reading). */
   readonly keywords?: KeywordParam;
   /** 2.6 still reads it but warns about or ignores it (OV03). */
@@ -127,7 +134,7 @@ const SECTIONS: readonly (readonly [section: string, options: Readonly<Record<st
     'mute-replay-warnings': '0',
     'suppress-timestamps': '0',
     syslog: '0-1',
-    verb: { params: '1', numeric: [1] },
+    verb: { params: '1', numeric: [1], zeroMeans: 'no log output' },
   }],
   ['Protocol options', {
     'allow-compression': { params: '1', keywords: { index: 1, values: ['yes', 'no', 'asym'] } },
@@ -145,21 +152,21 @@ const SECTIONS: readonly (readonly [section: string, options: Readonly<Record<st
   ['Link Options', {
     bind: '0-1 C',
     float: '0 C',
-    fragment: { params: '1-2', flags: 'C', numeric: [1], keywords: { index: 2, values: ['mtu'] } },
-    keepalive: { params: '2', numeric: [1, 2] },
+    fragment: { params: '1-2', flags: 'C', numeric: [1], keywords: { index: 2, values: ['mtu'] }, zeroMeans: 'no fragmentation' },
+    keepalive: { params: '2', numeric: [1, 2], zeroMeans: 'no keepalive at all' },
     'link-mtu': { params: '1', flags: 'C', numeric: [1], deprecated: { advice: 'it is deprecated: set tun-mtu instead', safe: false } },
     local: '1 C',
     lport: '1 C',
     mark: { params: '1', numeric: [1] },
     mode: { params: '1', keywords: { index: 1, values: ['p2p', 'server'] } },
-    mssfix: { params: '0-2', flags: 'C', numeric: [1], keywords: { index: 2, values: ['mtu', 'fixed'] } },
+    mssfix: { params: '0-2', flags: 'C', numeric: [1], keywords: { index: 2, values: ['mtu', 'fixed'] }, zeroMeans: 'MSS clamping off' },
     'mtu-disc': { params: '1', flags: 'C', keywords: { index: 1, values: ['yes', 'maybe', 'no'] } },
     'mtu-test': '0',
     nobind: '0 C',
     passtos: '0',
-    ping: { params: '1', numeric: [1] },
+    ping: { params: '1', numeric: [1], zeroMeans: 'no pings' },
     'ping-exit': { params: '1', numeric: [1] },
-    'ping-restart': { params: '1', numeric: [1] },
+    'ping-restart': { params: '1', numeric: [1], zeroMeans: 'no restart on silence' },
     'ping-timer-rem': '0',
     port: '1 C',
     proto: '1 C',
@@ -178,7 +185,7 @@ const SECTIONS: readonly (readonly [section: string, options: Readonly<Record<st
     'auth-user-pass': { params: '0-1', inline: 'replaces', secret: true, notInServer: 'it belongs in the client config' },
     client: '0',
     'client-nat': { params: '4', keywords: { index: 1, values: ['snat', 'dnat'] } },
-    'connect-retry': { params: '1-2', flags: 'C', numeric: [1, 2] },
+    'connect-retry': { params: '1-2', flags: 'C', numeric: [1, 2], zeroMeans: 'no wait between connection attempts' },
     'connect-retry-max': { params: '1', flags: 'C', numeric: [1] },
     'connect-timeout': { params: '1', flags: 'C', numeric: [1] },
     dns: '2-15',
@@ -191,7 +198,7 @@ const SECTIONS: readonly (readonly [section: string, options: Readonly<Record<st
     remote: '1-3 C',
     'remote-random': '0',
     'remote-random-hostname': '0',
-    'resolv-retry': { params: '1', numeric: [1] },
+    'resolv-retry': { params: '1', numeric: [1], zeroMeans: 'no retries: one failed DNS lookup ends the connection attempt' },
     'server-poll-timeout': { params: '1', flags: 'C', numeric: [1] },
     'single-session': { params: '0', tlsOnly: true },
     'static-challenge': '2',
@@ -272,7 +279,7 @@ const SECTIONS: readonly (readonly [section: string, options: Readonly<Record<st
     'route-noexec': '0',
     'route-nopull': '0',
     topology: { params: '1', keywords: { index: 1, values: ['net30', 'p2p', 'subnet'] } },
-    'tun-mtu': { params: '1-2', flags: 'C', numeric: [1, 2] },
+    'tun-mtu': { params: '1-2', flags: 'C', numeric: [1, 2], zeroMeans: 'an invalid MTU' },
     'tun-mtu-extra': { params: '1', flags: 'C', numeric: [1] },
     'tun-mtu-max': { params: '1-2', flags: 'C', numeric: [1] },
   }],
@@ -331,13 +338,13 @@ const SECTIONS: readonly (readonly [section: string, options: Readonly<Record<st
     'remote-cert-eku': { params: '1', tlsOnly: true },
     'remote-cert-ku': { params: '0-15', tlsOnly: true },
     'remote-cert-tls': { params: '1', keywords: { index: 1, values: ['client', 'server'] }, tlsOnly: true },
-    'tls-auth': { params: '1-2', inline: 'replaces', flags: 'C', secret: true, keywords: { index: 2, values: ['0', '1'] }, tlsOnly: true },
+    'tls-auth': { params: '1-2', inline: 'replaces', flags: 'C', secret: true, keywords: { index: 2, values: ['0', '1'] }, tlsOnly: true, toEveryConnection: true },
     'tls-cert-profile': { params: '1', tlsOnly: true },
     'tls-cipher': { params: '1', tlsOnly: true },
     'tls-ciphersuites': { params: '1', tlsOnly: true },
     'tls-client': '0',
-    'tls-crypt': { params: '1-2', inline: 'replaces', flags: 'C', secret: true, tlsOnly: true },
-    'tls-crypt-v2': { params: '1-2', inline: 'replaces', flags: 'C', secret: true, keywords: { index: 2, values: ['force-cookie', 'allow-noncookie'] }, tlsOnly: true },
+    'tls-crypt': { params: '1-2', inline: 'replaces', flags: 'C', secret: true, tlsOnly: true, toEveryConnection: true },
+    'tls-crypt-v2': { params: '1-2', inline: 'replaces', flags: 'C', secret: true, keywords: { index: 2, values: ['force-cookie', 'allow-noncookie'] }, tlsOnly: true, toEveryConnection: true },
     'tls-crypt-v2-verify': '1',
     'tls-exit': { params: '0', tlsOnly: true },
     'tls-groups': '1',
@@ -470,6 +477,8 @@ const standalone = new Set<string>();
 const numericParams = new Map<string, readonly number[]>();
 const keywordParams = new Map<string, KeywordParam>();
 const deprecated = new Map<string, DeprecatedSpec>();
+const zeroMeans = new Map<string, string>();
+const toEveryConnection = new Set<string>();
 const tlsOnly = new Map<string, number | undefined>();
 const serverOnly: string[] = [];
 const notInServer = new Map<string, string>();
@@ -483,6 +492,8 @@ for (const [section, records] of SECTIONS) {
     if (facts.inline === 'replaces') singleValuedInline.add(name);
     if (facts.standalone) standalone.add(name);
     if (facts.numeric) numericParams.set(name, facts.numeric);
+    if (facts.zeroMeans) zeroMeans.set(name, facts.zeroMeans);
+    if (facts.toEveryConnection) toEveryConnection.add(name);
     if (facts.keywords) keywordParams.set(name, facts.keywords);
     if (facts.deprecated) deprecated.set(name, facts.deprecated);
     if (facts.tlsOnly !== undefined) tlsOnly.set(name, facts.tlsOnly === true ? undefined : facts.tlsOnly);
@@ -506,6 +517,9 @@ export const SINGLE_VALUED_INLINE: ReadonlySet<string> = singleValuedInline;
 /** Commands that make OpenVPN do one thing and exit instead of starting a tunnel. */
 export const STANDALONE: ReadonlySet<string> = standalone;
 export const NUMERIC_PARAMS: ReadonlyMap<string, readonly number[]> = numericParams;
+export const ZERO_MEANS: ReadonlyMap<string, string> = zeroMeans;
+/** Top-level options handed to every `<connection>` block without its own (tls-auth, tls-crypt…). */
+export const TO_EVERY_CONNECTION: ReadonlySet<string> = toEveryConnection;
 export const KEYWORD_PARAMS: ReadonlyMap<string, KeywordParam> = keywordParams;
 /** Options 2.6 still reads but warns about or ignores (OV03). */
 export const DEPRECATED: ReadonlyMap<string, DeprecatedSpec> = deprecated;
