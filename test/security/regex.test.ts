@@ -3,7 +3,7 @@
 // quadratic or worse. Sizes are chosen so that a quadratic pattern takes minutes (well past the
 // timeout) and a linear one milliseconds; figures belong in bench/, this only catches the class.
 import * as assert from 'node:assert/strict';
-import { badBackslashes } from '../../src/lint/openvpn/rules/ov05';
+import { badBackslashes } from '../../src/lint/openvpn/rules/unreadableLines';
 import { completionsAt } from '../../src/lint/docs/complete';
 import { detectFormat } from '../../src/lint/detectFormat';
 import { lintText } from '../../src/lint';

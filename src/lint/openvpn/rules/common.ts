@@ -53,6 +53,8 @@ export function nearestOptions(name: string): { names: string[]; distance: numbe
       if (d < result.distance) result = { names: [candidate], distance: d };
       else if (d === result.distance) result.names.push(candidate);
     }
+    // Equally near names in alphabetical order, not in the order the option table lists them.
+    result.names.sort();
   }
   if (suggestionCache.size > 1000) suggestionCache.clear();
   suggestionCache.set(key, result);

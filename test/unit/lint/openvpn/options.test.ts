@@ -2,7 +2,10 @@
 // is internally consistent.
 
 import * as assert from 'node:assert/strict';
-import { DEPRECATED, KEYWORD_PARAMS, NUMERIC_PARAMS, OPTIONS, REMOVED, SECRET_INLINE, SINGLE_VALUED_INLINE, acceptsCount } from '../../../../src/lint/openvpn/options';
+import {
+  DEPRECATED, KEYWORD_PARAMS, NEEDS_MANAGEMENT, NOT_IN_SERVER, NUMERIC_PARAMS, OPTIONS, REMOVED, SECRET_INLINE, SERVER_ONLY, SINGLE_VALUED_INLINE, TLS_ONLY, TO_EVERY_CONNECTION, ZERO_MEANS,
+  acceptsCount,
+} from '../../../../src/lint/openvpn/options';
 
 describe('OpenVPN option table', () => {
   it('inline-capable options are exactly the ones OpenVPN 2.6 allows', () => {
@@ -30,5 +33,17 @@ describe('OpenVPN option table', () => {
       assert.ok(acceptsCount(o, o.min) && acceptsCount(o, o.max), o.name);
       assert.ok(!acceptsCount(o, 16), o.name);
     }
+  });
+  it('facts about parameters name parameters the option can have', () => {
+    for (const [name, indexes] of NUMERIC_PARAMS) for (const i of indexes) assert.ok(i >= 1 && i <= (OPTIONS.get(name)?.max ?? 0), name);
+    for (const [name, kw] of KEYWORD_PARAMS) assert.ok(kw.index >= 1 && kw.index <= (OPTIONS.get(name)?.max ?? 0), name);
+    for (const name of ZERO_MEANS.keys()) assert.ok(NUMERIC_PARAMS.has(name), `${name}: zeroMeans without a numeric parameter`);
+    // A default that still passes without TLS is compared with atoi() of the first parameter.
+    for (const [name, dflt] of TLS_ONLY) if (dflt !== undefined) assert.ok(NUMERIC_PARAMS.get(name)?.includes(1), name);
+  });
+  it('mode facts do not contradict each other', () => {
+    for (const name of SERVER_ONLY) assert.ok(!NOT_IN_SERVER.has(name), `${name} is both server-only and refused in server mode`);
+    for (const name of [...SERVER_ONLY, ...NOT_IN_SERVER.keys(), ...TLS_ONLY.keys(), ...NEEDS_MANAGEMENT]) assert.ok(OPTIONS.has(name), name);
+    for (const name of TO_EVERY_CONNECTION) assert.ok(OPTIONS.get(name)?.connection, name);
   });
 });

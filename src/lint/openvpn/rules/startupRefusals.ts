@@ -8,54 +8,12 @@
 import type { RuleContext } from '../context';
 import { report } from '../context';
 import type { Directive } from '../parser';
+import { NEEDS_MANAGEMENT, NOT_IN_SERVER, SERVER_ONLY, TLS_ONLY } from '../options';
 import { inetAton } from './addresses';
 import { atoi } from './common';
 import { startupState, type StartupState } from './startup';
 
 const REFUSES = 'OpenVPN refuses to start';
-
-/**
- * TLS-only options and, for numeric ones, the default OpenVPN 2.6 still accepts without TLS.
- * `dh` is not here: without tls-server OpenVPN drops it with a warning before this check (OV16).
- */
-const TLS_ONLY: ReadonlyMap<string, number | undefined> = new Map<string, number | undefined>([
-  ['ca', undefined], ['capath', undefined], ['cert', undefined], ['key', undefined], ['pkcs12', undefined],
-  ['tls-cipher', undefined], ['tls-ciphersuites', undefined], ['tls-cert-profile', undefined], ['tls-verify', undefined],
-  ['tls-export-cert', undefined], ['verify-x509-name', undefined], ['tls-timeout', 2], ['reneg-bytes', -1], ['reneg-pkts', 0],
-  ['reneg-sec', 3600], ['hand-window', 60], ['tran-window', 3600], ['tls-auth', undefined], ['tls-crypt', undefined],
-  ['tls-crypt-v2', undefined], ['single-session', undefined], ['push-peer-info', undefined], ['tls-exit', undefined],
-  ['crl-verify', undefined], ['ns-cert-type', undefined], ['remote-cert-ku', undefined], ['remote-cert-eku', undefined],
-  ['remote-cert-tls', undefined], ['pkcs11-providers', undefined], ['pkcs11-private-mode', undefined], ['pkcs11-id', undefined],
-  ['pkcs11-id-management', undefined],
-]);
-
-/** Options OpenVPN 2.6 accepts only with `server`/`mode server`. */
-const SERVER_ONLY = [
-  'ifconfig-pool', 'ifconfig-pool-persist', 'ifconfig-ipv6-pool', 'learn-address', 'client-connect', 'client-crresponse',
-  'client-disconnect', 'client-config-dir', 'ccd-exclusive', 'client-to-client', 'duplicate-cn', 'connect-freq',
-  'username-as-common-name', 'auth-user-pass-optional', 'opt-verify', 'auth-user-pass-verify', 'auth-gen-token', 'port-share',
-  'stale-routes-check', 'vlan-tagging', 'force-tls-key-material-export',
-];
-
-/** Options OpenVPN 2.6 refuses together with `server`/`mode server` (why, for the message). */
-const NOT_IN_SERVER: ReadonlyMap<string, string> = new Map([
-  ['shaper', 'it shapes one peer, not many'],
-  ['ipchange', 'use client-connect instead'],
-  ['redirect-gateway', "push it to the clients instead: push \"redirect-gateway def1\""],
-  ['redirect-private', "push it to the clients instead"],
-  ['route-delay', 'it is a client option'],
-  ['up-delay', 'it is a client option'],
-  ['allow-recursive-routing', 'it is a client option'],
-  ['auth-user-pass', 'it belongs in the client config'],
-  ['pull', 'a server pushes options, it does not pull them'],
-]);
-
-/** Options that change how --management behaves (set management flags or the log cache). */
-const MANAGEMENT_MODIFIERS = [
-  'management-query-passwords', 'management-query-remote', 'management-query-proxy', 'management-hold', 'management-signal',
-  'management-forget-disconnect', 'management-up-down', 'management-client', 'management-external-key', 'management-external-cert',
-  'management-client-auth', 'management-log-cache', 'management-client-user', 'management-client-group',
-];
 
 function tlsVersion(s: string | undefined): number | undefined {
   const m = /^1\.([0-3])$/.exec(s ?? '');
@@ -333,7 +291,7 @@ function misc(s: StartupState, refuse: Refuse): void {
   const aup = s.get('auth-user-pass');
   if (aup && !s.pull && !s.serverMode) refuse(aup, `auth-user-pass needs pull (or client): ${REFUSES}`);
   if (!s.get('management')) {
-    for (const name of MANAGEMENT_MODIFIERS) {
+    for (const name of NEEDS_MANAGEMENT) {
       const d = s.get(name);
       if (d) refuse(d, `${name} changes the management interface, but there is no management line: ${REFUSES}`);
     }

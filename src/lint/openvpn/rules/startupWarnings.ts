@@ -5,11 +5,9 @@
  */
 import { report, type RuleContext } from '../context';
 import { deleteDirective, fix, insertAfter } from '../fixes';
-import { OPTIONS } from '../options';
+import { OPTIONS, TO_EVERY_CONNECTION } from '../options';
 import type { Directive } from '../parser';
 import { startupState } from './startup';
-
-const TLS_WRAP = new Set(['tls-auth', 'tls-crypt', 'tls-crypt-v2']);
 
 export function ov16(ctx: RuleContext): void {
   const s = startupState(ctx);
@@ -25,7 +23,7 @@ export function ov16(ctx: RuleContext): void {
       if (!OPTIONS.get(d.name)?.connection) continue;
       // options_postprocess_mutate_ce hands the top-level tls-auth/tls-crypt(-v2) to every entry
       // without its own, so for these the warning is OpenVPN's, not a lost setting.
-      if (TLS_WRAP.has(d.name)) {
+      if (TO_EVERY_CONNECTION.has(d.name)) {
         report(ctx, 'OV16', 'information', `${d.name} after a <connection> block: OpenVPN 2.6 warns "ignored by previous <connection> blocks", yet still uses it for every block without its own ${d.name}; move it above the first <connection> to silence the warning`, ...at(d));
         continue;
       }

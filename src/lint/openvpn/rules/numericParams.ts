@@ -5,20 +5,8 @@
  */
 import { named, quote, report, type RuleContext } from '../context';
 import { edit, fix } from '../fixes';
-import { NUMERIC_PARAMS, OPTIONS, acceptsCount } from '../options';
+import { NUMERIC_PARAMS, OPTIONS, ZERO_MEANS, acceptsCount } from '../options';
 import { atoi } from './common';
-
-const ZERO_MEANS: Record<string, string> = {
-  'resolv-retry': 'no retries: one failed DNS lookup ends the connection attempt',
-  mssfix: 'MSS clamping off',
-  fragment: 'no fragmentation',
-  'connect-retry': 'no wait between connection attempts',
-  keepalive: 'no keepalive at all',
-  ping: 'no pings',
-  'ping-restart': 'no restart on silence',
-  'tun-mtu': 'an invalid MTU',
-  verb: 'no log output',
-};
 
 export function ov09(ctx: RuleContext): void {
   for (const d of [...NUMERIC_PARAMS.keys()].flatMap((n) => named(ctx, n))) {
@@ -34,9 +22,9 @@ export function ov09(ctx: RuleContext): void {
       const { value, clean } = atoi(t.text);
       if (Number.isNaN(value)) {
         if (d.name === 'resolv-retry') {
-          report(ctx, 'OV09', 'error', `resolv-retry ${quote(t.text, 'with this value')} is read as 0, meaning ${ZERO_MEANS['resolv-retry']}: write 'infinite' (or a number of seconds)`, t.start, t.end, [fix("Change to 'infinite'", [edit(ctx, t.start, t.end, 'infinite')], true)]);
+          report(ctx, 'OV09', 'error', `resolv-retry ${quote(t.text, 'with this value')} is read as 0, meaning ${ZERO_MEANS.get('resolv-retry')}: write 'infinite' (or a number of seconds)`, t.start, t.end, [fix("Change to 'infinite'", [edit(ctx, t.start, t.end, 'infinite')], true)]);
         } else {
-          const means = ZERO_MEANS[d.name];
+          const means = ZERO_MEANS.get(d.name);
           report(ctx, 'OV09', 'error', `${quote(t.text, 'this value')} is not a number: OpenVPN silently reads ${d.name}'s parameter as 0${means ? ` (${means})` : ''}; write a number`, t.start, t.end);
         }
       } else if (!clean) {
