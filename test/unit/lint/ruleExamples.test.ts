@@ -157,6 +157,11 @@ describe('docs/rules/*.md: every page\'s examples, run through the linter', () =
     });
   }
 
+  it('every page says its severity and why (the severity policy in docs/rules/README.md)', () => {
+    const missing = pages.filter((p) => !/^\*\*Why (this severity|an? \w+):\*\* \S/m.test(fs.readFileSync(path.join(RULES, `${p.id}.md`), 'utf8')));
+    assert.deepEqual(missing.map((p) => p.id), [], 'add a "**Why this severity:** …" paragraph under the title');
+  });
+
   it('PARSE and FORMAT, the IDs the linter and `natprobe lint` give unreadable input, have pages', () => {
     for (const id of ['PARSE', 'FORMAT']) assert.ok(fs.existsSync(path.join(RULES, `${id}.md`)), `docs/rules/${id}.md is missing`);
     const binary = lintText('\u0000\u0001[Interface]\n', { format: 'wireguard' });
