@@ -9,7 +9,7 @@ import { nodeUdpFactory } from '../engine/net/nodeUdp';
 import { nodeTcpConnector } from '../engine/net/tcp';
 import { DEFAULT_PORTS_TEXT, type PortSpec, parsePortList } from '../engine/probes/ports';
 import { type TurnUrl, parseTurnUrl } from '../engine/probes/turn';
-import { type ExtraPortEvent, describeExtraPorts, startExtraPorts } from '../engine/server/extraPorts';
+import { type ExtraPortEvent, ListenerError, describeExtraPorts, startExtraPorts } from '../engine/server/extraPorts';
 import { endpointKey } from '../engine/net/udp';
 import { type ReflectorEvent, startReflector } from '../engine/server/reflector';
 import { SERVE_SOFTWARE } from '../engine/server/reflectorLogic';
@@ -253,6 +253,25 @@ export function localInterfaces(): LocalInterface[] {
   return out;
 }
 
+/**
+ * Why serve could not listen, naming the listener: an extra port from --ports says which
+ * (ListenerError); the STUN sockets are UDP, and Node's bind error carries address and port.
+ */
+function cannotListenReason(err: unknown): string {
+  const e = err as { code?: unknown; address?: unknown; port?: unknown } | null;
+  const where =
+    err instanceof ListenerError
+      ? `${err.protocol}/${endpointKey(err.endpoint)}`
+      : typeof e?.address === 'string' && typeof e.port === 'number'
+        ? `udp/${endpointKey({ address: e.address, port: e.port })}`
+        : undefined;
+  const code = err instanceof ListenerError ? err.code : e?.code;
+  if (code === 'EADDRINUSE') return where ? `${where} is already in use (another process listens there: \`ss -lunp\` or \`ss -ltnp\` shows which)` : 'a port is already in use';
+  if (code === 'EADDRNOTAVAIL') return where ? `${where}: this host does not have that address` : 'this host does not have that address';
+  if (code === 'EACCES') return `${where ? `${where}: ` : ''}ports below 1024 need CAP_NET_BIND_SERVICE (setcap cap_net_bind_service=+ep on node, or AmbientCapabilities in the systemd unit)`;
+  return String(err instanceof ListenerError ? err.message : err);
+}
+
 async function serveCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, [
     { name: 'primary', takesValue: true },
@@ -326,15 +345,7 @@ async function serveCommand(argv: readonly string[], io: CliIo): Promise<number>
     }
   } catch (err) {
     reflector?.close();
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'EADDRINUSE'
-        ? 'a port is already in use'
-        : code === 'EADDRNOTAVAIL'
-          ? 'this host does not have that address'
-          : code === 'EACCES'
-            ? 'ports below 1024 need root or CAP_NET_BIND_SERVICE'
-            : String(err);
+    const why = cannotListenReason(err);
     io.stderr.write(`natprobe: cannot listen: ${why}\n`);
     return 1;
   }

@@ -8,7 +8,8 @@ const ROOT = path.resolve(__dirname, '../..');
 const ALLOWED = [
   /^dist\/(extension|webview|lint|docs|cli)\.js$/,
   /^media\/[\w./-]+\.(png|svg|md)$/,
-  /^docs\/(rules\/([A-Z]+\d+|README)|probes\/[\w-]+)\.md$/, // rule pages, their index and severity policy, probe pages
+  /^docs\/(rules\/([A-Z]+\d*|README)|probes\/[\w-]+)\.md$/, // rule pages (PARSE, FORMAT too), their index and severity policy, probe pages
+  /^docs\/[\w.-]+\.(md|json)$/, // the guides the README links to, the report's JSON Schema
   /^syntaxes\/\w+\.tmLanguage\.json$/,
   /^language-configuration\/\w+\.json$/,
   /^(package\.json|package\.nls\.json|README\.md|CHANGELOG\.md|LICENSE)$/,

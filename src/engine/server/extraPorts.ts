@@ -12,6 +12,25 @@ import { DEFAULT_BURST, DEFAULT_RATE_PER_SECOND, SourceRateLimiter, sourceKey } 
  * 420): the RFC 5780 tests stay on the primary/alternate pair; these only say "reachable".
  */
 
+/**
+ * A listener that could not be opened, naming it: "a port is already in use" leaves the operator
+ * to guess which of a dozen. `code` is the system's (EADDRINUSE, EACCES, EADDRNOTAVAIL…).
+ */
+export class ListenerError extends Error {
+  readonly code: string | undefined;
+
+  constructor(
+    readonly protocol: 'udp' | 'tcp',
+    readonly endpoint: Endpoint,
+    cause: unknown,
+  ) {
+    super(`${protocol}/${endpointKey(endpoint)}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'ListenerError';
+    const code = (cause as { code?: unknown } | null)?.code;
+    this.code = typeof code === 'string' ? code : undefined;
+  }
+}
+
 export interface PortSpec {
   readonly protocol: 'udp' | 'tcp';
   readonly port: number;
@@ -147,7 +166,9 @@ export async function startExtraPorts(options: ExtraPortsOptions): Promise<Runni
           skipped.push(spec);
           continue;
         }
-        const socket = await options.udp.bind({ family, address: options.address, port: spec.port });
+        const socket = await options.udp.bind({ family, address: options.address, port: spec.port }).catch((err: unknown) => {
+          throw new ListenerError('udp', at, err);
+        });
         udpSockets.push(socket);
         const addresses: ReflectorAddresses = { primary: at };
         socket.onMessage((data, from) => {
@@ -178,9 +199,9 @@ export async function startExtraPorts(options: ExtraPortsOptions): Promise<Runni
         const server = net.createServer((socket) => serveTcp(socket, at));
         tcpServers.push(server);
         await new Promise<void>((resolve, reject) => {
-          server.once('error', reject);
+          server.once('error', (err) => reject(new ListenerError('tcp', at, err)));
           server.listen({ host: options.address, port: spec.port, exclusive: true }, () => {
-            server.off('error', reject);
+            server.removeAllListeners('error');
             // Errors after listening (EMFILE on accept) must not crash the server.
             server.on('error', () => undefined);
             resolve();
