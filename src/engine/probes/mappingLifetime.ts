@@ -31,6 +31,7 @@ import { RttEstimator } from '../client/rtt';
 import { errorText } from '../client/stunSocket';
 import { type Endpoint, type Family, type UdpSocketFactory, endpointKey, normaliseAddress } from '../net/udp';
 import { Attr, encodeResponsePort } from '../stun';
+import { unknownLifetime } from './lifetime/result';
 import { type Member, StunRouter, mappedAddress } from './lifetime/stunRouter';
 
 export interface LifetimeProgress {
@@ -105,7 +106,7 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
   // Every pending transaction and sleep listens to it: dozens at once by design.
   setMaxListeners(0, stop.signal);
   const onOuterAbort = (): void => stop.abort(new Cancelled('cancelled'));
-  if (opts.signal?.aborted) return cancelledResult();
+  if (opts.signal?.aborted) return unknownLifetime('cancelled');
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const signal = stop.signal;
   const router = new StunRouter(clock);
@@ -305,7 +306,7 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     // ---- phase 0: sockets and mappings ------------------------------------------------------
     const grid = idleGrid(maxSeconds);
     const y = await open('Y');
-    if (typeof y === 'string') return unknownResult(y);
+    if (typeof y === 'string') return unknownLifetime(y);
     Y = y;
     const tick = (): void => {
       progress();
@@ -320,10 +321,10 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     const yAnswer = await yFirst;
     if (typeof yAnswer === 'string') {
       await Promise.allSettled([P, K, A, ...scoutsP]);
-      return unknownResult(`the server ${endpointKey(server)} did not answer (${yAnswer})`);
+      return unknownLifetime(`the server ${endpointKey(server)} did not answer (${yAnswer})`);
     }
     const p = await P;
-    if (typeof p === 'string') return unknownResult(`the server ${endpointKey(server)} did not answer a probe socket (${p})`);
+    if (typeof p === 'string') return unknownLifetime(`the server ${endpointKey(server)} did not answer a probe socket (${p})`);
     log(`lifetime: server ${endpointKey(server)} answers in ${Math.round(yAnswer.rtt)} ms; probe P mapped to ${endpointKey(p.mapped)}`);
 
     // ---- phase 1: does RESPONSE-PORT work here? Is there anything to expire at all? -----------
@@ -349,17 +350,12 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
         release(probeZ);
         if (open.kind === 'alive') {
           await Promise.allSettled([K, A, ...scoutsP]);
-          return {
-            value: null,
-            idleSeconds: null,
-            refreshedByInbound: 'unknown',
-            absoluteSeconds: null,
-            reason:
+          return unknownLifetime(
               `no mapping to expire: a packet to port ${z.local.port}, which this host never sent from, reached it ` +
               (ownAddress
                 ? `(${p.mapped.address} is this host's own address: no NAT, no stateful firewall)`
                 : '(no NAT, or a router forwarding every port to this host)'),
-          };
+          );
         }
       }
     }
@@ -371,17 +367,12 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     if (mode === 'same-socket') {
       const preserved = [k, a, ...scouts].some((s) => typeof s !== 'string' && s.mapped.port === s.member.local.port);
       if (preserved || ownAddress) {
-        return {
-          value: null,
-          idleSeconds: null,
-          refreshedByInbound: 'unknown',
-          absoluteSeconds: null,
-          reason:
+        return unknownLifetime(
             `not measurable: ${fallbackWhy}, so the fallback would ask again from the same socket after idling and compare ` +
             `public ports; but ${ownAddress ? `${p.mapped.address} is this host's own address (no NAT)` : 'the NAT keeps the local port as the public port'}, ` +
             'so a mapping that expired and was re-created looks exactly like one that survived. ' +
             'Use a server that honours RESPONSE-PORT (natprobe serve, or coturn with two addresses).',
-        };
+        );
       }
     }
     const check = mode === 'response-port' ? responsePortCheck : sameSocketCheck;
@@ -555,7 +546,7 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     const totalMs = clock.now() - t0;
     return conclude(mode, fallbackWhy, idleMs, totalMs);
   } catch (e) {
-    if (e instanceof Cancelled || signal.aborted) return cancelledResult();
+    if (e instanceof Cancelled || signal.aborted) return unknownLifetime('cancelled');
     throw e;
   } finally {
     await cleanup();
@@ -628,14 +619,6 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     const reason = `${parts.join('; ')}. ${how}; ${flow}; ${timing}.`;
     return { value: idleSeconds, idleSeconds, refreshedByInbound: refreshed, absoluteSeconds, reason };
   }
-}
-
-function cancelledResult(): MappingLifetime {
-  return { value: null, idleSeconds: null, refreshedByInbound: 'unknown', absoluteSeconds: null, reason: 'cancelled' };
-}
-
-function unknownResult(reason: string): MappingLifetime {
-  return { value: null, idleSeconds: null, refreshedByInbound: 'unknown', absoluteSeconds: null, reason };
 }
 
 /** 2, 4, …, 14, then ×1.15 (at least +2 s) up to and including maxSeconds. */
