@@ -28,11 +28,12 @@ import type { MappingLifetime, Tristate } from '../../report/report';
 import { setMaxListeners } from 'node:events';
 import { type Clock, sleep } from '../clock';
 import { RttEstimator } from '../client/rtt';
-import { errorText } from '../client/stunSocket';
+import { type Member, StunRouter } from '../client/stunRouter';
+import { errorText } from '../describe';
 import { type Endpoint, type Family, type UdpSocketFactory, endpointKey, normaliseAddress } from '../net/udp';
-import { Attr, encodeResponsePort } from '../stun';
+import { Attr, encodeResponsePort, readBindingAnswer } from '../stun';
 import { unknownLifetime } from './lifetime/result';
-import { type Member, StunRouter, mappedAddress } from './lifetime/stunRouter';
+import { isOwnAddress } from './ownAddress';
 
 export interface LifetimeProgress {
   /** Longest idle time a mapping was seen to survive so far. */
@@ -202,7 +203,7 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     const rtt = r.delivery.at - r.delivery.sentAt;
     est.sample(rtt);
     if (r.delivery.message.cls !== 'success') return `error response from ${endpointKey(server)}`;
-    const mapped = mappedAddress(r.delivery.message);
+    const { mapped } = readBindingAnswer(r.delivery.message, r.delivery.from);
     if (!mapped) return `no mapped address in the answer from ${endpointKey(server)}`;
     return { mapped, at: r.delivery.at, rtt };
   };
@@ -269,7 +270,7 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
       if (d.by !== p.member && d.by !== Y) {
         return { kind: 'dead', age: age(p, start + (est.smoothed ?? 0)), detail: `its public port now reaches another socket (${d.by.name})` };
       }
-      const seen = d.message.cls === 'success' ? mappedAddress(d.message) : undefined;
+      const seen = readBindingAnswer(d.message, d.from).mapped;
       if (d.by === Y && seen && seen.port === p.mapped.port && sameIp(seen, p.mapped)) {
         return { kind: 'dead', age: age(p, start + (est.smoothed ?? 0)), detail: 'its public port was given to a new mapping' };
       }
@@ -631,17 +632,6 @@ export function idleGrid(maxSeconds: number): number[] {
   }
   grid.push(maxSeconds);
   return grid;
-}
-
-/** Can we bind to `address`? Then it is ours: the "public" address is not translated. */
-async function isOwnAddress(factory: UdpSocketFactory, family: Family, address: string): Promise<boolean> {
-  try {
-    const s = await factory.bind({ family, address, port: 0 });
-    s.close();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function sameIp(a: Endpoint, b: Endpoint): boolean {
