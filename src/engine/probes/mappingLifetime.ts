@@ -24,7 +24,7 @@
  * alive past the idle timeout ⇒ inbound traffic refreshes mappings; A sends keepalives every few
  * seconds and is checked between them: dying anyway ⇒ an absolute timeout.
  */
-import type { MappingLifetime, Tristate } from '../../report/report';
+import type { MappingLifetime } from '../../report/report';
 import { setMaxListeners } from 'node:events';
 import { type Clock, sleep } from '../clock';
 import { RttEstimator } from '../client/rtt';
@@ -32,6 +32,7 @@ import { type Member, StunRouter } from '../client/stunRouter';
 import { errorText } from '../describe';
 import { type Endpoint, type Family, type UdpSocketFactory, endpointKey, normaliseAddress } from '../net/udp';
 import { Attr, encodeResponsePort, readBindingAnswer } from '../stun';
+import { type Mode, concludeLifetime, round1 } from './lifetime/conclude';
 import { unknownLifetime } from './lifetime/result';
 import { isOwnAddress } from './ownAddress';
 
@@ -84,8 +85,6 @@ const ROUND_SOCKETS = 6;
 /** Keepalive / inbound-ping period: half the shortest lifetime known, within these bounds. */
 const PERIOD_MIN = 1;
 const PERIOD_MAX = 5;
-
-type Mode = 'response-port' | 'same-socket';
 
 interface Probe {
   readonly member: Member;
@@ -544,8 +543,22 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     for (const q of allProbes) if (!q.used) release(q);
     const idleMs = clock.now() - t0;
     await Promise.all(background);
-    const totalMs = clock.now() - t0;
-    return conclude(mode, fallbackWhy, idleMs, totalMs);
+    return concludeLifetime({
+      mode,
+      fallbackWhy,
+      lo,
+      hi,
+      inbound,
+      absolute,
+      inboundPeriod: period(),
+      margin: margin(),
+      maxSeconds,
+      absoluteUpToMax: opts.absoluteUpToMax ?? false,
+      stream: opts.stream ?? false,
+      socketsUsed,
+      idleMs,
+      totalMs: clock.now() - t0,
+    });
   } catch (e) {
     if (e instanceof Cancelled || signal.aborted) return unknownLifetime('cancelled');
     throw e;
@@ -564,61 +577,6 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
         else if (v.kind === 'dead') noteDead(v.age);
       }),
     );
-  }
-
-  function conclude(mode: Mode, fallbackWhy: string, idleMs: number, totalMs: number): MappingLifetime {
-    const how =
-      mode === 'response-port'
-        ? 'measured with RESPONSE-PORT (RFC 5780 §4.6): idle sockets were asked about by another socket'
-        : `measured by the fallback (${fallbackWhy}): each idle socket asked again and compared its public port; a changed port proves ` +
-          'expiry, the same port is read as "survived", which holds only because this NAT does not keep local ports and assumes it does ' +
-          'not hand a re-created mapping the same public port again';
-    const flow = opts.stream ? 'flows made two-way and older than 2 s first' : 'flows of one request and one answer';
-    const timing = `${socketsUsed} sockets, idle part ${round1(sec(idleMs))} s, all ${round1(sec(totalMs))} s`;
-    const idleDied = Number.isFinite(hi);
-    // An absolute timeout explains the idle deaths when the kept-alive mapping did not outlive them.
-    const absoluteDied = absolute.deadAt !== undefined;
-    const absoluteExplainsIdle = idleDied && absoluteDied && absolute.lastAlive < hi;
-    let idleSeconds: number | null = null;
-    let absoluteSeconds: number | null = null;
-    const parts: string[] = [];
-    if (!idleDied) {
-      parts.push(`no mapping expired within ${round1(lo)} s idle (the longest tested; maxSeconds ${maxSeconds})`);
-    } else if (absoluteExplainsIdle) {
-      const aLo = Math.max(absolute.lastAlive, lo);
-      const aHi = Math.min(absolute.deadAt as number, hi);
-      absoluteSeconds = Math.round((aLo + Math.max(aLo, aHi)) / 2);
-      parts.push(
-        `mappings die about ${absoluteSeconds} s after creation whatever the traffic (an absolute timeout: one kept alive by ` +
-          `keepalives every ${round1(absolute.period)} s died too; ${absolute.how ?? ''}); the idle timeout is longer and cannot be measured`,
-      );
-    } else {
-      idleSeconds = Math.round((lo + hi) / 2);
-      parts.push(`idle timeout about ${idleSeconds} s (a mapping idle ${round1(lo)} s still worked, one idle ${round1(hi)} s did not)`);
-    }
-    let refreshed: Tristate = 'unknown';
-    if (mode !== 'response-port') parts.push('inbound refresh not tested (needs RESPONSE-PORT)');
-    else if (!idleDied) parts.push('inbound refresh not tested (no idle expiry to compare with)');
-    else if (absoluteExplainsIdle) parts.push('inbound refresh unknown (the absolute timeout comes first)');
-    else if (inbound.lastAlive >= hi + margin()) {
-      // K never sent after its first exchange; only the packets it received can have kept it.
-      refreshed = 'yes';
-      parts.push(`inbound packets alone keep a mapping open (one that only received, every ${round1(period())} s or less, was still open after ${round1(inbound.lastAlive)} s)`);
-    } else if (inbound.deadAt !== undefined && (inbound.gapBeforeDeath ?? Infinity) < lo && absolute.lastAlive >= inbound.deadAt) {
-      refreshed = 'no';
-      parts.push(`inbound packets do not refresh a mapping (one that received a packet ${round1(inbound.gapBeforeDeath ?? 0)} s earlier was gone at ${round1(inbound.deadAt)} s)`);
-    } else parts.push(`inbound refresh unknown (${inbound.checks} checks were not conclusive)`);
-    if (absoluteDied && !absoluteExplainsIdle) {
-      absoluteSeconds = Math.round((absolute.lastAlive + (absolute.deadAt as number)) / 2);
-      parts.push(`absolute timeout about ${absoluteSeconds} s (a mapping kept alive by keepalives every ${round1(absolute.period)} s was gone at ${round1(absolute.deadAt as number)} s: ${absolute.how ?? ''})`);
-    } else if (!absoluteDied) {
-      parts.push(
-        `no absolute timeout seen within ${round1(absolute.lastAlive)} s` +
-          (opts.absoluteUpToMax || absolute.lastAlive >= maxSeconds ? '' : ` (watched only while the idle timeout was measured; ask for up to ${maxSeconds} s to watch longer)`),
-      );
-    }
-    const reason = `${parts.join('; ')}. ${how}; ${flow}; ${timing}.`;
-    return { value: idleSeconds, idleSeconds, refreshedByInbound: refreshed, absoluteSeconds, reason };
   }
 }
 
@@ -640,8 +598,4 @@ function sameIp(a: Endpoint, b: Endpoint): boolean {
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
-}
-
-function round1(v: number): number {
-  return Math.round(v * 10) / 10;
 }
