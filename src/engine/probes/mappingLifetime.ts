@@ -32,6 +32,7 @@ import { type Member, StunRouter } from '../client/stunRouter';
 import { errorText } from '../describe';
 import { type Endpoint, type Family, type UdpSocketFactory, endpointKey, normaliseAddress } from '../net/udp';
 import { Attr, encodeResponsePort, readBindingAnswer } from '../stun';
+import { Bracket, type Verdict } from './lifetime/bracket';
 import { type Mode, concludeLifetime, round1 } from './lifetime/conclude';
 import { unknownLifetime } from './lifetime/result';
 import { isOwnAddress } from './ownAddress';
@@ -82,9 +83,6 @@ const STREAM_FRACTION = 0.4;
 const STREAM_WARMUP_MS = 2500;
 const MAX_ROUNDS = 2;
 const ROUND_SOCKETS = 6;
-/** Keepalive / inbound-ping period: half the shortest lifetime known, within these bounds. */
-const PERIOD_MIN = 1;
-const PERIOD_MAX = 5;
 
 interface Probe {
   readonly member: Member;
@@ -93,8 +91,6 @@ interface Probe {
   idleStart: number;
   used: boolean;
 }
-
-type Verdict = { kind: 'alive' | 'dead'; age: number; detail: string } | { kind: 'unknown'; detail: string };
 
 class Cancelled extends Error {}
 
@@ -117,8 +113,6 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
   let ticker: unknown;
 
   // ---- shared state ---------------------------------------------------------------------
-  let lo = 0; // a mapping survived this idle age (s)
-  let hi = Infinity; // a mapping was dead at this idle age (s)
   let idleDone = false;
   let socketsUsed = 0;
   const inbound: { lastAlive: number; deadAt?: number; gapBeforeDeath?: number; checks: number; done: boolean } = {
@@ -126,30 +120,19 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     checks: 0,
     done: true,
   };
-  const absolute: { lastAlive: number; deadAt?: number; how?: string; period: number } = { lastAlive: 0, period: PERIOD_MIN };
+  const absolute: { lastAlive: number; deadAt?: number; how?: string; period: number } = { lastAlive: 0, period: Bracket.PERIOD_MIN };
 
   const progress = (): void =>
-    opts.onProgress?.({ lowSeconds: round1(lo), highSeconds: Number.isFinite(hi) ? round1(hi) : null, elapsedMs: clock.now() - t0 });
-  const noteAlive = (age: number): void => {
-    if (age > lo && age < hi) {
-      lo = age;
-      progress();
-    }
-  };
+    opts.onProgress?.({ lowSeconds: round1(bracket.lo), highSeconds: bracket.closed ? round1(bracket.hi) : null, elapsedMs: clock.now() - t0 });
   const streamStop = new AbortController();
-  const noteDead = (age: number): void => {
-    if (age < hi) {
-      hi = Math.max(age, lo);
-      if (!streamStop.signal.aborted) streamStop.abort(new Cancelled('bracketed'));
-      progress();
-      wake();
-    }
-  };
-  const period = (): number => clamp(lo / 2, PERIOD_MIN, PERIOD_MAX);
-  const margin = (): number => Math.max(1, 0.05 * hi);
+  const bracket = new Bracket(progress, () => {
+    if (!streamStop.signal.aborted) streamStop.abort(new Cancelled('bracketed'));
+    wake();
+  });
+  const period = (): number => bracket.period();
+  const margin = (): number => bracket.margin();
   /** K and A may look a margin past maxSeconds: a death at maxSeconds needs a look after it. */
   const horizon = maxSeconds * 1.1 + 2;
-  const wanted = (): number => Math.max(2, 0.1 * lo);
   const sleepUntil = async (time: number): Promise<void> => {
     await sleep(clock, Math.max(0, time - clock.now()), signal);
   };
@@ -385,9 +368,9 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
         (async () => {
           let s = STREAM_FIRST;
           let n = 0;
-          while (!signal.aborted && Number.isFinite(hi) === false && s <= maxStep + 2) {
+          while (!signal.aborted && !bracket.closed && s <= maxStep + 2) {
             await sleep(clock, Math.max(0, t0 + s * 1000 - clock.now()), AbortSignal.any([signal, streamStop.signal]));
-            if (Number.isFinite(hi) || idleDone) break;
+            if (bracket.closed || idleDone) break;
             const probe = await newProbe(`stream${n++}`);
             if (typeof probe !== 'string') {
               streamProbes.push(probe);
@@ -408,8 +391,8 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
             let lastTried = 0;
             for (;;) {
               let next = Math.max(age(k), inbound.lastAlive + period(), lastTried + 0.5);
-              if (Number.isFinite(hi)) {
-                const decisive = hi + margin();
+              if (bracket.closed) {
+                const decisive = bracket.hi + margin();
                 if (inbound.lastAlive >= decisive) return;
                 next = Math.min(next, Math.max(decisive, age(k)));
               } else if (idleDone) return;
@@ -422,7 +405,7 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
               log(`lifetime: inbound-only mapping K at ${round1(age(k))} s: ${v.kind} (${v.detail})`);
               if (v.kind === 'alive') {
                 inbound.lastAlive = v.age;
-                if (Number.isFinite(hi) && v.age >= hi + margin()) return;
+                if (bracket.closed && v.age >= bracket.hi + margin()) return;
               } else if (v.kind === 'dead') {
                 inbound.deadAt = v.age;
                 inbound.gapBeforeDeath = v.age - inbound.lastAlive;
@@ -448,13 +431,13 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
             let checkedAt = a.idleStart;
             // A must outlive the idle deaths (else they were absolute ones) and K's death (else
             // K may have met the absolute timeout, not the idle one).
-            const decisiveAge = (): number => (Number.isFinite(hi) ? Math.max(hi + margin(), inbound.deadAt ?? 0) : Infinity);
+            const decisiveAge = (): number => (bracket.closed ? Math.max(bracket.hi + margin(), inbound.deadAt ?? 0) : Infinity);
             for (;;) {
               const pd = period();
               absolute.period = Math.max(absolute.period, pd);
               const finished =
                 age(a) >= (opts.absoluteUpToMax ? maxSeconds : horizon) ||
-                (!opts.absoluteUpToMax && idleDone && inbound.done && (!Number.isFinite(hi) || absolute.lastAlive >= decisiveAge()));
+                (!opts.absoluteUpToMax && idleDone && inbound.done && (!bracket.closed || absolute.lastAlive >= decisiveAge()));
               if (finished) return;
               const nextKeep = keptAt + pd * 1000;
               let nextCheck = Infinity;
@@ -502,37 +485,35 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     for (let i = 0; i < grid.length; i++) {
       const scout = scoutList[i];
       if (!scout) continue;
-      if (Number.isFinite(hi)) break;
+      if (bracket.closed) break;
       await sleepUntil(scout.idleStart + grid[i] * 1000);
       const v = await check(scout);
       release(scout);
       log(`lifetime: idle ${round1(grid[i])} s: ${v.kind} (${v.detail})`);
-      if (v.kind === 'alive') noteAlive(v.age);
-      else if (v.kind === 'dead') noteDead(v.age);
+      bracket.note(v);
     }
     for (const s of scoutList) if (s && !s.used) release(s);
 
-    if (Number.isFinite(hi)) {
+    if (bracket.closed) {
       // Refinement: every unused socket whose age now lies inside the bracket, at once.
-      const candidates = allProbes.filter((q) => !q.used && age(q) > lo && age(q) < hi);
+      const candidates = allProbes.filter((q) => !q.used && age(q) > bracket.lo && age(q) < bracket.hi);
       await refine(candidates, check);
-      for (let roundNo = 1; roundNo <= MAX_ROUNDS && hi - lo > wanted(); roundNo++) {
-        const count = Math.min(ROUND_SOCKETS, Math.max(1, Math.ceil((hi - lo) / wanted())));
-        log(`lifetime: round ${roundNo + 1}: ${count} sockets between ${round1(lo)} and ${round1(hi)} s`);
+      for (let roundNo = 1; roundNo <= MAX_ROUNDS && bracket.hi - bracket.lo > bracket.wanted(); roundNo++) {
+        const count = Math.min(ROUND_SOCKETS, Math.max(1, Math.ceil((bracket.hi - bracket.lo) / bracket.wanted())));
+        log(`lifetime: round ${roundNo + 1}: ${count} sockets between ${round1(bracket.lo)} and ${round1(bracket.hi)} s`);
         const fresh = (await Promise.all(Array.from({ length: count }, (_, j) => newProbe(`round${roundNo}.${j}`)))).filter(
           (q): q is Probe => typeof q !== 'string',
         );
         const jobs = fresh.map(async (q, j) => {
-          const target = lo + ((hi - lo) * (j + 1)) / (fresh.length + 1);
+          const target = bracket.lo + ((bracket.hi - bracket.lo) * (j + 1)) / (fresh.length + 1);
           await sleepUntil(q.idleStart + target * 1000);
-          if (target <= lo || target >= hi) {
+          if (target <= bracket.lo || target >= bracket.hi) {
             release(q);
             return;
           }
           const v = await check(q);
           release(q);
-          if (v.kind === 'alive') noteAlive(v.age);
-          else if (v.kind === 'dead') noteDead(v.age);
+          bracket.note(v);
         });
         await Promise.all(jobs);
       }
@@ -546,8 +527,8 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     return concludeLifetime({
       mode,
       fallbackWhy,
-      lo,
-      hi,
+      lo: bracket.lo,
+      hi: bracket.hi,
       inbound,
       absolute,
       inboundPeriod: period(),
@@ -568,13 +549,12 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
 
   async function refine(candidates: Probe[], check: (p: Probe) => Promise<Verdict>): Promise<void> {
     if (candidates.length === 0) return;
-    log(`lifetime: refining (${round1(lo)}, ${round1(hi)}] s with ${candidates.length} sockets`);
+    log(`lifetime: refining (${round1(bracket.lo)}, ${round1(bracket.hi)}] s with ${candidates.length} sockets`);
     await Promise.all(
       candidates.map(async (q) => {
         const v = await check(q);
         release(q);
-        if (v.kind === 'alive') noteAlive(v.age);
-        else if (v.kind === 'dead') noteDead(v.age);
+        bracket.note(v);
       }),
     );
   }
@@ -594,8 +574,4 @@ export function idleGrid(maxSeconds: number): number[] {
 
 function sameIp(a: Endpoint, b: Endpoint): boolean {
   return normaliseAddress(a.address) === normaliseAddress(b.address);
-}
-
-function clamp(v: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, v));
 }
