@@ -30,11 +30,12 @@ import { type Clock, sleep } from '../clock';
 import { RttEstimator } from '../client/rtt';
 import { type Member, StunRouter } from '../client/stunRouter';
 import { errorText } from '../describe';
-import { type Endpoint, type Family, type UdpSocketFactory, endpointKey, normaliseAddress } from '../net/udp';
+import { type Endpoint, type Family, type UdpSocketFactory, endpointKey } from '../net/udp';
 import { Attr, encodeResponsePort, readBindingAnswer } from '../stun';
 import { Bracket, type Verdict } from './lifetime/bracket';
 import { type Mode, concludeLifetime, round1 } from './lifetime/conclude';
 import { unknownLifetime } from './lifetime/result';
+import { type AbsoluteWatch, type InboundWatch, type Probe, type WatchContext, sameIp, watchAbsolute, watchInbound } from './lifetime/watchers';
 import { isOwnAddress } from './ownAddress';
 
 export interface LifetimeProgress {
@@ -84,14 +85,6 @@ const STREAM_WARMUP_MS = 2500;
 const MAX_ROUNDS = 2;
 const ROUND_SOCKETS = 6;
 
-interface Probe {
-  readonly member: Member;
-  mapped: Endpoint;
-  /** Clock time the mapping was last refreshed by our own exchange (midpoint of its last round trip). */
-  idleStart: number;
-  used: boolean;
-}
-
 class Cancelled extends Error {}
 
 export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Promise<MappingLifetime> {
@@ -115,12 +108,12 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
   // ---- shared state ---------------------------------------------------------------------
   let idleDone = false;
   let socketsUsed = 0;
-  const inbound: { lastAlive: number; deadAt?: number; gapBeforeDeath?: number; checks: number; done: boolean } = {
+  const inbound: InboundWatch = {
     lastAlive: 0,
     checks: 0,
     done: true,
   };
-  const absolute: { lastAlive: number; deadAt?: number; how?: string; period: number } = { lastAlive: 0, period: Bracket.PERIOD_MIN };
+  const absolute: AbsoluteWatch = { lastAlive: 0, period: Bracket.PERIOD_MIN };
 
   const progress = (): void =>
     opts.onProgress?.({ lowSeconds: round1(bracket.lo), highSeconds: bracket.closed ? round1(bracket.hi) : null, elapsedMs: clock.now() - t0 });
@@ -382,37 +375,28 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
       ),
     );
 
-    // ---- background: K, refreshed only by inbound packets ------------------------------------
+    // ---- background: K, refreshed only by inbound packets; A, kept alive by keepalives ----------
+    const watch: WatchContext = {
+      clock,
+      bracket,
+      mode,
+      horizon,
+      maxSeconds,
+      absoluteUpToMax: opts.absoluteUpToMax ?? false,
+      inbound,
+      absolute,
+      idleDone: () => idleDone,
+      age,
+      nap,
+      check: responsePortCheck,
+      keepalive: (q) => ask(q.member, () => clock.now() + Math.max(2 * est.silenceWindow(), 1000)),
+      log,
+    };
     if (mode === 'response-port' && typeof k !== 'string') {
       inbound.done = false;
       background.push(
         quiet(
-          (async () => {
-            let lastTried = 0;
-            for (;;) {
-              let next = Math.max(age(k), inbound.lastAlive + period(), lastTried + 0.5);
-              if (bracket.closed) {
-                const decisive = bracket.hi + margin();
-                if (inbound.lastAlive >= decisive) return;
-                next = Math.min(next, Math.max(decisive, age(k)));
-              } else if (idleDone) return;
-              if (next > horizon) return;
-              await nap(k.idleStart + next * 1000);
-              if (age(k) < next - 0.001) continue; // woken early: re-plan
-              lastTried = age(k);
-              const v = await responsePortCheck(k);
-              inbound.checks++;
-              log(`lifetime: inbound-only mapping K at ${round1(age(k))} s: ${v.kind} (${v.detail})`);
-              if (v.kind === 'alive') {
-                inbound.lastAlive = v.age;
-                if (bracket.closed && v.age >= bracket.hi + margin()) return;
-              } else if (v.kind === 'dead') {
-                inbound.deadAt = v.age;
-                inbound.gapBeforeDeath = v.age - inbound.lastAlive;
-                return;
-              }
-            }
-          })().finally(() => {
+          watchInbound(watch, k).finally(() => {
             inbound.done = true;
             wake();
           }),
@@ -421,65 +405,7 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     } else if (typeof k !== 'string') {
       release(k);
     }
-
-    // ---- background: A, kept alive by outbound keepalives -------------------------------------
-    if (typeof a !== 'string') {
-      background.push(
-        quiet(
-          (async () => {
-            let keptAt = a.idleStart;
-            let checkedAt = a.idleStart;
-            // A must outlive the idle deaths (else they were absolute ones) and K's death (else
-            // K may have met the absolute timeout, not the idle one).
-            const decisiveAge = (): number => (bracket.closed ? Math.max(bracket.hi + margin(), inbound.deadAt ?? 0) : Infinity);
-            for (;;) {
-              const pd = period();
-              absolute.period = Math.max(absolute.period, pd);
-              const finished =
-                age(a) >= (opts.absoluteUpToMax ? maxSeconds : horizon) ||
-                (!opts.absoluteUpToMax && idleDone && inbound.done && (!bracket.closed || absolute.lastAlive >= decisiveAge()));
-              if (finished) return;
-              const nextKeep = keptAt + pd * 1000;
-              let nextCheck = Infinity;
-              if (mode === 'response-port') {
-                // Between keepalives, and once at the age that separates idle from absolute expiry.
-                nextCheck = Math.max(checkedAt, keptAt) + pd * 500;
-                if (absolute.lastAlive < decisiveAge()) nextCheck = Math.min(nextCheck, Math.max(a.idleStart + decisiveAge() * 1000, checkedAt + 500));
-              }
-              if (nextCheck <= nextKeep) {
-                await nap(nextCheck);
-                if (clock.now() < nextCheck - 0.001) continue; // woken early: re-plan
-                checkedAt = clock.now();
-                const v = await responsePortCheck(a);
-                log(`lifetime: kept-alive mapping A at ${round1(age(a))} s: ${v.kind} (${v.detail})`);
-                if (v.kind === 'alive') absolute.lastAlive = Math.max(absolute.lastAlive, v.age);
-                else if (v.kind === 'dead') {
-                  absolute.deadAt = v.age;
-                  absolute.how = `a RESPONSE-PORT check found it gone (${v.detail})`;
-                  return;
-                }
-                continue;
-              }
-              await nap(nextKeep);
-              if (clock.now() < nextKeep - 0.001) continue;
-              const ka = await ask(a.member, () => clock.now() + Math.max(2 * est.silenceWindow(), 1000));
-              if (typeof ka === 'string') {
-                keptAt = clock.now();
-                continue;
-              }
-              keptAt = ka.at - ka.rtt / 2;
-              const at = sec(keptAt - a.idleStart);
-              if (ka.mapped.port !== a.mapped.port || !sameIp(ka.mapped, a.mapped)) {
-                absolute.deadAt = at;
-                absolute.how = `its public port changed ${endpointKey(a.mapped)} → ${endpointKey(ka.mapped)} although it sent every ${round1(pd)} s`;
-                return;
-              }
-              if (mode === 'same-socket') absolute.lastAlive = at;
-            }
-          })(),
-        ),
-      );
-    }
+    if (typeof a !== 'string') background.push(quiet(watchAbsolute(watch, a)));
 
     // ---- the idle search ---------------------------------------------------------------------
     for (let i = 0; i < grid.length; i++) {
@@ -570,8 +496,4 @@ export function idleGrid(maxSeconds: number): number[] {
   }
   grid.push(maxSeconds);
   return grid;
-}
-
-function sameIp(a: Endpoint, b: Endpoint): boolean {
-  return normaliseAddress(a.address) === normaliseAddress(b.address);
 }
