@@ -87,6 +87,10 @@ const ROUND_SOCKETS = 6;
 
 class Cancelled extends Error {}
 
+// Still about 380 lines: the phases (sockets and mappings, the RESPONSE-PORT test, the idle
+// search and its refinement) share the run's router, RTT estimate, abort signal and sockets
+// through closures. The bracket, the watchers and the reading of the result are already out
+// (lifetime/); the phases are next, as methods of a per-run class.
 export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Promise<MappingLifetime> {
   const { clock, server, family } = opts;
   const maxSeconds = Math.max(1, opts.maxSeconds ?? 120);
