@@ -1,5 +1,5 @@
-import type { Clock, TimerHandle } from '../clock';
-import { type Endpoint, type UdpSocket, endpointKey, sameEndpoint } from '../net/udp';
+import type { Clock } from '../clock';
+import { type Endpoint, type UdpSocket, sameEndpoint } from '../net/udp';
 import {
   type StunAttribute,
   type StunMessage,
@@ -9,6 +9,7 @@ import {
   isStunPacket,
   newTransactionId,
 } from '../stun';
+import { TransactionTable } from './transactions';
 
 /** Packets a probe saw and ignored, reported so a user can tell a noisy or hostile path. */
 export interface PacketStats {
@@ -74,14 +75,20 @@ export type ExchangeResult =
       readonly unusable: number;
     };
 
-interface Pending {
-  readonly ids: Map<string, number>; // transaction id (hex) -> send time
+/** What the socket keeps per exchange besides what the table keeps. */
+interface Watch {
   readonly accepts: (from: Endpoint) => boolean;
   readonly wrongSource: Endpoint[];
   unusable: number;
   /** Replies held back because their source was not (yet) acceptable. */
-  readonly held: { message: StunMessage; raw: Uint8Array; from: Endpoint; rttMs: number }[];
-  settle(message: StunMessage, raw: Uint8Array, from: Endpoint, rttMs: number): void;
+  readonly held: Reply[];
+}
+
+interface Reply {
+  readonly message: StunMessage;
+  readonly raw: Uint8Array;
+  readonly from: Endpoint;
+  readonly rttMs: number;
 }
 
 /**
@@ -89,7 +96,7 @@ interface Pending {
  * retransmits on an RTT-sized schedule. Everything else that arrives is counted and dropped.
  */
 export class StunSocket {
-  private readonly pending = new Set<Pending>();
+  private readonly table: TransactionTable<Reply, Watch>;
   private closed = false;
 
   constructor(
@@ -97,6 +104,7 @@ export class StunSocket {
     private readonly clock: Clock,
     readonly stats: PacketStats = newPacketStats(),
   ) {
+    this.table = new TransactionTable(clock);
     socket.onMessage((data, from) => this.receive(data, from));
   }
 
@@ -122,120 +130,77 @@ export class StunSocket {
       return;
     }
     const message = decoded.value;
-    const id = hex(message.transactionId);
-    for (const p of this.pending) {
-      const sentAt = p.ids.get(id);
-      if (sentAt === undefined) continue;
-      if (!p.accepts(from)) {
-        this.stats.unexpectedSource++;
-        p.wrongSource.push(from);
-        if (p.held.length < 8) p.held.push({ message, raw: data, from, rttMs: this.clock.now() - sentAt });
-        return;
-      }
-      p.settle(message, data, from, this.clock.now() - sentAt);
+    const found = this.table.lookup(message.transactionId);
+    // A late duplicate of a finished exchange counts here too: with one socket per probe step,
+    // nothing this socket still waits for can use it.
+    if (found.kind !== 'live') {
+      this.stats.wrongTransaction++;
+      this.unusableFrom(from);
       return;
     }
-    this.stats.wrongTransaction++;
-    this.unusableFrom(from);
+    const { transaction, sentAt } = found;
+    const reply: Reply = { message, raw: data, from, rttMs: this.clock.now() - sentAt };
+    if (!transaction.meta.accepts(from)) {
+      this.stats.unexpectedSource++;
+      transaction.meta.wrongSource.push(from);
+      if (transaction.meta.held.length < 8) transaction.meta.held.push(reply);
+      return;
+    }
+    transaction.settle(reply);
   }
 
   /** Counts a packet nothing could use against every exchange waiting for its source. */
   private unusableFrom(from: Endpoint): void {
-    for (const p of this.pending) if (p.accepts(from)) p.unusable++;
+    for (const t of this.table.transactions()) if (t.meta.accepts(from)) t.meta.unusable++;
   }
 
   /** Looks again at held-back replies, for exchanges whose `expectFrom` test has learnt more. */
   recheck(): void {
-    for (const p of [...this.pending]) {
-      const ok = p.held.find((h) => p.accepts(h.from));
+    for (const t of this.table.transactions()) {
+      const ok = t.meta.held.find((h) => t.meta.accepts(h.from));
       if (ok) {
         this.stats.unexpectedSource--;
-        p.settle(ok.message, ok.raw, ok.from, ok.rttMs);
+        t.settle(ok);
       }
     }
   }
 
-  exchange(options: ExchangeOptions): Promise<ExchangeResult> {
-    const clock = this.clock;
-    const started = clock.now();
+  async exchange(options: ExchangeOptions): Promise<ExchangeResult> {
     const method = options.method ?? Method.Binding;
     const limit = options.maxAttempts ?? 50;
-    const maxAttempts = typeof limit === 'function' ? limit : () => limit;
-    return new Promise<ExchangeResult>((resolve) => {
-      let attempts = 0;
-      let timer: TimerHandle | undefined;
-      let fixedId: Uint8Array | undefined;
-      const expect = options.expectFrom ?? options.to;
-      const pending: Pending = {
-        ids: new Map(),
-        accepts: typeof expect === 'function' ? expect : (from) => sameEndpoint(expect, from),
-        wrongSource: [],
-        unusable: 0,
-        held: [],
-        settle: (message, raw, from, rttMs) => finish({ ok: true, message, raw, from, rttMs, attempts }),
-      };
-      const finish = (result: ExchangeResult): void => {
-        if (!this.pending.delete(pending)) return;
-        if (timer !== undefined) clock.clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        resolve(result);
-      };
-      const fail = (reason: 'timeout' | 'aborted' | 'send-failed', detail: string): void =>
-        finish({ ok: false, reason, detail, attempts, elapsedMs: clock.now() - started, wrongSource: pending.wrongSource, unusable: pending.unusable });
-      const onAbort = (): void => fail('aborted', 'cancelled');
-
-      const sendAttempt = (): void => {
-        if (this.closed) {
-          fail('send-failed', 'socket closed');
-          return;
-        }
-        const id = options.sameTransaction ? (fixedId ??= newTransactionId()) : newTransactionId();
-        const bytes = encodeMessage(
-          { cls: 'request', method, transactionId: id, attributes: options.attributes ?? [] },
-          { integrityKey: options.integrityKey, fingerprint: options.fingerprint ?? false },
-        );
-        attempts++;
-        pending.ids.set(hex(id), clock.now());
-        this.socket.send(bytes, options.to).catch((err: unknown) => {
-          fail('send-failed', `sending to ${endpointKey(options.to)} failed: ${errorText(err)}`);
-        });
-      };
-
-      const tick = (): void => {
-        timer = undefined;
-        const now = clock.now();
-        const giveUpAt = options.giveUpAt();
-        if (now >= giveUpAt || attempts >= maxAttempts()) {
-          fail('timeout', `no answer from ${endpointKey(options.to)} in ${attempts} tries over ${Math.round(now - started)} ms`);
-          return;
-        }
-        sendAttempt();
-        schedule();
-      };
-      const schedule = (): void => {
-        if (!this.pending.has(pending)) return;
-        const now = clock.now();
-        const next = Math.min(now + options.rto(), options.giveUpAt());
-        timer = clock.setTimeout(tick, Math.max(1, next - now));
-      };
-
-      if (options.signal?.aborted) {
-        resolve({ ok: false, reason: 'aborted', detail: 'cancelled', attempts: 0, elapsedMs: 0, wrongSource: [], unusable: 0 });
-        return;
-      }
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.pending.add(pending);
-      sendAttempt();
-      schedule();
-    });
+    const expect = options.expectFrom ?? options.to;
+    const watch: Watch = {
+      accepts: typeof expect === 'function' ? expect : (from) => sameEndpoint(expect, from),
+      wrongSource: [],
+      unusable: 0,
+      held: [],
+    };
+    let fixedId: Uint8Array | undefined;
+    const outcome = await this.table.run(
+      {
+        to: options.to,
+        giveUpAt: options.giveUpAt,
+        interval: options.rto,
+        maxAttempts: typeof limit === 'function' ? limit : () => limit,
+        signal: options.signal,
+        nextId: () => (options.sameTransaction ? (fixedId ??= newTransactionId()) : newTransactionId()),
+        isOpen: () => !this.closed,
+        send: (transactionId) =>
+          this.socket.send(
+            encodeMessage(
+              { cls: 'request', method, transactionId, attributes: options.attributes ?? [] },
+              { integrityKey: options.integrityKey, fingerprint: options.fingerprint ?? false },
+            ),
+            options.to,
+          ),
+      },
+      watch,
+    );
+    if (outcome.ok) return { ok: true, ...outcome.answer, attempts: outcome.attempts };
+    const { reason, detail, attempts, elapsedMs } = outcome;
+    return { ok: false, reason, detail, attempts, elapsedMs, wrongSource: watch.wrongSource, unusable: watch.unusable };
   }
 }
 
-function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-}
-
-export function errorText(err: unknown): string {
-  if (err instanceof Error) return (err as NodeJS.ErrnoException).code ?? err.message;
-  return String(err);
-}
+// Defined once in describe.ts; re-exported for the probes that import it from here.
+export { errorText } from '../describe';

@@ -20,6 +20,7 @@ import { type TurnUrl, probeTurn } from '../probes/turn';
 import { type PortMappingOptions, type PortMappingResult, probePortMapping } from '../probes/portMapping';
 import { combineCgnatEvidence } from '../probes/cgnatEvidence';
 import { type LifetimeProgress, measureMappingLifetime } from '../probes/mappingLifetime';
+import { unknownLifetime } from '../probes/lifetime/result';
 import { probeHairpin } from '../probes/hairpin';
 import { nodeHttpRequester } from '../probes/portMapping/http';
 import { ContactLedger } from '../net/contactLedger';
@@ -531,7 +532,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   const deep: Promise<void>[] = [];
   if (options.lifetime) {
     if (!deepServer) {
-      mappingLifetime = { value: null, idleSeconds: null, refreshedByInbound: 'unknown', absoluteSeconds: null, reason: 'no server answered, so no mapping could be watched' };
+      mappingLifetime = unknownLifetime('no server answered, so no mapping could be watched');
     } else {
       log(`measuring the mapping lifetime against ${endpointKey(deepServer.endpoint)} (up to ${options.lifetime.maxSeconds ?? 120} s)`);
       deep.push(
@@ -552,7 +553,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
             mappingLifetime = r;
           },
           (err: unknown) => {
-            mappingLifetime = { value: null, idleSeconds: null, refreshedByInbound: 'unknown', absoluteSeconds: null, reason: `the lifetime probe failed: ${errorText(err)}` };
+            mappingLifetime = unknownLifetime(`the lifetime probe failed: ${errorText(err)}`);
           },
         ),
       );

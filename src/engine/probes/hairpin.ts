@@ -28,11 +28,12 @@
 import type { Behaviour, Tristate } from '../../report/report';
 import { type Clock, sleep } from '../clock';
 import { RttEstimator } from '../client/rtt';
-import { errorText } from '../client/stunSocket';
+import { type InboundRequest, type Member, StunRouter } from '../client/stunRouter';
+import { errorText, hex } from '../describe';
 import type { ContactLedger } from '../net/contactLedger';
 import { type Endpoint, type Family, type UdpSocketFactory, endpointKey, normaliseAddress, sameEndpoint } from '../net/udp';
-import { Method, encodeMessage, newTransactionId } from '../stun';
-import { type InboundRequest, type Member, StunRouter, hex, mappedAddress, otherAddress } from './lifetime/stunRouter';
+import { Method, encodeMessage, newTransactionId, readBindingAnswer } from '../stun';
+import { isOwnAddress } from './ownAddress';
 
 export interface HairpinOptions {
   readonly factory: UdpSocketFactory;
@@ -88,9 +89,9 @@ export async function probeHairpin(opts: HairpinOptions): Promise<HairpinResult>
       const r = await router.transact({ from: m, to, giveUpAt: firstContact(start), interval: () => est.probeInterval(), signal, maxAttempts });
       if (!r.ok) return r.reason === 'aborted' ? 'cancelled' : r.detail;
       est.sample(r.delivery.at - r.delivery.sentAt);
-      const mapped = r.delivery.message.cls === 'success' ? mappedAddress(r.delivery.message) : undefined;
+      const { mapped, other } = readBindingAnswer(r.delivery.message, r.delivery.from);
       if (!mapped) return `no mapped address in the answer from ${endpointKey(to)}`;
-      return { mapped, other: otherAddress(r.delivery.message) };
+      return { mapped, other };
     };
     const [ra, rb] = await Promise.all([ask(a, server), ask(b, server)]);
     if (ra === 'cancelled' || rb === 'cancelled' || signal?.aborted) return { value: 'unknown', reason: 'cancelled' };
@@ -206,15 +207,5 @@ export async function probeHairpin(opts: HairpinOptions): Promise<HairpinResult>
     };
   } finally {
     router.closeAll();
-  }
-}
-
-async function isOwnAddress(factory: UdpSocketFactory, family: Family, address: string): Promise<boolean> {
-  try {
-    const s = await factory.bind({ family, address, port: 0 });
-    s.close();
-    return true;
-  } catch {
-    return false;
   }
 }

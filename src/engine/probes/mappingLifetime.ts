@@ -24,14 +24,19 @@
  * alive past the idle timeout ⇒ inbound traffic refreshes mappings; A sends keepalives every few
  * seconds and is checked between them: dying anyway ⇒ an absolute timeout.
  */
-import type { MappingLifetime, Tristate } from '../../report/report';
+import type { MappingLifetime } from '../../report/report';
 import { setMaxListeners } from 'node:events';
 import { type Clock, sleep } from '../clock';
 import { RttEstimator } from '../client/rtt';
-import { errorText } from '../client/stunSocket';
-import { type Endpoint, type Family, type UdpSocketFactory, endpointKey, normaliseAddress } from '../net/udp';
-import { Attr, encodeResponsePort } from '../stun';
-import { type Member, StunRouter, mappedAddress } from './lifetime/stunRouter';
+import { type Member, StunRouter } from '../client/stunRouter';
+import { errorText } from '../describe';
+import { type Endpoint, type Family, type UdpSocketFactory, endpointKey } from '../net/udp';
+import { Attr, encodeResponsePort, readBindingAnswer } from '../stun';
+import { Bracket, type Verdict } from './lifetime/bracket';
+import { type Mode, concludeLifetime, round1 } from './lifetime/conclude';
+import { unknownLifetime } from './lifetime/result';
+import { type AbsoluteWatch, type InboundWatch, type Probe, type WatchContext, sameIp, watchAbsolute, watchInbound } from './lifetime/watchers';
+import { isOwnAddress } from './ownAddress';
 
 export interface LifetimeProgress {
   /** Longest idle time a mapping was seen to survive so far. */
@@ -79,24 +84,13 @@ const STREAM_FRACTION = 0.4;
 const STREAM_WARMUP_MS = 2500;
 const MAX_ROUNDS = 2;
 const ROUND_SOCKETS = 6;
-/** Keepalive / inbound-ping period: half the shortest lifetime known, within these bounds. */
-const PERIOD_MIN = 1;
-const PERIOD_MAX = 5;
-
-type Mode = 'response-port' | 'same-socket';
-
-interface Probe {
-  readonly member: Member;
-  mapped: Endpoint;
-  /** Clock time the mapping was last refreshed by our own exchange (midpoint of its last round trip). */
-  idleStart: number;
-  used: boolean;
-}
-
-type Verdict = { kind: 'alive' | 'dead'; age: number; detail: string } | { kind: 'unknown'; detail: string };
 
 class Cancelled extends Error {}
 
+// Still about 380 lines: the phases (sockets and mappings, the RESPONSE-PORT test, the idle
+// search and its refinement) share the run's router, RTT estimate, abort signal and sockets
+// through closures. The bracket, the watchers and the reading of the result are already out
+// (lifetime/); the phases are next, as methods of a per-run class.
 export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Promise<MappingLifetime> {
   const { clock, server, family } = opts;
   const maxSeconds = Math.max(1, opts.maxSeconds ?? 120);
@@ -105,7 +99,7 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
   // Every pending transaction and sleep listens to it: dozens at once by design.
   setMaxListeners(0, stop.signal);
   const onOuterAbort = (): void => stop.abort(new Cancelled('cancelled'));
-  if (opts.signal?.aborted) return cancelledResult();
+  if (opts.signal?.aborted) return unknownLifetime('cancelled');
   opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const signal = stop.signal;
   const router = new StunRouter(clock);
@@ -116,39 +110,26 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
   let ticker: unknown;
 
   // ---- shared state ---------------------------------------------------------------------
-  let lo = 0; // a mapping survived this idle age (s)
-  let hi = Infinity; // a mapping was dead at this idle age (s)
   let idleDone = false;
   let socketsUsed = 0;
-  const inbound: { lastAlive: number; deadAt?: number; gapBeforeDeath?: number; checks: number; done: boolean } = {
+  const inbound: InboundWatch = {
     lastAlive: 0,
     checks: 0,
     done: true,
   };
-  const absolute: { lastAlive: number; deadAt?: number; how?: string; period: number } = { lastAlive: 0, period: PERIOD_MIN };
+  const absolute: AbsoluteWatch = { lastAlive: 0, period: Bracket.PERIOD_MIN };
 
   const progress = (): void =>
-    opts.onProgress?.({ lowSeconds: round1(lo), highSeconds: Number.isFinite(hi) ? round1(hi) : null, elapsedMs: clock.now() - t0 });
-  const noteAlive = (age: number): void => {
-    if (age > lo && age < hi) {
-      lo = age;
-      progress();
-    }
-  };
+    opts.onProgress?.({ lowSeconds: round1(bracket.lo), highSeconds: bracket.closed ? round1(bracket.hi) : null, elapsedMs: clock.now() - t0 });
   const streamStop = new AbortController();
-  const noteDead = (age: number): void => {
-    if (age < hi) {
-      hi = Math.max(age, lo);
-      if (!streamStop.signal.aborted) streamStop.abort(new Cancelled('bracketed'));
-      progress();
-      wake();
-    }
-  };
-  const period = (): number => clamp(lo / 2, PERIOD_MIN, PERIOD_MAX);
-  const margin = (): number => Math.max(1, 0.05 * hi);
+  const bracket = new Bracket(progress, () => {
+    if (!streamStop.signal.aborted) streamStop.abort(new Cancelled('bracketed'));
+    wake();
+  });
+  const period = (): number => bracket.period();
+  const margin = (): number => bracket.margin();
   /** K and A may look a margin past maxSeconds: a death at maxSeconds needs a look after it. */
   const horizon = maxSeconds * 1.1 + 2;
-  const wanted = (): number => Math.max(2, 0.1 * lo);
   const sleepUntil = async (time: number): Promise<void> => {
     await sleep(clock, Math.max(0, time - clock.now()), signal);
   };
@@ -201,7 +182,7 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     const rtt = r.delivery.at - r.delivery.sentAt;
     est.sample(rtt);
     if (r.delivery.message.cls !== 'success') return `error response from ${endpointKey(server)}`;
-    const mapped = mappedAddress(r.delivery.message);
+    const { mapped } = readBindingAnswer(r.delivery.message, r.delivery.from);
     if (!mapped) return `no mapped address in the answer from ${endpointKey(server)}`;
     return { mapped, at: r.delivery.at, rtt };
   };
@@ -268,7 +249,7 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
       if (d.by !== p.member && d.by !== Y) {
         return { kind: 'dead', age: age(p, start + (est.smoothed ?? 0)), detail: `its public port now reaches another socket (${d.by.name})` };
       }
-      const seen = d.message.cls === 'success' ? mappedAddress(d.message) : undefined;
+      const seen = readBindingAnswer(d.message, d.from).mapped;
       if (d.by === Y && seen && seen.port === p.mapped.port && sameIp(seen, p.mapped)) {
         return { kind: 'dead', age: age(p, start + (est.smoothed ?? 0)), detail: 'its public port was given to a new mapping' };
       }
@@ -305,7 +286,7 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     // ---- phase 0: sockets and mappings ------------------------------------------------------
     const grid = idleGrid(maxSeconds);
     const y = await open('Y');
-    if (typeof y === 'string') return unknownResult(y);
+    if (typeof y === 'string') return unknownLifetime(y);
     Y = y;
     const tick = (): void => {
       progress();
@@ -320,10 +301,10 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     const yAnswer = await yFirst;
     if (typeof yAnswer === 'string') {
       await Promise.allSettled([P, K, A, ...scoutsP]);
-      return unknownResult(`the server ${endpointKey(server)} did not answer (${yAnswer})`);
+      return unknownLifetime(`the server ${endpointKey(server)} did not answer (${yAnswer})`);
     }
     const p = await P;
-    if (typeof p === 'string') return unknownResult(`the server ${endpointKey(server)} did not answer a probe socket (${p})`);
+    if (typeof p === 'string') return unknownLifetime(`the server ${endpointKey(server)} did not answer a probe socket (${p})`);
     log(`lifetime: server ${endpointKey(server)} answers in ${Math.round(yAnswer.rtt)} ms; probe P mapped to ${endpointKey(p.mapped)}`);
 
     // ---- phase 1: does RESPONSE-PORT work here? Is there anything to expire at all? -----------
@@ -349,17 +330,12 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
         release(probeZ);
         if (open.kind === 'alive') {
           await Promise.allSettled([K, A, ...scoutsP]);
-          return {
-            value: null,
-            idleSeconds: null,
-            refreshedByInbound: 'unknown',
-            absoluteSeconds: null,
-            reason:
+          return unknownLifetime(
               `no mapping to expire: a packet to port ${z.local.port}, which this host never sent from, reached it ` +
               (ownAddress
                 ? `(${p.mapped.address} is this host's own address: no NAT, no stateful firewall)`
                 : '(no NAT, or a router forwarding every port to this host)'),
-          };
+          );
         }
       }
     }
@@ -371,17 +347,12 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     if (mode === 'same-socket') {
       const preserved = [k, a, ...scouts].some((s) => typeof s !== 'string' && s.mapped.port === s.member.local.port);
       if (preserved || ownAddress) {
-        return {
-          value: null,
-          idleSeconds: null,
-          refreshedByInbound: 'unknown',
-          absoluteSeconds: null,
-          reason:
+        return unknownLifetime(
             `not measurable: ${fallbackWhy}, so the fallback would ask again from the same socket after idling and compare ` +
             `public ports; but ${ownAddress ? `${p.mapped.address} is this host's own address (no NAT)` : 'the NAT keeps the local port as the public port'}, ` +
             'so a mapping that expired and was re-created looks exactly like one that survived. ' +
             'Use a server that honours RESPONSE-PORT (natprobe serve, or coturn with two addresses).',
-        };
+        );
       }
     }
     const check = mode === 'response-port' ? responsePortCheck : sameSocketCheck;
@@ -394,9 +365,9 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
         (async () => {
           let s = STREAM_FIRST;
           let n = 0;
-          while (!signal.aborted && Number.isFinite(hi) === false && s <= maxStep + 2) {
+          while (!signal.aborted && !bracket.closed && s <= maxStep + 2) {
             await sleep(clock, Math.max(0, t0 + s * 1000 - clock.now()), AbortSignal.any([signal, streamStop.signal]));
-            if (Number.isFinite(hi) || idleDone) break;
+            if (bracket.closed || idleDone) break;
             const probe = await newProbe(`stream${n++}`);
             if (typeof probe !== 'string') {
               streamProbes.push(probe);
@@ -408,37 +379,28 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
       ),
     );
 
-    // ---- background: K, refreshed only by inbound packets ------------------------------------
+    // ---- background: K, refreshed only by inbound packets; A, kept alive by keepalives ----------
+    const watch: WatchContext = {
+      clock,
+      bracket,
+      mode,
+      horizon,
+      maxSeconds,
+      absoluteUpToMax: opts.absoluteUpToMax ?? false,
+      inbound,
+      absolute,
+      idleDone: () => idleDone,
+      age,
+      nap,
+      check: responsePortCheck,
+      keepalive: (q) => ask(q.member, () => clock.now() + Math.max(2 * est.silenceWindow(), 1000)),
+      log,
+    };
     if (mode === 'response-port' && typeof k !== 'string') {
       inbound.done = false;
       background.push(
         quiet(
-          (async () => {
-            let lastTried = 0;
-            for (;;) {
-              let next = Math.max(age(k), inbound.lastAlive + period(), lastTried + 0.5);
-              if (Number.isFinite(hi)) {
-                const decisive = hi + margin();
-                if (inbound.lastAlive >= decisive) return;
-                next = Math.min(next, Math.max(decisive, age(k)));
-              } else if (idleDone) return;
-              if (next > horizon) return;
-              await nap(k.idleStart + next * 1000);
-              if (age(k) < next - 0.001) continue; // woken early: re-plan
-              lastTried = age(k);
-              const v = await responsePortCheck(k);
-              inbound.checks++;
-              log(`lifetime: inbound-only mapping K at ${round1(age(k))} s: ${v.kind} (${v.detail})`);
-              if (v.kind === 'alive') {
-                inbound.lastAlive = v.age;
-                if (Number.isFinite(hi) && v.age >= hi + margin()) return;
-              } else if (v.kind === 'dead') {
-                inbound.deadAt = v.age;
-                inbound.gapBeforeDeath = v.age - inbound.lastAlive;
-                return;
-              }
-            }
-          })().finally(() => {
+          watchInbound(watch, k).finally(() => {
             inbound.done = true;
             wake();
           }),
@@ -447,101 +409,41 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     } else if (typeof k !== 'string') {
       release(k);
     }
-
-    // ---- background: A, kept alive by outbound keepalives -------------------------------------
-    if (typeof a !== 'string') {
-      background.push(
-        quiet(
-          (async () => {
-            let keptAt = a.idleStart;
-            let checkedAt = a.idleStart;
-            // A must outlive the idle deaths (else they were absolute ones) and K's death (else
-            // K may have met the absolute timeout, not the idle one).
-            const decisiveAge = (): number => (Number.isFinite(hi) ? Math.max(hi + margin(), inbound.deadAt ?? 0) : Infinity);
-            for (;;) {
-              const pd = period();
-              absolute.period = Math.max(absolute.period, pd);
-              const finished =
-                age(a) >= (opts.absoluteUpToMax ? maxSeconds : horizon) ||
-                (!opts.absoluteUpToMax && idleDone && inbound.done && (!Number.isFinite(hi) || absolute.lastAlive >= decisiveAge()));
-              if (finished) return;
-              const nextKeep = keptAt + pd * 1000;
-              let nextCheck = Infinity;
-              if (mode === 'response-port') {
-                // Between keepalives, and once at the age that separates idle from absolute expiry.
-                nextCheck = Math.max(checkedAt, keptAt) + pd * 500;
-                if (absolute.lastAlive < decisiveAge()) nextCheck = Math.min(nextCheck, Math.max(a.idleStart + decisiveAge() * 1000, checkedAt + 500));
-              }
-              if (nextCheck <= nextKeep) {
-                await nap(nextCheck);
-                if (clock.now() < nextCheck - 0.001) continue; // woken early: re-plan
-                checkedAt = clock.now();
-                const v = await responsePortCheck(a);
-                log(`lifetime: kept-alive mapping A at ${round1(age(a))} s: ${v.kind} (${v.detail})`);
-                if (v.kind === 'alive') absolute.lastAlive = Math.max(absolute.lastAlive, v.age);
-                else if (v.kind === 'dead') {
-                  absolute.deadAt = v.age;
-                  absolute.how = `a RESPONSE-PORT check found it gone (${v.detail})`;
-                  return;
-                }
-                continue;
-              }
-              await nap(nextKeep);
-              if (clock.now() < nextKeep - 0.001) continue;
-              const ka = await ask(a.member, () => clock.now() + Math.max(2 * est.silenceWindow(), 1000));
-              if (typeof ka === 'string') {
-                keptAt = clock.now();
-                continue;
-              }
-              keptAt = ka.at - ka.rtt / 2;
-              const at = sec(keptAt - a.idleStart);
-              if (ka.mapped.port !== a.mapped.port || !sameIp(ka.mapped, a.mapped)) {
-                absolute.deadAt = at;
-                absolute.how = `its public port changed ${endpointKey(a.mapped)} → ${endpointKey(ka.mapped)} although it sent every ${round1(pd)} s`;
-                return;
-              }
-              if (mode === 'same-socket') absolute.lastAlive = at;
-            }
-          })(),
-        ),
-      );
-    }
+    if (typeof a !== 'string') background.push(quiet(watchAbsolute(watch, a)));
 
     // ---- the idle search ---------------------------------------------------------------------
     for (let i = 0; i < grid.length; i++) {
       const scout = scoutList[i];
       if (!scout) continue;
-      if (Number.isFinite(hi)) break;
+      if (bracket.closed) break;
       await sleepUntil(scout.idleStart + grid[i] * 1000);
       const v = await check(scout);
       release(scout);
       log(`lifetime: idle ${round1(grid[i])} s: ${v.kind} (${v.detail})`);
-      if (v.kind === 'alive') noteAlive(v.age);
-      else if (v.kind === 'dead') noteDead(v.age);
+      bracket.note(v);
     }
     for (const s of scoutList) if (s && !s.used) release(s);
 
-    if (Number.isFinite(hi)) {
+    if (bracket.closed) {
       // Refinement: every unused socket whose age now lies inside the bracket, at once.
-      const candidates = allProbes.filter((q) => !q.used && age(q) > lo && age(q) < hi);
+      const candidates = allProbes.filter((q) => !q.used && age(q) > bracket.lo && age(q) < bracket.hi);
       await refine(candidates, check);
-      for (let roundNo = 1; roundNo <= MAX_ROUNDS && hi - lo > wanted(); roundNo++) {
-        const count = Math.min(ROUND_SOCKETS, Math.max(1, Math.ceil((hi - lo) / wanted())));
-        log(`lifetime: round ${roundNo + 1}: ${count} sockets between ${round1(lo)} and ${round1(hi)} s`);
+      for (let roundNo = 1; roundNo <= MAX_ROUNDS && bracket.hi - bracket.lo > bracket.wanted(); roundNo++) {
+        const count = Math.min(ROUND_SOCKETS, Math.max(1, Math.ceil((bracket.hi - bracket.lo) / bracket.wanted())));
+        log(`lifetime: round ${roundNo + 1}: ${count} sockets between ${round1(bracket.lo)} and ${round1(bracket.hi)} s`);
         const fresh = (await Promise.all(Array.from({ length: count }, (_, j) => newProbe(`round${roundNo}.${j}`)))).filter(
           (q): q is Probe => typeof q !== 'string',
         );
         const jobs = fresh.map(async (q, j) => {
-          const target = lo + ((hi - lo) * (j + 1)) / (fresh.length + 1);
+          const target = bracket.lo + ((bracket.hi - bracket.lo) * (j + 1)) / (fresh.length + 1);
           await sleepUntil(q.idleStart + target * 1000);
-          if (target <= lo || target >= hi) {
+          if (target <= bracket.lo || target >= bracket.hi) {
             release(q);
             return;
           }
           const v = await check(q);
           release(q);
-          if (v.kind === 'alive') noteAlive(v.age);
-          else if (v.kind === 'dead') noteDead(v.age);
+          bracket.note(v);
         });
         await Promise.all(jobs);
       }
@@ -552,10 +454,24 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
     for (const q of allProbes) if (!q.used) release(q);
     const idleMs = clock.now() - t0;
     await Promise.all(background);
-    const totalMs = clock.now() - t0;
-    return conclude(mode, fallbackWhy, idleMs, totalMs);
+    return concludeLifetime({
+      mode,
+      fallbackWhy,
+      lo: bracket.lo,
+      hi: bracket.hi,
+      inbound,
+      absolute,
+      inboundPeriod: period(),
+      margin: margin(),
+      maxSeconds,
+      absoluteUpToMax: opts.absoluteUpToMax ?? false,
+      stream: opts.stream ?? false,
+      socketsUsed,
+      idleMs,
+      totalMs: clock.now() - t0,
+    });
   } catch (e) {
-    if (e instanceof Cancelled || signal.aborted) return cancelledResult();
+    if (e instanceof Cancelled || signal.aborted) return unknownLifetime('cancelled');
     throw e;
   } finally {
     await cleanup();
@@ -563,79 +479,15 @@ export async function measureMappingLifetime(opts: MeasureLifetimeOptions): Prom
 
   async function refine(candidates: Probe[], check: (p: Probe) => Promise<Verdict>): Promise<void> {
     if (candidates.length === 0) return;
-    log(`lifetime: refining (${round1(lo)}, ${round1(hi)}] s with ${candidates.length} sockets`);
+    log(`lifetime: refining (${round1(bracket.lo)}, ${round1(bracket.hi)}] s with ${candidates.length} sockets`);
     await Promise.all(
       candidates.map(async (q) => {
         const v = await check(q);
         release(q);
-        if (v.kind === 'alive') noteAlive(v.age);
-        else if (v.kind === 'dead') noteDead(v.age);
+        bracket.note(v);
       }),
     );
   }
-
-  function conclude(mode: Mode, fallbackWhy: string, idleMs: number, totalMs: number): MappingLifetime {
-    const how =
-      mode === 'response-port'
-        ? 'measured with RESPONSE-PORT (RFC 5780 §4.6): idle sockets were asked about by another socket'
-        : `measured by the fallback (${fallbackWhy}): each idle socket asked again and compared its public port; a changed port proves ` +
-          'expiry, the same port is read as "survived", which holds only because this NAT does not keep local ports and assumes it does ' +
-          'not hand a re-created mapping the same public port again';
-    const flow = opts.stream ? 'flows made two-way and older than 2 s first' : 'flows of one request and one answer';
-    const timing = `${socketsUsed} sockets, idle part ${round1(sec(idleMs))} s, all ${round1(sec(totalMs))} s`;
-    const idleDied = Number.isFinite(hi);
-    // An absolute timeout explains the idle deaths when the kept-alive mapping did not outlive them.
-    const absoluteDied = absolute.deadAt !== undefined;
-    const absoluteExplainsIdle = idleDied && absoluteDied && absolute.lastAlive < hi;
-    let idleSeconds: number | null = null;
-    let absoluteSeconds: number | null = null;
-    const parts: string[] = [];
-    if (!idleDied) {
-      parts.push(`no mapping expired within ${round1(lo)} s idle (the longest tested; maxSeconds ${maxSeconds})`);
-    } else if (absoluteExplainsIdle) {
-      const aLo = Math.max(absolute.lastAlive, lo);
-      const aHi = Math.min(absolute.deadAt as number, hi);
-      absoluteSeconds = Math.round((aLo + Math.max(aLo, aHi)) / 2);
-      parts.push(
-        `mappings die about ${absoluteSeconds} s after creation whatever the traffic (an absolute timeout: one kept alive by ` +
-          `keepalives every ${round1(absolute.period)} s died too; ${absolute.how ?? ''}); the idle timeout is longer and cannot be measured`,
-      );
-    } else {
-      idleSeconds = Math.round((lo + hi) / 2);
-      parts.push(`idle timeout about ${idleSeconds} s (a mapping idle ${round1(lo)} s still worked, one idle ${round1(hi)} s did not)`);
-    }
-    let refreshed: Tristate = 'unknown';
-    if (mode !== 'response-port') parts.push('inbound refresh not tested (needs RESPONSE-PORT)');
-    else if (!idleDied) parts.push('inbound refresh not tested (no idle expiry to compare with)');
-    else if (absoluteExplainsIdle) parts.push('inbound refresh unknown (the absolute timeout comes first)');
-    else if (inbound.lastAlive >= hi + margin()) {
-      // K never sent after its first exchange; only the packets it received can have kept it.
-      refreshed = 'yes';
-      parts.push(`inbound packets alone keep a mapping open (one that only received, every ${round1(period())} s or less, was still open after ${round1(inbound.lastAlive)} s)`);
-    } else if (inbound.deadAt !== undefined && (inbound.gapBeforeDeath ?? Infinity) < lo && absolute.lastAlive >= inbound.deadAt) {
-      refreshed = 'no';
-      parts.push(`inbound packets do not refresh a mapping (one that received a packet ${round1(inbound.gapBeforeDeath ?? 0)} s earlier was gone at ${round1(inbound.deadAt)} s)`);
-    } else parts.push(`inbound refresh unknown (${inbound.checks} checks were not conclusive)`);
-    if (absoluteDied && !absoluteExplainsIdle) {
-      absoluteSeconds = Math.round((absolute.lastAlive + (absolute.deadAt as number)) / 2);
-      parts.push(`absolute timeout about ${absoluteSeconds} s (a mapping kept alive by keepalives every ${round1(absolute.period)} s was gone at ${round1(absolute.deadAt as number)} s: ${absolute.how ?? ''})`);
-    } else if (!absoluteDied) {
-      parts.push(
-        `no absolute timeout seen within ${round1(absolute.lastAlive)} s` +
-          (opts.absoluteUpToMax || absolute.lastAlive >= maxSeconds ? '' : ` (watched only while the idle timeout was measured; ask for up to ${maxSeconds} s to watch longer)`),
-      );
-    }
-    const reason = `${parts.join('; ')}. ${how}; ${flow}; ${timing}.`;
-    return { value: idleSeconds, idleSeconds, refreshedByInbound: refreshed, absoluteSeconds, reason };
-  }
-}
-
-function cancelledResult(): MappingLifetime {
-  return { value: null, idleSeconds: null, refreshedByInbound: 'unknown', absoluteSeconds: null, reason: 'cancelled' };
-}
-
-function unknownResult(reason: string): MappingLifetime {
-  return { value: null, idleSeconds: null, refreshedByInbound: 'unknown', absoluteSeconds: null, reason };
 }
 
 /** 2, 4, …, 14, then ×1.15 (at least +2 s) up to and including maxSeconds. */
@@ -648,27 +500,4 @@ export function idleGrid(maxSeconds: number): number[] {
   }
   grid.push(maxSeconds);
   return grid;
-}
-
-/** Can we bind to `address`? Then it is ours: the "public" address is not translated. */
-async function isOwnAddress(factory: UdpSocketFactory, family: Family, address: string): Promise<boolean> {
-  try {
-    const s = await factory.bind({ family, address, port: 0 });
-    s.close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function sameIp(a: Endpoint, b: Endpoint): boolean {
-  return normaliseAddress(a.address) === normaliseAddress(b.address);
-}
-
-function clamp(v: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, v));
-}
-
-function round1(v: number): number {
-  return Math.round(v * 10) / 10;
 }

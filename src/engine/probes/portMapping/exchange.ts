@@ -6,6 +6,7 @@
  */
 
 import type { Clock, TimerHandle } from '../../clock';
+import { errorText } from '../../describe';
 import { sameEndpoint, type Endpoint, type UdpSocketFactory } from '../../net/udp';
 
 export interface ExchangeRequest<T> {
@@ -111,14 +112,4 @@ export async function exchange<T>(req: ExchangeRequest<T>): Promise<ExchangeResu
   } finally {
     sock.close();
   }
-}
-
-export function errorText(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  return String(e);
-}
-
-export function hex(data: Uint8Array, max = 32): string {
-  const shown = Array.from(data.subarray(0, max), (b) => b.toString(16).padStart(2, '0')).join('');
-  return data.length > max ? `${shown}… (${data.length} bytes)` : shown;
 }

@@ -12,7 +12,8 @@
 import type { Evidence, Tristate } from '../../../report/report';
 import type { Clock } from '../../clock';
 import type { UdpSocketFactory } from '../../net/udp';
-import { errorText, exchange } from './exchange';
+import { errorText } from '../../describe';
+import { exchange } from './exchange';
 import type { HttpRequester } from './http';
 import { silence, silenceEvidence } from './natPmp';
 
