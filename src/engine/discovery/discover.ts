@@ -11,6 +11,7 @@ import {
   type MappingObservations,
   classifyFiltering,
   classifyMapping,
+  classifyUdp,
   deriveNatType,
   portPreservation,
 } from './classify';
@@ -473,39 +474,18 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   const noNat = mappingVerdict.value === 'none';
 
   const anyAnswer = firstAnswerAt !== undefined;
-  let udp: Tristate;
-  let udpReason: string;
-  const unusable = stats.wrongTransaction + stats.unexpectedSource + stats.malformed;
-  if (anyAnswer) {
-    udp = 'yes';
-    udpReason = 'STUN servers answered over UDP';
-  } else if ([...v6Results.values()].some((r) => r.rttMs !== null)) {
-    // The IPv6 public address was asked on its own socket; its answer is an answer all the same.
-    udp = 'yes';
-    udpReason = `only IPv6 answered: ${behaviourTargets.length} server(s) got binding requests over IPv4 for ${Math.round(clock.now() - t0)} ms and none replied, so the NAT tests could not run`;
-  } else if (unusable > 0) {
-    // Packets came back to our sockets: UDP gets through both ways, whatever the server got wrong.
-    udp = 'yes';
-    udpReason = `the server answers, but not correctly: ${unusable} ${unusable === 1 ? 'reply' : 'replies'} came back and none could be used (${unusableDetail()}), so UDP gets through; the server is broken or hostile, try another`;
-  } else if (signal?.aborted) {
-    udp = 'unknown';
-    udpReason = 'cancelled before any server answered';
-  } else if (behaviourTargets.length === 0) {
-    udp = 'unknown';
-    udpReason =
-      options.servers.length === 0
-        ? 'no server was configured'
-        : `no server answered: none of the ${options.servers.length} server(s) could even be resolved, so this machine looks offline (${[...serverErrors.values()].join('; ')})`;
-  } else if (socketProblem) {
-    udp = 'unknown';
-    udpReason = socketProblem;
-  } else if (sendsAttempted > 0 && sendFailures === sendsAttempted) {
-    udp = 'unknown';
-    udpReason = `no packet could be sent: ${works.map((w) => w.primaryFailure).filter(Boolean)[0] ?? 'the network refused every send'}`;
-  } else {
-    udp = 'no';
-    udpReason = `no server answered: ${behaviourTargets.length} server(s) were sent binding requests for ${Math.round(clock.now() - t0)} ms and none replied (UDP blocked, offline, or the servers are down)`;
-  }
+  const { value: udp, reason: udpReason } = classifyUdp({
+    configuredServers: options.servers.length,
+    resolveErrors: [...serverErrors.values()],
+    asked: behaviourTargets.length,
+    elapsedMs: Math.round(clock.now() - t0),
+    answered: anyAnswer,
+    ipv6Answered: [...v6Results.values()].some((r) => r.rttMs !== null),
+    unusable: stats,
+    cancelled: signal?.aborted ?? false,
+    socketProblem,
+    sends: { attempted: sendsAttempted, failed: sendFailures, firstServerFailure: works.map((w) => w.primaryFailure).filter(Boolean)[0] },
+  });
 
   const filteringServer = works.find((w) => w === verified && w.changeBoth && w.changePort);
   const filteringVerdict = classifyFiltering(
@@ -684,15 +664,6 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
         (portMapping ? `, and the router reports ${router.length ? router.join(', ') : 'no external address'}` : '') +
         '; a second configured server (or --port-mapping, when the router is the NAT) must agree before packets go to it',
     };
-  }
-
-  function unusableDetail(): string {
-    const parts = [
-      stats.wrongTransaction ? `${stats.wrongTransaction} with a transaction ID we never sent` : '',
-      stats.unexpectedSource ? `${stats.unexpectedSource} with our transaction ID but from an address we did not send to` : '',
-      stats.malformed ? `${stats.malformed} malformed` : '',
-    ];
-    return parts.filter(Boolean).join(', ');
   }
 
   function rfc5780MissingReason(): string {
