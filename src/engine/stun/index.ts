@@ -14,3 +14,4 @@ export * from './integrity';
 export * from './saslprep';
 export * from './lifetime';
 export * from './ip';
+export * from './bindingAnswer';
