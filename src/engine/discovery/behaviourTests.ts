@@ -1,6 +1,6 @@
 import type { StunSocket } from '../client/stunSocket';
 import { type Endpoint, type Family, endpointKey, normaliseAddress, sameEndpoint } from '../net/udp';
-import { Attr, type StunMessage, decodeAddress, decodeErrorCode, decodeText, decodeXorAddress, encodeChangeRequest, getAttribute } from '../stun';
+import { Attr, type BindingAnswer, encodeChangeRequest, readBindingAnswer } from '../stun';
 import type { FilteringProbe } from './classify';
 import type { DiagnosisRun, Target } from './diagnosisRun';
 
@@ -15,15 +15,6 @@ const MAX_FILTERING_CANDIDATES = 3;
 const UNCONFIRMED_ATTEMPTS = 2;
 /** StunSocket's own default: the RTT-sized schedule, bounded by the budget. */
 const FULL_SCHEDULE = 50;
-
-export interface BindingAnswer {
-  readonly from: Endpoint;
-  readonly mapped?: Endpoint;
-  readonly other?: Endpoint;
-  readonly origin?: Endpoint;
-  readonly software?: string;
-  readonly errorCode?: { code: number; reason: string };
-}
 
 /** What the tests learnt about one server of the behaviour family. */
 export interface ServerWork {
@@ -110,7 +101,7 @@ async function askServer(run: DiagnosisRun, work: ServerWork, mapping: StunSocke
   }
   run.onAnswer(r.rttMs);
   work.rtts.push(r.rttMs);
-  work.primary = readAnswer(r.message, r.from);
+  work.primary = readBindingAnswer(r.message, r.from);
   if (work.primary.mapped) run.addPublic(work.primary.mapped, target);
   run.log(
     `${endpointKey(target.endpoint)} answered in ${r.rttMs.toFixed(1)} ms: mapped ${work.primary.mapped ? endpointKey(work.primary.mapped) : '(none)'}${work.primary.other ? `, OTHER-ADDRESS ${endpointKey(work.primary.other)}` : ''}`,
@@ -153,7 +144,7 @@ async function filteringTest(run: DiagnosisRun, work: ServerWork, kind: 'changeB
     return;
   }
   run.onAnswer(r.rttMs);
-  const answer = readAnswer(r.message, r.from);
+  const answer = readBindingAnswer(r.message, r.from);
   if (answer.errorCode) {
     work[kind] = { state: 'error', detail: `error ${answer.errorCode.code} ${answer.errorCode.reason}` };
     return;
@@ -203,7 +194,7 @@ async function alternateTests(run: DiagnosisRun, work: ServerWork, socket: StunS
       }
       run.onAnswer(r.rttMs);
       work.rtts.push(r.rttMs);
-      const a = readAnswer(r.message, r.from);
+      const a = readBindingAnswer(r.message, r.from);
       if (a.origin && !sameEndpoint(a.origin, to)) {
         work.alternateProblem ??= `${endpointKey(to)} says it answered from ${endpointKey(a.origin)} (RESPONSE-ORIGIN)`;
         return;
@@ -228,7 +219,7 @@ async function askIpv6(run: DiagnosisRun, v6: readonly Target[], results: Map<Ta
     v6.map(async (target) => {
       const r = await s6.exchange({ to: target.endpoint, giveUpAt: run.giveUpAfter(run.clock.now()), rto: run.rto, signal: run.signal });
       if (r.ok) {
-        const a = readAnswer(r.message, r.from);
+        const a = readBindingAnswer(r.message, r.from);
         if (a.mapped) run.addPublic(a.mapped, target);
         results.set(target, { rttMs: round1(r.rttMs) });
       } else {
@@ -242,36 +233,4 @@ async function askIpv6(run: DiagnosisRun, v6: readonly Target[], results: Map<Ta
 /** Milliseconds to one decimal, as the report gives them. */
 export function round1(x: number): number {
   return Math.round(x * 10) / 10;
-}
-
-function readAnswer(message: StunMessage, from: Endpoint): BindingAnswer {
-  const xor = getAttribute(message, Attr.XorMappedAddress);
-  const plain = getAttribute(message, Attr.MappedAddress);
-  let mapped: Endpoint | undefined;
-  if (xor && !message.rfc3489) {
-    const d = decodeXorAddress(xor.value, message.transactionId);
-    if (d.ok) mapped = { address: d.value.address, port: d.value.port };
-  }
-  if (!mapped && plain) {
-    const d = decodeAddress(plain.value);
-    if (d.ok) mapped = { address: d.value.address, port: d.value.port };
-  }
-  const addr = (type: number): Endpoint | undefined => {
-    const a = getAttribute(message, type);
-    if (!a) return undefined;
-    const d = decodeAddress(a.value);
-    return d.ok ? { address: d.value.address, port: d.value.port } : undefined;
-  };
-  const sw = getAttribute(message, Attr.Software);
-  const software = sw ? decodeText(sw.value) : undefined;
-  const ec = getAttribute(message, Attr.ErrorCode);
-  const errorCode = message.cls === 'error' && ec ? decodeErrorCode(ec.value) : undefined;
-  return {
-    from,
-    mapped,
-    other: addr(Attr.OtherAddress) ?? addr(Attr.ChangedAddress),
-    origin: addr(Attr.ResponseOrigin) ?? addr(Attr.SourceAddress),
-    software: software?.ok ? software.value : undefined,
-    errorCode: message.cls === 'error' ? (errorCode?.ok ? errorCode.value : { code: 0, reason: 'malformed ERROR-CODE' }) : undefined,
-  };
 }
