@@ -211,3 +211,72 @@ export function portPreservation(noNat: boolean, localPorts: readonly { local: n
     reason: `the NAT changed the port in ${changed.length} of ${localPorts.length} mappings (e.g. ${changed[0].local} → ${changed[0].mapped})`,
   };
 }
+
+/** What the behaviour tests saw of UDP itself, for the "does UDP work at all" verdict. */
+export interface UdpObservations {
+  /** Servers the user configured, and why each one that could not be resolved failed. */
+  readonly configuredServers: number;
+  readonly resolveErrors: readonly string[];
+  /** Servers that got behaviour-test binding requests (one family: IPv4 when any has it). */
+  readonly asked: number;
+  readonly elapsedMs: number;
+  /** A usable STUN answer arrived on a behaviour-test socket. */
+  readonly answered: boolean;
+  /** A usable answer arrived on the separate IPv6 socket (when the tests ran over IPv4). */
+  readonly ipv6Answered: boolean;
+  /** Datagrams that reached our sockets but could not be used. */
+  readonly unusable: { readonly wrongTransaction: number; readonly unexpectedSource: number; readonly malformed: number };
+  readonly cancelled: boolean;
+  /** Why the behaviour socket could not be opened, when it could not. */
+  readonly socketProblem?: string;
+  readonly sends: { readonly attempted: number; readonly failed: number; readonly firstServerFailure?: string };
+}
+
+/**
+ * Whether UDP gets through. "yes" needs a datagram back; "no" needs requests that were really
+ * sent and a silence no local cause explains; everything else is "unknown" with its reason.
+ */
+export function classifyUdp(o: UdpObservations): { value: Tristate; reason: string } {
+  if (o.answered) return { value: 'yes', reason: 'STUN servers answered over UDP' };
+  if (o.ipv6Answered) {
+    // The IPv6 public address was asked on its own socket; its answer is an answer all the same.
+    return {
+      value: 'yes',
+      reason: `only IPv6 answered: ${o.asked} server(s) got binding requests over IPv4 for ${o.elapsedMs} ms and none replied, so the NAT tests could not run`,
+    };
+  }
+  const { wrongTransaction, unexpectedSource, malformed } = o.unusable;
+  const unusable = wrongTransaction + unexpectedSource + malformed;
+  if (unusable > 0) {
+    // Packets came back to our sockets: UDP gets through both ways, whatever the server got wrong.
+    const detail = [
+      wrongTransaction ? `${wrongTransaction} with a transaction ID we never sent` : '',
+      unexpectedSource ? `${unexpectedSource} with our transaction ID but from an address we did not send to` : '',
+      malformed ? `${malformed} malformed` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return {
+      value: 'yes',
+      reason: `the server answers, but not correctly: ${unusable} ${unusable === 1 ? 'reply' : 'replies'} came back and none could be used (${detail}), so UDP gets through; the server is broken or hostile, try another`,
+    };
+  }
+  if (o.cancelled) return { value: 'unknown', reason: 'cancelled before any server answered' };
+  if (o.asked === 0) {
+    return {
+      value: 'unknown',
+      reason:
+        o.configuredServers === 0
+          ? 'no server was configured'
+          : `no server answered: none of the ${o.configuredServers} server(s) could even be resolved, so this machine looks offline (${o.resolveErrors.join('; ')})`,
+    };
+  }
+  if (o.socketProblem) return { value: 'unknown', reason: o.socketProblem };
+  if (o.sends.attempted > 0 && o.sends.failed === o.sends.attempted) {
+    return { value: 'unknown', reason: `no packet could be sent: ${o.sends.firstServerFailure ?? 'the network refused every send'}` };
+  }
+  return {
+    value: 'no',
+    reason: `no server answered: ${o.asked} server(s) were sent binding requests for ${o.elapsedMs} ms and none replied (UDP blocked, offline, or the servers are down)`,
+  };
+}
