@@ -6,6 +6,8 @@ export interface WorkspaceFile {
   readonly summary: ConfigSummary;
   /** The file's lint result's suppressions: its comments hide cross-file findings too. */
   readonly suppressions?: Suppressions;
+  /** This file's rule settings (a multi-root workspace may differ per folder); else options.rules. */
+  readonly rules?: ReadonlyMap<string, RuleSetting>;
 }
 
 export interface WorkspaceFinding {
@@ -40,7 +42,7 @@ function suppress(found: readonly WorkspaceFinding[], files: readonly WorkspaceF
       s.comments.forEach((c, i) => (c.all ? ['*'] : c.ids).forEach((id) => s.pending.includes(`${i}:${id}`) || judged.add(`${i}:${id}`)));
       findings = [...findings, ...unusedSuppressions(s.comments, judged, {}).findings];
     }
-    for (const finding of applyRuleSettings(findings, rules)) out.push({ file: f.file, finding });
+    for (const finding of applyRuleSettings(findings, f.rules ?? rules)) out.push({ file: f.file, finding });
   }
   return out;
 }
