@@ -11,6 +11,7 @@
  * - `natprobe-disable` covers the whole file wherever it stands; `-next-line` the first line
  *   below it that is not itself a suppression comment, so several can be stacked.
  * - IDs are separated by commas or spaces; none at all means every rule; ` -- text` is a reason.
+ * - At most MAX_COMMENTS comments per file are read, so hostile input stays cheap.
  * - PARSE is never hidden or re-graded: it means the file could not be read.
  * - A comment that hides nothing is a hint (SUP01); an ID it cannot hide is a hint (SUP02).
  *   Comments are judged against what the linter finds, before the settings apply, so a
@@ -18,7 +19,7 @@
  */
 import { PARSE_RULE_ID, RULE_IDS, RULE_IDS_BY_FORMAT } from './ruleIds';
 import { splitLines } from './text';
-import type { ConfigFormat, ConfigSummary, Finding, Fix, LintOptions, LintResult, Range, RuleSetting } from './types';
+import { type ConfigFormat, type ConfigSummary, DEFAULT_MAX_FINDINGS, type Finding, type Fix, type LintOptions, type LintResult, type Range, type RuleSetting } from './types';
 
 export type { RuleSetting } from './types';
 export type RuleSettings = ReadonlyMap<string, RuleSetting>;
@@ -49,6 +50,10 @@ export interface Suppressions {
 
 const KEYWORD = /^natprobe-disable(-next-line)?(?=\s|$)/;
 const MAX_WORDS = 32;
+/** Suppression comments read per file; later ones are ignored (a real config has a handful). */
+const MAX_COMMENTS = 1000;
+/** SUP02 hints kept per file: a hostile file cannot flood the editor through them either. */
+const MAX_PROBLEMS = DEFAULT_MAX_FINDINGS;
 const CROSS_FILE = new Set(['PORT02', 'WG17']);
 const FORMAT_NAME: Record<ConfigFormat, string> = { wireguard: 'WireGuard', openvpn: 'OpenVPN' };
 
@@ -101,7 +106,7 @@ export function parseSuppressions(text: string, format: ConfigFormat): { comment
   let inlineTag: string | undefined;
   const pending: { line: number; scope: SuppressionComment['scope']; ids: string[]; all: boolean; words: SuppressionComment['words']; wrong: { k: number; why: string }[] }[] = [];
 
-  for (let line = 0; line < lines.length; line++) {
+  for (let line = 0; line < lines.length && pending.length < MAX_COMMENTS; line++) {
     const raw = lines[line];
     if (format === 'openvpn') {
       // Inline blocks hold certificates and keys, where `#` lines are content (static keys start so).
@@ -119,7 +124,7 @@ export function parseSuppressions(text: string, format: ConfigFormat): { comment
     if (!raw.includes('natprobe-disable')) continue;
     const lead = raw.length - raw.trimStart().length;
     if (!commentChars.includes(raw.charAt(lead))) {
-      reportTrailing(raw, line, format, problems);
+      if (problems.length < MAX_PROBLEMS) reportTrailing(raw, line, format, problems);
       continue;
     }
     const d = directiveIn(raw.slice(lead + 1));
@@ -143,20 +148,21 @@ export function parseSuppressions(text: string, format: ConfigFormat): { comment
     pending.push({ line, scope: d.scope, ids, all: words.length === 0, words, wrong });
   }
 
-  const isDirectiveLine = new Set(pending.map((p) => p.line));
+  // The line each next-line comment covers: the first below it that is not a comment of this
+  // kind (one pass from the end, so a stack of a million comments stays linear).
+  const targets = new Map<number, number>();
+  let below = -1;
+  for (let k = pending.length - 1; k >= 0; k--) {
+    const l = pending[k].line;
+    if (l + 1 < lines.length && (k + 1 >= pending.length || pending[k + 1].line !== l + 1)) below = l + 1;
+    else if (l + 1 >= lines.length) below = -1;
+    targets.set(l, below);
+  }
   for (const p of pending) {
-    let target = -1;
-    if (p.scope === 'next-line') {
-      for (let l = p.line + 1; l < lines.length; l++) {
-        if (!isDirectiveLine.has(l)) {
-          target = l;
-          break;
-        }
-      }
-    }
+    const target = p.scope === 'next-line' ? (targets.get(p.line) ?? -1) : -1;
     const c: SuppressionComment = { scope: p.scope, line: p.line, target, ids: p.ids, all: p.all, words: p.words, lineLength: lines[p.line].length, hasNextLine: p.line + 1 < lines.length };
     comments.push(c);
-    for (const { k, why } of p.wrong) problems.push(hint('SUP02', why, lineRange(p.line, p.words[k].start, p.words[k].end), [removeWord(c, k)]));
+    for (const { k, why } of p.wrong) if (problems.length < MAX_PROBLEMS) problems.push(hint('SUP02', why, lineRange(p.line, p.words[k].start, p.words[k].end), [removeWord(c, k)]));
   }
   return { comments, problems };
 }
@@ -181,20 +187,30 @@ function cannotHide(id: string, format: ConfigFormat): string | undefined {
   return undefined;
 }
 
-/** Drops the findings the comments hide; returns which comment/ID pairs hid something. */
+/**
+ * Drops the findings the comments hide; adds to `used` which comment/ID pairs hid something.
+ * Linear in comments + findings (a hostile file may hold a million comments).
+ */
 export function applySuppressionComments(findings: readonly Finding[], comments: readonly SuppressionComment[], used: Set<string>): Finding[] {
   if (comments.length === 0) return [...findings];
+  const hideable = (f: Finding): boolean => f.ruleId !== PARSE_RULE_ID && f.ruleId !== 'SUP01' && f.ruleId !== 'SUP02';
+  const present = new Set<string>();
+  for (const f of findings) {
+    if (!hideable(f)) continue;
+    present.add(`*:${f.ruleId}`).add('*:*').add(`${f.range.start.line}:${f.ruleId}`).add(`${f.range.start.line}:*`);
+  }
+  const hides = new Set<string>();
+  comments.forEach((c, i) => {
+    const where = c.scope === 'file' ? '*' : String(c.target);
+    for (const id of c.all ? ['*'] : c.ids) {
+      hides.add(`${where}:${id}`);
+      if (present.has(`${where}:${id}`)) used.add(`${i}:${id}`);
+    }
+  });
   return findings.filter((f) => {
-    if (f.ruleId === PARSE_RULE_ID || f.ruleId === 'SUP01' || f.ruleId === 'SUP02') return true;
-    let hidden = false;
-    comments.forEach((c, i) => {
-      if (c.scope === 'next-line' && c.target !== f.range.start.line) return;
-      const key = c.all ? '*' : c.ids.includes(f.ruleId) ? f.ruleId : undefined;
-      if (key === undefined) return;
-      used.add(`${i}:${key}`);
-      hidden = true;
-    });
-    return !hidden;
+    if (!hideable(f)) return true;
+    const line = f.range.start.line;
+    return !(hides.has(`*:${f.ruleId}`) || hides.has('*:*') || hides.has(`${line}:${f.ruleId}`) || hides.has(`${line}:*`));
   });
 }
 
@@ -220,12 +236,14 @@ export function unusedSuppressions(
   comments.forEach((c, i) => {
     const keys = c.all ? ['*'] : c.ids;
     const unused: string[] = [];
+    let waiting = false;
     for (const key of keys) {
       if (used.has(`${i}:${key}`) || needsMissingContext(key, options)) continue;
       if (summary && (key === '*' || CROSS_FILE.has(key))) {
         const lines = crossFileLines(key, summary);
         if (c.scope === 'file' ? lines.length > 0 : lines.includes(c.target)) {
           pending.push(`${i}:${key}`);
+          waiting = true;
           continue;
         }
       }
@@ -234,7 +252,7 @@ export function unusedSuppressions(
     if (unused.length === 0) return;
     const where = c.scope === 'file' ? 'in this file' : c.target >= 0 ? 'on the next line' : 'below it (no line follows)';
     const at = lineRange(c.line, 0, c.lineLength);
-    if (unused.length === keys.length && !pending.some((p) => p.startsWith(`${i}:`)) && keys.length === c.words.length) {
+    if (unused.length === keys.length && !waiting && keys.length === c.words.length) {
       const what = c.all ? 'any finding' : `a ${unused.join(' or ')} finding`;
       findings.push(hint('SUP01', `This suppression comment hides nothing: there is no ${what} ${where}. Remove it`, at, [deleteLine(c)]));
       return;
@@ -294,7 +312,8 @@ export function withSuppressions(text: string, result: LintResult, options: Lint
   let findings = applySuppressionComments(result.findings, comments, used);
   // A cut list proves nothing about what a comment would have hidden.
   const unused = result.truncated ? { findings: [], pending: [] } : unusedSuppressions(comments, used, options, result.summary);
-  const room = Math.max(0, (options.maxFindings ?? Infinity) - findings.length);
+  const max = typeof options.maxFindings === 'number' && Number.isFinite(options.maxFindings) ? Math.max(0, Math.floor(options.maxFindings)) : DEFAULT_MAX_FINDINGS;
+  const room = Math.max(0, max - findings.length);
   const extra = [...problems, ...unused.findings];
   findings = applyRuleSettings([...findings, ...extra.slice(0, room)], options.rules).sort(byPosition);
   return { ...result, findings, truncated: result.truncated || extra.length > room, suppressions: { comments, used, pending: unused.pending } };

@@ -39,7 +39,8 @@ function suppress(found: readonly WorkspaceFinding[], files: readonly WorkspaceF
       findings = applySuppressionComments(mine, s.comments, used);
       // Only the pending pairs are still open: everything else was judged by the file's own lint.
       const judged = new Set(used);
-      s.comments.forEach((c, i) => (c.all ? ['*'] : c.ids).forEach((id) => s.pending.includes(`${i}:${id}`) || judged.add(`${i}:${id}`)));
+      const pending = new Set(s.pending);
+      s.comments.forEach((c, i) => (c.all ? ['*'] : c.ids).forEach((id) => pending.has(`${i}:${id}`) || judged.add(`${i}:${id}`)));
       findings = [...findings, ...unusedSuppressions(s.comments, judged, {}).findings];
     }
     for (const finding of applyRuleSettings(findings, f.rules ?? rules)) out.push({ file: f.file, finding });
