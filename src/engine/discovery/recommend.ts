@@ -225,7 +225,9 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
     });
   }
   if (report.turn?.value === 'no' && report.turn.error) {
-    out.push({ id: 'turn-failed', severity: 'warning', vpn: 'p2p', text: `The TURN relay refused: ${report.turn.error}. Check the user name and password.`, evidence: [] });
+    // Only 401 and 441 are about the credentials (RFC 8656); 486, 508 and 437 are about the server or the allocation.
+    const credentials = /^(401|441)\b/.test(report.turn.error);
+    out.push({ id: 'turn-failed', severity: 'warning', vpn: 'p2p', text: `The TURN relay refused: ${report.turn.error}.${credentials ? ' Check the user name and password.' : ''}`, evidence: [] });
   }
   if (filtering.value === 'unknown' && report.servers.every((s) => s.rfc5780 !== 'yes')) {
     out.push({

@@ -108,4 +108,18 @@ describe('truth first: every verdict path says what its evidence shows, and noth
       }
     });
   }
+
+  it('a TURN refusal points at the credentials only when the server said they are wrong (401, 441)', () => {
+    const turn = (error: string): Report => {
+      const r: Report = { ...behind, turn: { ...(behind.turn ?? {}), value: 'no', error } as Report['turn'] };
+      return { ...r, recommendations: recommend(r) };
+    };
+    const advice = (r: Report) => r.recommendations.find((x) => x.id === 'turn-failed')?.text ?? '';
+    assert.match(advice(turn('401 Unauthorized from the TURN server')), /user name and password/);
+    assert.match(advice(turn('441 Wrong Credentials from the TURN server')), /user name and password/);
+    for (const e of ['508 Insufficient Capacity from the TURN server: it has no relay port left', '486 Allocation Quota Reached from the TURN server', '437 Allocation Mismatch from the TURN server']) {
+      assert.match(advice(turn(e)), new RegExp(e.slice(0, 3)));
+      assert.doesNotMatch(advice(turn(e)), /password/, e);
+    }
+  });
 });
