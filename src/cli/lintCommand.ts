@@ -1,9 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 import { planPreferredFixes } from '../lint/applyFixes';
-import { type LintOutcome, lintText } from '../lint';
+import { type LintOutcome, lintText, readRuleSettings } from '../lint';
 import { fixForOutput } from '../lint/secretFixes';
-import type { ConfigFormat, Finding } from '../lint/types';
+import type { ConfigFormat, Finding, RuleSetting } from '../lint/types';
 import { lintWorkspace } from '../lint/workspace';
 import type { Report } from '../report/report';
 import { safeJson, safeText } from '../report/safeText';
@@ -24,13 +24,15 @@ interface FileResult {
   readonly note?: string;
 }
 
-/** `natprobe lint FILE... [--json] [--format auto|wireguard|openvpn] [--report REPORT.json] [--fix]` */
+/** `natprobe lint FILE... [--json] [--format auto|wireguard|openvpn] [--report REPORT.json] [--fix] [--disable ID[,ID]] [--rule ID=SEVERITY]` */
 export async function lintCommand(argv: readonly string[], io: CliIo): Promise<number> {
   const args = parseArgs(argv, [
     { name: 'json', takesValue: false },
     { name: 'fix', takesValue: false },
     { name: 'format', takesValue: true },
     { name: 'report', takesValue: true },
+    { name: 'disable', takesValue: true, repeatable: true },
+    { name: 'rule', takesValue: true, repeatable: true },
   ]);
   const files = args.positional;
   if (files.length === 0) throw new UsageError('lint needs at least one FILE');
@@ -38,6 +40,7 @@ export async function lintCommand(argv: readonly string[], io: CliIo): Promise<n
   if (!['auto', 'wireguard', 'openvpn'].includes(formatText)) throw new UsageError('--format must be auto, wireguard or openvpn');
   const format = formatText as ConfigFormat | 'auto';
   const report = readLintReport(args.values.get('report')?.[0]);
+  const rules = ruleSettings(args.values.get('disable') ?? [], args.values.get('rule') ?? []);
 
   const contents = new Map<string, Buffer>();
   for (const file of files) {
@@ -58,7 +61,7 @@ export async function lintCommand(argv: readonly string[], io: CliIo): Promise<n
   for (const file of files) {
     let bytes = contents.get(file)!;
     let text = bytes.toString('utf8');
-    let outcome = lintText(text, { fileName: file, format, report, host });
+    let outcome = lintText(text, { fileName: file, format, report, host, rules });
     if (fix && outcome.format) {
       // Undecodable bytes read as U+FFFD: a fix that copies one would write U+FFFD over them.
       const accept = isUtf8(bytes) ? undefined : (f: Finding['fixes'][number]) => !f.edits.some((e) => e.newText.includes('\uFFFD'));
@@ -73,7 +76,7 @@ export async function lintCommand(argv: readonly string[], io: CliIo): Promise<n
         total += plan.applied;
         bytes = next;
         text = bytes.toString('utf8');
-        outcome = lintText(text, { fileName: file, format, report, host });
+        outcome = lintText(text, { fileName: file, format, report, host, rules });
       }
       if (total > 0) {
         writeFileAtomic(file, bytes);
@@ -85,7 +88,8 @@ export async function lintCommand(argv: readonly string[], io: CliIo): Promise<n
   }
 
   const workspace = lintWorkspace(
-    [...outcomes].flatMap(([file, o]) => (o.format ? [{ file, summary: o.summary }] : [])),
+    [...outcomes].flatMap(([file, o]) => (o.format ? [{ file, summary: o.summary, suppressions: o.suppressions }] : [])),
+    { rules },
   );
   for (const w of workspace) results.find((r) => r.file === w.file)?.findings.push(w.finding);
 
@@ -113,6 +117,20 @@ export async function lintCommand(argv: readonly string[], io: CliIo): Promise<n
     }
   }
   return errors > 0 || undetected.length > 0 ? 1 : 0;
+}
+
+/** `--disable ID[,ID]` and `--rule ID=off|error|warning|information|hint`, each repeatable. */
+function ruleSettings(disable: readonly string[], rule: readonly string[]): Map<string, RuleSetting> {
+  const entries: [string, string][] = [];
+  for (const list of disable) for (const id of list.split(',')) entries.push([id.trim(), 'off']);
+  for (const r of rule) {
+    const eq = r.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--rule needs ID=off|error|warning|information|hint, not "${r.slice(0, 40)}"`);
+    entries.push([r.slice(0, eq).trim(), r.slice(eq + 1).trim()]);
+  }
+  const read = readRuleSettings(Object.fromEntries(entries));
+  if (read.problems.length > 0) throw new UsageError(`--disable/--rule: ${read.problems[0]}`);
+  return read.settings;
 }
 
 function readLintReport(file: string | undefined): Report | undefined {

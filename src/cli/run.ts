@@ -41,6 +41,7 @@ Usage:
   natprobe serve --primary IP[:PORT] [--alternate IP[:PORT]] [--ports LIST|default] [--verbose]
                  [--rate N] [--burst N] [--tcp-per-source N] [--log-interval S]
   natprobe lint FILE... [--json] [--format auto|wireguard|openvpn] [--report REPORT.json] [--fix]
+                [--disable ID[,ID]]... [--rule ID=off|error|warning|information|hint]...
   natprobe compare A.json B.json [--json]
   natprobe reach FILE [--peer PUBLICKEY | --remote N] [--json] [--budget MS] [--report REPORT.json] [--yes]
   natprobe --version | --help
@@ -72,7 +73,9 @@ compare   Predicts from two diagnose --json reports (this machine and a peer) wh
           direct UDP path will form or traffic must be relayed, and why.
 lint      Lints WireGuard and OpenVPN configs as wg and openvpn read them; prints
           file:line:col severity ID message. --report uses a diagnose --json report for the
-          probe-aware rules; --fix applies the preferred fixes in place.
+          probe-aware rules; --fix applies the preferred fixes in place. --disable turns rules
+          off, --rule sets a rule's severity (PARSE cannot be changed); comments in a config
+          do the same for one file or line: # natprobe-disable[-next-line] ID[,ID].
           Exit: 1 when any error, 0 otherwise, 2 bad arguments.
 reach     Sends the first packet of the config's own protocol, with its own keys, to each
           endpoint (WireGuard: one handshake initiation per [Peer] with an Endpoint; OpenVPN:

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../lint/index';
-import type { ConfigSummary } from '../lint/types';
+import type { WorkspaceFile } from '../lint/workspace';
 import { toDiagnostic } from './language/diagnostics';
+import { lintRulesSetting } from './language/lintDocument';
 import { probeReportForLint } from './language/probeReport';
 import { detectFormatModule, lint, lintWorkspaceModule } from './lazyModules';
 
@@ -68,6 +69,9 @@ export function registerWorkspaceLint(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidSaveTextDocument((d) => {
       if (active && /\.(conf|ovpn)$/i.test(d.uri.path)) void run();
     }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (active && e.affectsConfiguration('natProbe.lint.rules')) void run();
+    }),
   );
 }
 
@@ -76,7 +80,7 @@ async function lintAll(extensionUri: vscode.Uri, collection: vscode.DiagnosticCo
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
   const report = probeReportForLint.get();
   const perFile = new Map<string, { uri: vscode.Uri; findings: Finding[] }>();
-  const summaries: { file: string; summary: ConfigSummary }[] = [];
+  const summaries: WorkspaceFile[] = [];
   let wireguard = 0;
   let openvpn = 0;
   let skipped = 0;
@@ -103,7 +107,8 @@ async function lintAll(extensionUri: vscode.Uri, collection: vscode.DiagnosticCo
       skipped++; // some other program's .conf
       continue;
     }
-    const outcome = lint().lintText(text, { fileName: uri.fsPath, format, report });
+    const rules = lint().readRuleSettings(lintRulesSetting(uri)).settings;
+    const outcome = lint().lintText(text, { fileName: uri.fsPath, format, report, rules });
     if (!outcome.format) {
       skipped++;
       continue;
@@ -113,7 +118,7 @@ async function lintAll(extensionUri: vscode.Uri, collection: vscode.DiagnosticCo
     errors += outcome.findings.filter((f) => f.severity === 'error').length;
     warnings += outcome.findings.filter((f) => f.severity === 'warning').length;
     perFile.set(uri.fsPath, { uri, findings: doc ? [] : [...outcome.findings] });
-    summaries.push({ file: uri.fsPath, summary: outcome.summary });
+    summaries.push({ file: uri.fsPath, summary: outcome.summary, suppressions: outcome.suppressions, rules });
   }
   let crossFile = 0;
   for (const w of lintWorkspaceModule().lintWorkspace(summaries)) {

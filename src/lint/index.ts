@@ -1,10 +1,12 @@
 import { detectFormat } from './detectFormat';
 import { lintOpenVpn } from './openvpn';
 import { markSecretFixes } from './secretFixes';
+import { withSuppressions } from './suppression';
 import type { ConfigFormat, LintOptions, LintResult } from './types';
 import { lintWireGuard } from './wireguard';
 
-export type { ConfigFormat, Finding, Fix, LintOptions, LintResult, Range, TextEdit } from './types';
+export type { ConfigFormat, Finding, Fix, LintOptions, LintResult, Range, RuleSetting, TextEdit } from './types';
+export { readRuleSettings } from './suppression';
 export { detectFormat } from './detectFormat';
 
 export type LintOutcome = LintResult | { readonly format: undefined; readonly error: string };
@@ -17,5 +19,5 @@ export function lintText(text: string, options: LintOptions & { format?: ConfigF
   }
   const result = format === 'wireguard' ? lintWireGuard(text, options) : lintOpenVpn(text, options);
   markSecretFixes(result.findings, text);
-  return result;
+  return withSuppressions(text, result, options);
 }

@@ -4,6 +4,7 @@
  * applies the fixes with --fix.
  */
 import type { Report } from '../report/report';
+import type { Suppressions } from './suppression';
 
 export type ConfigFormat = 'wireguard' | 'openvpn';
 
@@ -63,7 +64,11 @@ export interface LintOptions {
    * extension look at the machine they run on). Rules that need them stay silent otherwise.
    */
   readonly host?: { readonly resolvconf?: boolean };
+  /** Per-rule settings (natProbe.lint.rules, `lint --disable`): "off" drops a rule, a severity replaces its own. */
+  readonly rules?: ReadonlyMap<string, RuleSetting>;
 }
+
+export type RuleSetting = 'off' | LintSeverity;
 
 /** What workspace-wide checks need to know of one file (no secrets: public keys only). */
 export interface ConfigSummary {
@@ -84,6 +89,8 @@ export interface LintResult {
   /** True when maxFindings cut the list. */
   readonly truncated: boolean;
   readonly summary: ConfigSummary;
+  /** The file's suppression comments and what they hid (set by lintText when there are any). */
+  readonly suppressions?: Suppressions;
 }
 
 export const DEFAULT_MAX_FINDINGS = 500;

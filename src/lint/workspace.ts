@@ -1,8 +1,13 @@
-import type { ConfigSummary, Finding } from './types';
+import { applyRuleSettings, applySuppressionComments, unusedSuppressions, type Suppressions } from './suppression';
+import type { ConfigSummary, Finding, RuleSetting } from './types';
 
 export interface WorkspaceFile {
   readonly file: string;
   readonly summary: ConfigSummary;
+  /** The file's lint result's suppressions: its comments hide cross-file findings too. */
+  readonly suppressions?: Suppressions;
+  /** This file's rule settings (a multi-root workspace may differ per folder); else options.rules. */
+  readonly rules?: ReadonlyMap<string, RuleSetting>;
 }
 
 export interface WorkspaceFinding {
@@ -15,7 +20,35 @@ export interface WorkspaceFinding {
  * WireGuard configs that are each other's peer with no Endpoint on either side (WG17): then
  * neither side can start the handshake.
  */
-export function lintWorkspace(files: readonly WorkspaceFile[]): WorkspaceFinding[] {
+export function lintWorkspace(files: readonly WorkspaceFile[], options: { readonly rules?: ReadonlyMap<string, RuleSetting> } = {}): WorkspaceFinding[] {
+  return suppress(crossFileFindings(files), files, options.rules);
+}
+
+/**
+ * Each file's suppression comments applied to its cross-file findings; the comments a
+ * single-file lint could not judge (pending) are judged here: still unused → SUP01.
+ */
+function suppress(found: readonly WorkspaceFinding[], files: readonly WorkspaceFile[], rules: ReadonlyMap<string, RuleSetting> | undefined): WorkspaceFinding[] {
+  const out: WorkspaceFinding[] = [];
+  for (const f of files) {
+    const mine = found.filter((w) => w.file === f.file).map((w) => w.finding);
+    let findings = mine;
+    const s = f.suppressions;
+    if (s && s.comments.length > 0) {
+      const used = new Set(s.used);
+      findings = applySuppressionComments(mine, s.comments, used);
+      // Only the pending pairs are still open: everything else was judged by the file's own lint.
+      const judged = new Set(used);
+      const pending = new Set(s.pending);
+      s.comments.forEach((c, i) => (c.all ? ['*'] : c.ids).forEach((id) => pending.has(`${i}:${id}`) || judged.add(`${i}:${id}`)));
+      findings = [...findings, ...unusedSuppressions(s.comments, judged, {}).findings];
+    }
+    for (const finding of applyRuleSettings(findings, f.rules ?? rules)) out.push({ file: f.file, finding });
+  }
+  return out;
+}
+
+function crossFileFindings(files: readonly WorkspaceFile[]): WorkspaceFinding[] {
   const out: WorkspaceFinding[] = [];
 
   const byPort = new Map<string, { file: string; range: ConfigSummary['listenPorts'][number]['range'] }[]>();

@@ -89,4 +89,33 @@ describe('natprobe lint (CLI contract)', function () {
     const r = run([write('wg0.conf', cfg()), write('wg1.conf', cfg())]);
     assert.equal((r.stdout.match(/ PORT02 /g) ?? []).length, 2, r.stdout);
   });
+  it('--disable turns rules off (also across files), --rule re-grades one; unknown IDs and PARSE are usage errors', () => {
+    // WG03 (error: Address inside [Peer]) and PORT02 (the same ListenPort in both files).
+    const cfg = () => `[Interface]\nPrivateKey = ${privateKey()}\nListenPort = 51820\n\n[Peer]\nPublicKey = ${publicKey()}\nAllowedIPs = 10.0.0.2/32\nEndpoint = h.example:51820\nPersistentKeepalive = 25\nAddress = 10.9.9.9/32\n`;
+    const a = write('wg0.conf', cfg());
+    const b = write('wg1.conf', cfg());
+    const ids = (out: string) => (JSON.parse(out) as { id: string; severity: string }[]).map((x) => `${x.id} ${x.severity}`).sort();
+    const plain = run([a, b, '--json']);
+    assert.equal(plain.code, 1);
+    assert.deepEqual(ids(plain.stdout), ['PORT02 warning', 'PORT02 warning', 'WG03 error', 'WG03 error']);
+    const off = run([a, b, '--json', '--disable', 'wg03,PORT02']);
+    assert.equal(off.code, 0, 'with the only error turned off, exit 0');
+    assert.deepEqual(ids(off.stdout), []);
+    const regraded = run([a, b, '--json', '--disable', 'PORT02', '--rule', 'WG03=warning']);
+    assert.equal(regraded.code, 0);
+    assert.deepEqual(ids(regraded.stdout), ['WG03 warning', 'WG03 warning']);
+    for (const bad of [['--disable', 'WG99'], ['--disable', 'PARSE'], ['--rule', 'WG03=loud'], ['--rule', 'WG03']]) {
+      const r = run([a, ...bad]);
+      assert.equal(r.code, 2, bad.join(' '));
+      assert.match(r.stderr, /--disable\/--rule|--rule needs/);
+    }
+  });
+
+  it('a suppression comment hides a finding; one that hides nothing is a SUP01 hint (exit 0)', () => {
+    const f = write('wg0.conf', `[Interface]\nPrivateKey = ${secret}\n\n[Peer]\nPublicKey = ${publicKey()}\n# natprobe-disable-next-line WG03 -- kept for an old tool\nAddress = 10.9.9.9/32\nAllowedIPs = 10.0.0.2/32\n# natprobe-disable-next-line WG14\nEndpoint = h.example:51820\nPersistentKeepalive = 25\n`);
+    const r = run([f]);
+    assert.equal(r.code, 0, r.stdout);
+    assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.split(' ').slice(1, 3).join(' ')), ['hint SUP01']);
+    assert.match(r.stdout, /:9:1 hint SUP01 This suppression comment hides nothing/);
+  });
 });

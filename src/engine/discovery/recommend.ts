@@ -75,8 +75,11 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
       text:
         filtering.value === 'endpoint-independent'
           ? 'No NAT and no inbound filter here: PersistentKeepalive is not needed on this side (leave it off to save battery and traffic).'
-          : 'No NAT here, but a firewall filters inbound UDP: keep PersistentKeepalive on peers that must be reachable from outside.',
-      evidence: mapping.evidence,
+          : filtering.value === 'unknown'
+            ? // Not measured is not "filtered": say what is known and what would settle it.
+              `No NAT here; whether a firewall filters inbound UDP was not measured (${filtering.reason}). If peers must reach this side from outside, keep PersistentKeepalive on until a diagnosis against an RFC 5780 server shows no filter.`
+            : 'No NAT here, but a firewall filters inbound UDP: keep PersistentKeepalive on peers that must be reachable from outside.',
+      evidence: [...mapping.evidence, ...filtering.evidence.slice(0, 2)],
     });
   }
   if (lifetime?.absoluteSeconds) {
@@ -222,7 +225,9 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
     });
   }
   if (report.turn?.value === 'no' && report.turn.error) {
-    out.push({ id: 'turn-failed', severity: 'warning', vpn: 'p2p', text: `The TURN relay refused: ${report.turn.error}. Check the user name and password.`, evidence: [] });
+    // Only 401 and 441 are about the credentials (RFC 8656); 486, 508 and 437 are about the server or the allocation.
+    const credentials = /^(401|441)\b/.test(report.turn.error);
+    out.push({ id: 'turn-failed', severity: 'warning', vpn: 'p2p', text: `The TURN relay refused: ${report.turn.error}.${credentials ? ' Check the user name and password.' : ''}`, evidence: [] });
   }
   if (filtering.value === 'unknown' && report.servers.every((s) => s.rfc5780 !== 'yes')) {
     out.push({

@@ -81,7 +81,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext): vscode.Di
       collection.delete(d.uri);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('natProbe.lint.enabled')) lintAllOpen();
+      if (e.affectsConfiguration('natProbe.lint.enabled') || e.affectsConfiguration('natProbe.lint.rules')) lintAllOpen();
     }),
     // A new probe report (or the setting) changes what the probe-aware rules say.
     probeReportForLint.onDidChange(lintAllOpen),

@@ -8,6 +8,7 @@ interface Linted {
   readonly version: number;
   readonly format: string;
   readonly report: unknown;
+  readonly rules: string;
   readonly findings: readonly Finding[] | undefined;
 }
 
@@ -22,13 +23,24 @@ export function lintDocument(document: vscode.TextDocument): readonly Finding[] 
   const format = configFormatOf(document);
   if (!format) return undefined;
   const report = probeReportForLint.get();
+  const rulesSetting = lintRulesSetting(document);
+  const rules = JSON.stringify(rulesSetting ?? null);
   const cached = lastLint.get(document);
-  if (cached && cached.version === document.version && cached.format === format && cached.report === report) return cached.findings;
+  if (cached && cached.version === document.version && cached.format === format && cached.report === report && cached.rules === rules) return cached.findings;
   const fileName = document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.path;
-  const outcome = lint().lintText(document.getText(), { fileName, format, report });
+  const outcome = lint().lintText(document.getText(), { fileName, format, report, rules: lint().readRuleSettings(rulesSetting).settings });
   const findings = outcome.format ? outcome.findings : undefined;
-  lastLint.set(document, { version: document.version, format, report, findings });
+  lastLint.set(document, { version: document.version, format, report, rules, findings });
   return findings;
+}
+
+/**
+ * natProbe.lint.rules for this document's folder: rule ID → "off" | severity. Read as untrusted
+ * JSON by the linter (readRuleSettings): entries that cannot apply are left out; the settings
+ * editor marks them through the schema in package.json.
+ */
+export function lintRulesSetting(scope?: vscode.TextDocument | vscode.Uri): unknown {
+  return vscode.workspace.getConfiguration('natProbe', scope).get<unknown>('lint.rules');
 }
 
 export function toVsRange(range: Range): vscode.Range {

@@ -6,12 +6,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RULE_IDS } from '../../../src/lint/ruleIds';
 import type { LintSeverity } from '../../../src/lint/types';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 const RULES = path.join(ROOT, 'docs', 'rules');
 const SEVERITIES: readonly LintSeverity[] = ['error', 'warning', 'information', 'hint'];
-const ID = '(?:WG|WQ|OV|PORT)\\d{2}';
+const ID = '(?:WG|WQ|OV|PORT|SUP)\\d{2}';
 
 function sources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -66,6 +67,10 @@ describe('docs/rules/README.md: the rule index', () => {
       assert.ok(!seen.has(r.id), `${r.id} has two rows`);
       seen.add(r.id);
     }
+  });
+
+  it('the list suppressions and settings are checked against (src/lint/ruleIds.ts) is the index', () => {
+    assert.deepEqual([...RULE_IDS].sort(), index.map((r) => r.id).sort());
   });
 
   it('every row is a rule of the code and has a page; every page has a row', () => {
