@@ -63,7 +63,8 @@ export function renderPage(app: HTMLElement, untrusted: PageInput): void {
   const scrollY = untrusted.scrollY ?? window.scrollY;
   // Text goes in through textContent (no HTML), but a bidi override or control character from a
   // server would still reorder or hide what the reader sees: every string is made visible first.
-  const input: PageInput = { ...untrusted, report: safeDeep(untrusted.report) };
+  // Reach rows quote the config (file names, host names) and what endpoints answered: the same.
+  const input: PageInput = { ...untrusted, report: safeDeep(untrusted.report), reach: safeDeep(untrusted.reach ?? []) };
   const { report, ctx } = input;
   const nodes = [
     header(input),
@@ -87,7 +88,7 @@ export function renderPage(app: HTMLElement, untrusted: PageInput): void {
 }
 
 export function renderWaiting(app: HTMLElement, reach: readonly ReachRow[] = []): void {
-  const servers = reachSection(reach);
+  const servers = reachSection(safeDeep(reach));
   app.replaceChildren(h('h1', undefined, S.title), h('p', { class: 'muted' }, S.waiting), ...(servers ? [servers] : []));
 }
 

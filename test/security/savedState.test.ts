@@ -39,6 +39,9 @@ function withValue(report: Report, path: (string | number)[], value: unknown): u
   return copy;
 }
 
+
+// ESC ] 0 ; title BEL, CSI 2 J, a right-to-left override.
+const HOSTILE_ROW = '\u001b]0;x\u0007\u001b[2J\u202e';
 describe('security: deep report validation and the saved panel state', () => {
   let dom: ReturnType<typeof installFakeDom>;
   let render: Render;
@@ -62,6 +65,8 @@ describe('security: deep report validation and the saved panel state', () => {
       partial: false,
       config: null,
       results: new Map(),
+      // A reach row quotes a config's file and host names: hostile text there too.
+      reach: [{ fileName: `wg0${HOSTILE_ROW}.conf`, label: `peer${HOSTILE_ROW}`, endpoint: `vpn${HOSTILE_ROW}.example:51820/udp`, outcome: 'no-answer', summary: `silence${HOSTILE_ROW}`, nextStep: `check${HOSTILE_ROW}` }],
       ctx: { isOpen: () => true, setOpen: () => undefined },
       actions: { copy: () => undefined, apply: () => undefined, run: () => undefined },
     });
