@@ -3,7 +3,7 @@ import { parseServerSpec } from '../engine/discovery/serverSpec';
 import type { Report } from '../report/report';
 import type { LastReport } from './lastReport';
 import { type ProbeHost, runProbe } from './probeRunner';
-import { showReportPanel } from './reportPanel';
+import { showReportPanel } from './panel/reportPanel';
 import { readProbeSettings } from './settings';
 import { TurnSecrets, setTurnPasswordCommand } from './turnSecrets';
 

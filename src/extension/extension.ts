@@ -6,7 +6,7 @@ import { connectLintToReports } from './language/probeReport';
 import { registerLanguageSupport } from './language/registerLanguageSupport';
 import { LastReport } from './lastReport';
 import { lazyLogOutputChannel } from './lazyOutput';
-import { registerReportPanel } from './reportPanel';
+import { registerReportPanel } from './panel/reportPanel';
 import { registerStatusBar } from './statusBar';
 import { registerWorkspaceLint } from './workspaceLint';
 
