@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import { lintText } from '../src/lint';
+import { prng } from '../test/support/prng';
 
 function key(): string {
   return crypto.randomBytes(32).toString('base64');
@@ -21,6 +22,34 @@ function bigOpenVpn(): string {
   for (let i = 0; i < 10000; i++) lines.push(`push "route 10.${(i >> 8) & 255}.${i & 255}.0 255.255.255.0"`);
   lines.push(...pem('ca'), ...pem('cert'));
   return lines.join('\n');
+}
+
+/** `text` repeated up to exactly 10 MiB. */
+function tenMiB(text: string): string {
+  let t = text;
+  while (t.length < 10 * 1024 * 1024) t += `\n${t}`;
+  return t.slice(0, 10 * 1024 * 1024);
+}
+
+/** 10 MiB of seeded printable garbage in lines of 0..119 characters. */
+function garbage(): string {
+  const rand = prng(7);
+  const parts: string[] = [];
+  let size = 0;
+  while (size < 10 * 1024 * 1024) {
+    const len = Math.floor(rand() * 120);
+    let s = '';
+    for (let i = 0; i < len; i++) s += String.fromCharCode(32 + Math.floor(rand() * 95));
+    parts.push(s);
+    size += len + 1;
+  }
+  return parts.join('\n');
+}
+
+/** Two peers with a 100k-character AllowedIPs line each (7,000 prefixes). */
+function longAllowedIps(): string {
+  const list = Array.from({ length: 7000 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`).join(', ');
+  return `[Interface]\nPrivateKey = ${key()}\n[Peer]\nPublicKey = ${key()}\nAllowedIPs = ${list}\n[Peer]\nPublicKey = ${key()}\nAllowedIPs = ${list}\n`;
 }
 
 function median(xs: number[]): number {
@@ -64,6 +93,19 @@ export async function benchLint(): Promise<{ ok: boolean; lines: string[] }> {
     const pass = ms < 5000;
     ok &&= pass;
     lines.push(`  ${`${label} (target < 5 s)`.padEnd(40)} ${'1'.padStart(6)} line   ${ms.toFixed(0).padStart(7)} ms  (RSS +${grew.toFixed(0)} MB)  ${pass ? 'yes' : 'NO'}`);
+  }
+  // Hostile sizes, one run each: figures only (no target; the robustness tests check that the
+  // results stay bounded). They were printed by those tests before.
+  for (const [label, text, format] of [
+    ['WireGuard, 10 MiB (hub config repeated)', tenMiB(bigWireGuard()), 'wireguard'],
+    ['WireGuard, two 100k-char AllowedIPs', longAllowedIps(), 'wireguard'],
+    ['OpenVPN, 10 MiB of printable garbage', garbage(), 'openvpn'],
+  ] as const) {
+    const t = performance.now();
+    const r = lintText(text, { format });
+    const ms = performance.now() - t;
+    const findings = r.format ? r.findings.length : -1;
+    lines.push(`  ${label.padEnd(40)} ${String(text.split('\n').length).padStart(6)} lines  ${ms.toFixed(0).padStart(7)} ms  (${findings} findings)  figure`);
   }
   return { ok, lines };
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Makes sure the things Runner 2 needs are installed, and installs what is missing:
+// Makes sure the things the code-server runner (codeServerRunner.mjs) needs are installed, and installs what is missing:
 //   - apt: chromium (headless browser for the workbench) and libkrb5-dev (to build VS Code's kerberos module)
 //   - npm, into a cache dir outside the repo: code-server@4.139.1 (its bundled VS Code server) and node@24
 //     (the server needs Node 24; the npm package ships the binary and its headers)
@@ -210,7 +210,7 @@ export async function ensureServer({ force = false } = {}) {
     log(`ready (cached: code-server ${state.marker.codeServer}, node ${state.marker.node}, ${state.marker.chromium}) in ${paths.dir}; checked in ${Date.now() - started} ms`);
     return paths;
   }
-  if (process.platform !== 'linux' || process.arch !== 'x64') throw new InstallError(`Runner 2 supports linux-x64 only (this is ${process.platform}-${process.arch})`);
+  if (process.platform !== 'linux' || process.arch !== 'x64') throw new InstallError(`the code-server runner supports linux-x64 only (this is ${process.platform}-${process.arch})`);
   const unlock = await lock(paths.dir);
   try {
     // Another run may have finished the install while we waited for the lock.

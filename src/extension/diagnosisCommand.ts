@@ -3,18 +3,17 @@ import { parseServerSpec } from '../engine/discovery/serverSpec';
 import type { Report } from '../report/report';
 import type { LastReport } from './lastReport';
 import { type ProbeHost, runProbe } from './probeRunner';
-import { showReportPanel } from './reportPanel';
+import { showReportPanel } from './panel/reportPanel';
 import { readProbeSettings } from './settings';
-import { TurnSecrets, setTurnPasswordCommand } from './turnSecrets';
+import type { TurnSecrets } from './turnSecrets';
 
 /**
  * The probe commands: Run NAT diagnosis (behaviour, plus the TURN relay when one is configured),
  * Measure NAT mapping lifetime (takes about as long as the NAT's idle timeout, up to 2 minutes, so
- * never part of the quick one), Test VPN ports (against a `natprobe serve --ports` server), and
- * Show last report. Each returns its report, which the integration tests use.
+ * never part of the quick one) and Test VPN ports (against a `natprobe serve --ports` server).
+ * Each returns its report, which the integration tests use.
  */
-export function registerDiagnosisCommand(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, last: LastReport): void {
-  const secrets = new TurnSecrets(context.secrets);
+export function registerProbeCommands(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, last: LastReport, secrets: TurnSecrets): void {
   const cli = vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath;
   const host: ProbeHost = { cli, output, last, secrets, show: (report, partial) => showReportPanel(context, report, { partial }) };
   context.subscriptions.push(
@@ -23,16 +22,6 @@ export function registerDiagnosisCommand(context: vscode.ExtensionContext, outpu
       runProbe(host, { title: vscode.l10n.t('NAT Probe: measuring the NAT mapping lifetime (up to 2 minutes)…'), lifetime: true }),
     ),
     vscode.commands.registerCommand('natProbe.testPorts', () => testPorts(host)),
-    vscode.commands.registerCommand('natProbe.showLastReport', (): Report | undefined => {
-      const report = last.get();
-      if (!report) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('No NAT report yet: run "NAT Probe: Run NAT diagnosis" first.'));
-        return undefined;
-      }
-      showReportPanel(context, report);
-      return report;
-    }),
-    vscode.commands.registerCommand('natProbe.setTurnPassword', () => setTurnPasswordCommand(secrets, readProbeSettings().turnServers)),
   );
 }
 

@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
 import { registerCompareReports } from './compareReports';
-import { registerDiagnosisCommand } from './diagnosisCommand';
+import { registerProbeCommands } from './diagnosisCommand';
 import { registerExportReport } from './exportReport';
 import { connectLintToReports } from './language/probeReport';
 import { registerLanguageSupport } from './language/registerLanguageSupport';
 import { LastReport } from './lastReport';
 import { lazyLogOutputChannel } from './lazyOutput';
+import { registerReportPanel } from './panel/reportPanel';
 import { registerReach } from './reach/reachCommands';
-import { registerReportPanel } from './reportPanel';
+import { registerShowLastReport } from './showLastReport';
 import { registerStatusBar } from './statusBar';
+import { TurnSecrets, registerSetTurnPassword } from './turnSecrets';
 import { registerWorkspaceLint } from './workspaceLint';
 
 // Set by the bundle's first and last lines (scripts/build.mjs banner and footer): activation
@@ -33,7 +35,10 @@ export function activate(context: vscode.ExtensionContext): NatProbeApi {
   const last = new LastReport(context.globalState);
   context.subscriptions.push(last);
   registerReportPanel(context, output);
-  registerDiagnosisCommand(context, output, last);
+  const secrets = new TurnSecrets(context.secrets);
+  registerProbeCommands(context, output, last, secrets);
+  registerShowLastReport(context, last);
+  registerSetTurnPassword(context, secrets);
   registerExportReport(context, last, output);
   registerCompareReports(context, last);
   registerStatusBar(context, last);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TurnServerSetting } from './settings';
+import { readProbeSettings, type TurnServerSetting } from './settings';
 
 /**
  * TURN passwords live in VS Code's SecretStorage (the OS keychain where there is one), keyed by
@@ -41,6 +41,11 @@ function askPassword(server: TurnServerSetting): Thenable<string | undefined> {
     password: true,
     ignoreFocusOut: true,
   });
+}
+
+/** Registers "NAT Probe: Set TURN password" over the configured TURN servers. */
+export function registerSetTurnPassword(context: vscode.ExtensionContext, secrets: TurnSecrets): void {
+  context.subscriptions.push(vscode.commands.registerCommand('natProbe.setTurnPassword', () => setTurnPasswordCommand(secrets, readProbeSettings().turnServers)));
 }
 
 /** "NAT Probe: Set TURN password": pick a configured TURN server, then set or forget its password. */

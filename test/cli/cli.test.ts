@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import type { Report } from '../../src/report/report';
+import { prng } from '../support/prng';
 import { CLI, serve } from './serve';
 
 function run(args: string[], timeoutMs = 15000): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
@@ -85,8 +86,7 @@ describe('natprobe CLI (built dist/cli.js, loopback only)', function () {
     const server = await serve(['--primary', `127.0.0.1:${port}`, '--alternate', `127.0.0.2:${port + 1}`]);
     try {
       const sock = dgram.createSocket('udp4');
-      let seed = 12345;
-      const rand = (): number => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+      const rand = prng(12345);
       for (let i = 0; i < 20000; i++) {
         const b = Buffer.alloc(Math.floor(rand() * 200));
         for (let j = 0; j < b.length; j++) b[j] = Math.floor(rand() * 256);

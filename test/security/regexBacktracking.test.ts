@@ -5,7 +5,9 @@
 // suite's timeout is the bound, and each test checks the answer is still right.
 import assert from 'node:assert/strict';
 import { parseServerSpec } from '../../src/engine/discovery/serverSpec';
-import { parseGetExternalIpResponse, parseSsdpResponse, stripComments } from '../../src/engine/probes/portMapping/upnp';
+import { stripComments } from '../../src/engine/probes/portMapping/boundedXml';
+import { parseGetExternalIpResponse } from '../../src/engine/probes/portMapping/soap';
+import { parseSsdpResponse } from '../../src/engine/probes/portMapping/ssdp';
 import { parseProcNetRoute } from '../../src/engine/probes/portMapping/gateway';
 import { parsePortList } from '../../src/engine/probes/portList';
 import { parseTurnUrl } from '../../src/engine/probes/turnUrl';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ReachResult } from '../../engine/reach/types';
 import type { ReachRow } from '../../report/messages';
 import type { LastReport } from '../lastReport';
-import { setReachRows } from '../reportPanel';
+import { setReachRows } from '../panel/reportPanel';
 import { configFormatOf } from '../language/languageIds';
 import { probeReportForLint } from '../language/probeReport';
 import { TEST_FILE_REACHABILITY_COMMAND, TEST_REACHABILITY_COMMAND, registerReachCodeLens } from './reachCodeLens';

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Report } from '../../../src/report/report';
 import { ourExtension, waitFor } from './helpers';
 import { startServe } from './serve';
-import { canQueryWebviews, waitForWebview } from './webviewQuery';
+import { canQueryWebviews, screenshotWorkbench, waitForWebview } from './webviewQuery';
 
 const REPORT_TAB_LABEL = 'NAT Probe report';
 
@@ -68,9 +68,9 @@ describe('NAT Probe: Run NAT diagnosis (against natprobe serve on loopback)', fu
     assert.equal(shown.natType.value, 'open-internet');
   });
 
-  it('leaves the workbench with the report panel and the status bar item for a screenshot (runner 2 saves it)', async () => {
+  it('leaves the workbench with the report panel and the status bar item for a screenshot (the code-server runner saves it)', async () => {
     await vscode.commands.executeCommand('natProbe.showLastReport');
-    console.log('[natprobe-screenshot] report-and-status-bar');
+    screenshotWorkbench('report-and-status-bar');
     // Give the runner time to take the picture while the extension host is still alive.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     assert.ok(vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === REPORT_TAB_LABEL));

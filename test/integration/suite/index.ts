@@ -4,24 +4,12 @@
 // test passed and rejects otherwise, which the workbench turns into exit code 0 / 1.
 //
 // Results are reported two ways, read by the runner:
-//   - one console line per event, `[natprobe-test] {json}`: the extension host's console reaches the
-//     runner (Runner 2: through the workbench's codeAutomationLog; Runner 1: Electron's stdout);
+//   - one console line per event (../consoleProtocol.cjs): the extension host's console reaches the
+//     runner (code-server: through the workbench's codeAutomationLog; electron: Electron's stdout);
 //   - a JSON file at $NATPROBE_TEST_RESULTS when that is set (the extension host inherits the runner's env).
 import * as fs from 'node:fs';
 import Mocha from 'mocha';
-
-export const RESULT_PREFIX = '[natprobe-test]';
-
-export interface TestEvent {
-  readonly event: 'start' | 'pass' | 'fail' | 'pending' | 'end';
-  readonly title?: string;
-  readonly durationMs?: number;
-  readonly error?: string;
-  readonly passed?: number;
-  readonly failed?: number;
-  readonly skipped?: number;
-  readonly total?: number;
-}
+import { type TestEvent, resultLine } from '../consoleProtocol.cjs';
 
 // Every test file of the suite, loaded after mocha's globals (describe, it…) exist. The runner checks that
 // each test/integration/suite/*.test.ts is listed here, so a new file cannot be silently left out.
@@ -44,7 +32,7 @@ const TEST_FILES: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
 
 function emit(e: TestEvent, sink: TestEvent[]): void {
   sink.push(e);
-  console.log(`${RESULT_PREFIX} ${JSON.stringify(e)}`);
+  console.log(resultLine(e));
 }
 
 function errorText(err: unknown): string {

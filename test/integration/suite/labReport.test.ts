@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Report } from '../../../src/report/report';
 import { ourExtension, waitFor } from './helpers';
-import { canQueryWebviews, queryWebview, waitForWebview } from './webviewQuery';
+import { canQueryWebviews, queryWebview, screenshotWorkbench, waitForWebview } from './webviewQuery';
 
 const SHOW_REPORT = '_natProbe.showReport';
 const SELECTORS = {
@@ -57,7 +57,7 @@ describe('NAT Probe report panel with a report recorded in the lab', function ()
       await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
       await new Promise((r) => setTimeout(r, 1000)); // the theme reaches the webview
       await queryWebview({ scrollTo: '#no-such-element' });
-      console.log(`[natprobe-screenshot] readme-${name}-workbench`);
+      screenshotWorkbench(`readme-${name}-workbench`);
       await new Promise((r) => setTimeout(r, 800));
       for (const anchor of ['path', 'ports', 'recommendations']) {
         const shot = await queryWebview({ scrollTo: `#${anchor}`, screenshot: `readme-${name}-${anchor}` });

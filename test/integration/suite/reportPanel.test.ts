@@ -8,7 +8,7 @@ import { recommend } from '../../../src/engine/discovery/recommend';
 import type { Report } from '../../../src/report/report';
 import { ourExtension, waitFor } from './helpers';
 import { type PortsServe, startPortsServe } from './serve';
-import { type WebviewAnswer, canQueryWebviews, queryWebview, waitForWebview } from './webviewQuery';
+import { type WebviewAnswer, canQueryWebviews, queryWebview, screenshotWorkbench, waitForWebview } from './webviewQuery';
 
 const SHOW_REPORT = '_natProbe.showReport';
 const TAB_LABEL = 'NAT Probe report';
@@ -217,7 +217,7 @@ describe('NAT Probe report panel (webview content, Apply to config, themes)', fu
       await vscode.commands.executeCommand(SHOW_REPORT, homeReport());
       await waitForWebview({ selectors: SELECTORS }, (a: WebviewAnswer) => (a.results!.applyButtons.length === 1 ? undefined : 'no Apply button yet'));
       await new Promise((r) => setTimeout(r, 500));
-      console.log(`[natprobe-screenshot] report-${name}-workbench`);
+      screenshotWorkbench(`report-${name}-workbench`);
       for (const [part, anchor] of [parts[0], parts[1], parts[3], parts[5]]) {
         const a = await queryWebview({ scrollTo: anchor, screenshot: `report-${name}-narrow-${part}` });
         assert.ok(a.ok, a.error);

@@ -9,7 +9,7 @@ export interface ServeProcess {
 
 /** `natprobe serve` on two loopback addresses; retries on another port if one is taken. */
 export async function startServe(cli: string, extraArgs: (port: number) => string[] = () => []): Promise<ServeProcess> {
-  // The runner passes the Node it runs on; the extension host's own execPath may be Electron (Runner 1).
+  // The runner passes the Node it runs on; the extension host's own execPath may be Electron (the electron runner).
   const node = process.env.NATPROBE_NODE || 'node';
   let lastError = '';
   for (let attempt = 0; attempt < 5; attempt++) {

@@ -1,34 +1,18 @@
-// Asks the runner about a webview's content (Runner 2 only: scripts/vscode/run-integration.mjs,
+// Asks the runner about a webview's content (code-server runner only: scripts/vscode/codeServerRunner.mjs,
 // answerWebviewQuery). The extension host cannot see into a webview; the runner can, through
-// playwright. A query is one console line; the answer is a file the test polls.
+// playwright. A query is one console line (../consoleProtocol.cjs); the answer is a file the test polls.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type WebviewAnswer, type WebviewQuery, screenshotLine, webviewQueryLine } from '../consoleProtocol.cjs';
 
-export interface WebviewQuery {
-  /** document.title of the webview page; default "NAT Probe report". */
-  readonly title?: string;
-  /** Query the workbench page itself (status bar, tabs) instead of a webview. */
-  readonly workbench?: boolean;
-  /** CSS selector of an element to click first. */
-  readonly click?: string;
-  /** CSS selector of an element to scroll to the top (the page's top when it matches nothing). */
-  readonly scrollTo?: string;
-  /** name → CSS selector: the answer has the text of every matching element. */
-  readonly selectors?: Readonly<Record<string, string>>;
-  /** Saves a picture of the webview alone as .vscode-test/artifacts/<name>.png. */
-  readonly screenshot?: string;
+export type { WebviewAnswer, WebviewQuery };
+
+/** Asks the runner for a picture of the whole workbench, .vscode-test/artifacts/<name>.png (code-server runner only). */
+export function screenshotWorkbench(name: string): void {
+  console.log(screenshotLine(name));
 }
 
-export interface WebviewAnswer {
-  readonly id: string;
-  readonly ok: boolean;
-  readonly frames: number;
-  readonly scrollY?: number;
-  readonly results?: Record<string, string[]>;
-  readonly error?: string;
-}
-
-/** True when the runner answers webview queries (Runner 2). */
+/** True when the runner answers webview queries (the code-server runner). */
 export function canQueryWebviews(): boolean {
   return !!process.env.NATPROBE_WEBVIEW_DIR;
 }
@@ -39,7 +23,7 @@ export async function queryWebview(query: WebviewQuery, timeoutMs = 10_000): Pro
   const dir = process.env.NATPROBE_WEBVIEW_DIR;
   if (!dir) throw new Error('NATPROBE_WEBVIEW_DIR is not set: this runner cannot look into webviews');
   const id = `q${process.pid}-${Date.now()}-${++counter}`;
-  console.log(`[natprobe-webview] ${JSON.stringify({ id, ...query })}`);
+  console.log(webviewQueryLine({ id, ...query }));
   const file = path.join(dir, `${id}.json`);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { decodeExternalAddressResponse, encodeExternalAddressRequest } from '../../../src/engine/probes/portMapping/natPmp';
 import { decodeAnnounceResponse, encodeAnnounceRequest } from '../../../src/engine/probes/portMapping/pcp';
 import { decodeRouteHex, parseProcNetRoute, findDefaultGateway } from '../../../src/engine/probes/portMapping/gateway';
+import { prngUint32 } from '../../support/prng';
+
+const isUint = (n: number, max: number): boolean => Number.isInteger(n) && n >= 0 && n <= max;
 
 const hex = (s: string) => Uint8Array.from(s.replace(/\s+/g, '').match(/../g) ?? [], (b) => parseInt(b, 16));
 
@@ -39,14 +42,32 @@ describe('port mapping: NAT-PMP codec (RFC 6886, opcode 0 only)', () => {
       assert.equal(d.kind, 'malformed', `${bad} → ${JSON.stringify(d)}`);
     }
   });
-  it('never throws on random bytes', () => {
-    let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) & 0xff;
+  it('random bytes: never a throw, always a typed answer (malformed with a reason, or fields in range)', () => {
+    const next = prngUint32(7);
+    const rnd = () => next() & 0xff;
+    const kinds = { natpmp: 0, pcp: 0, malformed: 0 };
     for (let i = 0; i < 2000; i++) {
       const b = Uint8Array.from({ length: rnd() % 40 }, rnd);
-      decodeExternalAddressResponse(b);
-      decodeAnnounceResponse(b);
+      // A quarter each get a NAT-PMP (version 0, opcode 128) or a PCP ANNOUNCE answer header (version 2, opcode 0x80), so more than the first check is reached.
+      if (i % 4 === 1 && b.length >= 2) b.set([0, 128]);
+      if (i % 4 === 2 && b.length >= 2) b.set([2, 0x80]);
+      const d = decodeExternalAddressResponse(b);
+      const a = decodeAnnounceResponse(b);
+      const seen = `${Buffer.from(b).toString('hex')} → ${JSON.stringify(d)} / ${JSON.stringify(a)}`;
+      for (const r of [d, a]) {
+        assert.ok(r.kind in kinds, seen);
+        kinds[r.kind]++;
+        if (r.kind === 'malformed') assert.ok(typeof r.reason === 'string' && r.reason.length > 0, seen);
+        else assert.ok(isUint(r.resultCode, 0xffff), seen);
+      }
+      if (d.kind === 'natpmp') {
+        assert.ok(isUint(d.epochSeconds, 0xffffffff), seen);
+        if (d.externalAddress !== undefined) assert.match(d.externalAddress, /^\d{1,3}(\.\d{1,3}){3}$/, seen);
+      }
+      if (a.kind === 'pcp') assert.ok(isUint(a.lifetime, 0xffffffff) && isUint(a.epochSeconds, 0xffffffff), seen);
     }
+    // Every kind came up, so every branch above was checked.
+    assert.ok(kinds.malformed > 0 && kinds.natpmp > 0 && kinds.pcp > 0, JSON.stringify(kinds));
   });
 });
 

@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
-import {
-  buildGetExternalIpSoap,
-  buildMSearch,
-  elementText,
-  gatewayUrl,
-  parseDescription,
-  parseGetExternalIpResponse,
-  parseSsdpResponse,
-  stripComments,
-} from '../../../src/engine/probes/portMapping/upnp';
+import { elementText, stripComments } from '../../../src/engine/probes/portMapping/boundedXml';
+import { buildGetExternalIpSoap, parseDescription, parseGetExternalIpResponse } from '../../../src/engine/probes/portMapping/soap';
+import { buildMSearch, gatewayUrl, parseSsdpResponse } from '../../../src/engine/probes/portMapping/ssdp';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 

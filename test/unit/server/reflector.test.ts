@@ -18,6 +18,7 @@ import {
   newTransactionId,
   verifyFingerprint,
 } from '../../../src/engine/stun';
+import { prng } from '../../support/prng';
 
 const PRIMARY = { address: '198.51.100.1', port: 3478 };
 const ALTERNATE = { address: '198.51.100.2', port: 3479 };
@@ -141,13 +142,7 @@ describe('natprobe serve answers as an RFC 5780 server (§6.1)', () => {
 describe('the reflector under a fuzzer', function () {
   this.timeout(120000);
   it('1,000,000 mutated and random datagrams: never throws, never amplifies beyond a fixed bound', () => {
-    let seed = 0x5eed1234;
-    const rand = (): number => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) / 0x100000000;
-    };
+    const rand = prng(0x5eed1234);
     const seeds = [
       request(),
       request([{ type: Attr.ChangeRequest, value: encodeChangeRequest({ changeIp: true, changePort: true }) }]),

@@ -19,24 +19,16 @@ import { findDefaultGateway, type RouteReader } from './gateway';
 import { nodeHttpRequester, type HttpRequester } from './http';
 import { probeNatPmp, type NatPmpProbeResult } from './natPmp';
 import { probePcp, type PcpProbeResult } from './pcp';
-import { isIPv4Literal, probeUpnp, type UpnpProbeResult } from './upnp';
+import { isIPv4Literal } from './soap';
+import { probeUpnp, type UpnpProbeResult } from './upnp';
 
 export { findDefaultGateway, parseProcNetRoute, decodeRouteHex, type GatewayResult, type RouteReader } from './gateway';
 export { nodeHttpRequester, type HttpRequester, type HttpRequest, type HttpResponse } from './http';
 export { probeNatPmp, encodeExternalAddressRequest, decodeExternalAddressResponse, NAT_PMP_PORT, type NatPmpProbeResult, type NatPmpAnswer } from './natPmp';
 export { probePcp, encodeAnnounceRequest, decodeAnnounceResponse, PCP_PORT, type PcpProbeResult, type PcpAnswer } from './pcp';
-export {
-  probeUpnp,
-  buildMSearch,
-  parseSsdpResponse,
-  parseDescription,
-  parseGetExternalIpResponse,
-  gatewayUrl,
-  type UpnpProbeResult,
-  type SsdpAnswer,
-  type DescriptionResult,
-  type SoapExternalIp,
-} from './upnp';
+export { probeUpnp, type UpnpProbeResult } from './upnp';
+export { buildMSearch, parseSsdpResponse, gatewayUrl, type SsdpAnswer } from './ssdp';
+export { parseDescription, parseGetExternalIpResponse, type DescriptionResult, type SoapExternalIp } from './soap';
 
 export type PortMappingProtocol = 'upnp' | 'nat-pmp';
 

@@ -2,7 +2,6 @@
 // error), stays within maxFindings, keeps every range inside the text, and stays linear.
 
 import * as assert from 'node:assert/strict';
-import { loadavg } from 'node:os';
 import { lintOpenVpn } from '../../../../src/lint/openvpn';
 import { splitLines } from '../../../../src/lint/text';
 import { DEFAULT_MAX_FINDINGS, type LintOptions, type LintResult, type Range } from '../../../../src/lint/types';
@@ -49,11 +48,10 @@ function largeConfig(): string {
 describe('OpenVPN linter on hostile and huge input', function () {
   this.timeout(600_000);
 
-  it('a large generated config (~60k lines) lints in linear time (timing printed)', () => {
+  // Its figures are the bench's (bench/lint.ts); here only linearity, a ratio, is checked.
+  it('a large generated config (~60k lines) lints in linear time', () => {
     const text = largeConfig();
-    const t0 = process.hrtime.bigint();
-    let r: LintResult | undefined = lintOpenVpn(text);
-    const first = Number(process.hrtime.bigint() - t0) / 1e6;
+    let r: LintResult | undefined = lintOpenVpn(text); // a first run, to warm up
     const times: number[] = [];
     for (let i = 0; i < 10; i++) {
       const t = process.hrtime.bigint();
@@ -62,7 +60,6 @@ describe('OpenVPN linter on hostile and huge input', function () {
     }
     checkResult(text, r as LintResult, DEFAULT_MAX_FINDINGS, 'large');
     assert.ok(!(r as LintResult).findings.some((f) => f.severity === 'error'));
-    console.log(`      large config: ${text.split('\n').length} lines, ${(text.length / 1e6).toFixed(1)} MB: median ${median(times).toFixed(1)} ms of 10 runs after a first run of ${first.toFixed(1)} ms (load average ${loadavg()[0].toFixed(1)})`);
     // Linear: twice the routes must not take four times as long (generous against noise).
     const double = text.replace(/(route [^\n]*\n)/g, '$1$1');
     const t2: number[] = [];
@@ -71,7 +68,6 @@ describe('OpenVPN linter on hostile and huge input', function () {
       lintOpenVpn(double);
       t2.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
-    console.log(`      with 20,000 routes: median ${median(t2).toFixed(1)} ms`);
     assert.ok(median(t2) < median(times) * 4 + 50, 'not linear');
   });
 
@@ -81,10 +77,7 @@ describe('OpenVPN linter on hostile and huge input', function () {
       .join('\n');
     let text = base;
     while (text.length < 10 * 1024 * 1024) text += '\n' + base;
-    const t = process.hrtime.bigint();
     const r = lintOpenVpn(text);
-    const ms = Number(process.hrtime.bigint() - t) / 1e6;
-    console.log(`      10 MB of fixtures: ${(text.length / 1e6).toFixed(1)} MB in ${ms.toFixed(0)} ms, ${r.findings.length} findings, truncated=${r.truncated}`);
     checkResult(text, r, DEFAULT_MAX_FINDINGS, '10MB');
     assert.ok(r.truncated);
   });
@@ -105,9 +98,7 @@ describe('OpenVPN linter on hostile and huge input', function () {
       size += len + 1;
     }
     const garbage = parts.join('\n');
-    const t = process.hrtime.bigint();
     const r2 = lintOpenVpn(garbage, { maxFindings: 200 });
-    console.log(`      10 MB of printable garbage: ${(Number(process.hrtime.bigint() - t) / 1e6).toFixed(0)} ms`);
     checkResult(garbage, r2, 200, 'garbage');
     assert.equal(r2.findings.length, 200);
     assert.ok(r2.truncated);
@@ -192,9 +183,7 @@ describe('OpenVPN linter on hostile and huge input', function () {
     const noise = ['"', "'", '\\', '#', ';', '<', '>', '/', '\r', '\n', '\t', ' ', '\uFEFF', 'é', '\u0000', '-', '--', '0', '70000', '\r\n', '\v', '\f'];
     const inserts = ['<ca>', '</ca>', '<connection>', '</connection>', '<key>', 'remote a 1194 tcp', 'proto tcp-client', 'nobind', 'lport 1', 'keepalive 1 1', 'ping 5', 'fragment 10', 'setenv opt', 'ignore-unknown-option remote', 'setenv FORWARD_COMPATIBLE 1', '-----BEGIN CERTIFICATE-----', '-----END CERTIFICATE-----', 'x'.repeat(300), 'cipher BF-CBC', 'client', 'tun-mtu 5', 'port 4500'];
     const N = 100_000;
-    let maxMs = 0;
     let findings = 0;
-    const start = process.hrtime.bigint();
     for (let i = 0; i < N; i++) {
       const lines = pick(sourceLines);
       const from = Math.floor(rand() * lines.length);
@@ -212,21 +201,17 @@ describe('OpenVPN linter on hostile and huge input', function () {
       }
       const max = rand() < 0.2 ? 1 + Math.floor(rand() * 5) : DEFAULT_MAX_FINDINGS;
       const options: LintOptions = { maxFindings: max, ...(rand() < 0.3 ? { report } : {}) };
-      const t = process.hrtime.bigint();
       let r: LintResult;
       try {
         r = lintOpenVpn(text, options);
       } catch (e) {
         assert.fail(`case ${i} threw ${String(e)} on ${JSON.stringify(text.slice(0, 200))}`);
       }
-      const ms = Number(process.hrtime.bigint() - t) / 1e6;
-      if (ms > maxMs) maxMs = ms;
       findings += r.findings.length;
       if (r.findings.length > max) assert.fail(`case ${i}: ${r.findings.length} > ${max}`);
       for (const f of r.findings) if (/internal error/.test(f.message)) assert.fail(`case ${i}: ${f.message} on ${JSON.stringify(text.slice(0, 300))}`);
       if (i % 97 === 0) checkResult(text, r, max, `case ${i}`);
     }
-    const total = Number(process.hrtime.bigint() - start) / 1e6;
-    console.log(`      fuzz: ${N} cases in ${(total / 1000).toFixed(1)} s (slowest ${maxMs.toFixed(1)} ms), ${findings} findings`);
+    console.log(`      fuzz: ${N} cases, ${findings} findings`);
   });
 });

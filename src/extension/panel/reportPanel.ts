@@ -1,15 +1,15 @@
 import * as vscode from 'vscode';
-import { MAX_REACH_ROWS, type ReachRow } from '../report/messages';
-import { parseReport } from '../report/parseReport';
-import type { Report } from '../report/report';
-import { ConfigTracker } from './panel/configTracker';
-import { REPORT_VIEW_TYPE } from './panel/html';
-import { ReportView } from './panel/reportView';
+import { MAX_REACH_ROWS, type ReachRow } from '../../report/messages';
+import { parseReport } from '../../report/parseReport';
+import type { Report } from '../../report/report';
+import { ConfigTracker } from './configTracker';
+import { REPORT_VIEW_TYPE } from './html';
+import { ReportView } from './reportView';
 
 /**
  * The report panel (view type natProbe.report): at most one, created or revealed by
  * showReportPanel, restored after a reload by the serializer from the state its webview saved.
- * The pieces live in ./panel/: the page and its CSP (html.ts), which config "Apply to config"
+ * The pieces live beside it: the page and its CSP (html.ts), which config "Apply to config"
  * edits (configTracker.ts), the edit itself (applyRecommendation.ts), the panel's messages
  * (reportView.ts).
  */
