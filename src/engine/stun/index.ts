@@ -13,4 +13,4 @@ export * from './fingerprint';
 export * from './integrity';
 export * from './saslprep';
 export * from './lifetime';
-export * from './ip';
+export * from '../net/ip';
