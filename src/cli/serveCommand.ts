@@ -1,5 +1,6 @@
 import { systemClock } from '../engine/clock';
-import { isIpLiteral, parseServerSpec } from '../engine/discovery/serverSpec';
+import { parseServerSpec } from '../engine/discovery/serverSpec';
+import { ipFamily, isUnspecified } from '../engine/net/ip';
 import { nodeUdpFactory } from '../engine/net/nodeUdp';
 import { endpointKey } from '../engine/net/udp';
 import { DEFAULT_PORTS_TEXT } from '../engine/probes/ports';
@@ -151,10 +152,10 @@ function literalEndpoint(flag: string, text: string, defaultPort: number): { add
   const { host, port } = parsed.value;
   // An address to listen on must be a literal: "300.1.1.1" looked enough like one to pass a
   // digits-and-dots check and was then handed to the resolver (a DNS lookup, exit 1).
-  if (!isIpLiteral(host)) {
+  if (!ipFamily(host)) {
     throw new UsageError(/^[\d.]+$/.test(host) ? `${flag} "${host}" is not an IP address` : `${flag} needs an IP address, not a hostname ("${host}")`);
   }
   // RESPONSE-ORIGIN and OTHER-ADDRESS name the address we listen on; "any" cannot be named.
-  if (/^0\.0\.0\.0$|^::$/.test(host)) throw new UsageError(`${flag} needs a specific IP address of this host, not the wildcard ${host}`);
+  if (isUnspecified(host)) throw new UsageError(`${flag} needs a specific IP address of this host, not the wildcard ${host}`);
   return { address: host, port: hasExplicitPort(text) ? port : defaultPort };
 }
