@@ -10,14 +10,10 @@ import { readRegularFile } from './readRegularFile';
 const FLAGS: readonly Flag[] = [{ name: 'json', description: 'Prints the verdict as a JSON object.' }, HELP_FLAG];
 
 export const compareCommand: Command = {
-  name: 'compare',
-  operands: 'A.json B.json',
+  name: 'compare', operands: 'A.json B.json', flags: FLAGS, run,
   summary: 'Predicts from two diagnose --json reports whether a direct UDP path will form.',
-  about:
-    'Predicts from two diagnose --json reports (this machine and a peer) whether a direct UDP path will form or traffic must be relayed, and why. A file that cannot be read or is not a natprobe report is a usage error.',
-  flags: FLAGS,
+  about: 'Predicts from two diagnose --json reports (this machine and a peer) whether a direct UDP path will form or traffic must be relayed, and why. A file that cannot be read or is not a natprobe report is a usage error.',
   exits: [{ code: EXIT.ok, meaning: 'a verdict (yes, no or unknown, with the reason)' }],
-  run,
 };
 
 /** `natprobe compare A.json B.json [--json]`: direct or relayed, predicted from two reports. */

@@ -14,7 +14,7 @@ import { safeJson, safeText } from '../report/safeText';
 import type { StreamEvent } from '../report/streamEvents';
 import { VERSION } from '../version';
 import { type Flag, HELP_FLAG, type Parsed, UsageError, noPositional, portList, wholeNumber } from './args';
-import { type CliIo, type Command, EXIT } from './command';
+import { type CliIo, type Command, type EnvVar, EXIT } from './command';
 
 const FLAGS: readonly Flag[] = [
   { name: 'server', value: 'HOST[:PORT]', repeatable: true, default: DEFAULT_SERVERS.join(', '), description: 'A STUN server to ask (an RFC 5780 one, such as natprobe serve, also measures filtering). An IPv6 address with a port goes in brackets: [2001:db8::1]:3478.' },
@@ -34,21 +34,16 @@ const FLAGS: readonly Flag[] = [
   HELP_FLAG,
 ];
 
+const ENVIRONMENT: readonly EnvVar[] = [
+  { name: 'NATPROBE_TURN_PASS', meaning: 'The password for --turn.' },
+  { name: 'NO_COLOR', meaning: 'Set (to anything): no colour in the text report. Colour is used only on a terminal.' },
+];
+
 export const diagnoseCommand: Command = {
-  name: 'diagnose',
+  name: 'diagnose', flags: FLAGS, environment: ENVIRONMENT, run,
   summary: "Finds the NAT's mapping and filtering behaviour (RFC 5780), the public address and signs of carrier-grade NAT.",
-  about:
-    "Finds the NAT's mapping and filtering behaviour (RFC 5780), the public address, port preservation and signs of carrier-grade NAT, and says what it means for a VPN. SIGINT cancels and still prints the report of what was measured.",
-  flags: FLAGS,
-  exits: [
-    { code: EXIT.ok, meaning: 'a report with a measured public address' },
-    { code: EXIT.nothingMeasured, meaning: 'a report, but nothing about the NAT could be measured (no server answered usably)' },
-  ],
-  environment: [
-    { name: 'NATPROBE_TURN_PASS', meaning: 'The password for --turn.' },
-    { name: 'NO_COLOR', meaning: 'Set (to anything): no colour in the text report. Colour is used only on a terminal.' },
-  ],
-  run,
+  about: "Finds the NAT's mapping and filtering behaviour (RFC 5780), the public address, port preservation and signs of carrier-grade NAT, and says what it means for a VPN. SIGINT cancels and still prints the report of what was measured.",
+  exits: [{ code: EXIT.ok, meaning: 'a report with a measured public address' }, { code: EXIT.nothingMeasured, meaning: 'a report, but nothing about the NAT could be measured (no server answered usably)' }],
 };
 
 async function run(args: Parsed, io: CliIo): Promise<number> {

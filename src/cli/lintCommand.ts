@@ -33,16 +33,10 @@ const FLAGS: readonly Flag[] = [
 ];
 
 export const lintCommand: Command = {
-  name: 'lint',
-  operands: 'FILE...',
+  name: 'lint', operands: 'FILE...', flags: FLAGS, run,
   summary: 'Lints WireGuard and OpenVPN configs as wg and openvpn read them.',
   about: 'Lints WireGuard and OpenVPN configs as wg and openvpn read them; prints file:line:col severity ID message, one finding a line. Secrets in the files never appear in the output.',
-  flags: FLAGS,
-  exits: [
-    { code: EXIT.ok, meaning: 'no finding of severity error' },
-    { code: EXIT.failed, meaning: 'a finding of severity error, or a file whose format cannot be told (FORMAT), or --fix could not write a file' },
-  ],
-  run,
+  exits: [{ code: EXIT.ok, meaning: 'no finding of severity error' }, { code: EXIT.failed, meaning: 'a finding of severity error, or a file whose format cannot be told (FORMAT), or --fix could not write a file' }],
 };
 
 /** `natprobe lint FILE... [--json] [--format auto|wireguard|openvpn] [--report REPORT.json] [--fix]` */

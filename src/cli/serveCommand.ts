@@ -28,17 +28,10 @@ const FLAGS: readonly Flag[] = [
 ];
 
 export const serveCommand: Command = {
-  name: 'serve',
-  operands: '--primary IP[:PORT]',
+  name: 'serve', operands: '--primary IP[:PORT]', flags: FLAGS, run,
   summary: 'Runs an RFC 5780 STUN server, for diagnose --server (and --ports).',
-  about:
-    'Runs an RFC 5780 STUN server. With --alternate (a second IP address of this host) it answers CHANGE-REQUEST and sends OTHER-ADDRESS, so filtering can be measured against it. Runs until SIGINT or SIGTERM, then prints what it answered.',
-  flags: FLAGS,
-  exits: [
-    { code: EXIT.ok, meaning: 'stopped by SIGINT or SIGTERM' },
-    { code: EXIT.failed, meaning: 'cannot listen (a port in use, an address this host does not have, a port below 1024 without the privilege)' },
-  ],
-  run,
+  about: 'Runs an RFC 5780 STUN server. With --alternate (a second IP address of this host) it answers CHANGE-REQUEST and sends OTHER-ADDRESS, so filtering can be measured against it. Runs until SIGINT or SIGTERM, then prints what it answered.',
+  exits: [{ code: EXIT.ok, meaning: 'stopped by SIGINT or SIGTERM' }, { code: EXIT.failed, meaning: 'cannot listen (a port in use, an address this host does not have, a port below 1024 without the privilege)' }],
 };
 
 async function run(args: Parsed, io: CliIo): Promise<number> {
