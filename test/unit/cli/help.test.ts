@@ -98,3 +98,23 @@ describe('cli: help from the declarations', () => {
     assert.match(under.stderr, new RegExp(`--budget must be a whole number of milliseconds from ${MIN_BUDGET_MS} to ${MAX_BUDGET_MS}`));
   });
 });
+
+describe('cli: the README says what the help says', () => {
+  const readme = fs.readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8');
+  const section = flat(readme.slice(readme.indexOf('## The `natprobe` CLI'), readme.indexOf('### Running `serve`')));
+
+  it('every command and every flag is in the CLI section, with each range as declared', () => {
+    for (const command of COMMANDS) {
+      assert.ok(section.includes(`natprobe ${command.name}`), command.name);
+      for (const f of command.flags) {
+        if (f.name === 'help' || f.name === 'turn-pass') continue;
+        assert.ok(section.includes(`--${f.name}`), `--${f.name} of ${command.name} missing`);
+        if (f.range) assert.match(section, new RegExp(`--${f.name}\`? ${f.range[0]} to ${f.range[1]}`), `--${f.name}'s range`);
+      }
+    }
+  });
+
+  it('its exit table has a row for every code in EXIT', () => {
+    for (const code of new Set<number>(Object.values(EXIT))) assert.match(section, new RegExp(`\\| ${code} \\|`), `exit ${code}`);
+  });
+});
