@@ -103,6 +103,16 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
     io.stderr.write(`natprobe: cannot listen: ${why}\n`);
     return EXIT.failed;
   }
+  // Listening for the signals before saying "serving": a supervisor may stop us the moment it reads that.
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
   if (extra) io.stdout.write(`${describeExtraPorts(extra)}\n`);
   io.stdout.write(
     `natprobe ${VERSION} serving STUN (RFC 5780${alternate ? '' : ', single address: no OTHER-ADDRESS, CHANGE-REQUEST refused'}) on ${reflector.endpoints.map(endpointKey).join(', ')}; at most ${ratePerSecond} answers/s per source (burst ${burst})\n`,
@@ -114,15 +124,7 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
   }, logInterval * 1000);
   // Keeps the process alive: sockets alone do not hold the event loop for dgram in some cases.
   const keepAlive = setInterval(() => undefined, 1 << 30);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopped;
   clearInterval(keepAlive);
   clearInterval(ticker);
   reflector.close();
