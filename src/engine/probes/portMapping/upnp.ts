@@ -11,6 +11,7 @@
 
 import type { Evidence, Tristate } from '../../../report/report';
 import type { Clock } from '../../clock';
+import { isIPv4 } from '../../net/ip';
 import type { UdpSocketFactory } from '../../net/udp';
 import { errorText } from '../../describe';
 import { exchange } from './exchange';
@@ -248,11 +249,6 @@ const ADDRESS_ELEMENT = new RegExp(
   `<${PREFIX}NewExternalIPAddress(?:\\s[^<>]{0,256})?(?:/>|>([^<]{0,64})</${PREFIX}NewExternalIPAddress\\s*>)`,
 );
 
-export function isIPv4Literal(s: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  return !!m && m.slice(1).every((x) => Number(x) <= 255 && (x === '0' || !x.startsWith('0')));
-}
-
 /** Reads a GetExternalIPAddress answer. Never throws. */
 export function parseGetExternalIpResponse(status: number, bodyIn: string): SoapExternalIp {
   if (typeof bodyIn !== 'string') return { kind: 'malformed', reason: 'not text' };
@@ -273,7 +269,7 @@ export function parseGetExternalIpResponse(status: number, bodyIn: string): Soap
   const value = (decoded ?? '').trim();
   if (decoded === undefined) return { kind: 'malformed', reason: 'bad entity in NewExternalIPAddress' };
   if (value === '' || value === '0.0.0.0') return { kind: 'empty', raw: value };
-  if (!isIPv4Literal(value)) return { kind: 'malformed', reason: `NewExternalIPAddress is not an IPv4 address: "${printable(value, 40)}"` };
+  if (!isIPv4(value)) return { kind: 'malformed', reason: `NewExternalIPAddress is not an IPv4 address: "${printable(value, 40)}"` };
   return { kind: 'address', address: value };
 }
 
