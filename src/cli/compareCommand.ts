@@ -2,19 +2,27 @@ import { compareReports } from '../engine/compare';
 import { parseReport } from '../report/parseReport';
 import type { Report } from '../report/report';
 import { safeJson } from '../report/safeText';
-import { UsageError, parseArgs } from './args';
+import { type Flag, HELP_FLAG, type Parsed, UsageError } from './args';
+import { type CliIo, type Command, EXIT } from './command';
 import { describeFsError } from './fileErrors';
 import { readRegularFile } from './readRegularFile';
-import type { CliIo } from './run';
+
+const FLAGS: readonly Flag[] = [{ name: 'json', description: 'Prints the verdict as a JSON object.' }, HELP_FLAG];
+
+export const compareCommand: Command = {
+  name: 'compare', operands: 'A.json B.json', flags: FLAGS, run,
+  summary: 'Predicts from two diagnose --json reports whether a direct UDP path will form.',
+  about: 'Predicts from two diagnose --json reports (this machine and a peer) whether a direct UDP path will form or traffic must be relayed, and why. A file that cannot be read or is not a natprobe report is a usage error.',
+  exits: [{ code: EXIT.ok, meaning: 'a verdict (yes, no or unknown, with the reason)' }],
+};
 
 /** `natprobe compare A.json B.json [--json]`: direct or relayed, predicted from two reports. */
-export async function compareCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, [{ name: 'json', takesValue: false }]);
+async function run(args: Parsed, io: CliIo): Promise<number> {
   if (args.positional.length !== 2) throw new UsageError('compare needs exactly two reports: natprobe compare A.json B.json');
   const [a, b] = args.positional.map(readReport);
   const verdict = compareReports(a, b);
-  io.stdout.write(args.flags.has('json') ? safeJson(verdict, 2) + '\n' : `Direct connection: ${verdict.direct}\n${verdict.reason}\n`);
-  return 0;
+  io.stdout.write(args.has('json') ? safeJson(verdict, 2) + '\n' : `Direct connection: ${verdict.direct}\n${verdict.reason}\n`);
+  return EXIT.ok;
 }
 
 /** A diagnose --json report is a few kilobytes; this leaves room for any real one and no more. */

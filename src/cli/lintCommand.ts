@@ -7,13 +7,13 @@ import type { ConfigFormat, Finding, RuleSetting } from '../lint/types';
 import { lintWorkspace } from '../lint/workspace';
 import type { Report } from '../report/report';
 import { safeJson, safeText } from '../report/safeText';
-import { UsageError, parseArgs } from './args';
+import { type Flag, HELP_FLAG, type Parsed, UsageError, choice } from './args';
 import { applyEditsToBytes } from './byteEdits';
 import { readReport } from './compareCommand';
 import { describeFsError } from './fileErrors';
 import { readRegularFile } from './readRegularFile';
 import { writeFileAtomic } from './writeFileAtomic';
-import type { CliIo } from './run';
+import { type CliIo, type Command, EXIT } from './command';
 
 /** Files larger than this are refused with a clear message rather than read whole. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -24,23 +24,30 @@ interface FileResult {
   readonly note?: string;
 }
 
-/** `natprobe lint FILE... [--json] [--format auto|wireguard|openvpn] [--report REPORT.json] [--fix] [--disable ID[,ID]] [--rule ID=SEVERITY]` */
-export async function lintCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, [
-    { name: 'json', takesValue: false },
-    { name: 'fix', takesValue: false },
-    { name: 'format', takesValue: true },
-    { name: 'report', takesValue: true },
-    { name: 'disable', takesValue: true, repeatable: true },
-    { name: 'rule', takesValue: true, repeatable: true },
-  ]);
+const FLAGS: readonly Flag[] = [
+  { name: 'json', description: 'Prints the findings as a JSON array (0-based line and character positions).' },
+  { name: 'format', value: 'FORMAT', choices: ['auto', 'wireguard', 'openvpn'], default: 'auto', description: 'How to read the files; auto tells from the content.' },
+  { name: 'report', value: 'REPORT.json', description: 'A diagnose --json report, for the rules that use what was measured (keepalive, MTU, ports).' },
+  { name: 'fix', description: 'Applies the preferred fixes in place (each file replaced whole, its other bytes untouched).' },
+  { name: 'disable', value: 'ID[,ID]', repeatable: true, description: 'Turns these rules off (repeatable). In a config, # natprobe-disable[-next-line] ID[,ID] does the same for one file or line.' },
+  { name: 'rule', value: 'ID=SEVERITY', repeatable: true, description: 'Sets a rule\'s severity: off, error, warning, information or hint (repeatable; PARSE cannot be changed).' },
+  HELP_FLAG,
+];
+
+export const lintCommand: Command = {
+  name: 'lint', operands: 'FILE...', flags: FLAGS, run,
+  summary: 'Lints WireGuard and OpenVPN configs as wg and openvpn read them.',
+  about: 'Lints WireGuard and OpenVPN configs as wg and openvpn read them; prints file:line:col severity ID message, one finding a line. Secrets in the files never appear in the output.',
+  exits: [{ code: EXIT.ok, meaning: 'no finding of severity error' }, { code: EXIT.failed, meaning: 'a finding of severity error, or a file whose format cannot be told (FORMAT), or --fix could not write a file' }],
+};
+
+/** `natprobe lint FILE... [--json] [--format auto|wireguard|openvpn] [--report REPORT.json] [--fix] [--disable ID[,ID]]... [--rule ID=SEVERITY]...` */
+async function run(args: Parsed, io: CliIo): Promise<number> {
   const files = args.positional;
   if (files.length === 0) throw new UsageError('lint needs at least one FILE');
-  const formatText = args.values.get('format')?.[0] ?? 'auto';
-  if (!['auto', 'wireguard', 'openvpn'].includes(formatText)) throw new UsageError('--format must be auto, wireguard or openvpn');
-  const format = formatText as ConfigFormat | 'auto';
-  const report = readLintReport(args.values.get('report')?.[0]);
-  const rules = ruleSettings(args.values.get('disable') ?? [], args.values.get('rule') ?? []);
+  const format = choice(args, 'format') as ConfigFormat | 'auto';
+  const report = readLintReport(args.value('report'));
+  const rules = ruleSettings(args.all('disable'), args.all('rule'));
 
   const contents = new Map<string, Buffer>();
   for (const file of files) {
@@ -55,7 +62,7 @@ export async function lintCommand(argv: readonly string[], io: CliIo): Promise<n
     contents.set(file, read.bytes);
   }
   const host = hostFacts();
-  const fix = args.flags.has('fix');
+  const fix = args.has('fix');
   const results: FileResult[] = [];
   const outcomes = new Map<string, LintOutcome>();
   for (const file of files) {
@@ -80,7 +87,7 @@ export async function lintCommand(argv: readonly string[], io: CliIo): Promise<n
       }
       if (total > 0) {
         writeFileAtomic(file, bytes);
-        if (!args.flags.has('json')) io.stderr.write(`natprobe: ${file}: applied ${total} fix${total === 1 ? '' : 'es'}\n`);
+        if (!args.has('json')) io.stderr.write(`natprobe: ${file}: applied ${total} fix${total === 1 ? '' : 'es'}\n`);
       }
     }
     outcomes.set(file, outcome);
@@ -100,7 +107,7 @@ export async function lintCommand(argv: readonly string[], io: CliIo): Promise<n
   }
   const undetected = results.filter((r) => r.note);
 
-  if (args.flags.has('json')) {
+  if (args.has('json')) {
     // A fix that carries a key shows its title only: JSON output ends up in CI logs.
     type Row = { file: string; range: Finding['range'] | null; severity: string; id: string; message: string; fixes: ReturnType<typeof fixForOutput>[] };
     const out: Row[] = results.flatMap((r): Row[] =>
@@ -116,7 +123,7 @@ export async function lintCommand(argv: readonly string[], io: CliIo): Promise<n
       for (const f of r.findings) io.stdout.write(`${safeText(r.file)}:${f.range.start.line + 1}:${f.range.start.column + 1} ${f.severity} ${f.ruleId} ${safeText(f.message)}\n`);
     }
   }
-  return errors > 0 || undetected.length > 0 ? 1 : 0;
+  return errors > 0 || undetected.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
 /** `--disable ID[,ID]` and `--rule ID=off|error|warning|information|hint`, each repeatable. */

@@ -1,22 +1,24 @@
+import { EXIT } from './command';
 import { FileError, describeFsError, errnoCode, isUserFsError } from './fileErrors';
 import { runCli } from './run';
 
 /**
- * Whatever fails ends as one line on stderr: a user's problem (a full disk, a read-only file)
- * with exit 1; a bug with exit 70 and the stack only when NATPROBE_DEBUG=1.
+ * The only place natprobe exits: commands return their code. Whatever fails ends as one line on
+ * stderr: a user's problem (a full disk, a read-only file) with exit 1; a bug with exit 70 and
+ * the stack only when NATPROBE_DEBUG=1.
  */
 function fail(err: unknown): void {
   if (err instanceof FileError || isUserFsError(err)) {
     const where = (err as NodeJS.ErrnoException).path;
     const line = err instanceof FileError ? err.message : `${where ? `${where}: ` : ''}${describeFsError(err)}`;
     process.stderr.write(`natprobe: ${line}\n`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.failed;
     return;
   }
   const debug = process.env.NATPROBE_DEBUG === '1';
   const message = (err instanceof Error ? err.message : String(err)).split('\n')[0];
   process.stderr.write(debug && err instanceof Error && err.stack ? `natprobe: internal error: ${err.stack}\n` : `natprobe: internal error: ${message} (NATPROBE_DEBUG=1 shows details)\n`);
-  process.exitCode = 70;
+  process.exitCode = EXIT.internal;
 }
 
 // A reader that stops early (`natprobe lint --json | head`) closes the pipe: stop quietly, as cat does.

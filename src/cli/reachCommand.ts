@@ -7,10 +7,10 @@ import { reachConfig, type ReachResult } from '../engine/reach';
 import { keyFileReader } from '../engine/reach/openvpn/keyFiles';
 import { detectFormat } from '../lint/detectFormat';
 import type { Report } from '../report/report';
-import { UsageError, parseArgs } from './args';
+import { type Flag, HELP_FLAG, type Parsed, UsageError, choice, wholeNumber } from './args';
+import { type CliIo, type Command, EXIT } from './command';
 import { readReport } from './compareCommand';
 import { checkLiveTunnel } from './liveTunnel';
-import type { CliIo } from './run';
 
 /** A VPN config is a few KB; anything this large is not one. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -25,32 +25,39 @@ const WORDS: Record<ReachResult['outcome'], string> = {
   error: 'unexpected answer',
 };
 
+const FLAGS: readonly Flag[] = [
+  { name: 'peer', value: 'PUBLICKEY', description: 'WireGuard: tests only the [Peer] whose PublicKey starts with this (at least 4 characters).' },
+  { name: 'remote', value: 'N', description: 'OpenVPN: tests only the Nth remote line, 1 for the first.' },
+  { name: 'json', description: 'Prints the results as JSON (file, format, results, notes).' },
+  { name: 'budget', value: 'MS', range: [100, 60000], unit: 'ms', default: DEFAULT_REACH_BUDGET_MS, description: 'How long to wait for each endpoint, in milliseconds.' },
+  { name: 'report', value: 'REPORT.json', description: 'A diagnose --json report: narrows what silence from an endpoint can mean.' },
+  { name: 'format', value: 'FORMAT', choices: ['auto', 'wireguard', 'openvpn'], default: 'auto', description: 'How to read FILE; auto tells from the content.' },
+  { name: 'yes', description: 'Sends even when a WireGuard tunnel with this key is up here (the server would move that peer\'s endpoint to the probe).' },
+  HELP_FLAG,
+];
+
+export const reachCommand: Command = {
+  name: 'reach', operands: 'FILE', flags: FLAGS, run,
+  summary: 'Tests whether a VPN config\'s endpoints answer, with the config\'s own first packet.',
+  about:
+    'Sends the first packet of the config\'s own protocol, with its own keys, to each endpoint (WireGuard: one handshake initiation per [Peer] with an Endpoint; OpenVPN: one hard reset per remote) and says what came back: reachable (with the RTT), no answer (and what that can mean), refused, or could not resolve. No tunnel, no root; key material is never printed. A WireGuard tunnel with this key that is up here is not disturbed unless --yes.',
+  exits: [{ code: EXIT.ok, meaning: 'every endpoint answered' }, { code: EXIT.failed, meaning: 'an endpoint did not answer, was refused or could not be resolved, or there was nothing to test' }],
+};
+
 /** `natprobe reach FILE [--peer PUBLICKEY|--remote N] [--json] [--budget MS] [--report R.json] [--yes]` */
-export async function reachCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseArgs(argv, [
-    { name: 'peer', takesValue: true },
-    { name: 'remote', takesValue: true },
-    { name: 'json', takesValue: false },
-    { name: 'budget', takesValue: true },
-    { name: 'report', takesValue: true },
-    { name: 'format', takesValue: true },
-    { name: 'yes', takesValue: false },
-  ]);
+async function run(args: Parsed, io: CliIo): Promise<number> {
   if (args.positional.length !== 1) throw new UsageError('reach needs exactly one FILE');
   const file = args.positional[0];
-  const budgetText = args.values.get('budget')?.[0];
-  const budgetMs = budgetText === undefined ? DEFAULT_REACH_BUDGET_MS : Number(budgetText);
-  if (!Number.isInteger(budgetMs) || budgetMs < 100 || budgetMs > 60000) throw new UsageError('--budget must be a whole number of ms from 100 to 60000');
-  const peer = args.values.get('peer')?.[0];
-  const remoteText = args.values.get('remote')?.[0];
+  const budgetMs = wholeNumber(args, 'budget')!;
+  const peer = args.value('peer');
+  const remoteText = args.value('remote');
   if (peer !== undefined && remoteText !== undefined) throw new UsageError('--peer (WireGuard) and --remote (OpenVPN) exclude each other');
   if (peer !== undefined && !/^[A-Za-z0-9+/=]{4,44}$/.test(peer)) throw new UsageError('--peer takes a peer PublicKey (or its first characters, at least 4)');
   const remote = remoteText === undefined ? undefined : Number(remoteText);
   if (remote !== undefined && (!Number.isInteger(remote) || remote < 1)) throw new UsageError('--remote takes a remote line number, 1 for the first');
-  const formatText = args.values.get('format')?.[0] ?? 'auto';
-  if (!['auto', 'wireguard', 'openvpn'].includes(formatText)) throw new UsageError('--format must be auto, wireguard or openvpn');
+  const formatText = choice(args, 'format')!;
   let report: Report | undefined;
-  const reportFile = args.values.get('report')?.[0];
+  const reportFile = args.value('report');
   if (reportFile !== undefined) {
     try {
       report = readReport(reportFile);
@@ -78,7 +85,7 @@ export async function reachCommand(argv: readonly string[], io: CliIo): Promise<
       ...(remote !== undefined ? { remote } : {}),
       ...(report ? { report } : {}),
       liveTunnel: async (ownPublicKey) => {
-        if (args.flags.has('yes')) return undefined;
+        if (args.has('yes')) return undefined;
         const check = await checkLiveTunnel(file, ownPublicKey);
         if (check.note) notes.push(check.note);
         heldBack = check.reason;
@@ -94,19 +101,19 @@ export async function reachCommand(argv: readonly string[], io: CliIo): Promise<
   }
   if (results.length === 0) {
     const what = peer !== undefined ? `no [Peer] with PublicKey starting ${peer} has an Endpoint` : format === 'wireguard' ? 'no [Peer] has an Endpoint' : 'no remote line';
-    if (args.flags.has('json')) io.stdout.write(JSON.stringify({ file, format, results: [], notes: [what, ...notes] }, null, 2) + '\n');
+    if (args.has('json')) io.stdout.write(JSON.stringify({ file, format, results: [], notes: [what, ...notes] }, null, 2) + '\n');
     else io.stdout.write(`${file}: nothing to test: ${what}.\n`);
-    return 1;
+    return EXIT.failed;
   }
 
-  if (args.flags.has('json')) {
+  if (args.has('json')) {
     // heldBack: why nothing was sent (a live tunnel with this key); --yes sends anyway.
     io.stdout.write(JSON.stringify({ file, format, results, notes, ...(heldBack ? { heldBack } : {}) }, null, 2) + '\n');
   } else {
     for (const n of notes) io.stdout.write(`note: ${n}\n`);
     for (const r of results) io.stdout.write(renderResult(r));
   }
-  return results.every((r) => r.outcome === 'reachable') ? 0 : 1;
+  return results.every((r) => r.outcome === 'reachable') ? EXIT.ok : EXIT.failed;
 }
 
 export function renderResult(r: ReachResult): string {

@@ -1,4 +1,4 @@
-import * as ipaddr from 'ipaddr.js';
+import { ipFamily } from './net/ip';
 import type { Report, Tristate } from '../report/report';
 import { safeDeep } from '../report/safeText';
 
@@ -28,11 +28,11 @@ function stableMapping(r: Report): Tristate {
 function publicV4(r: Report): string | undefined {
   const address = r.publicEndpoints.find((p) => p.family === 'IPv4')?.address;
   // An exported report has labels such as "<public address 1>" instead of addresses.
-  return address && ipaddr.isValid(address) ? address : undefined;
+  return address && ipFamily(address) ? address : undefined;
 }
 
 function isRedacted(r: Report): boolean {
-  return r.publicEndpoints.some((p) => !ipaddr.isValid(p.address));
+  return r.publicEndpoints.some((p) => !ipFamily(p.address));
 }
 
 export function compareReports(reportA: Report, reportB: Report): DirectVerdict {

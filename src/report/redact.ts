@@ -1,4 +1,4 @@
-import * as ipaddr from 'ipaddr.js';
+import { anyIpFormKey, isAnyIpForm } from '../engine/net/ip';
 import type { Report } from './report';
 
 /**
@@ -40,7 +40,7 @@ export function redactReport(report: Report): Report {
   const replace = (text: string): string =>
     text.replace(ADDRESS_CANDIDATE, (match) => {
       const bare = match.startsWith('[') ? match.slice(1, -1) : match;
-      if (!ipaddr.isValid(bare) || keep.has(canonical(bare))) return match;
+      if (!isAnyIpForm(bare) || keep.has(canonical(bare))) return match;
       const l = label(bare, 'other');
       return match.startsWith('[') ? `[${l}]` : l;
     });
@@ -54,15 +54,11 @@ export function redactReport(report: Report): Report {
 }
 
 // Bracketed IPv6, dotted IPv4, or a bare run of hex digits with at least two colons (IPv6);
-// each candidate is confirmed by ipaddr.js before it is replaced, so times like 12:30:00 stay.
+// each candidate is confirmed by isAnyIpForm before it is replaced, so times like 12:30:00 stay.
 const ADDRESS_CANDIDATE = /\[[0-9A-Fa-f:.%\w]+\]|(?<![\w.:])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])|(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
 
 function canonical(address: string): string {
-  try {
-    return ipaddr.process(address.replace(/%.*$/, '')).toNormalizedString();
-  } catch {
-    return address;
-  }
+  return anyIpFormKey(address);
 }
 
 function hostOf(endpoint: string): string | undefined {

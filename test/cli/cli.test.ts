@@ -46,6 +46,27 @@ describe('natprobe CLI (built dist/cli.js, loopback only)', function () {
     }
   });
 
+  it('every command answers --help and -h with its own help, exit 0', async () => {
+    for (const command of ['diagnose', 'serve', 'lint', 'compare']) {
+      for (const flag of ['--help', '-h']) {
+        const r = await run([command, flag]);
+        assert.equal(r.code, 0, `${command} ${flag}: ${r.stderr}`);
+        assert.match(r.stdout, new RegExp(`^Usage: natprobe ${command}\\b[^]*\\nExit codes:\\n`));
+      }
+    }
+  });
+
+  it('serve stops on SIGTERM by returning: its summary line, exit 0', async () => {
+    const port = 37000 + Math.floor(Math.random() * 1000) * 2;
+    const server = await serve(['--primary', `127.0.0.1:${port}`]);
+    let stdout = '';
+    server.stdout!.on('data', (c) => (stdout += c));
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    server.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    assert.match(stdout, /^stopped after 0 answers/m);
+  });
+
   it('against `natprobe serve` on two loopback addresses: a whole report, exit 0', async () => {
     const port = 35000 + Math.floor(Math.random() * 1000) * 2;
     const server = await serve(['--primary', `127.0.0.1:${port}`, '--alternate', `127.0.0.2:${port + 1}`]);

@@ -134,7 +134,7 @@ describe('natprobe reach (CLI contract)', function () {
     for (const args of [[], [f, '--budget', 'soon'], [f, '--remote', '1'], [f, '--peer', 'x'], [f, '--peer', 'abcd', '--remote', '1'], [path.join(dir, 'missing.conf')], [f, '--nope']]) {
       const r = await run(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
-      assert.match(r.stderr, /^natprobe: .+\nRun "natprobe --help" for usage\.\n$/);
+      assert.match(r.stderr, /^natprobe: .+\nRun "natprobe reach --help" for usage\.\n$/);
     }
   });
 

@@ -1,4 +1,4 @@
-import * as ipaddr from 'ipaddr.js';
+import { inIPv4Prefix } from '../net/ip';
 import type { CgnatVerdict, Evidence } from '../../report/report';
 
 export interface LocalInterface {
@@ -20,8 +20,7 @@ export function isTunnelInterface(name: string): boolean {
 
 /** RFC 6598 shared address space, reserved for carrier-grade NAT. */
 export function isSharedAddressSpace(address: string): boolean {
-  if (!ipaddr.IPv4.isValidFourPartDecimal(address)) return false;
-  return ipaddr.IPv4.parse(address).match(ipaddr.IPv4.parseCIDR('100.64.0.0/10'));
+  return inIPv4Prefix(address, '100.64.0.0', 10);
 }
 
 export function cgnatFirstPass(interfaces: readonly LocalInterface[], reflexive: readonly string[], noNat: boolean): CgnatVerdict {

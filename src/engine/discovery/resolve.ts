@@ -1,6 +1,6 @@
 import * as dns from 'node:dns';
 import { type Clock, sleep } from '../clock';
-import { isIpLiteral } from './serverSpec';
+import { ipFamily } from '../net/ip';
 
 export interface ResolvedAddress {
   readonly address: string;
@@ -11,7 +11,7 @@ export type Resolver = (host: string) => Promise<ResolvedAddress[]>;
 
 /** The system resolver (getaddrinfo), so /etc/hosts and the OS's DNS settings apply. */
 export const systemResolver: Resolver = async (host) => {
-  const literal = isIpLiteral(host);
+  const literal = ipFamily(host);
   if (literal) return [{ address: host, family: literal }];
   const answers = await dns.promises.lookup(host, { all: true, verbatim: true });
   return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
@@ -25,7 +25,7 @@ export async function resolveWithin(
   ms: number,
   signal?: AbortSignal,
 ): Promise<{ ok: true; addresses: ResolvedAddress[] } | { ok: false; error: string }> {
-  const literal = isIpLiteral(host);
+  const literal = ipFamily(host);
   if (literal) return { ok: true, addresses: [{ address: host, family: literal }] };
   const timeout = new AbortController();
   try {

@@ -1,4 +1,4 @@
-import * as ipaddr from 'ipaddr.js';
+import { isIPv6 } from '../net/ip';
 
 export const DEFAULT_STUN_PORT = 3478;
 
@@ -25,8 +25,8 @@ export function parseServerSpec(text: string): ParseResult {
   if (bracketed) {
     host = bracketed[1];
     portText = bracketed[2];
-    if (!ipaddr.IPv6.isValid(host)) return { ok: false, error: `"${shown}": [${cut(host)}] is not an IPv6 address` };
-  } else if (ipaddr.IPv6.isValid(s) && s.includes(':') && !/^[^:]+:\d+$/.test(s)) {
+    if (!isIPv6(host)) return { ok: false, error: `"${shown}": [${cut(host)}] is not an IPv6 address` };
+  } else if (isIPv6(s) && s.includes(':') && !/^[^:]+:\d+$/.test(s)) {
     const ambiguous = portAfterIpv6(s);
     if (ambiguous) return { ok: false, error: `"${shown}": ${needsBrackets(ambiguous.address, ambiguous.port, s)}` };
     host = s;
@@ -39,7 +39,7 @@ export function parseServerSpec(text: string): ParseResult {
       host = s;
     }
     // "2001:db8:0:0:0:0:0:1:3478": nine groups, so the last can only be a port.
-    if (host.includes(':') && ipaddr.IPv6.isValid(host)) return { ok: false, error: `"${shown}": ${needsBrackets(host, portText ?? '')}` };
+    if (host.includes(':') && isIPv6(host)) return { ok: false, error: `"${shown}": ${needsBrackets(host, portText ?? '')}` };
     // RFC 1035 §2.3.4: at most 253 characters (without the root dot), labels of at most 63.
     if (!/^[A-Za-z0-9.-]+$/.test(host) || host.startsWith('-') || host.includes('..') || host.length > 254 || host.split('.').some((l) => l.length > 63)) {
       return { ok: false, error: `"${shown}": "${cut(host)}" is not a hostname or IP address` };
@@ -71,15 +71,9 @@ function portAfterIpv6(s: string): { address: string; port: string } | null {
   const port = s.slice(colon + 1);
   const address = s.slice(0, colon);
   if (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) return null;
-  return ipaddr.IPv6.isValid(address) ? { address, port } : null;
+  return isIPv6(address) ? { address, port } : null;
 }
 
 function needsBrackets(address: string, port: string, whole?: string): string {
   return `an IPv6 address with a port needs brackets: write [${address}]:${port}${whole ? ` (or [${whole}] for the address alone)` : ''}`;
-}
-
-export function isIpLiteral(host: string): 4 | 6 | 0 {
-  if (ipaddr.IPv4.isValidFourPartDecimal(host)) return 4;
-  if (ipaddr.IPv6.isValid(host)) return 6;
-  return 0;
 }

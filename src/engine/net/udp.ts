@@ -2,6 +2,10 @@
  * The engine's only view of UDP. Real sockets (node:dgram) and the in-process virtual network
  * both implement it, so every probe runs unchanged in the CLI, the extension and the tests.
  */
+import { normaliseAddress } from './ip';
+
+// Callers that compare endpoints import it from here; the IP module owns it.
+export { normaliseAddress };
 
 export type Family = 4 | 6;
 
@@ -52,11 +56,4 @@ export function endpointKey(e: Endpoint): string {
 
 export function sameEndpoint(a: Endpoint | undefined, b: Endpoint | undefined): boolean {
   return !!a && !!b && a.port === b.port && normaliseAddress(a.address) === normaliseAddress(b.address);
-}
-
-/** Folds IPv4-mapped IPv6 (::ffff:a.b.c.d) to plain IPv4 and lower-cases IPv6. */
-export function normaliseAddress(address: string): string {
-  const lower = address.toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  return mapped ? mapped[1] : lower;
 }

@@ -18,7 +18,7 @@
  *  - the first pass says "no NAT at all" ⇒ both no; its tunnel exclusions are kept.
  */
 
-import * as ipaddr from 'ipaddr.js';
+import { ipv4Range, isIPv4 } from '../net/ip';
 import type { CgnatVerdict, Evidence, Tristate } from '../../report/report';
 import { normaliseAddress } from '../net/udp';
 
@@ -41,8 +41,8 @@ export type CombinedCgnatVerdict = CgnatVerdict & { readonly doubleNat: Tristate
 type AddressKind = 'shared' | 'private' | 'public' | 'unusable';
 
 function kindOf(address: string): AddressKind {
-  if (!ipaddr.IPv4.isValidFourPartDecimal(address)) return 'unusable';
-  const range = ipaddr.IPv4.parse(address).range();
+  const range = ipv4Range(address);
+  if (range === undefined) return 'unusable';
   if (range === 'carrierGradeNat') return 'shared';
   if (range === 'private' || range === 'linkLocal') return 'private';
   if (range === 'unspecified' || range === 'broadcast' || range === 'multicast' || range === 'loopback') return 'unusable';
@@ -52,7 +52,7 @@ function kindOf(address: string): AddressKind {
 export function combineCgnatEvidence(input: CgnatEvidenceInput): CombinedCgnatVerdict {
   const { firstPass } = input;
   const evidence: Evidence[] = [...firstPass.evidence];
-  const stun = [...new Set(input.stunPublic.map(normaliseAddress).filter((a) => ipaddr.IPv4.isValidFourPartDecimal(a)))];
+  const stun = [...new Set(input.stunPublic.map(normaliseAddress).filter(isIPv4))];
   const stunText = stun.join(', ');
   const cgnatYes: string[] = [];
   const cgnatNo: string[] = [];

@@ -15,7 +15,7 @@ import type { Endpoint, Family } from '../net/udp';
 import { MAGIC_COOKIE } from './constants';
 import { isUint, readU16, writeU16, writeU32 } from './bytes';
 import { fail, ok, type Result } from './result';
-import { formatIPv4, formatIPv6, isIPv4Mapped, parseIp } from './ip';
+import { formatIPv4, formatIPv6, isIPv4Mapped, parseIp } from '../net/ip';
 
 export interface AddressValue extends Endpoint {
   readonly family: Family;

@@ -13,5 +13,5 @@ export * from './fingerprint';
 export * from './integrity';
 export * from './saslprep';
 export * from './lifetime';
-export * from './ip';
+export * from '../net/ip';
 export * from './bindingAnswer';

@@ -4,9 +4,14 @@
  * wireguard-tools src/config.c parse_allowedips reads them, endpoints as parse_endpoint
  * splits them, and inet_aton's legacy forms (`10.1`, octal `010`) that getaddrinfo still
  * accepts for Endpoint hosts.
+ *
+ * This is deliberately not engine/net/ip.ts, the engine's one IP module: the linter must accept
+ * and refuse exactly what wg's C library does (inet_aton's octal and short forms included) and
+ * is tuned for linting large files, while the engine parses only the strict forms it sends and
+ * receives. Only the RFC 5952 formatting is shared.
  */
 
-import { formatIPv6Groups } from '../../engine/stun/ip';
+import { formatIPv6Groups } from '../../engine/net/ip';
 
 export type Family = 4 | 6;
 

@@ -81,6 +81,8 @@ describe('port mapping: PCP codec (RFC 6887, ANNOUNCE only)', () => {
   it('without a known address the field is ::ffff:0.0.0.0; a bad address is not written', () => {
     assert.deepEqual([...encodeAnnounceRequest().subarray(16)], [0, 0, 0xff, 0xff, 0, 0, 0, 0]);
     assert.deepEqual([...encodeAnnounceRequest('300.1.1.1').subarray(20)], [0, 0, 0, 0]);
+    // "010" is octal to some parsers and decimal to others: refused, as everywhere else in the engine.
+    assert.deepEqual([...encodeAnnounceRequest('010.0.0.1').subarray(20)], [0, 0, 0, 0]);
   });
   it('decodes miniupnpd’s real ANNOUNCE answer (SUCCESS)', () => {
     assert.deepEqual(decodeAnnounceResponse(hex('02800000 00000000 00000006' + '00'.repeat(12))), { kind: 'pcp', resultCode: 0, lifetime: 0, epochSeconds: 6 });

@@ -11,6 +11,7 @@
  * unreadable.
  */
 
+import { isIPv4, sameIPv4Subnet } from '../../net/ip';
 import * as os from 'node:os';
 import type { Evidence, Tristate } from '../../../report/report';
 import type { Clock } from '../../clock';
@@ -19,7 +20,6 @@ import { findDefaultGateway, type RouteReader } from './gateway';
 import { nodeHttpRequester, type HttpRequester } from './http';
 import { probeNatPmp, type NatPmpProbeResult } from './natPmp';
 import { probePcp, type PcpProbeResult } from './pcp';
-import { isIPv4Literal } from './soap';
 import { probeUpnp, type UpnpProbeResult } from './upnp';
 
 export { findDefaultGateway, parseProcNetRoute, decodeRouteHex, type GatewayResult, type RouteReader } from './gateway';
@@ -86,18 +86,13 @@ function unknownAll(gateway: string | null, reason: string, evidence: Evidence[]
   };
 }
 
-function ipv4ToInt(a: string): number {
-  return a.split('.').reduce((acc, x) => (acc * 256 + Number(x)) >>> 0, 0);
-}
-
 /** Our IPv4 address on `iface` whose subnet holds `gateway`. */
 export function localAddressTowards(gateway: string, iface: string | undefined, interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]>): string | undefined {
   const names = iface ? [iface] : Object.keys(interfaces);
   for (const name of names) {
     for (const i of interfaces[name] ?? []) {
-      if (i.family !== 'IPv4' || i.internal || !isIPv4Literal(i.address) || !isIPv4Literal(i.netmask)) continue;
-      const mask = ipv4ToInt(i.netmask);
-      if (((ipv4ToInt(i.address) & mask) >>> 0) === ((ipv4ToInt(gateway) & mask) >>> 0)) return i.address;
+      if (i.family !== 'IPv4' || i.internal) continue;
+      if (sameIPv4Subnet(i.address, gateway, i.netmask)) return i.address;
     }
   }
   return undefined;
@@ -111,7 +106,7 @@ export async function probePortMapping(opts: PortMappingOptions): Promise<PortMa
   let gateway: string;
   let iface: string | undefined;
   if (opts.gateway !== undefined) {
-    if (!isIPv4Literal(opts.gateway)) return unknownAll(null, `the gateway "${opts.gateway}" is not an IPv4 address`, evidence, 0);
+    if (!isIPv4(opts.gateway)) return unknownAll(null, `the gateway "${opts.gateway}" is not an IPv4 address`, evidence, 0);
     gateway = opts.gateway;
     evidence.push({ test: 'default gateway', observation: `${gateway} (given)` });
   } else {

@@ -17,6 +17,7 @@
 
 import type { Evidence, Tristate } from '../../../report/report';
 import type { Clock } from '../../clock';
+import { parseIPv4 } from '../../net/ip';
 import type { UdpSocketFactory } from '../../net/udp';
 import { exchange } from './exchange';
 import { NAT_PMP_PORT, silence, silenceEvidence } from './natPmp';
@@ -45,13 +46,6 @@ export const PCP_RESULT: Readonly<Record<number, string>> = {
   13: 'EXCESSIVE_REMOTE_PEERS',
 };
 
-function ipv4Bytes(address: string): number[] | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
-  if (!m) return undefined;
-  const b = m.slice(1).map(Number);
-  return b.every((x) => x <= 255) ? b : undefined;
-}
-
 /**
  * The 24-byte ANNOUNCE request. The client address field is our source address as an
  * IPv4-mapped IPv6 address (::ffff:a.b.c.d), or ::ffff:0.0.0.0 when unknown (a strict
@@ -64,7 +58,7 @@ export function encodeAnnounceRequest(clientAddress?: string): Uint8Array {
   // bytes 2-3 reserved, 4-7 requested lifetime = 0 (ANNOUNCE requires 0)
   out[18] = 0xff;
   out[19] = 0xff;
-  const b = clientAddress ? ipv4Bytes(clientAddress) : undefined;
+  const b = clientAddress ? parseIPv4(clientAddress) : undefined;
   if (b) out.set(b, 20);
   return out;
 }

@@ -4,6 +4,7 @@
  * Inputs are size-capped first and read with the bounded XML reader.
  */
 
+import { isIPv4 } from '../../net/ip';
 import { decodeEntities, elementText, findOpen, stripComments } from './boundedXml';
 import { printable } from './text';
 
@@ -78,11 +79,6 @@ const ADDRESS_ELEMENT = new RegExp(
   `<${PREFIX}NewExternalIPAddress(?:\\s[^<>]{0,256})?(?:/>|>([^<]{0,64})</${PREFIX}NewExternalIPAddress\\s*>)`,
 );
 
-export function isIPv4Literal(s: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  return !!m && m.slice(1).every((x) => Number(x) <= 255 && (x === '0' || !x.startsWith('0')));
-}
-
 /** Reads a GetExternalIPAddress answer. Never throws. */
 export function parseGetExternalIpResponse(status: number, bodyIn: string): SoapExternalIp {
   if (typeof bodyIn !== 'string') return { kind: 'malformed', reason: 'not text' };
@@ -103,6 +99,6 @@ export function parseGetExternalIpResponse(status: number, bodyIn: string): Soap
   const value = (decoded ?? '').trim();
   if (decoded === undefined) return { kind: 'malformed', reason: 'bad entity in NewExternalIPAddress' };
   if (value === '' || value === '0.0.0.0') return { kind: 'empty', raw: value };
-  if (!isIPv4Literal(value)) return { kind: 'malformed', reason: `NewExternalIPAddress is not an IPv4 address: "${printable(value, 40)}"` };
+  if (!isIPv4(value)) return { kind: 'malformed', reason: `NewExternalIPAddress is not an IPv4 address: "${printable(value, 40)}"` };
   return { kind: 'address', address: value };
 }

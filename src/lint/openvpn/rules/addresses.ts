@@ -2,7 +2,9 @@
  * Address syntax as OpenVPN 2.6 checks it while reading the file: `ifconfig` and
  * `route-gateway` want a plain dotted quad; `server`, `server-bridge` and `ifconfig-pool` take
  * what inet_aton() takes (1 to 4 parts, decimal, octal or hex); the IPv6 options want an IPv6
- * address, some with a /bits suffix of at most 128.
+ * address, some with a /bits suffix of at most 128. Separate from engine/net/ip.ts on purpose:
+ * these mirror OpenVPN's own checks (leading zeros and inet_aton forms included), which the
+ * engine's strict parser refuses.
  */
 
 /** Dotted quad, each part decimal 0–255 (leading zeros allowed). */

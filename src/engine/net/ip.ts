@@ -1,9 +1,14 @@
 /**
- * IP literals <-> bytes. STUN address attributes carry raw 4- or 16-byte addresses; the rest of
- * the engine speaks strings, so this is the one place they are converted, always to canonical text
- * (RFC 5952 for IPv6) so that equal addresses compare equal as strings.
+ * The engine's one IP module: parsing, checks and conversions of IP literals. STUN address
+ * attributes carry raw 4- or 16-byte addresses; the rest of the engine speaks strings, so this is
+ * where they are converted, always to canonical text (RFC 5952 for IPv6) so that equal addresses
+ * compare equal as strings. The parsers are strict (no leading zeros, no inet_aton forms): what
+ * the engine sends to and reads from the network. The linter keeps its own inet_pton/inet_aton
+ * parsers on purpose (src/lint/wireguard/addresses.ts, src/lint/openvpn/rules/addresses.ts):
+ * it must accept exactly what wg and openvpn accept.
  */
-import type { Family } from '../net/udp';
+import * as ipaddr from 'ipaddr.js';
+import type { Family } from './udp';
 
 export interface IpBytes {
   readonly family: Family;
@@ -140,4 +145,77 @@ export function canonicalIp(text: string): string | undefined {
   const ip = parseIp(text);
   if (!ip) return undefined;
   return ip.family === 4 ? formatIPv4(ip.bytes) : formatIPv6(ip.bytes);
+}
+
+/** 4 or 6 for an IP literal (an IPv6 zone index allowed), 0 for anything else, hostnames included. */
+export function ipFamily(text: string): 0 | Family {
+  if (parseIPv4(text)) return 4;
+  return parseIPv6(text) ? 6 : 0;
+}
+
+export function isIPv4(text: string): boolean {
+  return parseIPv4(text) !== undefined;
+}
+
+export function isIPv6(text: string): boolean {
+  return parseIPv6(text) !== undefined;
+}
+
+/** The unspecified address, 0.0.0.0 or :: in any spelling: "any" when bound, never a peer. */
+export function isUnspecified(text: string): boolean {
+  const ip = parseIp(text);
+  return !!ip && ip.bytes.every((b) => b === 0);
+}
+
+/** A dotted-quad IPv4 address as an unsigned 32-bit number. */
+export function ipv4ToNumber(text: string): number | undefined {
+  const b = parseIPv4(text);
+  return b ? ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0 : undefined;
+}
+
+/** True when both are IPv4 addresses and `address` is in `network`/`bits`. */
+export function inIPv4Prefix(address: string, network: string, bits: number): boolean {
+  const a = ipv4ToNumber(address);
+  const n = ipv4ToNumber(network);
+  if (a === undefined || n === undefined) return false;
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return ((a & mask) >>> 0) === ((n & mask) >>> 0);
+}
+
+/** True when two IPv4 addresses share the subnet `netmask` (a dotted quad) names. */
+export function sameIPv4Subnet(a: string, b: string, netmask: string): boolean {
+  const x = ipv4ToNumber(a);
+  const y = ipv4ToNumber(b);
+  const mask = ipv4ToNumber(netmask);
+  if (x === undefined || y === undefined || mask === undefined) return false;
+  return ((x & mask) >>> 0) === ((y & mask) >>> 0);
+}
+
+/** The special-purpose range of an IPv4 address (RFC 6890 names: private, carrierGradeNat, …), "unicast" for the rest. */
+export function ipv4Range(text: string): string | undefined {
+  return isIPv4(text) ? ipaddr.IPv4.parse(text).range() : undefined;
+}
+
+/** Folds IPv4-mapped IPv6 (::ffff:a.b.c.d) to plain IPv4 and lower-cases IPv6; other text is lower-cased. */
+export function normaliseAddress(address: string): string {
+  const lower = address.toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
+  return mapped ? mapped[1] : lower;
+}
+
+/**
+ * Any text some resolver would read as an address, inet_aton's forms ("10.1", "010.0.0.1")
+ * included. Only for redaction, which must rather hide too much than too little.
+ */
+export function isAnyIpForm(text: string): boolean {
+  return ipaddr.isValid(text);
+}
+
+/** The normalised text of anything isAnyIpForm accepts (a zone dropped); the text itself otherwise. */
+export function anyIpFormKey(text: string): string {
+  try {
+    return ipaddr.process(text.replace(/%.*$/, '')).toNormalizedString();
+  } catch {
+    return text;
+  }
 }

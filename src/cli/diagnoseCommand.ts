@@ -1,0 +1,140 @@
+import * as os from 'node:os';
+import { systemClock } from '../engine/clock';
+import { DEFAULT_BUDGET_MS, DEFAULT_SERVERS, MAX_BUDGET_MS, MIN_BUDGET_MS } from '../engine/defaults';
+import type { LocalInterface } from '../engine/discovery/cgnat';
+import { diagnose } from '../engine/discovery/discover';
+import { systemResolver } from '../engine/discovery/resolve';
+import { type ServerSpec, parseServerSpec } from '../engine/discovery/serverSpec';
+import { nodeUdpFactory } from '../engine/net/nodeUdp';
+import { nodeTcpConnector } from '../engine/net/tcp';
+import { DEFAULT_PORTS_TEXT } from '../engine/probes/ports';
+import { type TurnUrl, parseTurnUrl } from '../engine/probes/turn';
+import { renderText } from '../report/renderText';
+import { safeJson, safeText } from '../report/safeText';
+import type { StreamEvent } from '../report/streamEvents';
+import { VERSION } from '../version';
+import { type Flag, HELP_FLAG, type Parsed, UsageError, noPositional, portList, wholeNumber } from './args';
+import { type CliIo, type Command, type EnvVar, EXIT } from './command';
+
+const FLAGS: readonly Flag[] = [
+  { name: 'server', value: 'HOST[:PORT]', repeatable: true, default: DEFAULT_SERVERS.join(', '), description: 'A STUN server to ask (an RFC 5780 one, such as natprobe serve, also measures filtering). An IPv6 address with a port goes in brackets: [2001:db8::1]:3478.' },
+  { name: 'json', description: 'Prints the report as one JSON object.' },
+  { name: 'stream', description: 'Prints one JSON object per line: {"event":"log"|"lifetime"|"quick"|"report"}. Not with --json.' },
+  { name: 'budget', value: 'MS', range: [MIN_BUDGET_MS, MAX_BUDGET_MS], unit: 'milliseconds', default: DEFAULT_BUDGET_MS, description: 'Time for the behaviour tests; the optional probes add their own.' },
+  { name: 'verbose', description: 'Logs each step on stderr.' },
+  { name: 'ports', value: 'LIST|default', description: `Tests VPN ports, e.g. udp:51820,tcp:443 ("default" = ${DEFAULT_PORTS_TEXT}) against the first server, which must run serve --ports.` },
+  { name: 'turn', value: 'turn:HOST[:PORT]', description: 'Allocates once on a TURN server and frees it. Needs --turn-user and a password.' },
+  { name: 'turn-user', value: 'USER', description: 'The TURN user name.' },
+  { name: 'turn-pass', value: 'PASS', description: 'The TURN password; visible to other users in the process list, so NATPROBE_TURN_PASS is safer.' },
+  { name: 'port-mapping', description: 'Asks the default gateway, read-only, for NAT-PMP/PCP/UPnP and its external address (CGNAT and double-NAT evidence). Off by default: the gateway is not a configured server.' },
+  { name: 'lifetime', description: 'Measures how long the NAT keeps an idle UDP mapping, for keepalive advice; takes about that long.' },
+  { name: 'lifetime-max', value: 'S', range: [5, 3600], unit: 'seconds', default: 120, description: 'With --lifetime: the longest idle time tested.' },
+  { name: 'lifetime-full', description: 'With --lifetime: keeps watching for an absolute timeout up to --lifetime-max after the idle timeout is known (otherwise about 1.2 × that timeout).' },
+  { name: 'hairpin', description: 'Sends a few packets to our own public mapping (opt-in: some firewalls log it as an attack), only when two servers, or a server and the router with --port-mapping, agree on that address.' },
+  HELP_FLAG,
+];
+
+const ENVIRONMENT: readonly EnvVar[] = [
+  { name: 'NATPROBE_TURN_PASS', meaning: 'The password for --turn.' },
+  { name: 'NO_COLOR', meaning: 'Set (to anything): no colour in the text report. Colour is used only on a terminal.' },
+];
+
+export const diagnoseCommand: Command = {
+  name: 'diagnose', flags: FLAGS, environment: ENVIRONMENT, run,
+  summary: "Finds the NAT's mapping and filtering behaviour (RFC 5780), the public address and signs of carrier-grade NAT.",
+  about: "Finds the NAT's mapping and filtering behaviour (RFC 5780), the public address, port preservation and signs of carrier-grade NAT, and says what it means for a VPN. SIGINT cancels and still prints the report of what was measured.",
+  exits: [{ code: EXIT.ok, meaning: 'a report with a measured public address' }, { code: EXIT.nothingMeasured, meaning: 'a report, but nothing about the NAT could be measured (no server answered usably)' }],
+};
+
+async function run(args: Parsed, io: CliIo): Promise<number> {
+  noPositional(args);
+  const stream = args.has('stream');
+  if (stream && args.has('json')) throw new UsageError('--stream and --json are two output formats: choose one');
+  // --stream: one JSON object per line on stdout (log lines, lifetime progress, the quick
+  // verdict, the final report), for programs that show results as they arrive (the extension).
+  // safeJson: the values are what the servers sent, but no raw control character is in the text.
+  const emit = (event: StreamEvent): void => {
+    io.stdout.write(`${safeJson(event)}\n`);
+  };
+  const servers: ServerSpec[] = [];
+  for (const text of args.all('server').length ? args.all('server') : DEFAULT_SERVERS) {
+    const parsed = parseServerSpec(text);
+    if (!parsed.ok) throw new UsageError(`--server ${parsed.error}`);
+    servers.push(parsed.value);
+  }
+  const budgetMs = wholeNumber(args, 'budget')!;
+  const ports = portList(args);
+  const turn = turnOptions(args, io);
+  const lifetimeMax = wholeNumber(args, 'lifetime-max')!;
+  if (!args.has('lifetime')) {
+    if (args.value('lifetime-max') !== undefined) throw new UsageError('--lifetime-max goes with --lifetime');
+    if (args.has('lifetime-full')) throw new UsageError('--lifetime-full goes with --lifetime');
+  }
+  const lifetime = args.has('lifetime')
+    ? {
+        maxSeconds: lifetimeMax,
+        full: args.has('lifetime-full'),
+        // Progress on stderr, so --json output stays one object.
+        onProgress: (p: { lowSeconds: number; highSeconds: number | null; elapsedMs: number }) =>
+          stream ? emit({ event: 'lifetime', ...p }) : io.stderr.write(`natprobe: mapping lifetime: alive at ${p.lowSeconds} s${p.highSeconds !== null ? `, gone by ${p.highSeconds} s` : ''} (${Math.round(p.elapsedMs / 1000)} s elapsed)\n`),
+      }
+    : undefined;
+  const verbose = args.has('verbose');
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  try {
+    const report = await diagnose({
+      servers,
+      factory: nodeUdpFactory,
+      clock: systemClock,
+      resolve: systemResolver,
+      interfaces: localInterfaces,
+      budgetMs,
+      signal: controller.signal,
+      version: VERSION,
+      // Log lines quote servers (SOFTWARE, reason phrases, realms): shown only through safeText.
+      log: stream ? (line) => emit({ event: 'log', line: safeText(line) }) : verbose ? (line) => io.stderr.write(`natprobe: ${safeText(line)}\n`) : undefined,
+      onQuickVerdict: stream ? (report) => emit({ event: 'quick', report }) : undefined,
+      ports,
+      tcp: nodeTcpConnector(systemClock),
+      turn,
+      portMapping: args.has('port-mapping') ? {} : undefined,
+      lifetime,
+      hairpin: args.has('hairpin'),
+    });
+    if (stream) emit({ event: 'report', report });
+    else io.stdout.write(args.has('json') ? safeJson(report, 2) + '\n' : renderText(report, { color: !!io.stdout.isTTY && !process.env.NO_COLOR }));
+    // A server that answers only unusably proves UDP works, but nothing about the NAT was measured.
+    return report.udp === 'yes' && report.publicEndpoints.length > 0 ? EXIT.ok : EXIT.nothingMeasured;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+}
+
+function turnOptions(args: Parsed, io: CliIo): { url: TurnUrl; username: string; password: string } | undefined {
+  const urlText = args.value('turn');
+  const user = args.value('turn-user');
+  let pass = args.value('turn-pass');
+  if (!urlText) {
+    if (user !== undefined || pass !== undefined) throw new UsageError('--turn-user and --turn-pass go with --turn turn:HOST[:PORT]');
+    return undefined;
+  }
+  const url = parseTurnUrl(urlText);
+  if (!url.ok) throw new UsageError(`--turn ${url.error}`);
+  if (!user) throw new UsageError('--turn needs --turn-user USER');
+  if (pass === undefined) pass = process.env.NATPROBE_TURN_PASS;
+  else io.stderr.write('natprobe: note: --turn-pass is visible to other users in the process list; NATPROBE_TURN_PASS is safer\n');
+  if (pass === undefined) throw new UsageError('--turn needs a password: set NATPROBE_TURN_PASS (or --turn-pass)');
+  return { url: url.value, username: user, password: pass };
+}
+
+export function localInterfaces(): LocalInterface[] {
+  const out: LocalInterface[] = [];
+  for (const [name, addrs] of Object.entries(os.networkInterfaces())) {
+    for (const a of addrs ?? []) {
+      out.push({ name, address: a.address, family: a.family === 'IPv6' ? 6 : 4, internal: a.internal });
+    }
+  }
+  return out;
+}
