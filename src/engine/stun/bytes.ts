@@ -36,3 +36,14 @@ export function pad4(n: number): number {
 export function isUint(n: number, max: number): boolean {
   return Number.isInteger(n) && n >= 0 && n <= max;
 }
+
+/** The parts one after another, in one new array. */
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

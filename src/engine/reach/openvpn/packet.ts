@@ -19,6 +19,7 @@
  * as much. Everything from the network is parsed within bounds.
  */
 import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import { concatBytes as concat } from '../../stun/bytes';
 import { TLS_CRYPT_TAG_BYTES } from './keys';
 
 export const P_CONTROL_HARD_RESET_CLIENT_V2 = 7;
@@ -93,15 +94,6 @@ function u32(n: number): Uint8Array {
   return b;
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function hmac(digest: string, key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
   const h = createHmac(digest, key);

@@ -4,6 +4,7 @@
  * XChaCha20-Poly1305 (cookie replies) come from @noble, which node lacks.
  */
 
+import { concatBytes } from '../../stun/bytes';
 import * as crypto from 'node:crypto';
 import { blake2s } from '@noble/hashes/blake2s';
 import { hmac as nobleHmac } from '@noble/hashes/hmac';
@@ -16,15 +17,8 @@ export const KEY_LENGTH = 32;
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 
-export function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+/** Byte concatenation lives with the other byte helpers; re-exported for the handshake code. */
+export const concat = concatBytes;
 
 export function utf8(s: string): Uint8Array {
   return new TextEncoder().encode(s);
