@@ -71,7 +71,8 @@ const TRISTATE = oneOf('yes', 'no', 'unknown');
 const BEHAVIOUR = oneOf('endpoint-independent', 'address-dependent', 'address-and-port-dependent', 'none', 'unknown');
 const NAT_TYPE = oneOf('open-internet', 'full-cone', 'restricted-cone', 'port-restricted-cone', 'symmetric', 'symmetric-udp-firewall', 'udp-blocked', 'unknown');
 const EVIDENCE = listOf(object({ test: string, observation: string }));
-const VERDICT = object({ value: TRISTATE, reason: string });
+const NOT_APPLICABLE: Check = (v, p) => (v === true ? null : expected('true')(v, p));
+const VERDICT = object({ value: TRISTATE, reason: string, notApplicable: optional(NOT_APPLICABLE) });
 const ISO_TIME: Check = (v, p) => string(v, p) ?? (Number.isNaN(Date.parse(v as string)) ? `${p}: expected an ISO 8601 time` : null);
 
 /** Every field of a schemaVersion 1 Report; a new field is one more line here. */

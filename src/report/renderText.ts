@@ -1,4 +1,4 @@
-import type { BehaviourVerdict, ContactedAddress, Report, Tristate } from './report';
+import type { Answer, BehaviourVerdict, ContactedAddress, Report, Tristate } from './report';
 import { safeDeep } from './safeText';
 
 /**
@@ -31,7 +31,7 @@ export function renderText(untrusted: Report, options: { color?: boolean } = {})
   if (report.publicEndpoints.length === 0) lines.push(`  Public address:    ${c.yellow('unknown')}`);
   behaviour('Mapping', report.mapping);
   behaviour('Filtering', report.filtering);
-  lines.push(`  Port preservation: ${tri(report.portPreservation.value, c)}  ${c.dim(report.portPreservation.reason)}`);
+  lines.push(`  Port preservation: ${answer(report.portPreservation, c)}  ${c.dim(report.portPreservation.reason)}`);
   lines.push(`  NAT type:          ${report.natType.value}  ${c.dim(report.natType.reason)}`);
   lines.push(`  Carrier-grade NAT: ${tri(report.cgnat.value, c)}  ${c.dim(report.cgnat.reason)}`);
   for (const e of report.cgnat.evidence) lines.push(c.dim(`      ${e.test}: ${e.observation}`));
@@ -41,8 +41,8 @@ export function renderText(untrusted: Report, options: { color?: boolean } = {})
     const l = report.mappingLifetime;
     lines.push(`  Mapping lifetime:  ${l.value !== null ? `${l.value} s idle` : c.yellow('unknown')}${l.absoluteSeconds ? `, ${l.absoluteSeconds} s absolute` : ''}, refreshed by inbound: ${tri(l.refreshedByInbound, c)}  ${c.dim(l.reason)}`);
   }
-  if (report.hairpinning) lines.push(`  Hairpinning:       ${tri(report.hairpinning.value, c)}  ${c.dim(report.hairpinning.reason)}`);
-  if (report.doubleNat) lines.push(`  Double NAT:        ${tri(report.doubleNat.value, c)}  ${c.dim(report.doubleNat.reason)}`);
+  if (report.hairpinning) lines.push(`  Hairpinning:       ${answer(report.hairpinning, c)}  ${c.dim(report.hairpinning.reason)}`);
+  if (report.doubleNat) lines.push(`  Double NAT:        ${answer(report.doubleNat, c)}  ${c.dim(report.doubleNat.reason)}`);
   if (report.portMapping) {
     const pm = report.portMapping;
     lines.push(`  Port mapping:      UPnP ${tri(pm.upnp, c)}, NAT-PMP ${tri(pm.natPmp, c)}, PCP ${tri(pm.pcp, c)}  ${c.dim(`(gateway ${pm.gateway ?? 'unknown'}; read-only, no mapping created)`)}`);
@@ -107,6 +107,11 @@ export function contactedLine(c: ContactedAddress): string {
   const where = c.address.includes(':') ? `[${c.address}]:${c.port}` : `${c.address}:${c.port}`;
   const why = c.announcedBy ? `${c.role} (OTHER-ADDRESS of ${c.announcedBy})` : c.role;
   return `${where} ${c.transport}, ${c.packets} ${c.packets === 1 ? 'packet' : 'packets'}: ${why}${c.confirmed ? '' : ', unconfirmed'}`;
+}
+
+/** "not applicable" is not "could not tell": it is printed as itself, uncoloured. */
+function answer(a: Answer, c: Colors): string {
+  return a.notApplicable ? 'not applicable' : tri(a.value, c);
 }
 
 function tri(v: Tristate, c: Colors): string {

@@ -39,6 +39,7 @@ function strings() {
     yes: t('Yes'),
     no: t('No'),
     unknown: t('Could not tell'),
+    notApplicable: t('Not applicable'),
 
     // Verdict facts
     factNatType: t('NAT type'),

@@ -1,4 +1,4 @@
-import type { Behaviour, BehaviourVerdict, Evidence, NatType, Tristate } from '../../report/report';
+import type { Answer, Behaviour, BehaviourVerdict, Evidence, NatType, Tristate } from '../../report/report';
 import { type Endpoint, endpointKey, sameEndpoint } from '../net/udp';
 
 /**
@@ -199,8 +199,8 @@ export function deriveNatType(udp: Tristate, mapping: BehaviourVerdict, filterin
   return { value: 'unknown', reason: `the mapping behaviour is unknown: ${mapping.reason}` };
 }
 
-export function portPreservation(noNat: boolean, localPorts: readonly { local: number; mapped: number }[]): { value: Tristate; reason: string } {
-  if (noNat) return { value: 'unknown', reason: 'not applicable: there is no NAT to translate ports' };
+export function portPreservation(noNat: boolean, localPorts: readonly { local: number; mapped: number }[]): Answer {
+  if (noNat) return { value: 'unknown', notApplicable: true, reason: 'there is no NAT to translate ports' };
   if (localPorts.length === 0) return { value: 'unknown', reason: 'no mapping was observed' };
   const changed = localPorts.filter((p) => p.local !== p.mapped);
   if (changed.length === 0) {
