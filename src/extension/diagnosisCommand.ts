@@ -15,11 +15,11 @@ import type { TurnSecrets } from './turnSecrets';
  */
 export function registerProbeCommands(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, last: LastReport, secrets: TurnSecrets): void {
   const cli = vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath;
-  const host: ProbeHost = { cli, output, last, secrets, show: (report, partial) => showReportPanel(context, report, { partial }) };
+  const host: ProbeHost = { cli, output, last, secrets, show: (report, partial, picture) => showReportPanel(context, report, { partial, picture }) };
   context.subscriptions.push(
-    vscode.commands.registerCommand('natProbe.runDiagnosis', () => runProbe(host, { title: vscode.l10n.t('NAT Probe: diagnosing…'), turn: true })),
+    vscode.commands.registerCommand('natProbe.runDiagnosis', () => runProbe(host, { kind: 'diagnosis', title: vscode.l10n.t('NAT Probe: diagnosing…'), turn: true })),
     vscode.commands.registerCommand('natProbe.measureLifetime', () =>
-      runProbe(host, { title: vscode.l10n.t('NAT Probe: measuring the NAT mapping lifetime (up to 2 minutes)…'), lifetime: true }),
+      runProbe(host, { kind: 'lifetime', title: vscode.l10n.t('NAT Probe: measuring the NAT mapping lifetime (up to 2 minutes)…'), lifetime: true }),
     ),
     vscode.commands.registerCommand('natProbe.testPorts', () => testPorts(host)),
   );
@@ -58,6 +58,7 @@ async function testPorts(host: ProbeHost): Promise<Report | undefined> {
     return undefined;
   }
   return runProbe(host, {
+    kind: 'ports',
     title: vscode.l10n.t('NAT Probe: testing VPN ports against {0}…', `${server.host}:${server.port}`),
     servers: [server],
     ports: settings.ports,
