@@ -48,11 +48,11 @@ export class LastReport implements vscode.Disposable {
     return this.state.offline;
   }
 
-  /** What the panel says next to the picture: the times of parts older than it. */
+  /** What the panel says next to the picture: the times of parts measured before its behaviour. */
   info(): PictureInfo {
     const times = partTimes(this.state);
     if (!times) return {};
-    const older = (at: string | undefined) => (at && at !== times.behaviourAt ? at : undefined);
+    const older = (at: string | undefined) => (at && Date.parse(at) < Date.parse(times.behaviourAt) ? at : undefined);
     const lifetimeAt = older(times.lifetimeAt);
     const portsAt = older(times.portsAt?.oldest);
     return { ...(lifetimeAt ? { lifetimeAt } : {}), ...(portsAt ? { portsAt } : {}) };

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ServerSpec } from '../engine/discovery/serverSpec';
 import type { PortSpec } from '../engine/probes/portList';
 import type { PictureInfo } from '../report/messages';
-import type { RecordOutcome, RunKind } from '../report/networkResults';
+import type { RecordOutcome, Run, RunKind } from '../report/networkResults';
 import type { Report } from '../report/report';
 import { verdictLine } from '../report/renderText';
 import { safeText } from '../report/safeText';
@@ -108,20 +108,26 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
   if (report.mappingLifetime) output.info(`mapping lifetime: ${report.mappingLifetime.value ?? 'unknown'} (${report.mappingLifetime.reason})`);
   for (const p of report.ports ?? []) output.info(`port ${p.protocol}/${p.port}: ${p.reachable} (${p.basis})`);
   if (report.turn) output.info(`TURN: ${report.turn.value}${report.turn.error ? ` (${report.turn.error})` : ''}`);
-  const outcome = await host.last.record({ kind: request.kind, report, cancelled });
-  output.info(`results: ${describeOutcome(outcome)}`);
+  await recordAndShow(host, { kind: request.kind, report, cancelled });
+  return report;
+}
+
+/** Records a finished run in its network's results and shows what the user should see now: the offline card, or the network's picture. */
+export async function recordAndShow(host: Pick<ProbeHost, 'last' | 'output' | 'show'>, run: Run): Promise<RecordOutcome> {
+  const outcome = await host.last.record(run);
+  host.output.info(`results: ${describeOutcome(outcome)}`);
   const offline = host.last.offline();
   if (outcome.kind === 'offline' && offline) {
     host.show(offline.report, false, host.last.offlineInfo());
-  } else {
-    const shown = host.last.get();
-    if (shown) host.show(shown, false, host.last.info());
-    else host.show(report, false);
-    if (outcome.kind === 'ignored' && shown) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('NAT Probe: the run ended without a result ({0}); the last good results are kept.', safeText(outcome.reason, 200)));
-    }
+    return outcome;
   }
-  return report;
+  const shown = host.last.get();
+  if (shown) host.show(shown, false, host.last.info());
+  else host.show(run.report, false);
+  if (outcome.kind === 'ignored' && shown) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('NAT Probe: the run ended without a result ({0}); the last good results are kept.', safeText(outcome.reason, 200)));
+  }
+  return outcome;
 }
 
 function describeOutcome(o: RecordOutcome): string {

@@ -132,14 +132,20 @@ function measuredLifetime(run: Run): Timed<MappingLifetime> | undefined {
   return { value: l, at: run.report.startedAt };
 }
 
-/** Per port: a new answer replaces the old one, but an "unknown" (the server did not answer, say) never replaces a yes or no. */
-function mergePorts(old: readonly Timed<PortResult>[], fresh: readonly Timed<PortResult>[]): Timed<PortResult>[] {
-  const byPort = new Map(old.map((p) => [portId(p.value), p]));
-  for (const p of fresh) {
-    const before = byPort.get(portId(p.value));
-    if (before && before.value.reachable !== 'unknown' && p.value.reachable === 'unknown') continue;
-    byPort.set(portId(p.value), p);
-  }
+/**
+ * A finished port test is the new port list (ports no longer in natProbe.ports, or tested against
+ * another server, go), except that its "unknown" (the server did not answer, say) never replaces
+ * a yes or no of the same port. A cancelled test only adds the answers it got to the old list.
+ */
+function mergePorts(old: readonly Timed<PortResult>[], fresh: readonly Timed<PortResult>[], cancelled: boolean): Timed<PortResult>[] {
+  const before = new Map(old.map((p) => [portId(p.value), p]));
+  const kept = (p: Timed<PortResult>) => {
+    const was = before.get(portId(p.value));
+    return was && was.value.reachable !== 'unknown' && p.value.reachable === 'unknown' ? was : p;
+  };
+  if (fresh.length > 0 && !cancelled) return fresh.map(kept).slice(0, MAX_PORT_ROWS);
+  const byPort = new Map(before);
+  for (const p of fresh) byPort.set(portId(p.value), kept(p));
   return [...byPort.values()].slice(-MAX_PORT_ROWS);
 }
 
@@ -159,7 +165,7 @@ export function recordRun(state: ResultsState, run: Run): { state: ResultsState;
   const ports = measuredPorts(run);
   if (index < 0) {
     const lifetime = measured;
-    const record: NetworkRecord = { key, behaviour: { value: report, at: report.startedAt }, ...(lifetime ? { lifetime } : {}), ports: mergePorts([], ports) };
+    const record: NetworkRecord = { key, behaviour: { value: report, at: report.startedAt }, ...(lifetime ? { lifetime } : {}), ports: mergePorts([], ports, run.cancelled) };
     return { state: { networks: [record, ...others].slice(0, MAX_NETWORKS) }, outcome: { kind: 'new-network' } };
   }
   const old = state.networks[index];
@@ -169,7 +175,7 @@ export function recordRun(state: ResultsState, run: Run): { state: ResultsState;
   const kept: ('behaviour' | 'lifetime' | 'ports')[] = [];
   if (!refreshesBehaviour) kept.push('behaviour');
   if (!lifetime && old.lifetime) kept.push('lifetime');
-  const merged = mergePorts(old.ports, ports);
+  const merged = mergePorts(old.ports, ports, run.cancelled);
   if (old.ports.some((p) => merged.includes(p))) kept.push('ports');
   const record: NetworkRecord = {
     key: refreshesBehaviour ? key : old.key,

@@ -9,7 +9,9 @@ import type { Report } from './report';
  *    RFC 4291 fe80::/10): there is no network to be on;
  *  - not one configured server name could be resolved, and the resolver never answered "no such
  *    host" (an answer, even a negative one, means DNS is reachable: that is a typo, not offline);
- *  - the system refused every datagram (no route): classifyUdp's "no packet could be sent".
+ *  - the system refused every datagram for want of a route (ENETUNREACH, EHOSTUNREACH,
+ *    EADDRNOTAVAIL): classifyUdp's "no packet could be sent". Other refusals (EACCES for a
+ *    broadcast address, say) are about the server named, not about being offline.
  * The words matched are the engine's own (resolve.ts, classify.ts); test/unit/report/offline.test.ts
  * builds them with those functions so a change of wording fails there.
  */
@@ -19,6 +21,7 @@ export type OfflineVerdict = { readonly offline: true; readonly reason: string }
 const DNS_ANSWERED = /: no such host$/;
 /** classifyUdp's reason when every send failed (engine/discovery/classify.ts). */
 const NOTHING_SENT = /^no packet could be sent: /;
+const NO_ROUTE = /\b(ENETUNREACH|EHOSTUNREACH|EADDRNOTAVAIL)\b/;
 
 /** Loopback and link-local addresses: they never reach another network. */
 export function isRoutableLocal(address: string): boolean {
@@ -39,6 +42,6 @@ export function offlineEvidence(report: Report): OfflineVerdict {
   if (servers.length > 0 && servers.every((s) => s.address === null) && !servers.some((s) => DNS_ANSWERED.test(s.error ?? ''))) {
     return { offline: true, reason: `no server name could be resolved (${servers.map((s) => s.error ?? s.host).join('; ')})` };
   }
-  if (NOTHING_SENT.test(report.udpReason)) return { offline: true, reason: `the system sent nothing: ${report.udpReason.replace(NOTHING_SENT, '')}` };
+  if (NOTHING_SENT.test(report.udpReason) && NO_ROUTE.test(report.udpReason)) return { offline: true, reason: `there is no route to the servers: ${report.udpReason.replace(NOTHING_SENT, '')}` };
   return { offline: false };
 }

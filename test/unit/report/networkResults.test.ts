@@ -103,6 +103,15 @@ describe('results per network (one network, one picture)', () => {
     assert.equal(picture(state)!.ports?.[0].reachable, 'yes', 'a real re-measurement replaces it');
   });
 
+  it('a new port test is the new port list: a port no longer tested is not shown; a cancelled one only adds its answers', async () => {
+    let state = record(EMPTY_RESULTS, 'ports', withPorts(await diagnosis(), [BLOCKED_51820, OPEN_443])).state;
+    const udp1194: PortResult = { protocol: 'udp', port: 1194, reachable: 'yes', basis: 'answer from the reflector' };
+    state = record(state, 'ports', withPorts(await diagnosis(), [udp1194])).state;
+    assert.deepEqual(picture(state)!.ports, [udp1194]);
+    state = record(state, 'ports', withPorts(await diagnosis(), [{ ...BLOCKED_51820, reachable: 'unknown', basis: 'cancelled' }, OPEN_443]), true).state;
+    assert.deepEqual(picture(state)!.ports, [udp1194, OPEN_443]);
+  });
+
   it('an offline run keeps the good picture and marks the state offline until a run reaches a network again', async () => {
     const good = await diagnosis();
     let state = record(EMPTY_RESULTS, 'ports', withPorts(good, [BLOCKED_51820])).state;

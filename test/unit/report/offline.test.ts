@@ -47,8 +47,8 @@ describe('offline, from evidence', () => {
     assert.equal(offlineEvidence(report).offline, false);
   });
 
-  it('no route (the system refused every datagram) is offline', async () => {
-    const udp = classifyUdp({
+  const nothingSent = (failure: string) =>
+    classifyUdp({
       configuredServers: 1,
       resolveErrors: [],
       asked: 1,
@@ -57,10 +57,19 @@ describe('offline, from evidence', () => {
       ipv6Answered: false,
       unusable: { wrongTransaction: 0, unexpectedSource: 0, malformed: 0 },
       cancelled: false,
-      sends: { attempted: 3, failed: 3, firstServerFailure: 'send failed: ENETUNREACH' },
+      sends: { attempted: 3, failed: 3, firstServerFailure: failure },
     });
+
+  it('no route (the system refused every datagram: ENETUNREACH) is offline', async () => {
+    const udp = nothingSent('sending to 198.51.100.1:3478 failed: ENETUNREACH');
     const report = { ...(await goodReport()), udp: udp.value, udpReason: udp.reason, publicEndpoints: [] } as Report;
     assert.equal(offlineEvidence(report).offline, true, udp.reason);
+  });
+
+  it('a send refused for another reason (EACCES: a broadcast address as the server) is about that server, not offline', async () => {
+    const udp = nothingSent('sending to 255.255.255.255:3478 failed: EACCES');
+    const report = { ...(await goodReport()), udp: udp.value, udpReason: udp.reason, publicEndpoints: [] } as Report;
+    assert.equal(offlineEvidence(report).offline, false, udp.reason);
   });
 
   it('UDP blocked (sent, nothing came back) is not offline; neither is a working network', async () => {
