@@ -37,13 +37,12 @@ const show = () => vscode.commands.executeCommand<Report | undefined>('natProbe.
 function offlineReport(cli: string, good: Report): { report: Report; real: boolean } {
   const node = process.env.NATPROBE_NODE || 'node';
   const r = spawnSync('unshare', ['-n', node, cli, 'diagnose', '--json', '--budget', '2000', '--server', 'stun.example.net:3478'], { encoding: 'utf8', timeout: 20_000 });
-  if (r.status === 0 || r.status === 1) {
-    try {
-      const parsed = parseReport(JSON.parse(r.stdout));
-      if (parsed.ok) return { report: parsed.report, real: true };
-    } catch {
-      // not JSON: unshare refused; made below
-    }
+  // Whatever the exit status (3: nothing could be told), the report is on stdout.
+  try {
+    const parsed = parseReport(JSON.parse(r.stdout ?? ''));
+    if (parsed.ok) return { report: parsed.report, real: true };
+  } catch {
+    // not JSON: unshare is missing or refused; made below
   }
   const error = 'DNS lookup of stun.example.net failed: DNS not reachable (offline?)';
   return {
