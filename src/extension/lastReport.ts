@@ -50,12 +50,7 @@ export class LastReport implements vscode.Disposable {
 
   /** What the panel says next to the picture: the times of parts measured before its behaviour. */
   info(): PictureInfo {
-    const times = partTimes(this.state);
-    if (!times) return {};
-    const older = (at: string | undefined) => (at && Date.parse(at) < Date.parse(times.behaviourAt) ? at : undefined);
-    const lifetimeAt = older(times.lifetimeAt);
-    const portsAt = older(times.portsAt?.oldest);
-    return { ...(lifetimeAt ? { lifetimeAt } : {}), ...(portsAt ? { portsAt } : {}) };
+    return infoOf(this.state);
   }
 
   /** For the offline card: when the last good picture was made, if there is one. */
@@ -64,9 +59,10 @@ export class LastReport implements vscode.Disposable {
   }
 
   /** What a run would show if it were recorded now (the quick verdict merged with the kept parts); nothing is saved. */
-  preview(run: Run): Report {
+  preview(run: Run): { report: Report; info: PictureInfo } {
     const next = recordRun(this.state, run);
-    return next.outcome.kind === 'offline' || next.outcome.kind === 'ignored' ? run.report : (picture(next.state) ?? run.report);
+    const merged = next.outcome.kind === 'offline' || next.outcome.kind === 'ignored' ? undefined : picture(next.state);
+    return merged ? { report: merged, info: infoOf(next.state) } : { report: run.report, info: {} };
   }
 
   /** Records a finished run and saves the result. */
@@ -87,4 +83,13 @@ export class LastReport implements vscode.Disposable {
     this.emitter.dispose();
     this.stateEmitter.dispose();
   }
+}
+
+function infoOf(state: ResultsState): PictureInfo {
+  const times = partTimes(state);
+  if (!times) return {};
+  const older = (at: string | undefined) => (at && Date.parse(at) < Date.parse(times.behaviourAt) ? at : undefined);
+  const lifetimeAt = older(times.lifetimeAt);
+  const portsAt = older(times.portsAt?.oldest);
+  return { ...(lifetimeAt ? { lifetimeAt } : {}), ...(portsAt ? { portsAt } : {}) };
 }

@@ -83,7 +83,8 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
           output.info(`quick verdict: ${verdictLine(quick)}`);
           progress.report({ message: vscode.l10n.t('{0} More tests running…', verdictLine(quick)) });
           // The quick verdict merged with the parts it does not measure: the ports and the lifetime stay in view.
-          host.show(host.last.preview({ kind: request.kind, report: quick, cancelled: false }), true, host.last.info());
+          const preview = host.last.preview({ kind: request.kind, report: quick, cancelled: false });
+          host.show(preview.report, true, preview.info);
         },
         onLifetime: (p) =>
           progress.report({
@@ -124,7 +125,8 @@ export async function recordAndShow(host: Pick<ProbeHost, 'last' | 'output' | 's
   const shown = host.last.get();
   if (shown) host.show(shown, false, host.last.info());
   else host.show(run.report, false);
-  if (outcome.kind === 'ignored' && shown) {
+  // A cancel was the user's wish: the log says what was kept; a failure is worth a word.
+  if (outcome.kind === 'ignored' && shown && !run.cancelled) {
     void vscode.window.showWarningMessage(vscode.l10n.t('NAT Probe: the run ended without a result ({0}); the last good results are kept.', safeText(outcome.reason, 200)));
   }
   return outcome;
