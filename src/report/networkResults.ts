@@ -7,8 +7,9 @@ import type { MappingLifetime, PortResult, Report } from './report';
  * The results of this machine, per network, so they add up instead of replacing each other.
  * Each run is one of three kinds, and each part of the picture has its own time:
  *  - the behaviour (mapping, filtering, CGNAT, servers…) comes from the latest diagnosis or
- *    lifetime run on that network; a port test (which asks the ports server only) refreshes it
- *    only when the network has nothing better;
+ *    lifetime run on that network; a port test (which diagnoses against the ports server only,
+ *    often a single-address `natprobe serve`) refreshes it only when it told both mapping and
+ *    filtering, so a poorer verdict never replaces a fuller one;
  *  - the mapping lifetime stays until it is measured again on that network;
  *  - each port's result stays until that port is tested again on that network.
  * A cancelled or failed run never replaces a good part; an offline run replaces nothing and
@@ -171,7 +172,8 @@ export function recordRun(state: ResultsState, run: Run): { state: ResultsState;
   const old = state.networks[index];
   // A lifetime that found no value (the server stopped answering, say) does not replace one that did.
   const lifetime = measured && (measured.value.value !== null || old.lifetime?.value.value === null || !old.lifetime) ? measured : undefined;
-  const refreshesBehaviour = run.kind !== 'ports' && !(run.cancelled && report.mapping.value === 'unknown');
+  const complete = report.mapping.value !== 'unknown' && report.filtering.value !== 'unknown';
+  const refreshesBehaviour = run.kind === 'ports' ? complete : !(run.cancelled && report.mapping.value === 'unknown');
   const kept: ('behaviour' | 'lifetime' | 'ports')[] = [];
   if (!refreshesBehaviour) kept.push('behaviour');
   if (!lifetime && old.lifetime) kept.push('lifetime');

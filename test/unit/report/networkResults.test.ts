@@ -50,7 +50,7 @@ describe('results per network (one network, one picture)', () => {
     const ports = withPorts(await diagnosis(), [BLOCKED_51820, OPEN_443]);
     const r = record(state, 'ports', ports);
     state = r.state;
-    assert.deepEqual(r.outcome, { kind: 'merged', kept: ['behaviour', 'lifetime'] });
+    assert.deepEqual(r.outcome, { kind: 'merged', kept: ['lifetime'] });
     const shown = picture(state)!;
     assert.deepEqual(shown.mappingLifetime, life.mappingLifetime);
     assert.deepEqual(shown.ports, [BLOCKED_51820, OPEN_443]);
@@ -61,6 +61,19 @@ describe('results per network (one network, one picture)', () => {
     const ids = shown.recommendations.map((x) => x.id);
     assert.ok(ids.some((id) => /keepalive/.test(id)), ids.join(', '));
     assert.ok(JSON.stringify(shown.recommendations).includes('51820'), 'the blocked WireGuard port is not in the advice');
+  });
+
+  it('a port test against a server that cannot tell the filtering (no RFC 5780) keeps the fuller behaviour', async () => {
+    const full = await diagnosis();
+    let state = record(EMPTY_RESULTS, 'diagnosis', full).state;
+    const single = await (await makeWorld({ rfc5780: false })).run({ now: at });
+    assert.equal(single.filtering.value, 'unknown', 'the single-address server told the filtering');
+    const r = record(state, 'ports', withPorts(single, [BLOCKED_51820]));
+    assert.deepEqual(r.outcome, { kind: 'merged', kept: ['behaviour'] });
+    state = r.state;
+    assert.equal(picture(state)!.startedAt, full.startedAt);
+    assert.equal(picture(state)!.filtering.value, full.filtering.value);
+    assert.deepEqual(picture(state)!.ports, [BLOCKED_51820]);
   });
 
   it('a new diagnosis refreshes the behaviour and keeps the ports and the lifetime', async () => {
