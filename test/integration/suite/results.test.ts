@@ -9,7 +9,7 @@ import type { RecordOutcome } from '../../../src/report/networkResults';
 import { offlineEvidence } from '../../../src/report/offline';
 import { parseReport } from '../../../src/report/parseReport';
 import type { Report } from '../../../src/report/report';
-import { ourExtension } from './helpers';
+import { ourExtension, waitFor } from './helpers';
 import { type PortsServe, startPortsServe } from './serve';
 import { canQueryWebviews, queryWebview, screenshotWorkbench, waitForWebview } from './webviewQuery';
 
@@ -28,6 +28,14 @@ const SELECTORS = {
 const STATUS = { item: '[id="natprobe.nat-probe.natProbe.verdict"]' };
 
 const show = () => vscode.commands.executeCommand<Report | undefined>('natProbe.showLastReport');
+const folder = () => vscode.workspace.workspaceFolders![0].uri;
+const SCRATCH = 'results-per-network';
+const KEY = 'yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=';
+const PEER = 'xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=';
+
+function port01(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'natprobe' && (typeof d.code === 'object' ? String(d.code.value) : String(d.code)) === 'PORT01');
+}
 
 /**
  * A real offline run: the CLI in a network namespace of its own, with no interface up (the
@@ -65,6 +73,8 @@ describe('NAT Probe results per network (one network, one picture)', function ()
   this.timeout(120_000);
   let serve: PortsServe | undefined;
   let cli = '';
+  /** A WireGuard config whose Endpoint is the port the port test finds blocked (PORT01 while the picture says so). */
+  let site: vscode.Uri;
 
   before(async () => {
     const ext = ourExtension();
@@ -76,13 +86,22 @@ describe('NAT Probe results per network (one network, one picture)', function ()
     await config().update('portsServer', `127.0.0.1:${serve.port}`, vscode.ConfigurationTarget.Global);
     await config().update('ports', [`udp:${serve.udpOpen}`, `tcp:${serve.tcpOpen}`, `udp:${serve.udpClosed}`], vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    site = vscode.Uri.joinPath(folder(), SCRATCH, 'wg-site.conf');
+    await vscode.workspace.fs.writeFile(site, new TextEncoder().encode(`[Interface]\nPrivateKey = ${KEY}\n\n[Peer]\nPublicKey = ${PEER}\nAllowedIPs = 10.0.0.2/32\nEndpoint = 127.0.0.1:${serve.udpClosed}\n`));
   });
 
   after(async () => {
     for (const key of ['servers', 'budgetMs', 'ports', 'portsServer']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     serve?.child.kill('SIGTERM');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), SCRATCH), { recursive: true });
   });
+
+  /** The lint follows the picture: PORT01 on the Endpoint while the blocked port is in it. */
+  async function expectPort01(present: boolean, when: string): Promise<void> {
+    await vscode.window.showTextDocument(site, { preview: false, viewColumn: vscode.ViewColumn.One });
+    await waitFor(`PORT01 ${present ? 'on' : 'gone from'} the Endpoint ${when}`, () => (port01(site).length === (present ? 1 : 0) ? true : undefined), 10_000);
+  }
 
   let lifetimeRun: Report | undefined;
   let portsRun: Report | undefined;
@@ -96,6 +115,8 @@ describe('NAT Probe results per network (one network, one picture)', function ()
     const last = await show();
     assert.deepEqual(last?.mappingLifetime, lifetimeRun.mappingLifetime);
     assert.deepEqual(last?.ports, portsRun.ports);
+    await expectPort01(true, 'after the port test');
+    await show();
     if (!canQueryWebviews()) this.skip();
     await waitForWebview({ selectors: SELECTORS }, (a) => {
       const r = a.results!;
@@ -127,6 +148,7 @@ describe('NAT Probe results per network (one network, one picture)', function ()
     const last = await show();
     assert.deepEqual(last?.ports, portsRun!.ports);
     assert.deepEqual(last?.mappingLifetime, lifetimeRun!.mappingLifetime);
+    await expectPort01(true, 'after a cancelled lifetime run');
   });
 
   it('an offline run: "NAT: offline", one offline card with Retry / Open settings / Show log / the last good report, nothing that cannot work', async function () {
@@ -139,6 +161,7 @@ describe('NAT Probe results per network (one network, one picture)', function ()
     const last = await show();
     assert.equal(last?.startedAt, good.startedAt, 'the good report is still the last report');
     assert.deepEqual(last?.ports, portsRun!.ports);
+    await expectPort01(true, 'after an offline run');
     if (!canQueryWebviews()) this.skip();
     await waitForWebview({ workbench: true, selectors: STATUS }, (a) => (a.results?.item[0] === 'NAT: offline' ? undefined : `status bar reads ${JSON.stringify(a.results?.item)}`));
     assert.ok(await vscode.commands.executeCommand('_natProbe.showOffline'), 'no offline report to show');
@@ -173,10 +196,12 @@ describe('NAT Probe results per network (one network, one picture)', function ()
     const now = await show();
     assert.equal(now?.ports, undefined, 'the old network\'s ports shown as current');
     assert.equal(now?.mappingLifetime, undefined, 'the old network\'s lifetime shown as current');
+    await expectPort01(false, 'on another network');
     const back = await vscode.commands.executeCommand<Report | undefined>('natProbe.runDiagnosis');
     assert.ok(back);
     const again = await show();
     assert.deepEqual(again?.ports, portsRun!.ports);
+    await expectPort01(true, 'back home');
   });
 
   it('refuses to record what is not a report or not a run kind', async () => {
