@@ -4,8 +4,12 @@ import { Attr, type BindingAnswer, encodeChangeRequest, readBindingAnswer } from
 import type { FilteringProbe } from './classify';
 import type { DiagnosisRun, Target } from './diagnosisRun';
 
-/** How many servers get the (parallel) RFC 5780 filtering tests. */
-const MAX_FILTERING_CANDIDATES = 3;
+/**
+ * How many servers get the RFC 5780 filtering tests at once, before anything is known about
+ * them (enough for every default server); a server further down the list gets them as soon as
+ * its answer announces an OTHER-ADDRESS. Each test costs one socket and a few datagrams.
+ */
+const MAX_FILTERING_CANDIDATES = 6;
 
 /**
  * Datagrams per test to an address a server announced (OTHER-ADDRESS) until that address has
@@ -21,6 +25,10 @@ export interface ServerWork {
   readonly target: Target;
   primary?: BindingAnswer;
   primaryFailure?: string;
+  /** Clock time of the primary's answer: the server's own silence windows count from here. */
+  primaryAnsweredAt?: number;
+  /** The filtering tests II and III have been started against this server. */
+  filteringStarted?: boolean;
   rtts: number[];
   altIp?: BindingAnswer;
   altBoth?: BindingAnswer;
@@ -67,14 +75,16 @@ export async function runBehaviourTests(
     const mapping = targets.length > 0 ? await run.open(family) : 'no server could be resolved';
     if (typeof mapping === 'string') socketProblem = mapping;
     const tasks: Promise<unknown>[] = [];
+    const startFiltering = (work: ServerWork): Promise<unknown> => {
+      work.filteringStarted = true;
+      return Promise.all((['changeBoth', 'changePort'] as const).map((kind) => filteringTest(run, work, kind, family)));
+    };
     if (typeof mapping !== 'string') {
       mappingLocalPort = mapping.localEndpoint().port;
-      for (const work of works) tasks.push(askServer(run, work, mapping));
+      for (const work of works) tasks.push(askServer(run, work, mapping, startFiltering));
     }
     // Filtering tests on fresh sockets, started at once, for the first few servers.
-    for (const work of works.slice(0, MAX_FILTERING_CANDIDATES)) {
-      for (const kind of ['changeBoth', 'changePort'] as const) tasks.push(filteringTest(run, work, kind, family));
-    }
+    for (const work of works.slice(0, MAX_FILTERING_CANDIDATES)) tasks.push(startFiltering(work));
     // IPv6 public address, when the behaviour tests ran over IPv4 and a server has IPv6.
     if (family === 4 && v6.length > 0) tasks.push(askIpv6(run, v6, v6Results));
     // The extras (ports, TURN, port mapping) keep running: the quick verdict does not wait for them.
@@ -85,8 +95,11 @@ export async function runBehaviourTests(
   return { works, mappingLocalPort, socketProblem, v6Results };
 }
 
-/** Test I on the mapping socket; the alternate-address tests follow when the answer names OTHER-ADDRESS. */
-async function askServer(run: DiagnosisRun, work: ServerWork, mapping: StunSocket): Promise<void> {
+/**
+ * Test I on the mapping socket; the alternate-address tests follow when the answer names
+ * OTHER-ADDRESS (and the filtering tests, for a server too far down the list to have had them).
+ */
+async function askServer(run: DiagnosisRun, work: ServerWork, mapping: StunSocket, startFiltering: (work: ServerWork) => Promise<unknown>): Promise<void> {
   const { target } = work;
   run.log(`binding request to ${endpointKey(target.endpoint)} (${target.spec.host}) from local port ${mapping.localEndpoint().port}`);
   const r = await mapping.exchange({ to: target.endpoint, giveUpAt: run.giveUpAfter(run.t0), rto: run.rto, signal: run.signal });
@@ -101,6 +114,7 @@ async function askServer(run: DiagnosisRun, work: ServerWork, mapping: StunSocke
   }
   run.onAnswer(r.rttMs);
   work.rtts.push(r.rttMs);
+  work.primaryAnsweredAt = run.clock.now();
   work.primary = readBindingAnswer(r.message, r.from);
   if (work.primary.mapped) run.addPublic(work.primary.mapped, target);
   run.log(
@@ -108,8 +122,28 @@ async function askServer(run: DiagnosisRun, work: ServerWork, mapping: StunSocke
   );
   if (work.primary.other) {
     for (const f of work.filteringSockets) f.recheck();
-    await alternateTests(run, work, mapping);
+    await Promise.all([alternateTests(run, work, mapping), work.filteringStarted ? undefined : startFiltering(work)]);
   }
+}
+
+/**
+ * When silence from one server is final: a silence window after that server itself answered,
+ * sized by its own round trip as well as the run's. The run's window follows the fastest
+ * servers; a slower RFC 5780 server next to them would otherwise have its filtered-looking
+ * silence judged before its replies could arrive (a false "filtered"). Before it answers, its
+ * own Binding request decides: once that has failed, the server's silence proves nothing.
+ */
+function giveUpForServer(run: DiagnosisRun, work: ServerWork, since: number): () => number {
+  return () => {
+    if (work.primaryFailure !== undefined) return since;
+    if (work.primaryAnsweredAt === undefined) return run.deadline;
+    return Math.min(run.deadline, Math.max(since, work.primaryAnsweredAt) + run.silenceWindowFor(work.rtts));
+  };
+}
+
+/** Retransmission interval towards one server: about eight tries per its silence window (see RttEstimator.probeInterval). */
+function rtoForServer(run: DiagnosisRun, work: ServerWork): () => number {
+  return () => (work.primaryAnsweredAt === undefined ? run.rto() : Math.max(run.rto(), run.silenceWindowFor(work.rtts) / 8));
 }
 
 /** RFC 5780 §4.4 test II (changeBoth) or III (changePort), from a socket of its own. */
@@ -133,8 +167,8 @@ async function filteringTest(run: DiagnosisRun, work: ServerWork, kind: 'changeB
       const other = work.primary?.other;
       return sameEndpoint(from, primary) || (!!other && (sameEndpoint(from, other) || sameEndpoint(from, { address: primary.address, port: other.port })));
     },
-    giveUpAt: run.giveUpAfter(started),
-    rto: run.rto,
+    giveUpAt: giveUpForServer(run, work, started),
+    rto: rtoForServer(run, work),
     signal: run.signal,
   });
   run.noteResult(r);
@@ -179,10 +213,16 @@ async function alternateTests(run: DiagnosisRun, work: ServerWork, socket: StunS
   await Promise.all(
     tests.map(async ([key, to]) => {
       run.log(`binding request to alternate ${endpointKey(to)}`);
-      const r = await socket.exchange({ to, giveUpAt: run.giveUpAfter(started), rto: run.rto, signal: run.signal, maxAttempts: bound(to) });
+      // While only the server vouches for the address, each of its few datagrams waits at least
+      // the server's own retransmission timeout (RFC 6298 §2, from its RTT samples): the
+      // exchange ends one interval after the last datagram, and at the run's pace (set by the
+      // fastest servers) a far server's answer could not have come back by then.
+      const unconfirmed = () => bound(to)() === UNCONFIRMED_ATTEMPTS;
+      const rto = () => (unconfirmed() ? Math.max(rtoForServer(run, work)(), run.rtoFor(work.rtts)) : rtoForServer(run, work)());
+      const r = await socket.exchange({ to, giveUpAt: giveUpForServer(run, work, started), rto, signal: run.signal, maxAttempts: bound(to) });
       run.noteResult(r);
       if (!r.ok) {
-        const bounded = r.reason === 'timeout' && r.wrongSource.length === 0 && bound(to)() === UNCONFIRMED_ATTEMPTS;
+        const bounded = r.reason === 'timeout' && r.wrongSource.length === 0 && unconfirmed();
         if (bounded && work.alternateProblem === undefined) work.alternateUnheard = true;
         work.alternateProblem ??=
           r.wrongSource.length > 0

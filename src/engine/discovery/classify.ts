@@ -161,6 +161,23 @@ export function classifyFiltering(o: FilteringObservations): BehaviourVerdict {
   return { value: 'unknown', reason: 'the filtering tests gave inconsistent answers', evidence };
 }
 
+/** How much a filtering verdict proves gets through: more is stronger evidence. */
+const OPENNESS: Partial<Record<Behaviour, number>> = { 'endpoint-independent': 3, 'address-dependent': 2, 'address-and-port-dependent': 1 };
+
+/**
+ * One filtering verdict from several RFC 5780 servers, naming the server it came from. A
+ * changed-source reply that got through proves the filter lets it in (it came from the
+ * announced alternate, which answered like the server, with our transaction ID); silence only
+ * fails to prove it, since a server may also not send (a slow, broken or lying one). So the
+ * most open verdict with evidence wins; with none conclusive, the first server's "unknown".
+ */
+export function pickFiltering(results: readonly { readonly server: string; readonly verdict: BehaviourVerdict }[]): BehaviourVerdict {
+  if (results.length === 0) return classifyFiltering({});
+  let best = results[0];
+  for (const r of results) if ((OPENNESS[r.verdict.value] ?? 0) > (OPENNESS[best.verdict.value] ?? 0)) best = r;
+  return { ...best.verdict, server: best.server };
+}
+
 function describeProbe(test: string, p: FilteringProbe): Evidence {
   switch (p.state) {
     case 'answered':

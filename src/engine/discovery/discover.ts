@@ -11,7 +11,7 @@ import type { PortSpec } from '../probes/ports';
 import type { TurnUrl } from '../probes/turn';
 import { type BehaviourObservations, type ServerWork, round1, runBehaviourTests } from './behaviourTests';
 import { type LocalInterface, cgnatFirstPass } from './cgnat';
-import { type MappingObservations, classifyFiltering, classifyMapping, classifyUdp, deriveNatType, portPreservation } from './classify';
+import { type MappingObservations, classifyFiltering, classifyMapping, classifyUdp, deriveNatType, pickFiltering, portPreservation } from './classify';
 import { DiagnosisRun, type Target } from './diagnosisRun';
 import {
   type OptionalResults,
@@ -159,7 +159,7 @@ function judge(options: DiagnoseOptions, run: DiagnosisRun, servers: Servers, se
   const { works } = seen;
   const interfaces = options.interfaces();
   const localAddresses = interfaces.filter((i) => !i.internal).map((i) => normaliseAddress(i.address));
-  const verified = works.find((w) => w.primary && w.altIp && w.altBoth && w.altPort && !w.alternateProblem);
+  const verified = works.find(isVerified);
   const mappedOf = (a: BindingAnswer | undefined, server: Endpoint) => (a?.mapped ? { server, mapped: a.mapped } : undefined);
   const observations: MappingObservations = {
     localPort: seen.mappingLocalPort,
@@ -187,22 +187,24 @@ function judge(options: DiagnoseOptions, run: DiagnosisRun, servers: Servers, se
     sends: { attempted: run.sendsAttempted, failed: run.sendFailures, firstServerFailure: works.map((w) => w.primaryFailure).filter(Boolean)[0] },
   });
 
-  const filteringServer = works.find((w) => w === verified && w.changeBoth && w.changePort);
-  const filtering = classifyFiltering(
-    filteringServer
-      ? {
-          server: { primary: filteringServer.target.endpoint, other: filteringServer.primary!.other! },
-          changeBoth: filteringServer.changeBoth,
-          changePort: filteringServer.changePort,
-        }
-      : {
-          missing: !run.answered
-            ? 'no server answered'
-            : verified
-              ? 'the filtering tests did not run against the RFC 5780 server'
-              : `filtering needs a server that answers CHANGE-REQUEST from a second address, and none did: ${rfc5780MissingReason(works)}`,
-        },
-  );
+  // Every server that passed the RFC 5780 checks and ran both filtering tests has a say; the
+  // verdict with proof of the most open filter wins (pickFiltering), so a server that is down,
+  // slow, or silent on CHANGE-REQUEST costs nothing next to one that answers.
+  const trusted = works.filter((w) => isVerified(w) && w.changeBoth && w.changePort);
+  const filtering = trusted.length
+    ? pickFiltering(
+        trusted.map((w) => ({
+          server: serverName(w),
+          verdict: classifyFiltering({ server: { primary: w.target.endpoint, other: w.primary!.other! }, changeBoth: w.changeBoth, changePort: w.changePort }),
+        })),
+      )
+    : classifyFiltering({
+        missing: !run.answered
+          ? 'no server answered'
+          : verified
+            ? 'the filtering tests did not run against the RFC 5780 server'
+            : `none of the servers that answered passed the RFC 5780 checks (CHANGE-REQUEST answered from a second address), so filtering could not be measured`,
+      });
   return { interfaces, localAddresses, verified, mapping, filtering, udp };
 }
 
@@ -285,6 +287,16 @@ function assemble(d: Diagnosis, optional: Partial<OptionalResults>): Report {
     contacted: run.contacts.list(),
   };
   return { ...partial, recommendations: recommend(partial) };
+}
+
+/** The RFC 5780 checks passed: every announced alternate answered like the server, from where we sent, saying so. */
+function isVerified(w: ServerWork): boolean {
+  return !!(w.primary && w.altIp && w.altBoth && w.altPort && !w.alternateProblem);
+}
+
+/** A server as the report's server list names it. */
+function serverName(w: ServerWork): string {
+  return `${w.target.spec.host}:${w.target.spec.port}`;
 }
 
 function rfc5780MissingReason(works: readonly ServerWork[]): string {
