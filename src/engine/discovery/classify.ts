@@ -197,7 +197,8 @@ export function deriveNatType(udp: Tristate, mapping: BehaviourVerdict, filterin
   if (udp === 'unknown') return { value: 'unknown', reason: 'UDP could not be tested' };
   if (mapping.value === 'none') {
     if (filtering.value === 'endpoint-independent') return { value: 'open-internet', reason: 'no NAT and no inbound filtering' };
-    if (filtering.value === 'unknown') return { value: 'unknown', reason: `no NAT, but whether a firewall filters inbound UDP is unknown: ${filtering.reason}` };
+    // The filtering's own reason is given once, with the filtering verdict: not repeated here.
+    if (filtering.value === 'unknown') return { value: 'unknown', reason: 'no NAT; with the filtering unknown, firewall or open internet cannot be told' };
     return { value: 'symmetric-udp-firewall', reason: `no NAT, but a firewall filters inbound UDP (${filtering.value})` };
   }
   if (mappingVaries(mapping)) {
@@ -211,9 +212,9 @@ export function deriveNatType(udp: Tristate, mapping: BehaviourVerdict, filterin
     };
     const t = byFiltering[filtering.value];
     if (t) return { value: t, reason: `endpoint-independent mapping with ${filtering.value} filtering` };
-    return { value: 'unknown', reason: `endpoint-independent mapping (a cone NAT), but which cone needs the filtering: ${filtering.reason}` };
+    return { value: 'unknown', reason: 'which kind of cone NAT depends on the filtering, which is unknown' };
   }
-  return { value: 'unknown', reason: `the mapping behaviour is unknown: ${mapping.reason}` };
+  return { value: 'unknown', reason: 'the type depends on the mapping behaviour, which is unknown' };
 }
 
 export function portPreservation(noNat: boolean, localPorts: readonly { local: number; mapped: number }[]): { value: Tristate; reason: string } {

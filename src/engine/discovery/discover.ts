@@ -169,7 +169,8 @@ function judge(options: DiagnoseOptions, run: DiagnosisRun, servers: Servers, se
     altIp: verified ? mappedOf(verified.altIp, verified.altIp!.from) : undefined,
     altBoth: verified ? mappedOf(verified.altBoth, verified.altBoth!.from) : undefined,
     altPort: verified ? mappedOf(verified.altPort, verified.altPort!.from) : undefined,
-    rfc5780Missing: verified ? undefined : rfc5780MissingReason(works),
+    // Each server's own problem is in its entry of the server list; the verdict says it once.
+    rfc5780Missing: verified ? undefined : works.some((w) => w.primary) ? 'no server passed the RFC 5780 checks' : 'no server answered',
     others: works.flatMap((w) => mappedOf(w.primary, w.target.endpoint) ?? []),
   };
   const mapping = classifyMapping(observations);
@@ -299,13 +300,6 @@ function serverName(w: ServerWork): string {
   return `${w.target.spec.host}:${w.target.spec.port}`;
 }
 
-function rfc5780MissingReason(works: readonly ServerWork[]): string {
-  const problems = works
-    .filter((w) => w.primary)
-    .map((w) => `${w.target.spec.host}: ${w.alternateProblem ?? (w.primary?.other ? 'the alternate-address tests got no answer' : 'no OTHER-ADDRESS in its answer, so no RFC 5780 support')}`);
-  return problems.length ? problems.join('; ') : 'no server answered';
-}
-
 function serverResult(w: ServerWork): ServerResult {
   const median = medianOf(w.rtts);
   const base = { host: w.target.spec.host, port: w.target.spec.port, address: w.target.endpoint.address, rttMs: median === undefined ? null : round1(median) };
@@ -315,7 +309,7 @@ function serverResult(w: ServerWork): ServerResult {
   const changeProblem = [w.changeBoth, w.changePort].find((p) => p?.state === 'wrong-source' || p?.state === 'error');
   let rfc5780: Tristate = 'no';
   let error: string | undefined;
-  if (!w.primary.other) error = 'no OTHER-ADDRESS: the server does not offer RFC 5780 tests';
+  if (!w.primary.other) error = 'no OTHER-ADDRESS in its answer';
   else if (w.alternateProblem) {
     error = w.alternateProblem;
     // Two unanswered datagrams cannot tell a lost packet from a lie: not "no".
