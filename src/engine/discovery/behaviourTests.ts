@@ -1,7 +1,8 @@
+import { setMaxListeners } from 'node:events';
 import type { StunSocket } from '../client/stunSocket';
 import { type Endpoint, type Family, endpointKey, normaliseAddress, sameEndpoint } from '../net/udp';
 import { Attr, type BindingAnswer, encodeChangeRequest, readBindingAnswer } from '../stun';
-import type { FilteringProbe } from './classify';
+import { type FilteringProbe, classifyFiltering } from './classify';
 import type { DiagnosisRun, Target } from './diagnosisRun';
 
 /**
@@ -36,6 +37,8 @@ export interface ServerWork {
   alternateProblem?: string;
   /** The alternate stayed silent within the bound for unconfirmed addresses: loss cannot be told from a lie. */
   alternateUnheard?: boolean;
+  /** Its tests were stopped unfinished because another server had already settled the verdict. */
+  unfinished?: boolean;
   changeBoth?: FilteringProbe;
   changePort?: FilteringProbe;
   filteringMapped: { local: number; mapped: number }[];
@@ -71,17 +74,18 @@ export async function runBehaviourTests(
   const v6Results = new Map<Target, { rttMs: number | null; error?: string }>();
   let socketProblem: string | undefined;
   let mappingLocalPort = 0;
+  const pace = new Pace(run.signal, works);
   try {
     const mapping = targets.length > 0 ? await run.open(family) : 'no server could be resolved';
     if (typeof mapping === 'string') socketProblem = mapping;
     const tasks: Promise<unknown>[] = [];
     const startFiltering = (work: ServerWork): Promise<unknown> => {
       work.filteringStarted = true;
-      return Promise.all((['changeBoth', 'changePort'] as const).map((kind) => filteringTest(run, work, kind, family)));
+      return Promise.all((['changeBoth', 'changePort'] as const).map((kind) => filteringTest(run, pace, work, kind, family)));
     };
     if (typeof mapping !== 'string') {
       mappingLocalPort = mapping.localEndpoint().port;
-      for (const work of works) tasks.push(askServer(run, work, mapping, startFiltering));
+      for (const work of works) tasks.push(askServer(run, pace, work, mapping, startFiltering));
     }
     // Filtering tests on fresh sockets, started at once, for the first few servers.
     for (const work of works.slice(0, MAX_FILTERING_CANDIDATES)) tasks.push(startFiltering(work));
@@ -90,20 +94,83 @@ export async function runBehaviourTests(
     // The extras (ports, TURN, port mapping) keep running: the quick verdict does not wait for them.
     await Promise.all(tasks);
   } finally {
+    pace.release();
     run.closeSockets();
   }
   return { works, mappingLocalPort, socketProblem, v6Results };
+}
+
+/** The RFC 5780 checks passed: every announced alternate answered like the server, from where we sent, saying so. */
+export function isVerified(w: ServerWork): boolean {
+  return !!(w.primary && w.altIp && w.altBoth && w.altPort && !w.alternateProblem);
+}
+
+/**
+ * Stops the behaviour tests still running once nothing they could show would change the
+ * verdict: a server that passed the RFC 5780 checks saw a reply from its other address and port
+ * get through (endpoint-independent filtering, the most open there is, so no other server's
+ * silence can outweigh it; see pickFiltering). Servers that are down or lying then cost no
+ * more time. Every other verdict rests on a silence window that the slowest server's tests
+ * need anyway, so nothing is stopped early for them. The user's cancel stops them too.
+ */
+class Pace {
+  private readonly controller = new AbortController();
+  private readonly onUserAbort = (): void => this.controller.abort();
+  /** True once the tests were stopped because the verdict was complete (not a user's cancel). */
+  settled = false;
+
+  constructor(
+    private readonly user: AbortSignal | undefined,
+    private readonly works: readonly ServerWork[],
+  ) {
+    // One listener per exchange in flight (a few per server): not a leak.
+    setMaxListeners(0, this.controller.signal);
+    if (user?.aborted) this.controller.abort();
+    else user?.addEventListener('abort', this.onUserAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Called whenever a test ends: stops the rest once the verdict cannot change. */
+  progress(): void {
+    if (this.settled || this.controller.signal.aborted) return;
+    const decided = this.works.some(
+      (w) =>
+        isVerified(w) &&
+        w.changeBoth &&
+        w.changePort &&
+        classifyFiltering({ server: { primary: w.target.endpoint, other: w.primary!.other! }, changeBoth: w.changeBoth, changePort: w.changePort }).value === 'endpoint-independent',
+    );
+    if (!decided) return;
+    this.settled = true;
+    this.controller.abort();
+  }
+
+  /** Whether a test that ended as 'aborted' was stopped because the verdict was complete. */
+  stoppedEarly(r: { readonly ok: boolean; readonly reason?: string }): boolean {
+    return !r.ok && r.reason === 'aborted' && this.settled && !this.user?.aborted;
+  }
+
+  release(): void {
+    this.user?.removeEventListener('abort', this.onUserAbort);
+  }
 }
 
 /**
  * Test I on the mapping socket; the alternate-address tests follow when the answer names
  * OTHER-ADDRESS (and the filtering tests, for a server too far down the list to have had them).
  */
-async function askServer(run: DiagnosisRun, work: ServerWork, mapping: StunSocket, startFiltering: (work: ServerWork) => Promise<unknown>): Promise<void> {
+async function askServer(run: DiagnosisRun, pace: Pace, work: ServerWork, mapping: StunSocket, startFiltering: (work: ServerWork) => Promise<unknown>): Promise<void> {
   const { target } = work;
   run.log(`binding request to ${endpointKey(target.endpoint)} (${target.spec.host}) from local port ${mapping.localEndpoint().port}`);
-  const r = await mapping.exchange({ to: target.endpoint, giveUpAt: run.giveUpAfter(run.t0), rto: run.rto, signal: run.signal });
+  const r = await mapping.exchange({ to: target.endpoint, giveUpAt: run.giveUpAfter(run.t0), rto: run.rto, signal: pace.signal });
   run.noteResult(r);
+  if (pace.stoppedEarly(r)) {
+    work.primaryFailure = `no answer in ${Math.round(r.ok ? 0 : r.elapsedMs)} ms, and the verdict was complete without it`;
+    return;
+  }
   if (!r.ok) {
     const wrong = [
       r.wrongSource.length ? `${r.wrongSource.length} with our transaction ID came from ${endpointKey(r.wrongSource[0])} instead` : '',
@@ -122,7 +189,7 @@ async function askServer(run: DiagnosisRun, work: ServerWork, mapping: StunSocke
   );
   if (work.primary.other) {
     for (const f of work.filteringSockets) f.recheck();
-    await Promise.all([alternateTests(run, work, mapping), work.filteringStarted ? undefined : startFiltering(work)]);
+    await Promise.all([alternateTests(run, pace, work, mapping), work.filteringStarted ? undefined : startFiltering(work)]);
   }
 }
 
@@ -147,7 +214,12 @@ function rtoForServer(run: DiagnosisRun, work: ServerWork): () => number {
 }
 
 /** RFC 5780 §4.4 test II (changeBoth) or III (changePort), from a socket of its own. */
-async function filteringTest(run: DiagnosisRun, work: ServerWork, kind: 'changeBoth' | 'changePort', family: Family): Promise<void> {
+async function filteringTest(run: DiagnosisRun, pace: Pace, work: ServerWork, kind: 'changeBoth' | 'changePort', family: Family): Promise<void> {
+  await filteringExchange(run, pace, work, kind, family);
+  pace.progress();
+}
+
+async function filteringExchange(run: DiagnosisRun, pace: Pace, work: ServerWork, kind: 'changeBoth' | 'changePort', family: Family): Promise<void> {
   const s = await run.open(family);
   if (typeof s === 'string') {
     work[kind] = { state: 'error', detail: s };
@@ -169,10 +241,14 @@ async function filteringTest(run: DiagnosisRun, work: ServerWork, kind: 'changeB
     },
     giveUpAt: giveUpForServer(run, work, started),
     rto: rtoForServer(run, work),
-    signal: run.signal,
+    signal: pace.signal,
   });
   run.noteResult(r);
   s.close();
+  if (pace.stoppedEarly(r)) {
+    work.unfinished = true;
+    return;
+  }
   if (!r.ok) {
     work[kind] = { state: r.reason === 'timeout' ? 'silent' : 'error', detail: r.detail };
     return;
@@ -188,7 +264,7 @@ async function filteringTest(run: DiagnosisRun, work: ServerWork, kind: 'changeB
 }
 
 /** RFC 5780 §4.3 tests II and III, to the addresses the server announced, bounded until they prove to be the same server. */
-async function alternateTests(run: DiagnosisRun, work: ServerWork, socket: StunSocket): Promise<void> {
+async function alternateTests(run: DiagnosisRun, pace: Pace, work: ServerWork, socket: StunSocket): Promise<void> {
   const primary = work.target.endpoint;
   const other = work.primary!.other!;
   if (normaliseAddress(other.address) === normaliseAddress(primary.address) || other.port === primary.port) {
@@ -219,8 +295,12 @@ async function alternateTests(run: DiagnosisRun, work: ServerWork, socket: StunS
       // fastest servers) a far server's answer could not have come back by then.
       const unconfirmed = () => bound(to)() === UNCONFIRMED_ATTEMPTS;
       const rto = () => (unconfirmed() ? Math.max(rtoForServer(run, work)(), run.rtoFor(work.rtts)) : rtoForServer(run, work)());
-      const r = await socket.exchange({ to, giveUpAt: giveUpForServer(run, work, started), rto, signal: run.signal, maxAttempts: bound(to) });
+      const r = await socket.exchange({ to, giveUpAt: giveUpForServer(run, work, started), rto, signal: pace.signal, maxAttempts: bound(to) });
       run.noteResult(r);
+      if (pace.stoppedEarly(r)) {
+        work.unfinished = true;
+        return;
+      }
       if (!r.ok) {
         const bounded = r.reason === 'timeout' && r.wrongSource.length === 0 && unconfirmed();
         if (bounded && work.alternateProblem === undefined) work.alternateUnheard = true;
@@ -243,6 +323,7 @@ async function alternateTests(run: DiagnosisRun, work: ServerWork, socket: StunS
       run.contacts.confirm(to, 'udp');
       run.confirmedHosts.add(normaliseAddress(to.address));
       work[key] = a;
+      pace.progress();
     }),
   );
 }

@@ -9,7 +9,7 @@ import type { LifetimeProgress } from '../probes/mappingLifetime';
 import type { PortMappingOptions } from '../probes/portMapping';
 import type { PortSpec } from '../probes/ports';
 import type { TurnUrl } from '../probes/turn';
-import { type BehaviourObservations, type ServerWork, round1, runBehaviourTests } from './behaviourTests';
+import { type BehaviourObservations, type ServerWork, isVerified, round1, runBehaviourTests } from './behaviourTests';
 import { type LocalInterface, cgnatFirstPass } from './cgnat';
 import { type MappingObservations, classifyFiltering, classifyMapping, classifyUdp, deriveNatType, pickFiltering, portPreservation } from './classify';
 import { DiagnosisRun, type Target } from './diagnosisRun';
@@ -290,11 +290,6 @@ function assemble(d: Diagnosis, optional: Partial<OptionalResults>): Report {
   return { ...partial, recommendations: recommend(partial) };
 }
 
-/** The RFC 5780 checks passed: every announced alternate answered like the server, from where we sent, saying so. */
-function isVerified(w: ServerWork): boolean {
-  return !!(w.primary && w.altIp && w.altBoth && w.altPort && !w.alternateProblem);
-}
-
 /** A server as the report's server list names it. */
 function serverName(w: ServerWork): string {
   return `${w.target.spec.host}:${w.target.spec.port}`;
@@ -317,7 +312,7 @@ function serverResult(w: ServerWork): ServerResult {
   }
   else if (!(w.altIp && w.altBoth && w.altPort)) {
     rfc5780 = 'unknown';
-    error = 'the alternate-address tests were incomplete';
+    error = w.unfinished ? 'its tests were stopped unfinished: another server had already settled the verdict' : 'the alternate-address tests were incomplete';
   } else if (changeProblem) {
     error =
       changeProblem.state === 'wrong-source'
