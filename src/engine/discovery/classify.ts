@@ -32,7 +32,7 @@ const seen = (o: { server: Endpoint; mapped: Endpoint }): Evidence =>
 
 export function classifyMapping(o: MappingObservations): BehaviourVerdict {
   const all = [o.primary, o.altIp, o.altBoth, o.altPort, ...o.others].filter((x): x is NonNullable<typeof x> => !!x);
-  if (all.length === 0) return { value: 'unknown', reason: 'no server answered', evidence: [] };
+  if (all.length === 0) return { value: 'unknown', reason: 'no usable answer came back', evidence: [] };
   const first = o.primary ?? all[0];
   if (isNoNat(o.localAddresses, o.localPort, first.mapped)) {
     return {

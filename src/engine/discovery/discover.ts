@@ -170,7 +170,7 @@ function judge(options: DiagnoseOptions, run: DiagnosisRun, servers: Servers, se
     altBoth: verified ? mappedOf(verified.altBoth, verified.altBoth!.from) : undefined,
     altPort: verified ? mappedOf(verified.altPort, verified.altPort!.from) : undefined,
     // Each server's own problem is in its entry of the server list; the verdict says it once.
-    rfc5780Missing: verified ? undefined : works.some((w) => w.primary) ? 'no server passed the RFC 5780 checks' : 'no server answered',
+    rfc5780Missing: verified ? undefined : works.some((w) => w.primary) ? 'no server passed the RFC 5780 checks' : 'no usable answer came back',
     others: works.flatMap((w) => mappedOf(w.primary, w.target.endpoint) ?? []),
   };
   const mapping = classifyMapping(observations);
@@ -200,8 +200,8 @@ function judge(options: DiagnoseOptions, run: DiagnosisRun, servers: Servers, se
         })),
       )
     : classifyFiltering({
-        missing: !run.answered
-          ? 'no server answered'
+        missing: !works.some((w) => w.primary)
+          ? 'no usable answer came back'
           : verified
             ? 'the filtering tests did not run against the RFC 5780 server'
             : `none of the servers that answered passed the RFC 5780 checks (CHANGE-REQUEST answered from a second address), so filtering could not be measured`,

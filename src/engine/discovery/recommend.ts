@@ -33,8 +33,9 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
       id: 'udp-unknown',
       severity: 'warning',
       vpn: 'general',
-      text: `UDP could not be tested: ${report.udpReason}. Check the server list and the network, then run the diagnosis again.`,
-      evidence: [],
+      // The reason stands once, with the UDP result; here it is the evidence.
+      text: 'UDP could not be tested: check the server list and the network, then run the diagnosis again.',
+      evidence: [{ test: 'binding requests to every server', observation: report.udpReason }],
     });
     return out;
   }
@@ -44,7 +45,8 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
       id: 'server-answers-incorrectly',
       severity: 'warning',
       vpn: 'general',
-      text: `UDP gets through, but no server gave a usable answer (${report.udpReason}). Nothing about the NAT could be measured: run the diagnosis again with another STUN server.`,
+      // The reason stands once, with the UDP result; here it is the evidence.
+      text: 'Nothing about the NAT could be measured: run the diagnosis again with another STUN server.',
       evidence: [{ test: 'binding requests to every server', observation: report.udpReason }],
     });
     return out;

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startReflector } from '../../../src/engine/server/reflector';
+import { Attr, Method, decodeMessage, encodeMessage, encodeXorAddress, newTransactionId } from '../../../src/engine/stun';
 import { FILTERING_HINT } from '../../../src/report/filteringHint';
 import { parseReport } from '../../../src/report/parseReport';
 import { renderMarkdown } from '../../../src/report/renderMarkdown';
@@ -79,6 +80,31 @@ const SHAPES: [string, () => Promise<Report>][] = [
   ['behind a port-restricted NAT, an RFC 5780 server', async () => (await makeWorld({})).run()],
   ['no NAT, a server without RFC 5780', async () => (await makeWorld({ publicClient: '203.0.113.9', rfc5780: false })).run()],
   ['UDP blocked', async () => (await makeWorld({ nat: { blockUdp: true } })).run({ budgetMs: 1500 })],
+  [
+    'a server that answers with transaction IDs we never sent (UDP works, nothing usable)',
+    async () => {
+      const world = await makeWorld({ nat: { filtering: 'endpoint-independent' } });
+      const address = '198.51.100.66';
+      const socket = await world.net.addHost({ addresses: [address] }).bind({ family: 4, address, port: 3478 });
+      socket.onMessage((data, from) => {
+        const d = decodeMessage(data);
+        if (!d.ok) return;
+        const id = newTransactionId();
+        void socket.send(encodeMessage({ cls: 'success', method: Method.Binding, transactionId: id, attributes: [{ type: Attr.XorMappedAddress, value: encodeXorAddress(from, id) }] }), from);
+      });
+      return world.run({ servers: [{ host: address, port: 3478 }], budgetMs: 1500 });
+    },
+  ],
+  [
+    'no server could be resolved (UDP untested)',
+    async () =>
+      (await makeWorld({})).run({
+        servers: [{ host: 'stun.example.invalid', port: 3478 }, { host: 'stun2.example.invalid', port: 3478 }],
+        resolve: async (host) => {
+          throw new Error(`getaddrinfo ENOTFOUND ${host}`);
+        },
+      }),
+  ],
   [
     'the lab’s port-restricted profile (recorded)',
     async () => {
