@@ -1,9 +1,9 @@
-import { setMaxListeners } from 'node:events';
 import type { StunSocket } from '../client/stunSocket';
 import { type Endpoint, type Family, endpointKey, normaliseAddress, sameEndpoint } from '../net/udp';
 import { Attr, type BindingAnswer, encodeChangeRequest, readBindingAnswer } from '../stun';
 import { type FilteringProbe, classifyFiltering } from './classify';
 import type { DiagnosisRun, Target } from './diagnosisRun';
+import { Pace } from './pace';
 
 /**
  * How many servers get the RFC 5780 filtering tests at once, before anything is known about
@@ -74,7 +74,7 @@ export async function runBehaviourTests(
   const v6Results = new Map<Target, { rttMs: number | null; error?: string }>();
   let socketProblem: string | undefined;
   let mappingLocalPort = 0;
-  const pace = new Pace(run.signal, works);
+  const pace = new Pace(run.signal, () => filteringSettled(works));
   try {
     const mapping = targets.length > 0 ? await run.open(family) : 'no server could be resolved';
     if (typeof mapping === 'string') socketProblem = mapping;
@@ -106,56 +106,20 @@ export function isVerified(w: ServerWork): boolean {
 }
 
 /**
- * Stops the behaviour tests still running once nothing they could show would change the
- * verdict: a server that passed the RFC 5780 checks saw a reply from its other address and port
- * get through (endpoint-independent filtering, the most open there is, so no other server's
- * silence can outweigh it; see pickFiltering). Servers that are down or lying then cost no
- * more time. Every other verdict rests on a silence window that the slowest server's tests
- * need anyway, so nothing is stopped early for them. The user's cancel stops them too.
+ * Nothing the tests still running could show would change the filtering verdict: a server that
+ * passed the RFC 5780 checks saw a reply from its other address and port get through
+ * (endpoint-independent filtering, the most open there is, so no other server's silence can
+ * outweigh it; see pickFiltering). Every other verdict rests on a silence window that the
+ * slowest server's tests need anyway, so nothing is stopped early for them.
  */
-class Pace {
-  private readonly controller = new AbortController();
-  private readonly onUserAbort = (): void => this.controller.abort();
-  /** True once the tests were stopped because the verdict was complete (not a user's cancel). */
-  settled = false;
-
-  constructor(
-    private readonly user: AbortSignal | undefined,
-    private readonly works: readonly ServerWork[],
-  ) {
-    // One listener per exchange in flight (a few per server): not a leak.
-    setMaxListeners(0, this.controller.signal);
-    if (user?.aborted) this.controller.abort();
-    else user?.addEventListener('abort', this.onUserAbort, { once: true });
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /** Called whenever a test ends: stops the rest once the verdict cannot change. */
-  progress(): void {
-    if (this.settled || this.controller.signal.aborted) return;
-    const decided = this.works.some(
-      (w) =>
-        isVerified(w) &&
-        w.changeBoth &&
-        w.changePort &&
-        classifyFiltering({ server: { primary: w.target.endpoint, other: w.primary!.other! }, changeBoth: w.changeBoth, changePort: w.changePort }).value === 'endpoint-independent',
-    );
-    if (!decided) return;
-    this.settled = true;
-    this.controller.abort();
-  }
-
-  /** Whether a test that ended as 'aborted' was stopped because the verdict was complete. */
-  stoppedEarly(r: { readonly ok: boolean; readonly reason?: string }): boolean {
-    return !r.ok && r.reason === 'aborted' && this.settled && !this.user?.aborted;
-  }
-
-  release(): void {
-    this.user?.removeEventListener('abort', this.onUserAbort);
-  }
+function filteringSettled(works: readonly ServerWork[]): boolean {
+  return works.some(
+    (w) =>
+      isVerified(w) &&
+      !!w.changeBoth &&
+      !!w.changePort &&
+      classifyFiltering({ server: { primary: w.target.endpoint, other: w.primary!.other! }, changeBoth: w.changeBoth, changePort: w.changePort }).value === 'endpoint-independent',
+  );
 }
 
 /**
