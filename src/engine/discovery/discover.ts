@@ -185,6 +185,10 @@ function judge(options: DiagnoseOptions, run: DiagnosisRun, servers: Servers, se
     cancelled: run.signal?.aborted ?? false,
     socketProblem: seen.socketProblem,
     sends: { attempted: run.sendsAttempted, failed: run.sendFailures, firstServerFailure: works.map((w) => w.primaryFailure).filter(Boolean)[0] },
+    refused: works.filter((w) => w.refused).map((w) => endpointKey(w.target.endpoint)),
+    silent: works.filter((w) => !w.primary && !w.refused).map((w) => endpointKey(w.target.endpoint)),
+    tcp: run.tcp ? works.flatMap((w) => w.tcp ?? []) : undefined,
+    window: seen.silenceWindow,
   });
 
   const filteringServer = works.find((w) => w === verified && w.changeBoth && w.changePort);
@@ -266,6 +270,7 @@ function assemble(d: Diagnosis, optional: Partial<OptionalResults>): Report {
     ]),
     udp,
     udpReason: verdicts.udp.reason,
+    udpSilenceWindow: seen.silenceWindow,
     localAddresses: verdicts.localAddresses,
     publicEndpoints: run.publicEndpoints,
     mapping: verdicts.mapping,
@@ -297,7 +302,7 @@ function rfc5780MissingReason(works: readonly ServerWork[]): string {
 function serverResult(w: ServerWork): ServerResult {
   const median = medianOf(w.rtts);
   const base = { host: w.target.spec.host, port: w.target.spec.port, address: w.target.endpoint.address, rttMs: median === undefined ? null : round1(median) };
-  if (!w.primary) return { ...base, rfc5780: 'unknown', otherAddress: null, error: w.primaryFailure ?? 'no answer' };
+  if (!w.primary) return { ...base, rfc5780: 'unknown', otherAddress: null, error: silentServerError(w) };
   const otherAddress = w.primary.other ? endpointKey(w.primary.other) : null;
   const software = w.primary.software;
   const changeProblem = [w.changeBoth, w.changePort].find((p) => p?.state === 'wrong-source' || p?.state === 'error');
@@ -319,6 +324,15 @@ function serverResult(w: ServerWork): ServerResult {
         : `CHANGE-REQUEST failed: ${changeProblem.detail}`;
   } else rfc5780 = 'yes';
   return { ...base, rfc5780, otherAddress, ...(error ? { error } : {}), ...(software ? { software } : {}) };
+}
+
+/** Why a server gave no usable UDP answer: refused, silent (with what TCP showed), or wrong. */
+function silentServerError(w: ServerWork): string {
+  if (w.refused) return `nothing listens on udp ${endpointKey(w.target.endpoint)}: its host answered ICMP port unreachable`;
+  const failure = w.primaryFailure ?? 'no answer';
+  if (!w.tcp) return failure;
+  // Over TCP the host answered (the path works) or not: said beside the UDP silence, once.
+  return w.tcp.handshakeMs !== undefined ? `${failure}; over TCP it answers (${w.tcp.detail.replace(/^tcp \S+ /, '')})` : `${failure}; ${w.tcp.detail}`;
 }
 
 function rankByRtt(servers: ServerResult[]): ServerResult[] {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Behaviour, Report } from '../../../src/report/report';
 import { startReflector } from '../../../src/engine/server/reflector';
+import { endpointKey } from '../../../src/engine/net/udp';
+import { fakeTcp } from '../../support/fakeTcp';
 import { PRIMARY, makeWorld } from './world';
 
 type Dependent = Exclude<Behaviour, 'none' | 'unknown'>;
@@ -48,13 +50,13 @@ describe('diagnosis on the virtual network (RFC 5780 server, NAT models)', () =>
     assert.equal(report.natType.value, 'symmetric-udp-firewall');
   });
 
-  it('UDP blocked: udp "no", natType udp-blocked, within the budget', async () => {
+  it('UDP blocked (the server answers over TCP): udp "no", natType udp-blocked, within the TCP-sized window', async () => {
     const world = await makeWorld({ nat: { blockUdp: true } });
-    const report = await world.run({ budgetMs: 2000 });
+    const report = await world.run({ budgetMs: 2000, tcp: fakeTcp(world.clock, { [endpointKey(PRIMARY)]: 'stun' }) });
     assert.equal(report.udp, 'no');
     assert.equal(report.natType.value, 'udp-blocked');
-    assert.match(report.udpReason, /no server answered/);
-    assert.ok(report.durationMs <= 2000 + 50, `took ${report.durationMs} ms of virtual time`);
+    assert.match(report.udpReason, /no UDP answer from 198\.51\.100\.1:3478 in \d+ ms, while its host answers over TCP/);
+    assert.ok(report.durationMs <= 600, `took ${report.durationMs} ms of virtual time`);
     assert.equal(report.mapping.value, 'unknown');
     assert.equal(report.filtering.value, 'unknown');
   });
