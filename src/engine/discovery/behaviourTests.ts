@@ -1,7 +1,7 @@
 import type { UdpSilenceWindow } from '../../report/report';
 import type { StunSocket } from '../client/stunSocket';
 import type { TcpConnector } from '../net/tcp';
-import { type TcpRoundTrip, measureTcpRoundTrip } from '../probes/tcpRoundTrip';
+import { type TcpRoundTrip, measureTcpRoundTrip } from './tcpRoundTrip';
 import { type Endpoint, type Family, endpointKey, normaliseAddress, sameEndpoint } from '../net/udp';
 import { Attr, type BindingAnswer, encodeChangeRequest, readBindingAnswer } from '../stun';
 import type { FilteringProbe } from './classify';

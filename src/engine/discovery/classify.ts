@@ -1,6 +1,6 @@
 import type { Behaviour, BehaviourVerdict, Evidence, NatType, Tristate, UdpSilenceWindow } from '../../report/report';
 import { type Endpoint, endpointKey, sameEndpoint } from '../net/udp';
-import type { TcpRoundTrip } from '../probes/tcpRoundTrip';
+import type { TcpRoundTrip } from './tcpRoundTrip';
 
 /**
  * Pure classification: observations in, verdicts out. The probing (discover.ts) decides what

@@ -32,7 +32,7 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
       id: 'udp-unknown',
       severity: 'warning',
       vpn: 'general',
-      text: `UDP could not be tested: ${report.udpReason}. Check the server list and the network, then run the diagnosis again.`,
+      text: `Whether UDP gets through is not known: ${report.udpReason}. Check the server list and the network, then run the diagnosis again.`,
       evidence: [],
     });
     return out;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { type UdpObservations, classifyUdp } from '../../../src/engine/discovery/classify';
-import type { TcpRoundTrip } from '../../../src/engine/probes/tcpRoundTrip';
+import type { TcpRoundTrip } from '../../../src/engine/discovery/tcpRoundTrip';
 
 const A = { address: '198.51.100.1', port: 3478 };
 const B = { address: '198.51.100.7', port: 3478 };

@@ -100,7 +100,7 @@ describe('report panel: the verdict in words', () => {
     assert.equal(w.headline, 'Behind a NAT');
     assert.equal(w.sentences[0], 'Its mapping is endpoint-independent (the same public address and port for every destination); its filtering could not be told: no server answers from a second address.');
     const u = verdictWords({ ...BASE, udp: 'unknown', udpReason: 'no server could be resolved', natType: { value: 'unknown', reason: 'x' } });
-    assert.deepEqual(u, { headline: 'UDP could not be tested', sentences: ['no server could be resolved.'] });
+    assert.deepEqual(u, { headline: 'Could not tell whether UDP gets through', sentences: ['no server could be resolved.'] });
   });
 
   it('never prints a raw value for could-not-tell', () => {
