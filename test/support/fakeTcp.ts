@@ -2,6 +2,7 @@ import type { Clock, TimerHandle } from '../../src/engine/clock';
 import type { TcpConnectError, TcpConnector, TcpStream } from '../../src/engine/net/tcp';
 import { type Endpoint, endpointKey } from '../../src/engine/net/udp';
 import { StunTcpSession } from '../../src/engine/server/extraPorts';
+import { Method, encodeMessage, newTransactionId } from '../../src/engine/stun';
 
 /**
  * A TCP connector on the virtual clock for diagnosis tests: each server address behaves as the
@@ -13,9 +14,10 @@ import { StunTcpSession } from '../../src/engine/server/extraPorts';
  *  - 'unreachable': ICMP host unreachable;
  *  - 'slowloris': accepts, then says nothing, ever (a hostile or stuck server);
  *  - 'dribble': accepts, then sends one byte every `rttMs`, forever, of STUN-looking requests
- *    that are never our answer (a hostile server that keeps the stream busy).
+ *    that are never our answer (a hostile server that keeps the stream busy);
+ *  - 'chatty': answers a request with 100 well-formed Binding answers, none to our transaction.
  */
-export type FakeTcpBehaviour = 'stun' | 'refused' | 'silent' | 'unreachable' | 'slowloris' | 'dribble';
+export type FakeTcpBehaviour = 'stun' | 'refused' | 'silent' | 'unreachable' | 'slowloris' | 'dribble' | 'chatty';
 
 export interface FakeTcp extends TcpConnector {
   /** Connection attempts, by address:port. */
@@ -100,6 +102,13 @@ class FakeStream implements TcpStream {
 
   write(data: Uint8Array): Promise<void> {
     if (this.closed) return Promise.reject(new Error('closed'));
+    if (this.behaviour === 'chatty') {
+      this.clock.setTimeout(() => {
+        for (let i = 0; i < 100 && !this.closed; i++) {
+          this.dataHandler?.(encodeMessage({ cls: 'success', method: Method.Binding, transactionId: newTransactionId(), attributes: [] }));
+        }
+      }, this.rttMs);
+    }
     if (this.behaviour === 'stun') {
       this.clock.setTimeout(() => {
         if (this.closed) return;
