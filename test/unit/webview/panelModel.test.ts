@@ -68,6 +68,25 @@ describe('report panel: the drawn path', () => {
     assert.match(m.description, /UDP blocked/);
   });
 
+  it('nothing listening on the server (udp unknown): no "UDP blocked" anywhere; the panel says what was seen', () => {
+    const refused: Report = {
+      ...BASE,
+      udp: 'unknown',
+      udpReason: 'nothing listens on 127.0.0.1:9999: its host answers with ICMP port unreachable, so UDP reaches it',
+      mapping: { ...BASE.mapping, value: 'unknown' },
+      natType: { value: 'unknown', reason: 'whether UDP gets through is not known' },
+      publicEndpoints: [],
+      cgnat: { ...BASE.cgnat, value: 'unknown' },
+    };
+    const m = pathModel(refused);
+    assert.equal(m.blocked, false);
+    assert.doesNotMatch(m.description, /UDP blocked/);
+    const w = verdictWords(refused);
+    assert.equal(w.headline, 'Could not tell whether UDP gets through');
+    assert.match(w.sentences[0], /^nothing listens on 127\.0\.0\.1:9999/);
+    assert.doesNotMatch([w.headline, ...w.sentences].join(' '), /blocked/i);
+  });
+
   it('servers with their round-trip time, "no answer" or "not resolved"', () => {
     assert.deepEqual(
       pathModel(BASE).servers.map((s) => [s.label, s.detail, s.answered]),
