@@ -108,10 +108,6 @@ export class DiagnosisRun {
     if (!this.refused.has(endpointKey(server))) this.refused.set(endpointKey(server), this.clock.now());
   }
 
-  isRefused(server: Endpoint): boolean {
-    return this.refused.has(endpointKey(server));
-  }
-
   /**
    * When silence towards `to` is final. Once any UDP answer proved the path works: the UDP
    * RTT's silence window after `since`. Before that, a TCP round trip to the servers sizes the
