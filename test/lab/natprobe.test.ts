@@ -66,6 +66,29 @@ describe('lab: natprobe against real Linux NAT, coturn and the oracles', functio
         if (profile === 'no-nat') assert.equal(r.cgnat.value, 'no');
       });
 
+      if (profile === 'udp-blocked') {
+        it('attack: a TCP listener on the server port that accepts and never answers (slowloris) does not stall the verdict', async () => {
+          // Accepts every connection and never writes or closes it: the STUN-over-TCP wait must end with the UDP tests.
+          const script = "require('net').createServer(() => {}).listen(3478, '198.51.100.1', () => console.log('listening'))";
+          const hostile = lab!.spawnBackground('public', 'slowloris', process.execPath, ['-e', script]);
+          try {
+            for (let i = 0; i < 50; i++) {
+              const ss = await lab!.exec('public', 'ss', ['-tln']);
+              if (ss.stdout.includes('198.51.100.1:3478')) break;
+              await new Promise((res) => setTimeout(res, 100));
+            }
+            const ours = await runNatprobe(lab!);
+            const r = ours.report;
+            assert.equal(r.udp, 'no', summary(r));
+            assert.match(r.udpReason, /while its host answers over TCP \(handshake in/, summary(r));
+            assert.equal(r.udpSilenceWindow?.basis, 'tcp-rtt');
+            assert.ok(r.durationMs < BUDGET_MS, `the engine waited out the budget (${r.durationMs} ms) instead of the TCP-sized window`);
+          } finally {
+            await hostile.stop();
+          }
+        });
+      }
+
       if (profile === 'port-restricted') {
         it('a mistyped port on a real host: "nothing listens on" it (ICMP port unreachable through the NAT), udp unknown, not blocked', async () => {
           const ours = await runNatprobe(lab!, `${SERVERS.primary}:9999`);
