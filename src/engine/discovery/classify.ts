@@ -1,6 +1,6 @@
 import type { Behaviour, BehaviourVerdict, Evidence, NatType, Tristate, UdpSilenceWindow } from '../../report/report';
 import { type Endpoint, endpointKey, sameEndpoint } from '../net/udp';
-import type { TcpRoundTrip } from './tcpRoundTrip';
+import { type TcpRoundTrip, tcpAnswerWords } from './tcpRoundTrip';
 
 /**
  * Pure classification: observations in, verdicts out. The probing (discover.ts) decides what
@@ -298,12 +298,12 @@ export function classifyUdp(o: UdpObservations): { value: Tristate; reason: stri
       reason: `nothing listens on ${names(o.refused)}: ${one ? 'its host answers' : 'their hosts answer'} with ICMP port unreachable, so UDP reaches ${one ? 'it' : 'them'} (a firewall on the way that rejects UDP would look the same); check the server's address and port${others}`,
     };
   }
-  const tcpAnswers = (o.tcp ?? []).filter((t) => t.handshakeMs !== undefined);
+  const tcpAnswers = (o.tcp ?? []).filter((t) => tcpAnswerWords(t) !== undefined);
   const whom = o.asked === 1 ? (o.silent[0] ?? 'the server') : `any of the ${o.asked} servers`;
   if (tcpAnswers.length > 0) {
     // The same hosts answer over TCP: the path and the servers are there, UDP is what is missing.
     const t = tcpAnswers[0];
-    const how = t.outcome === 'stun' ? `STUN over TCP in ${t.stunMs} ms` : t.outcome === 'refused' ? `connection refused in ${t.handshakeMs} ms` : `handshake in ${t.handshakeMs} ms`;
+    const how = tcpAnswerWords(t);
     const who = o.asked === 1 ? 'its host answers' : `${endpointKey(t.server)} answers`;
     return {
       value: 'no',

@@ -13,6 +13,7 @@ import { type BehaviourObservations, type ServerWork, round1, runBehaviourTests 
 import { type LocalInterface, cgnatFirstPass } from './cgnat';
 import { type MappingObservations, classifyFiltering, classifyMapping, classifyUdp, deriveNatType, portPreservation } from './classify';
 import { DiagnosisRun, type Target } from './diagnosisRun';
+import { tcpAnswerWords } from './tcpRoundTrip';
 import {
   type OptionalResults,
   OptionalProbes,
@@ -331,8 +332,9 @@ function silentServerError(w: ServerWork): string {
   if (w.refused) return `nothing listens on udp ${endpointKey(w.target.endpoint)}: its host answered ICMP port unreachable`;
   const failure = w.primaryFailure ?? 'no answer';
   if (!w.tcp) return failure;
-  // Over TCP the host answered (the path works) or not: said beside the UDP silence, once.
-  return w.tcp.handshakeMs !== undefined ? `${failure}; over TCP it answers (${w.tcp.detail.replace(/^tcp \S+ /, '')})` : `${failure}; ${w.tcp.detail}`;
+  // Over TCP the host answered (it is there, so UDP is what is missing) or not: said beside the UDP silence.
+  const answered = tcpAnswerWords(w.tcp);
+  return answered ? `${failure}; over TCP its host answers (${answered})` : `${failure}; ${w.tcp.detail}`;
 }
 
 function rankByRtt(servers: ServerResult[]): ServerResult[] {

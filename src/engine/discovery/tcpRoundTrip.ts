@@ -94,6 +94,20 @@ export async function measureTcpRoundTrip(o: TcpRoundTripOptions): Promise<TcpRo
   }
 }
 
+/** How the host answered over TCP, in a few words ("connection refused in 0.4 ms"); undefined when it did not. */
+export function tcpAnswerWords(t: TcpRoundTrip): string | undefined {
+  switch (t.outcome) {
+    case 'stun':
+      return `STUN over TCP in ${t.stunMs} ms`;
+    case 'accepted':
+      return `handshake in ${t.handshakeMs} ms`;
+    case 'refused':
+      return `connection refused in ${t.handshakeMs} ms`;
+    default:
+      return undefined;
+  }
+}
+
 type StunOverTcp = { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly why: string };
 
 /** One Binding request on the stream; the first success answer with our transaction ID ends it. */
