@@ -3,10 +3,11 @@ import { benchExtension } from './extension';
 import { benchLint } from './lint';
 import { benchReach } from './reach';
 import { benchSecurity } from './security';
+import { benchUdpBlocked } from './udpBlocked';
 import { benchVirtual } from './virtual';
 
 async function main(): Promise<void> {
-  const sections = [await benchVirtual(), await benchLint(), await benchSecurity(), await benchExtension(), await benchLab(), await benchLabDeep(), await benchReach()];
+  const sections = [await benchVirtual(), await benchLint(), await benchSecurity(), await benchExtension(), await benchLab(), await benchUdpBlocked(), await benchLabDeep(), await benchReach()];
   let allOk = true;
   for (const s of sections) {
     console.log(s.lines.join('\n'));

@@ -25,7 +25,9 @@ export function registerStatusBar(context: vscode.ExtensionContext, last: LastRe
     } else {
       item.text = `$(globe) ${statusText(report)}`;
       // The reason can quote a server: shown through safeText like every network text.
-      item.tooltip = vscode.l10n.t('{0} ({1}): click for the report', safeText(report.natType.reason, 300), new Date(report.startedAt).toLocaleString());
+      // When UDP itself is in question, its reason (what was seen: blocked, nothing listening, or silence) is the one to show.
+      const why = report.udp === 'yes' ? report.natType.reason : report.udpReason;
+      item.tooltip = vscode.l10n.t('{0} ({1}): click for the report', safeText(why, 300), new Date(report.startedAt).toLocaleString());
       item.command = 'natProbe.showLastReport';
     }
     item.show();

@@ -94,6 +94,7 @@ const REPORT_FIELDS: Readonly<Record<string, Check>> = {
   ),
   udp: TRISTATE,
   udpReason: string,
+  udpSilenceWindow: optional(object({ basis: oneOf('udp-rtt', 'tcp-rtt', 'budget'), ms: number, reason: string })),
   localAddresses: listOf(string),
   publicEndpoints: listOf(object({ family: oneOf('IPv4', 'IPv6'), address: string, port, server: string })),
   mapping: object({ value: BEHAVIOUR, reason: string, evidence: EVIDENCE, server: optional(string) }),

@@ -164,6 +164,17 @@ export interface ContactedAddress {
   readonly confirmed: boolean;
 }
 
+/**
+ * The wait after which UDP silence counts. 'udp-rtt': sized from a UDP answer's round trip;
+ * 'tcp-rtt': no UDP answer came, so sized from the TCP round trip to the same servers;
+ * 'budget': neither answered, so the whole budget (the conservative window).
+ */
+export interface UdpSilenceWindow {
+  readonly basis: 'udp-rtt' | 'tcp-rtt' | 'budget';
+  readonly ms: number;
+  readonly reason: string;
+}
+
 export interface Report {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   readonly tool: { readonly name: 'natprobe'; readonly version: string };
@@ -174,6 +185,8 @@ export interface Report {
   /** Did any UDP exchange with any server succeed? */
   readonly udp: Tristate;
   readonly udpReason: string;
+  /** How long UDP silence was waited for before it counted as silence, and what sized the wait (absent in older reports). */
+  readonly udpSilenceWindow?: UdpSilenceWindow;
   readonly localAddresses: string[];
   readonly publicEndpoints: PublicEndpoint[];
   readonly mapping: BehaviourVerdict;

@@ -16,7 +16,7 @@ function strings() {
     savedReportUnreadable: (why: string) => t('The saved report could not be read ({0}). Run a diagnosis again.', why),
 
     // Verdict sentences beyond the per-type ones (VERDICT below)
-    verdictUdpUnknown: t('UDP could not be tested'),
+    verdictUdpUnknown: t('Could not tell whether UDP gets through'),
     verdictBehindNat: t('Behind a NAT'),
     verdictNoNat: t('No NAT'),
     // The reasons stand once, below the verdict (the facts and "How the NAT behaves"): not repeated here.
@@ -244,7 +244,7 @@ function tables(S: Strings) {
     },
     'udp-blocked': {
       headline: t('UDP is blocked'),
-      sentence: t('No UDP answer came back from any server: WireGuard, IPsec and OpenVPN over UDP will not connect from here.'),
+      sentence: t('No UDP answer came back, though the servers answer over TCP: WireGuard, IPsec and OpenVPN over UDP will not connect from here.'),
     },
     unknown: {
       headline: t('NAT type not fully known'),

@@ -95,11 +95,19 @@ describe('natprobe CLI (built dist/cli.js, loopback only)', function () {
     }
   });
 
-  it('nobody answering: says so plainly and exits 3 within the budget', async () => {
+  it('nobody listening (a mistyped port): "nothing listens on" it, from the ICMP port unreachable, not "UDP is blocked"; exits 3', async () => {
     const r = await run(['diagnose', '--server', '127.0.0.1:9', '--budget', '600']);
     assert.equal(r.code, 3);
-    assert.match(r.stdout, /no server answered/);
+    assert.match(r.stdout, /nothing listens on 127\.0\.0\.1:9: its host answers with ICMP port unreachable/);
+    assert.doesNotMatch(r.stdout, /UDP is blocked/);
     assert.ok(r.ms < 5000, `took ${r.ms} ms`);
+    const json = await run(['diagnose', '--server', '127.0.0.1:9', '--json']);
+    const report = JSON.parse(json.stdout) as Report;
+    assert.equal(report.udp, 'unknown');
+    assert.equal(report.natType.value, 'unknown');
+    // Loopback resets TCP to port 9 too: that RTT sized the wait, not the 3 s budget.
+    assert.equal(report.udpSilenceWindow?.basis, 'tcp-rtt', JSON.stringify(report.udpSilenceWindow));
+    assert.ok(report.durationMs < 1500, `took ${report.durationMs} ms`);
   });
 
   it('a running `natprobe serve` survives 20,000 garbage datagrams and keeps answering', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
+import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -55,13 +56,27 @@ describe('the extension\'s probe process (natprobe diagnose --stream)', function
   it('a cancel stops the probe at once and still returns the report of what was measured', async () => {
     const controller = new AbortController();
     const started = Date.now();
-    // Port 9 (discard) on loopback: nothing answers, so the diagnosis would take the whole budget.
-    const pending = runProbeProcess({ cli: CLI, servers: [{ host: '127.0.0.1', port: 9 }], budgetMs: 20000, signal: controller.signal });
-    setTimeout(() => controller.abort(), 1500);
-    const report = await pending;
-    assert.ok(Date.now() - started < 6000, `took ${Date.now() - started} ms`);
-    assert.equal(report.udp, 'unknown', report.udpReason);
-    assert.match(report.udpReason, /cancel|interrupt/);
+    // A UDP socket that takes datagrams and never answers (so no ICMP port unreachable either):
+    // the diagnosis would wait for its silence. Cancelled as soon as the first request goes out.
+    const silent = dgram.createSocket('udp4');
+    await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+    try {
+      const pending = runProbeProcess({
+        cli: CLI,
+        servers: [{ host: '127.0.0.1', port: silent.address().port }],
+        budgetMs: 20000,
+        signal: controller.signal,
+        onLog: (line) => {
+          if (line.startsWith('binding request')) controller.abort();
+        },
+      });
+      const report = await pending;
+      assert.ok(Date.now() - started < 6000, `took ${Date.now() - started} ms`);
+      assert.equal(report.udp, 'unknown', report.udpReason);
+      assert.match(report.udpReason, /cancel|interrupt/);
+    } finally {
+      silent.close();
+    }
   });
 
   it('a cancel while the probe is still starting is a ProbeCancelled, not an error to show', async () => {

@@ -43,6 +43,10 @@ describe('lab: natprobe against real Linux NAT, coturn and the oracles', functio
         if (profile === 'udp-blocked') {
           assert.equal(r.udp, 'no', summary(r));
           assert.equal(ours.code, 3, 'exit 3: nothing could be measured');
+          // The evidence: the server's host resets TCP to its UDP-only port (coturn runs no-tcp),
+          // and that round trip, not the budget, sized the wait (the time itself is in the bench).
+          assert.match(r.udpReason, /while its host answers over TCP \(connection refused in/, summary(r));
+          assert.equal(r.udpSilenceWindow?.basis, 'tcp-rtt', JSON.stringify(r.udpSilenceWindow));
           assert.ok(ours.ms < BUDGET_MS + 1500, `udp: no must come within the budget (took ${ours.ms} ms)`);
           assert.equal(coturn.blocked, true, coturn.raw);
         } else {
@@ -61,6 +65,40 @@ describe('lab: natprobe against real Linux NAT, coturn and the oracles', functio
         else assert.notEqual(r.cgnat.value, 'yes', JSON.stringify(r.cgnat));
         if (profile === 'no-nat') assert.equal(r.cgnat.value, 'no');
       });
+
+      if (profile === 'udp-blocked') {
+        it('attack: a TCP listener on the server port that accepts and never answers (slowloris) does not stall the verdict', async () => {
+          // Accepts every connection and never writes or closes it: the STUN-over-TCP wait must end with the UDP tests.
+          const script = "require('net').createServer(() => {}).listen(3478, '198.51.100.1', () => console.log('listening'))";
+          const hostile = lab!.spawnBackground('public', 'slowloris', process.execPath, ['-e', script]);
+          try {
+            for (let i = 0; i < 50; i++) {
+              const ss = await lab!.exec('public', 'ss', ['-tln']);
+              if (ss.stdout.includes('198.51.100.1:3478')) break;
+              await new Promise((res) => setTimeout(res, 100));
+            }
+            const ours = await runNatprobe(lab!);
+            const r = ours.report;
+            assert.equal(r.udp, 'no', summary(r));
+            assert.match(r.udpReason, /while its host answers over TCP \(handshake in/, summary(r));
+            assert.equal(r.udpSilenceWindow?.basis, 'tcp-rtt');
+            assert.ok(r.durationMs < BUDGET_MS, `the engine waited out the budget (${r.durationMs} ms) instead of the TCP-sized window`);
+          } finally {
+            await hostile.stop();
+          }
+        });
+      }
+
+      if (profile === 'port-restricted') {
+        it('a mistyped port on a real host: "nothing listens on" it (ICMP port unreachable through the NAT), udp unknown, not blocked', async () => {
+          const ours = await runNatprobe(lab!, `${SERVERS.primary}:9999`);
+          const r = ours.report;
+          assert.equal(r.udp, 'unknown', summary(r));
+          assert.match(r.udpReason, /^nothing listens on 198\.51\.100\.1:9999: its host answers with ICMP port unreachable/, summary(r));
+          assert.notEqual(r.natType.value, 'udp-blocked');
+          assert.ok(!r.recommendations.some((x) => x.id === 'udp-blocked'), JSON.stringify(r.recommendations));
+        });
+      }
     });
   }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { renderText } from '../../src/report/renderText';
+import { fakeTcp } from '../support/fakeTcp';
 import { hostileWorld, liarServer } from './hostileWorld';
 
 const SERVER = { address: '198.51.100.1', port: 3478 };
@@ -29,10 +30,15 @@ describe('security: replies that arrive but cannot be used are not "UDP is block
     });
   }
 
-  it('true silence is still "no"', async () => {
+  it('true silence is "no" when the host answers over TCP, and "unknown" (down or blocked) when nothing else answers', async () => {
     const w = hostileWorld();
     w.net.addHost({ addresses: [SERVER.address] });
-    const report = await w.run([SERVER]);
+    const report = await w.run([SERVER], { tcp: fakeTcp(w.clock, { '198.51.100.1:3478': 'refused' }) });
     assert.equal(report.udp, 'no', report.udpReason);
+    const alone = hostileWorld();
+    alone.net.addHost({ addresses: [SERVER.address] });
+    const unknown = await alone.run([SERVER]);
+    assert.equal(unknown.udp, 'unknown', unknown.udpReason);
+    assert.match(unknown.udpReason, /^the server is down or UDP is blocked: 198\.51\.100\.1:3478/);
   });
 });

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { compareReports } from '../../src/engine/compare';
 import { redactReport } from '../../src/report/redact';
 import type { Report } from '../../src/report/report';
-import { makeWorld } from './discovery/world';
+import { endpointKey } from '../../src/engine/net/udp';
+import { fakeTcp } from '../support/fakeTcp';
+import { PRIMARY, makeWorld } from './discovery/world';
 
 type Kind = 'full-cone' | 'restricted' | 'port-restricted' | 'symmetric' | 'open' | 'blocked';
 
@@ -21,7 +23,8 @@ async function reportFor(kind: Kind): Promise<Report> {
             ? { mapping: 'address-and-port-dependent', filtering: 'address-and-port-dependent' }
             : { blockUdp: true };
   const world = kind === 'open' ? await makeWorld({ publicClient: `203.0.113.${counter++}` }) : await makeWorld({ nat: { ...nat, publicAddresses } as never });
-  return world.run({ budgetMs: 1500 });
+  // Blocked needs evidence: the server's host answers over TCP while UDP is dropped.
+  return world.run({ budgetMs: 1500, ...(kind === 'blocked' ? { tcp: fakeTcp(world.clock, { [endpointKey(PRIMARY)]: 'refused' }) } : {}) });
 }
 
 // Hole punching outcomes (RFC 5128 §3.3, RFC 4787 §4-5): rows and columns are the two ends.

@@ -1,4 +1,7 @@
+import type { UdpSilenceWindow } from '../../report/report';
 import type { StunSocket } from '../client/stunSocket';
+import type { TcpConnector } from '../net/tcp';
+import { type TcpRoundTrip, measureTcpRoundTrip } from './tcpRoundTrip';
 import { type Endpoint, type Family, endpointKey, normaliseAddress, sameEndpoint } from '../net/udp';
 import { Attr, type BindingAnswer, encodeChangeRequest, readBindingAnswer } from '../stun';
 import { type FilteringProbe, classifyFiltering } from './classify';
@@ -20,6 +23,8 @@ const MAX_FILTERING_CANDIDATES = 6;
 const UNCONFIRMED_ATTEMPTS = 2;
 /** StunSocket's own default: the RTT-sized schedule, bounded by the budget. */
 const FULL_SCHEDULE = 50;
+/** Datagrams on the connected socket that listens for ICMP port unreachable: one lost still leaves two. */
+const REFUSAL_ATTEMPTS = 3;
 
 /** What the tests learnt about one server of the behaviour family. */
 export interface ServerWork {
@@ -43,6 +48,10 @@ export interface ServerWork {
   changePort?: FilteringProbe;
   filteringMapped: { local: number; mapped: number }[];
   filteringSockets: StunSocket[];
+  /** Its host answered ICMP port unreachable: nothing listens on that UDP port. */
+  refused?: boolean;
+  /** The TCP round trip to the same address and port, measured beside the UDP tests. */
+  tcp?: TcpRoundTrip;
 }
 
 export interface BehaviourObservations {
@@ -52,6 +61,8 @@ export interface BehaviourObservations {
   readonly socketProblem?: string;
   /** The IPv6 servers asked only for our IPv6 public address (when the tests ran over IPv4). */
   readonly v6Results: ReadonlyMap<Target, { rttMs: number | null; error?: string }>;
+  /** The silence window the UDP tests ended with, and what sized it. */
+  readonly silenceWindow: UdpSilenceWindow;
 }
 
 /**
@@ -62,7 +73,14 @@ export interface BehaviourObservations {
  *  - two fresh sockets per candidate server run the filtering tests II and III (§4.4), so no
  *    other test's traffic can have opened the filter for them (RFC 5780 §4.4 warns the tests
  *    are sensitive to prior state; erratum 7971 concerns this section);
- *  - when the tests run over IPv4, one more socket asks the IPv6 servers for our IPv6 address.
+ *  - when the tests run over IPv4, one more socket asks the IPv6 servers for our IPv6 address;
+ *  - per server, a socket connected to it (connect(2)) sends a few binding requests, so an ICMP
+ *    port unreachable from its host is heard (ECONNREFUSED): "nothing listens there" is then
+ *    told apart from silence;
+ *  - per server, the TCP round trip to the same address and port (tcpRoundTrip.ts): until a
+ *    UDP answer shows the RTT, it sizes how long UDP silence is waited for, and it shows the
+ *    host is there when UDP stays silent. It never holds the verdict back: it ends with the
+ *    UDP tests.
  */
 export async function runBehaviourTests(
   run: DiagnosisRun,
@@ -75,7 +93,10 @@ export async function runBehaviourTests(
   let socketProblem: string | undefined;
   let mappingLocalPort = 0;
   const pace = new Pace(run.signal, () => filteringSettled(works));
+  const tcpStop = new AbortController();
+  const tcpTasks = run.tcp ? works.map((work) => measureTcp(run, run.tcp!, work, tcpStop.signal)) : [];
   try {
+    run.startUdp();
     const mapping = targets.length > 0 ? await run.open(family) : 'no server could be resolved';
     if (typeof mapping === 'string') socketProblem = mapping;
     const tasks: Promise<unknown>[] = [];
@@ -87,6 +108,7 @@ export async function runBehaviourTests(
       mappingLocalPort = mapping.localEndpoint().port;
       for (const work of works) tasks.push(askServer(run, pace, work, mapping, startFiltering));
     }
+    for (const work of works) tasks.push(listenForRefusal(run, pace, work, family));
     // Filtering tests on fresh sockets, started at once, for the first few servers.
     for (const work of works.slice(0, MAX_FILTERING_CANDIDATES)) tasks.push(startFiltering(work));
     // IPv6 public address, when the behaviour tests ran over IPv4 and a server has IPv6.
@@ -96,8 +118,52 @@ export async function runBehaviourTests(
   } finally {
     pace.release();
     run.closeSockets();
+    // The TCP round trips end with the UDP tests: what they measured by now is all they add.
+    tcpStop.abort();
+    await Promise.all(tcpTasks);
   }
-  return { works, mappingLocalPort, socketProblem, v6Results };
+  return { works, mappingLocalPort, socketProblem, v6Results, silenceWindow: run.silenceWindow() };
+}
+
+/** The TCP round trip to the server's own address and port, declared as a contact like the UDP one. */
+async function measureTcp(run: DiagnosisRun, connector: TcpConnector, work: ServerWork, stop: AbortSignal): Promise<void> {
+  const to = work.target.endpoint;
+  run.contacts.declare(to, 'tcp', 'configured server', true);
+  work.tcp = await measureTcpRoundTrip({
+    connector,
+    to,
+    clock: run.clock,
+    timeoutMs: Math.max(1, run.deadline - run.clock.now()),
+    signal: stop,
+    onRtt: (ms) => run.onTcpRtt(ms),
+  });
+  run.log(work.tcp.detail);
+}
+
+/**
+ * A few binding requests on a socket connected to the server alone, so that the kernel reports
+ * an ICMP port unreachable from it (RFC 1122 §4.1.3.3: UDP passes ICMP errors up; Linux does
+ * so for connected sockets only). An answer here is an answer like any other.
+ */
+async function listenForRefusal(run: DiagnosisRun, pace: Pace, work: ServerWork, family: Family): Promise<void> {
+  const to = work.target.endpoint;
+  const s = await run.open(family, to);
+  if (typeof s === 'string') {
+    run.log(s);
+    return;
+  }
+  s.socket.onRefused?.(() => {
+    if (work.refused) return;
+    work.refused = true;
+    run.onRefused(to);
+    run.log(`${endpointKey(to)}: ICMP port unreachable (nothing listens on that UDP port)`);
+  });
+  const r = await s.exchange({ to, giveUpAt: run.giveUpAfter(run.clock.now(), to), rto: run.rto, signal: pace.signal, maxAttempts: REFUSAL_ATTEMPTS });
+  s.close();
+  // Stopped because the verdict was complete: this server's silence no longer matters.
+  if (pace.stoppedEarly(r)) return;
+  run.noteResult(r);
+  if (r.ok) run.onAnswer(r.rttMs);
 }
 
 /** The RFC 5780 checks passed: every announced alternate answered like the server, from where we sent, saying so. */
@@ -129,7 +195,7 @@ function filteringSettled(works: readonly ServerWork[]): boolean {
 async function askServer(run: DiagnosisRun, pace: Pace, work: ServerWork, mapping: StunSocket, startFiltering: (work: ServerWork) => Promise<unknown>): Promise<void> {
   const { target } = work;
   run.log(`binding request to ${endpointKey(target.endpoint)} (${target.spec.host}) from local port ${mapping.localEndpoint().port}`);
-  const r = await mapping.exchange({ to: target.endpoint, giveUpAt: run.giveUpAfter(run.t0), rto: run.rto, signal: pace.signal });
+  const r = await mapping.exchange({ to: target.endpoint, giveUpAt: run.giveUpAfter(run.t0, target.endpoint), rto: run.rto, signal: pace.signal });
   run.noteResult(r);
   if (pace.stoppedEarly(r)) {
     work.primaryFailure = `no answer in ${Math.round(r.ok ? 0 : r.elapsedMs)} ms, and the verdict was complete without it`;

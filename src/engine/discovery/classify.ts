@@ -1,5 +1,6 @@
-import type { Answer, Behaviour, BehaviourVerdict, Evidence, NatType, Tristate } from '../../report/report';
+import type { Answer, Behaviour, BehaviourVerdict, Evidence, NatType, Tristate, UdpSilenceWindow } from '../../report/report';
 import { type Endpoint, endpointKey, sameEndpoint } from '../net/udp';
+import { type TcpRoundTrip, tcpAnswerWords } from './tcpRoundTrip';
 
 /**
  * Pure classification: observations in, verdicts out. The probing (discover.ts) decides what
@@ -193,8 +194,8 @@ function describeProbe(test: string, p: FilteringProbe): Evidence {
 
 /** The classic label, derived; RFC 3489's names mapped onto RFC 4787's behaviours. */
 export function deriveNatType(udp: Tristate, mapping: BehaviourVerdict, filtering: BehaviourVerdict): { value: NatType; reason: string } {
-  if (udp === 'no') return { value: 'udp-blocked', reason: 'no UDP answer came back from any server' };
-  if (udp === 'unknown') return { value: 'unknown', reason: 'UDP could not be tested' };
+  if (udp === 'no') return { value: 'udp-blocked', reason: 'no UDP answer came back, though the path works over TCP' };
+  if (udp === 'unknown') return { value: 'unknown', reason: 'whether UDP gets through is not known' };
   if (mapping.value === 'none') {
     if (filtering.value === 'endpoint-independent') return { value: 'open-internet', reason: 'no NAT and no inbound filtering' };
     // The filtering's own reason is given once, with the filtering verdict: not repeated here.
@@ -248,11 +249,22 @@ export interface UdpObservations {
   /** Why the behaviour socket could not be opened, when it could not. */
   readonly socketProblem?: string;
   readonly sends: { readonly attempted: number; readonly failed: number; readonly firstServerFailure?: string };
+  /** Servers (address:port) whose host answered our datagrams with ICMP port unreachable. */
+  readonly refused: readonly string[];
+  /** Servers (address:port) that neither answered nor refused. */
+  readonly silent: readonly string[];
+  /** The TCP round trips to the same servers; absent when TCP could not be tried. */
+  readonly tcp?: readonly TcpRoundTrip[];
+  /** How long silence was waited for, and what sized the wait. */
+  readonly window: UdpSilenceWindow;
 }
 
 /**
- * Whether UDP gets through. "yes" needs a datagram back; "no" needs requests that were really
- * sent and a silence no local cause explains; everything else is "unknown" with its reason.
+ * Whether UDP gets through. "yes" needs a datagram back. "no" (blocked) needs evidence that
+ * the path works otherwise: UDP stayed silent while the same servers' hosts answered over TCP.
+ * An ICMP port unreachable says something else entirely (nothing listens on that port, so the
+ * datagram got there), and silence with nothing else to compare it with cannot tell a server
+ * that is down from a network that drops UDP: both are "unknown" with what was seen.
  */
 export function classifyUdp(o: UdpObservations): { value: Tristate; reason: string } {
   if (o.answered) return { value: 'yes', reason: 'STUN servers answered over UDP' };
@@ -293,8 +305,41 @@ export function classifyUdp(o: UdpObservations): { value: Tristate; reason: stri
   if (o.sends.attempted > 0 && o.sends.failed === o.sends.attempted) {
     return { value: 'unknown', reason: `no packet could be sent: ${o.sends.firstServerFailure ?? 'the network refused every send'}` };
   }
+  const waited = `${o.window.ms} ms`;
+  if (o.refused.length > 0) {
+    // ICMP port unreachable came back: the datagram reached the host (or a firewall rejecting
+    // in its name, which looks the same from here), and nothing listens on that port.
+    const one = o.refused.length === 1;
+    const others = o.silent.length > 0 ? `; ${names(o.silent)} did not answer at all` : '';
+    return {
+      value: 'unknown',
+      reason: `nothing listens on ${names(o.refused)}: ${one ? 'its host answers' : 'their hosts answer'} with ICMP port unreachable, so UDP reaches ${one ? 'it' : 'them'} (a firewall on the way that rejects UDP would look the same); check the server's address and port${others}`,
+    };
+  }
+  const tcpAnswers = (o.tcp ?? []).filter((t) => tcpAnswerWords(t) !== undefined);
+  const whom = o.asked === 1 ? (o.silent[0] ?? 'the server') : `any of the ${o.asked} servers`;
+  if (tcpAnswers.length > 0) {
+    // The same hosts answer over TCP: the path and the servers are there, UDP is what is missing.
+    const t = tcpAnswers[0];
+    const how = tcpAnswerWords(t);
+    const who = o.asked === 1 ? 'its host answers' : `${endpointKey(t.server)} answers`;
+    return {
+      value: 'no',
+      reason: `UDP is blocked: no UDP answer from ${whom} in ${waited}, while ${who} over TCP (${how}), so the path works and UDP does not get through`,
+    };
+  }
+  const norTcp = o.tcp && o.tcp.length > 0 ? ', nor over TCP' : '';
+  if (o.asked === 1) {
+    return { value: 'unknown', reason: `the server is down or UDP is blocked: ${whom} did not answer over UDP in ${waited}${norTcp}, and nothing else answered to tell which` };
+  }
   return {
-    value: 'no',
-    reason: `no server answered: ${o.asked} server(s) were sent binding requests for ${o.elapsedMs} ms and none replied (UDP blocked, offline, or the servers are down)`,
+    value: 'unknown',
+    reason: `the servers are down, this machine is offline, or UDP is blocked: none of the ${o.asked} servers answered over UDP in ${waited}${norTcp}, and nothing else answered to tell which`,
   };
+}
+
+/** "a:1, b:2 and 3 more": servers named, a long list cut short. */
+function names(xs: readonly string[]): string {
+  const shown = xs.slice(0, 3).join(', ');
+  return xs.length > 3 ? `${shown} and ${xs.length - 3} more` : shown;
 }

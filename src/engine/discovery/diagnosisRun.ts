@@ -1,4 +1,4 @@
-import type { PublicEndpoint } from '../../report/report';
+import type { PublicEndpoint, UdpSilenceWindow } from '../../report/report';
 import type { Clock } from '../clock';
 import { RttEstimator } from '../client/rtt';
 import { type ExchangeResult, StunSocket, errorText, newPacketStats } from '../client/stunSocket';
@@ -6,6 +6,30 @@ import { ContactLedger } from '../net/contactLedger';
 import type { TcpConnector } from '../net/tcp';
 import { type Endpoint, type Family, type UdpSocketFactory, endpointKey } from '../net/udp';
 import type { ServerSpec } from './serverSpec';
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+/**
+ * The silence window sized from a TCP round trip, before any UDP answer: four round trips and
+ * 300 ms of slack (the UDP window after an answer is three and 300 ms: one more round trip
+ * here, since UDP itself has not been seen), never under 400 ms: with the interval below
+ * (window / 8) each socket sends about eight datagrams in it, so 20 % loss each way cannot
+ * fake silence (0.36^8 < 0.05 %), and a UDP answer slower than the TCP one by the slack still
+ * counts. The Vovida stun client waits about 1.2 s in all; this is the engine's part of a
+ * one-second verdict, node's start-up included.
+ */
+export const TCP_WINDOW_RTTS = 4;
+export const TCP_WINDOW_SLACK_MS = 300;
+export const TCP_WINDOW_FLOOR_MS = 400;
+
+/** After an ICMP port unreachable: the slack on top of one more round trip. */
+const REFUSED_GRACE_MS = 200;
+
+export function tcpSilenceWindow(tcpRttMs: number): number {
+  return Math.max(TCP_WINDOW_FLOOR_MS, TCP_WINDOW_RTTS * tcpRttMs + TCP_WINDOW_SLACK_MS);
+}
 
 /** A configured server at one resolved address. */
 export interface Target {
@@ -34,6 +58,12 @@ export class DiagnosisRun {
   sendFailures = 0;
   private firstAnswerAt: number | undefined;
   private readonly est = new RttEstimator();
+  /** When the first UDP test started: silence sized from the TCP RTT counts from here. */
+  private udpStartedAt: number | undefined;
+  /** The longest TCP handshake RTT to a server seen so far (the far server sets the pace). */
+  private tcpRttMs: number | undefined;
+  /** Servers whose host answered ICMP port unreachable (endpoint key → clock time it came). */
+  private readonly refused = new Map<string, number>();
   private readonly sockets: StunSocket[] = [];
 
   constructor(
@@ -63,13 +93,67 @@ export class DiagnosisRun {
     this.firstAnswerAt ??= this.clock.now();
   }
 
-  /** Silence is final `silenceWindow` after `since`, once any answer proved the path works. */
-  giveUpAfter(since: number): () => number {
-    return () =>
-      this.firstAnswerAt === undefined ? this.deadline : Math.min(this.deadline, Math.max(since, this.firstAnswerAt) + this.est.silenceWindow());
+  /** The UDP tests begin now (the TCP-sized silence window counts from the first UDP send). */
+  startUdp(): void {
+    this.udpStartedAt ??= this.clock.now();
   }
 
-  readonly rto = (): number => this.est.probeInterval();
+  /** A server's TCP handshake (SYN-ACK or RST), or its STUN answer over TCP, came back in `ms`. */
+  onTcpRtt(ms: number): void {
+    this.tcpRttMs = Math.max(this.tcpRttMs ?? 0, ms);
+  }
+
+  /** The server's host answered a connected socket's datagram with ICMP port unreachable. */
+  onRefused(server: Endpoint): void {
+    if (!this.refused.has(endpointKey(server))) this.refused.set(endpointKey(server), this.clock.now());
+  }
+
+  /**
+   * When silence towards `to` is final. Once any UDP answer proved the path works: the UDP
+   * RTT's silence window after `since`. Before that, a TCP round trip to the servers sizes the
+   * wait (tcpSilenceWindow): a datagram that takes several TCP round trips plus slack to come
+   * back is not coming. With neither, the whole budget (the conservative window). A server
+   * that answered ICMP port unreachable is waited for only one more round trip (as long again
+   * as the ICMP took, or the TCP RTT when longer) plus 200 ms, so a reply already on its way
+   * still counts: an ICMP error forged on the path must not cut short an answer that was coming.
+   */
+  giveUpAfter(since: number, to?: Endpoint): () => number {
+    return () => {
+      const refusedAt = to ? this.refused.get(endpointKey(to)) : undefined;
+      if (refusedAt !== undefined) {
+        const start = this.udpStartedAt ?? this.t0;
+        return Math.min(this.deadline, refusedAt + Math.max(refusedAt - start, this.tcpRttMs ?? 0) + REFUSED_GRACE_MS);
+      }
+      if (this.firstAnswerAt !== undefined) return Math.min(this.deadline, Math.max(since, this.firstAnswerAt) + this.est.silenceWindow());
+      if (this.tcpRttMs !== undefined) return Math.min(this.deadline, Math.max(since, this.udpStartedAt ?? since) + tcpSilenceWindow(this.tcpRttMs));
+      return this.deadline;
+    };
+  }
+
+  /** The silence window the UDP tests are judged by now, and what sized it (for the report). */
+  silenceWindow(): UdpSilenceWindow {
+    const start = this.udpStartedAt ?? this.t0;
+    const budget = Math.max(0, Math.round(this.deadline - start));
+    if (this.firstAnswerAt !== undefined) {
+      const rtt = this.est.smoothed ?? 0;
+      return { basis: 'udp-rtt', ms: Math.min(budget, Math.round(this.est.silenceWindow())), reason: `sized from the UDP round trip (${round1(rtt)} ms): 3 × RTT + 300 ms` };
+    }
+    if (this.tcpRttMs !== undefined) {
+      const ms = Math.min(budget, Math.round(tcpSilenceWindow(this.tcpRttMs)));
+      return { basis: 'tcp-rtt', ms, reason: `no UDP answer, so sized from the TCP round trip to the servers (${round1(this.tcpRttMs)} ms): ${TCP_WINDOW_RTTS} × RTT + ${TCP_WINDOW_SLACK_MS} ms, at least ${TCP_WINDOW_FLOOR_MS} ms` };
+    }
+    return { basis: 'budget', ms: budget, reason: 'no UDP or TCP answer to size it from, so the whole budget (the conservative window)' };
+  }
+
+  /**
+   * Retransmission interval: the UDP estimator's once it has a sample; before that, with a TCP
+   * round trip known, short enough for about eight tries in the TCP-sized window (so one or two
+   * lost datagrams cannot fake silence), as the UDP estimator sizes its own.
+   */
+  readonly rto = (): number => {
+    if (this.firstAnswerAt !== undefined || this.tcpRttMs === undefined) return this.est.probeInterval();
+    return Math.max(15, Math.min(this.est.rto(), tcpSilenceWindow(this.tcpRttMs) / 8));
+  };
 
   /** The silence window for one server: the run's, or that server's own when it is slower (the same rule, from its own RTT samples). */
   silenceWindowFor(serverRtts: readonly number[]): number {
@@ -83,10 +167,13 @@ export class DiagnosisRun {
     return own.measured ? own.rto() : this.est.rto();
   }
 
-  /** A socket that is closed with the others at the end of the behaviour tests, or why there is none. */
-  async open(family: Family): Promise<StunSocket | string> {
+  /**
+   * A socket that is closed with the others at the end of the behaviour tests, or why there is
+   * none. `connect`: a socket connected to that one peer (its ICMP port unreachable is heard).
+   */
+  async open(family: Family, connect?: Endpoint): Promise<StunSocket | string> {
     try {
-      const s = new StunSocket(await this.factory.bind({ family }), this.clock, this.stats);
+      const s = new StunSocket(await this.factory.bind({ family, ...(connect ? { connect } : {}) }), this.clock, this.stats);
       this.sockets.push(s);
       return s;
     } catch (err) {

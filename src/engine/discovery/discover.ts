@@ -13,6 +13,7 @@ import { type BehaviourObservations, type ServerWork, isVerified, round1, runBeh
 import { type LocalInterface, cgnatFirstPass } from './cgnat';
 import { type MappingObservations, classifyFiltering, classifyMapping, classifyUdp, deriveNatType, pickFiltering, portPreservation } from './classify';
 import { DiagnosisRun, type Target } from './diagnosisRun';
+import { tcpAnswerWords } from './tcpRoundTrip';
 import {
   type OptionalResults,
   OptionalProbes,
@@ -186,6 +187,10 @@ function judge(options: DiagnoseOptions, run: DiagnosisRun, servers: Servers, se
     cancelled: run.signal?.aborted ?? false,
     socketProblem: seen.socketProblem,
     sends: { attempted: run.sendsAttempted, failed: run.sendFailures, firstServerFailure: works.map((w) => w.primaryFailure).filter(Boolean)[0] },
+    refused: works.filter((w) => w.refused).map((w) => endpointKey(w.target.endpoint)),
+    silent: works.filter((w) => !w.primary && !w.refused).map((w) => endpointKey(w.target.endpoint)),
+    tcp: run.tcp ? works.flatMap((w) => w.tcp ?? []) : undefined,
+    window: seen.silenceWindow,
   });
 
   // Every server that passed the RFC 5780 checks and ran both filtering tests has a say; the
@@ -269,6 +274,7 @@ function assemble(d: Diagnosis, optional: Partial<OptionalResults>): Report {
     ]),
     udp,
     udpReason: verdicts.udp.reason,
+    udpSilenceWindow: seen.silenceWindow,
     localAddresses: verdicts.localAddresses,
     publicEndpoints: run.publicEndpoints,
     mapping: verdicts.mapping,
@@ -298,7 +304,7 @@ function serverName(w: ServerWork): string {
 function serverResult(w: ServerWork): ServerResult {
   const median = medianOf(w.rtts);
   const base = { host: w.target.spec.host, port: w.target.spec.port, address: w.target.endpoint.address, rttMs: median === undefined ? null : round1(median) };
-  if (!w.primary) return { ...base, rfc5780: 'unknown', otherAddress: null, error: w.primaryFailure ?? 'no answer' };
+  if (!w.primary) return { ...base, rfc5780: 'unknown', otherAddress: null, error: silentServerError(w) };
   const otherAddress = w.primary.other ? endpointKey(w.primary.other) : null;
   const software = w.primary.software;
   const changeProblem = [w.changeBoth, w.changePort].find((p) => p?.state === 'wrong-source' || p?.state === 'error');
@@ -320,6 +326,16 @@ function serverResult(w: ServerWork): ServerResult {
         : `CHANGE-REQUEST failed: ${changeProblem.detail}`;
   } else rfc5780 = 'yes';
   return { ...base, rfc5780, otherAddress, ...(error ? { error } : {}), ...(software ? { software } : {}) };
+}
+
+/** Why a server gave no usable UDP answer: refused, silent (with what TCP showed), or wrong. */
+function silentServerError(w: ServerWork): string {
+  if (w.refused) return `nothing listens on udp ${endpointKey(w.target.endpoint)}: its host answered ICMP port unreachable`;
+  const failure = w.primaryFailure ?? 'no answer';
+  if (!w.tcp) return failure;
+  // Over TCP the host answered (it is there, so UDP is what is missing) or not: said beside the UDP silence.
+  const answered = tcpAnswerWords(w.tcp);
+  return answered ? `${failure}; over TCP its host answers (${answered})` : `${failure}; ${w.tcp.detail}`;
 }
 
 function rankByRtt(servers: ServerResult[]): ServerResult[] {

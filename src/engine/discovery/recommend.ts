@@ -34,7 +34,7 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
       severity: 'warning',
       vpn: 'general',
       // The reason stands once, with the UDP result; here it is the evidence.
-      text: 'UDP could not be tested: check the server list and the network, then run the diagnosis again.',
+      text: 'Whether UDP gets through is not known: check the server list and the network, then run the diagnosis again.',
       evidence: [{ test: 'binding requests to every server', observation: report.udpReason }],
     });
     return out;

@@ -67,6 +67,8 @@ export class ContactLedger {
             return socket.send(data, to);
           },
           onMessage: (handler) => socket.onMessage(handler),
+          // ICMP port unreachable on a connected socket: passed through when the socket can tell.
+          ...(socket.onRefused ? { onRefused: (handler: () => void) => socket.onRefused!(handler) } : {}),
           close: () => socket.close(),
         };
       },

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Behaviour, Report } from '../../../src/report/report';
 import { startReflector } from '../../../src/engine/server/reflector';
+import { endpointKey } from '../../../src/engine/net/udp';
+import { fakeTcp } from '../../support/fakeTcp';
 import { PRIMARY, makeWorld } from './world';
 
 type Dependent = Exclude<Behaviour, 'none' | 'unknown'>;
@@ -48,13 +50,13 @@ describe('diagnosis on the virtual network (RFC 5780 server, NAT models)', () =>
     assert.equal(report.natType.value, 'symmetric-udp-firewall');
   });
 
-  it('UDP blocked: udp "no", natType udp-blocked, within the budget', async () => {
+  it('UDP blocked (the server answers over TCP): udp "no", natType udp-blocked, within the TCP-sized window', async () => {
     const world = await makeWorld({ nat: { blockUdp: true } });
-    const report = await world.run({ budgetMs: 2000 });
+    const report = await world.run({ budgetMs: 2000, tcp: fakeTcp(world.clock, { [endpointKey(PRIMARY)]: 'stun' }) });
     assert.equal(report.udp, 'no');
     assert.equal(report.natType.value, 'udp-blocked');
-    assert.match(report.udpReason, /no server answered/);
-    assert.ok(report.durationMs <= 2000 + 50, `took ${report.durationMs} ms of virtual time`);
+    assert.match(report.udpReason, /no UDP answer from 198\.51\.100\.1:3478 in \d+ ms, while its host answers over TCP/);
+    assert.ok(report.durationMs <= 600, `took ${report.durationMs} ms of virtual time`);
     assert.equal(report.mapping.value, 'unknown');
     assert.equal(report.filtering.value, 'unknown');
   });
@@ -78,21 +80,33 @@ describe('diagnosis on the virtual network (RFC 5780 server, NAT models)', () =>
     assert.equal(report.natType.value, 'unknown');
   });
 
-  it('with 20 % loss and 20 ms of delay each way on the uplink the verdict is still right (3 NATs × 20 seeds)', async () => {
+  // An announced alternate the server alone vouches for gets two datagrams per test until it
+  // has answered (ARCHITECTURE, invariants), so under 20 % loss each way both can be lost now
+  // and then (about 0.36² per test): the run then says 'unknown' with that reason. What loss
+  // must never do is give a wrong verdict.
+  it('with 20 % loss and 20 ms of delay each way on the uplink: never a wrong verdict, the right one in at least 90 % of runs (3 NATs × 50 seeds)', async () => {
     const nats = [
       { mapping: 'endpoint-independent', filtering: 'address-dependent', natType: 'restricted-cone' },
       { mapping: 'endpoint-independent', filtering: 'address-and-port-dependent', natType: 'port-restricted-cone' },
       { mapping: 'address-and-port-dependent', filtering: 'address-and-port-dependent', natType: 'symmetric' },
     ] as const;
+    let rightRuns = 0;
     for (const nat of nats) {
-      for (let seed = 1; seed <= 20; seed++) {
+      for (let seed = 1; seed <= 50; seed++) {
         const world = await makeWorld({ seed, nat: { mapping: nat.mapping, filtering: nat.filtering }, uplink: { delayMs: 20, lossRate: 0.2 } });
         const report = await world.run();
-        assert.equal(report.mapping.value, nat.mapping, `seed ${seed}: ${report.mapping.reason}`);
-        assert.equal(report.filtering.value, nat.filtering, `seed ${seed}: ${report.filtering.reason}`);
-        assert.equal(report.natType.value, nat.natType);
+        const right = report.mapping.value === nat.mapping && report.filtering.value === nat.filtering && report.natType.value === nat.natType;
+        if (right) {
+          rightRuns++;
+          continue;
+        }
+        for (const v of [report.mapping, report.filtering]) assert.ok(v.value === 'unknown' || right, `seed ${seed}: a wrong verdict ${v.value}: ${v.reason}`);
+        assert.equal(report.natType.value, 'unknown', `seed ${seed}`);
+        // The reason names what was lost, not a guess.
+        assert.match(report.servers[0].error ?? '', /198\.51\.100\.2:\d+ does not answer/, `seed ${seed}: ${report.servers[0].error}`);
       }
     }
+    assert.ok(rightRuns >= 135, `right in ${rightRuns} of 150 runs`);
   });
 
   it('cancellation gives a report that says so, not a hang', async () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { recommend } from '../../../src/engine/discovery/recommend';
 import type { Report } from '../../../src/report/report';
-import { makeWorld } from './world';
+import { endpointKey } from '../../../src/engine/net/udp';
+import { fakeTcp } from '../../support/fakeTcp';
+import { PRIMARY, makeWorld } from './world';
 
 const ids = (r: Report) => recommend(r).map((x) => x.id);
 const text = (r: Report, id: string) => recommend(r).find((x) => x.id === id)?.text ?? '';
@@ -15,7 +17,9 @@ describe('recommendations per VPN kind', () => {
     portRestricted = await (await makeWorld({})).run();
     open = await (await makeWorld({ publicClient: '203.0.113.9' })).run();
     symmetric = await (await makeWorld({ nat: { mapping: 'address-and-port-dependent' } })).run();
-    blocked = await (await makeWorld({ nat: { blockUdp: true } })).run({ budgetMs: 1000 });
+    // Blocked needs evidence: the server's host answers over TCP while UDP stays silent.
+    const blockedWorld = await makeWorld({ nat: { blockUdp: true } });
+    blocked = await blockedWorld.run({ budgetMs: 1000, tcp: fakeTcp(blockedWorld.clock, { [endpointKey(PRIMARY)]: 'refused' }) });
   });
 
   it('behind a NAT without a measured lifetime: PersistentKeepalive = 25 and how to measure', () => {

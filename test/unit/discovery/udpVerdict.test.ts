@@ -1,7 +1,16 @@
 import assert from 'node:assert/strict';
 import { type UdpObservations, classifyUdp } from '../../../src/engine/discovery/classify';
+import type { TcpRoundTrip } from '../../../src/engine/discovery/tcpRoundTrip';
 
-/** Two servers asked over IPv4 for 1500 ms, every send went out, nothing came back. */
+const A = { address: '198.51.100.1', port: 3478 };
+const B = { address: '198.51.100.7', port: 3478 };
+const tcpRefused: TcpRoundTrip = { server: A, outcome: 'refused', handshakeMs: 12.5, detail: 'x' };
+const tcpStun: TcpRoundTrip = { server: B, outcome: 'stun', handshakeMs: 10, stunMs: 11.2, detail: 'x' };
+const tcpAccepted: TcpRoundTrip = { server: B, outcome: 'accepted', handshakeMs: 9.8, detail: 'x' };
+const tcpSilent: TcpRoundTrip = { server: A, outcome: 'silent', detail: 'x' };
+const tcpUnreachable: TcpRoundTrip = { server: B, outcome: 'unreachable', detail: 'x' };
+
+/** Two servers asked over IPv4, every send went out, nothing came back; no TCP tried. */
 const silent: UdpObservations = {
   configuredServers: 2,
   resolveErrors: [],
@@ -12,6 +21,9 @@ const silent: UdpObservations = {
   unusable: { wrongTransaction: 0, unexpectedSource: 0, malformed: 0 },
   cancelled: false,
   sends: { attempted: 6, failed: 0 },
+  refused: [],
+  silent: ['198.51.100.1:3478', '198.51.100.7:3478'],
+  window: { basis: 'budget', ms: 1480, reason: 'the whole budget' },
 };
 const none = { wrongTransaction: 0, unexpectedSource: 0, malformed: 0 };
 
@@ -20,7 +32,7 @@ const none = { wrongTransaction: 0, unexpectedSource: 0, malformed: 0 };
  * also sets the inputs of the rules below it, to show that the earlier rule wins.
  */
 const table: { name: string; change: Partial<UdpObservations>; value: 'yes' | 'no' | 'unknown'; reason: string }[] = [
-  { name: 'nothing came back from requests that went out', change: {}, value: 'no', reason: 'no server answered: 2 server(s) were sent binding requests for 1500 ms and none replied (UDP blocked, offline, or the servers are down)' },
+  { name: 'nothing came back from two servers and nothing else was tried: not evidence of blocking', change: {}, value: 'unknown', reason: silentReason() },
   {
     name: 'a usable answer, whatever else went wrong',
     change: { answered: true, ipv6Answered: true, unusable: { wrongTransaction: 3, unexpectedSource: 0, malformed: 0 }, cancelled: true, socketProblem: 'x', sends: { attempted: 2, failed: 2 } },
@@ -62,12 +74,68 @@ const table: { name: string; change: Partial<UdpObservations>; value: 'yes' | 'n
     reason: 'no packet could be sent: send failed: ENETUNREACH',
   },
   { name: 'every send failed, nothing to quote', change: { sends: { attempted: 4, failed: 4 } }, value: 'unknown', reason: 'no packet could be sent: the network refused every send' },
-  { name: 'some sends failed, some went out: silence counts', change: { sends: { attempted: 4, failed: 3, firstServerFailure: 'x' } }, value: 'no', reason: silentReason() },
-  { name: 'no send was attempted at all (but the socket opened)', change: { sends: { attempted: 0, failed: 0 } }, value: 'no', reason: silentReason() },
+  { name: 'some sends failed, some went out: silence counts', change: { sends: { attempted: 4, failed: 3, firstServerFailure: 'x' } }, value: 'unknown', reason: silentReason() },
+  {
+    name: 'some sends failed, some went out, a host answers TCP: blocked',
+    change: { sends: { attempted: 4, failed: 3, firstServerFailure: 'x' }, tcp: [tcpAccepted] },
+    value: 'no',
+    reason: 'UDP is blocked: no UDP answer from any of the 2 servers in 1480 ms, while 198.51.100.7:3478 answers over TCP (handshake in 9.8 ms), so the path works and UDP does not get through',
+  },
+  { name: 'no send was attempted at all (but the socket opened)', change: { sends: { attempted: 0, failed: 0 } }, value: 'unknown', reason: silentReason() },
+  {
+    name: 'ICMP port unreachable from one server, the other silent, even with TCP answering: nothing listens there',
+    change: { refused: ['198.51.100.1:3478'], silent: ['198.51.100.7:3478'], tcp: [tcpStun] },
+    value: 'unknown',
+    reason:
+      "nothing listens on 198.51.100.1:3478: its host answers with ICMP port unreachable, so UDP reaches it (a firewall on the way that rejects UDP would look the same); check the server's address and port; 198.51.100.7:3478 did not answer at all",
+  },
+  {
+    name: 'ICMP port unreachable from both servers',
+    change: { refused: ['198.51.100.1:3478', '198.51.100.7:3478'], silent: [] },
+    value: 'unknown',
+    reason:
+      "nothing listens on 198.51.100.1:3478, 198.51.100.7:3478: their hosts answer with ICMP port unreachable, so UDP reaches them (a firewall on the way that rejects UDP would look the same); check the server's address and port",
+  },
+  {
+    name: 'UDP silent while a host resets TCP (it is there): blocked',
+    change: { tcp: [tcpRefused, tcpSilent], window: { basis: 'tcp-rtt', ms: 400, reason: 'x' } },
+    value: 'no',
+    reason: 'UDP is blocked: no UDP answer from any of the 2 servers in 400 ms, while 198.51.100.1:3478 answers over TCP (connection refused in 12.5 ms), so the path works and UDP does not get through',
+  },
+  {
+    name: 'one server, UDP silent, STUN over TCP answers: blocked',
+    change: { asked: 1, silent: ['198.51.100.7:3478'], tcp: [tcpStun], window: { basis: 'tcp-rtt', ms: 400, reason: 'x' } },
+    value: 'no',
+    reason: 'UDP is blocked: no UDP answer from 198.51.100.7:3478 in 400 ms, while its host answers over TCP (STUN over TCP in 11.2 ms), so the path works and UDP does not get through',
+  },
+  {
+    name: 'one server, UDP silent, TCP handshake completes (no STUN over TCP): blocked',
+    change: { asked: 1, silent: ['198.51.100.7:3478'], tcp: [tcpAccepted] },
+    value: 'no',
+    reason: 'UDP is blocked: no UDP answer from 198.51.100.7:3478 in 1480 ms, while its host answers over TCP (handshake in 9.8 ms), so the path works and UDP does not get through',
+  },
+  {
+    name: 'one silent server and nothing else tried: down or blocked, named',
+    change: { asked: 1, silent: ['198.51.100.1:3478'] },
+    value: 'unknown',
+    reason: 'the server is down or UDP is blocked: 198.51.100.1:3478 did not answer over UDP in 1480 ms, and nothing else answered to tell which',
+  },
+  {
+    name: 'one silent server, TCP silent too',
+    change: { asked: 1, silent: ['198.51.100.1:3478'], tcp: [tcpSilent] },
+    value: 'unknown',
+    reason: 'the server is down or UDP is blocked: 198.51.100.1:3478 did not answer over UDP in 1480 ms, nor over TCP, and nothing else answered to tell which',
+  },
+  {
+    name: 'two silent servers, TCP silent or unreachable: not evidence of blocking',
+    change: { tcp: [tcpSilent, tcpUnreachable] },
+    value: 'unknown',
+    reason: 'the servers are down, this machine is offline, or UDP is blocked: none of the 2 servers answered over UDP in 1480 ms, nor over TCP, and nothing else answered to tell which',
+  },
 ];
 
 function silentReason(): string {
-  return 'no server answered: 2 server(s) were sent binding requests for 1500 ms and none replied (UDP blocked, offline, or the servers are down)';
+  return 'the servers are down, this machine is offline, or UDP is blocked: none of the 2 servers answered over UDP in 1480 ms, and nothing else answered to tell which';
 }
 
 describe('the UDP verdict (classifyUdp)', () => {

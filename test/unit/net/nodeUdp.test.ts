@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as dgram from 'node:dgram';
+import { ContactLedger } from '../../../src/engine/net/contactLedger';
 import { nodeUdpFactory } from '../../../src/engine/net/nodeUdp';
 
 /** Real sockets on loopback only: connect(2) and ECONNREFUSED from ICMP port unreachable. */
@@ -34,6 +35,22 @@ describe('nodeUdp: connected sockets', () => {
     try {
       await socket.send(new Uint8Array([1]), { address: '127.0.0.1', port });
       assert.equal(await waitFor(() => refused > 0, 2000), true, 'no ECONNREFUSED within 2 s');
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('through the contact ledger too: the wrapped socket passes onRefused on, and counts the datagram', async () => {
+    const port = await freePort();
+    const ledger = new ContactLedger();
+    const socket = await ledger.udp(nodeUdpFactory).bind({ family: 4, address: '127.0.0.1', connect: { address: '127.0.0.1', port } });
+    let refused = 0;
+    assert.equal(typeof socket.onRefused, 'function', 'the ledger must not hide ICMP port unreachable');
+    socket.onRefused?.(() => refused++);
+    try {
+      await socket.send(new Uint8Array([1]), { address: '127.0.0.1', port });
+      assert.equal(await waitFor(() => refused > 0, 2000), true, 'no ECONNREFUSED within 2 s');
+      assert.equal(ledger.packetsTo({ address: '127.0.0.1', port }, 'udp'), 1);
     } finally {
       socket.close();
     }

@@ -13,7 +13,9 @@ import {
 } from '../../../src/report/networkResults';
 import type { PortResult, Report } from '../../../src/report/report';
 import { parseTurnUrl } from '../../../src/engine/probes/turnUrl';
-import { makeWorld } from '../discovery/world';
+import { endpointKey } from '../../../src/engine/net/udp';
+import { fakeTcp } from '../../support/fakeTcp';
+import { PRIMARY, makeWorld } from '../discovery/world';
 
 // Real reports from the engine on the virtual network (test/unit/discovery/world.ts): a client
 // at 192.168.1.2 behind a NAT whose public address is 203.0.113.5, idle timeout 33 s.
@@ -22,7 +24,8 @@ const at = () => new Date(Date.UTC(2026, 11, 2, 15, minute++));
 
 async function diagnosis(nat: { publicAddresses?: string[]; blockUdp?: boolean } = {}): Promise<Report> {
   const world = await makeWorld({ nat: { bindingTimeoutMs: 33_000, ...nat } });
-  return world.run({ now: at });
+  // With UDP blocked, the server's host still answers over TCP: the evidence that makes it "blocked".
+  return world.run({ now: at, ...(nat.blockUdp ? { tcp: fakeTcp(world.clock, { [endpointKey(PRIMARY)]: 'stun' }) } : {}) });
 }
 
 async function lifetimeRun(): Promise<Report> {

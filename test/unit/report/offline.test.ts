@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { classifyUdp } from '../../../src/engine/discovery/classify';
+import { endpointKey } from '../../../src/engine/net/udp';
 import { resolveWithin } from '../../../src/engine/discovery/resolve';
 import { offlineEvidence } from '../../../src/report/offline';
 import type { Report } from '../../../src/report/report';
+import { fakeTcp } from '../../support/fakeTcp';
 import { VirtualClock } from '../../support/vnet';
-import { makeWorld } from '../discovery/world';
+import { PRIMARY, makeWorld } from '../discovery/world';
 
 const failing = (code: string) => async () => {
   throw Object.assign(new Error(`getaddrinfo ${code}`), { code });
@@ -58,6 +60,9 @@ describe('offline, from evidence', () => {
       unusable: { wrongTransaction: 0, unexpectedSource: 0, malformed: 0 },
       cancelled: false,
       sends: { attempted: 3, failed: 3, firstServerFailure: failure },
+      refused: [],
+      silent: ['198.51.100.1:3478'],
+      window: { basis: 'budget', ms: 5, reason: 'no UDP or TCP answer to size it from' },
     });
 
   it('no route (the system refused every datagram: ENETUNREACH) is offline', async () => {
@@ -72,8 +77,9 @@ describe('offline, from evidence', () => {
     assert.equal(offlineEvidence(report).offline, false, udp.reason);
   });
 
-  it('UDP blocked (sent, nothing came back) is not offline; neither is a working network', async () => {
-    const blocked = await (await makeWorld({ nat: { blockUdp: true } })).run();
+  it('UDP blocked (sent, nothing came back, the host answers over TCP) is not offline; neither is a working network', async () => {
+    const world = await makeWorld({ nat: { blockUdp: true } });
+    const blocked = await world.run({ budgetMs: 2000, tcp: fakeTcp(world.clock, { [endpointKey(PRIMARY)]: 'stun' }) });
     assert.equal(blocked.udp, 'no');
     assert.equal(offlineEvidence(blocked).offline, false);
     assert.equal(offlineEvidence(await goodReport()).offline, false);

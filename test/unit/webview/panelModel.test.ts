@@ -68,6 +68,26 @@ describe('report panel: the drawn path', () => {
     assert.match(m.description, /UDP blocked/);
   });
 
+  it('nothing listening on the server (udp unknown): no "UDP blocked" anywhere; the panel says what was seen', () => {
+    const refused: Report = {
+      ...BASE,
+      udp: 'unknown',
+      udpReason: 'nothing listens on 127.0.0.1:9999: its host answers with ICMP port unreachable, so UDP reaches it',
+      mapping: { ...BASE.mapping, value: 'unknown' },
+      natType: { value: 'unknown', reason: 'whether UDP gets through is not known' },
+      publicEndpoints: [],
+      cgnat: { ...BASE.cgnat, value: 'unknown' },
+    };
+    const m = pathModel(refused);
+    assert.equal(m.blocked, false);
+    assert.doesNotMatch(m.description, /UDP blocked/);
+    const w = verdictWords(refused);
+    assert.equal(w.headline, 'Could not tell whether UDP gets through');
+    // What was seen (nothing listens there) is said once, beside the UDP fact, not in the verdict.
+    assert.deepEqual(w.sentences, []);
+    assert.doesNotMatch([w.headline, ...w.sentences].join(' '), /blocked/i);
+  });
+
   it('servers with their round-trip time, "no answer" or "not resolved"', () => {
     assert.deepEqual(
       pathModel(BASE).servers.map((s) => [s.label, s.detail, s.answered]),
@@ -100,7 +120,7 @@ describe('report panel: the verdict in words', () => {
     assert.equal(w.headline, 'Behind a NAT');
     assert.deepEqual(w.sentences, ['Its mapping is endpoint-independent (the same public address and port for every destination); its filtering was not measured.']);
     const u = verdictWords({ ...BASE, udp: 'unknown', udpReason: 'no server could be resolved', natType: { value: 'unknown', reason: 'x' } });
-    assert.deepEqual(u, { headline: 'UDP could not be tested', sentences: [] });
+    assert.deepEqual(u, { headline: 'Could not tell whether UDP gets through', sentences: [] });
   });
 
   it('never prints a raw value for could-not-tell', () => {
