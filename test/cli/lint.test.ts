@@ -56,7 +56,7 @@ describe('natprobe lint (CLI contract)', function () {
   });
 
   it('--fix rewrites the file with the preferred fixes and the error is gone', () => {
-    const f = write('wg0.conf', `[Interface]\nPrivateKey = ${secret}\nAddress = 10.0.0.2/32\n\n[Peer]\nPublicKey = ${publicKey()}\nAllowedIPs = 10.0.0.0/24\nEndpoint = vpn.example.org:51820\nAddress = 10.9.9.9/32\n`);
+    const f = write('wg0.conf', `[Interface]\nPrivateKey = ${secret}\n\n[Peer]\nPublicKey = ${publicKey()}\nAllowedIPs = 10.0.0.0/24\nEndpoint = vpn.example.org:51820\nAddress = 10.9.9.9/32\n`);
     const before = run([f, '--json']);
     assert.ok((JSON.parse(before.stdout) as { id: string }[]).some((x) => x.id === 'WQ03' || x.id === 'WG03'), before.stdout);
     const fixed = run([f, '--fix']);
@@ -64,6 +64,22 @@ describe('natprobe lint (CLI contract)', function () {
     const after = run([f, '--json']);
     assert.ok(!(JSON.parse(after.stdout) as { id: string }[]).some((x) => x.id === 'WG03'), after.stdout);
     assert.ok(fs.readFileSync(f, 'utf8').includes(secret), 'fixing keeps the key itself');
+    assert.match(fs.readFileSync(f, 'utf8'), /^\[Interface\]\nPrivateKey = [^\n]+\nAddress = 10\.9\.9\.9\/32\n/);
+  });
+
+  it('--fix applies no fix that guesses: a prefix in two peers and an Address the interface already has stay for the author', () => {
+    const text = `[Interface]\nPrivateKey = ${secret}\nAddress = 10.0.0.1/24\nListenPort = 51820\n\n[Peer]\n# laptop\nPublicKey = ${publicKey()}\nAllowedIPs = 10.0.0.2/32\n\n[Peer]\n# phone\nPublicKey = ${publicKey()}\nAllowedIPs = 10.0.0.2/32\nAddress = 10.9.9.9/32\n`;
+    const f = write('wg0.conf', text);
+    const fixed = run([f, '--fix']);
+    assert.doesNotMatch(fixed.stderr, /applied/);
+    assert.equal(fs.readFileSync(f, 'utf8'), text);
+    const json = JSON.parse(run([f, '--json']).stdout) as { id: string; fixes: { title: string; isPreferred?: boolean }[] }[];
+    const wg09 = json.find((x) => x.id === 'WG09')!;
+    assert.deepEqual(wg09.fixes.map((x) => [x.title, x.isPreferred ?? false]), [
+      ['Give this peer the next free address, 10.0.0.3/32', false],
+      ['Give the peer on line 11 the next free address, 10.0.0.3/32', false],
+      ['Remove 10.0.0.2/32 here (where wg ignores it)', false],
+    ]);
   });
 
   it('an OpenVPN file by content, a format it cannot tell, and bad arguments (exit 2)', () => {
