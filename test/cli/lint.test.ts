@@ -4,6 +4,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { decideHostFacts } from '../../src/lint/hostFacts';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const run = (args: string[]) => {
@@ -80,6 +81,23 @@ describe('natprobe lint (CLI contract)', function () {
       ['Give the peer on line 11 the next free address, 10.0.0.3/32', false],
       ['Remove 10.0.0.2/32 here (where wg ignores it)', false],
     ]);
+  });
+
+  it('WQ06 (DNS without resolvconf) is decided from this host as the editor decides it (src/lint/hostFacts.ts)', function () {
+    if (process.platform !== 'linux') this.skip();
+    const f = write('laptop.conf', `[Interface]\nPrivateKey = ${secret}\nAddress = 10.0.0.2/32\nDNS = 10.0.0.1\n\n[Peer]\nPublicKey = ${publicKey()}\nAllowedIPs = 0.0.0.0/0, ::/0\nEndpoint = 192.0.2.1:51820\nPersistentKeepalive = 25\n`);
+    const lintWith = (pathVar: string): string[] => {
+      const r = spawnSync(process.execPath, [CLI, 'lint', '--json', f], { encoding: 'utf8', timeout: 20000, env: { ...process.env, PATH: pathVar } });
+      return (JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id);
+    };
+    // A resolvconf on PATH: wg-quick can set DNS here, no finding.
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'resolvconf'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    assert.ok(!lintWith(`${bin}:/usr/bin:/bin`).includes('WQ06'));
+    // Without it: the same answer the shared decision gives for this machine.
+    const facts = decideHostFacts({ platform: 'linux', path: '/usr/bin:/bin', isExecutable: (p) => fs.existsSync(p) });
+    assert.equal(lintWith('/usr/bin:/bin').includes('WQ06'), facts.resolvconf === false);
   });
 
   it('an OpenVPN file by content, a format it cannot tell, and bad arguments (exit 2)', () => {
