@@ -126,11 +126,12 @@ describe('WireGuard/OpenVPN language support', () => {
   it('lists [Interface] and the peers as document symbols', async () => {
     const uri = await createFile(
       'wg-peers.conf',
-      `[Interface]\nPrivateKey = ${PRIVATE_KEY}\nListenPort = 21820\n\n# laptop\n[Peer]\nPublicKey = ${PUBLIC_KEY}\nAllowedIPs = 10.0.0.2/32\n\n[Peer]\nPublicKey = ${PUBLIC_KEY}\nEndpoint = 192.0.2.7:51820\nAllowedIPs = 10.0.0.3/32\n\n[Peer]\nPublicKey = ${PUBLIC_KEY}\nAllowedIPs = 10.0.0.4/32\n`,
+      `[Interface]\nPrivateKey = ${PRIVATE_KEY}\nListenPort = 21820\n\n# laptop\n[Peer]\nPublicKey = ${PUBLIC_KEY}\nAllowedIPs = 10.0.0.2/32\n\n[Peer]\nPublicKey = ${PUBLIC_KEY}\nEndpoint = 192.0.2.7:51820\nAllowedIPs = 10.0.0.3/32\n\n[Peer]\nPublicKey = ${PUBLIC_KEY}\nAllowedIPs = 10.0.0.4/32\n\n[Peer]\n# phone \u001b[31mred\u001b[0m\nPublicKey = ${PUBLIC_KEY}\nAllowedIPs = 10.0.0.5/32\n`,
     );
     await languageOf(uri, 'wireguard');
     const list = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri);
-    assert.deepEqual(list.map((s) => s.name), ['[Interface]', 'laptop', '192.0.2.7:51820', 'Peer 3']);
+    // Named by the comment above the header, the Endpoint, the number, the first comment under the header.
+    assert.deepEqual(list.map((s) => s.name), ['[Interface]', 'laptop', '192.0.2.7:51820', 'Peer 3', 'phone red']);
     assert.ok(list.every((s) => !s.name.includes(PUBLIC_KEY) && !s.detail.includes(PRIVATE_KEY)));
     assert.equal(list[1].range.start.line, 4, 'the naming comment belongs to the peer');
   });
