@@ -92,7 +92,10 @@ describe('WireGuard/OpenVPN language support', () => {
 
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, misspelt.range.start.translate(0, 2));
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
-    assert.ok(text.includes('What triggers it'), `hover: ${text.slice(0, 200)}`);
+    // Short: the rule's title, one sentence of why and the link; the full page is behind the link.
+    assert.ok(text.includes('WG01 — A line wg does not recognise'), `hover: ${text.slice(0, 300)}`);
+    assert.ok(text.includes('wg rejects the whole file') && text.includes('docs/rules/WG01.md'), `hover: ${text.slice(0, 300)}`);
+    assert.ok(!text.includes('What triggers it') && !text.includes('## Why'), `hover has the whole page: ${text.slice(0, 300)}`);
     assert.ok(!text.includes(PRIVATE_KEY), 'hover leaks the PrivateKey value');
   });
 
