@@ -145,6 +145,19 @@ describe('natprobe lint (CLI contract)', function () {
     }
   });
 
+  it('many files at once (WireGuard and OpenVPN, --fix, --json): no process warning on stderr (issue 15: MaxListenersExceededWarning)', () => {
+    const files: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      files.push(write(`wg${i}.conf`, `[Interface]\nPrivateKey = ${secret}\nAddress = 10.0.${i}.1/24\nDNS = 10.0.0.1\n\n[Peer]\nPublicKey = ${publicKey()}\nAllowedIPs = 10.0.${i}.2/32\nEndpoint = 192.0.2.1:5182${i % 10}\nPersistentKeepalive = 25\n`));
+      files.push(write(`c${i}.ovpn`, `client\ndev tun\nproto UDP\nremote vpn${i}.example.org 1194\nkeepalive 10 60\nnobind\n`));
+    }
+    for (const args of [files, ['--json', ...files], ['--fix', ...files]]) {
+      const r = spawnSync(process.execPath, ['--trace-warnings', CLI, 'lint', ...args], { encoding: 'utf8', timeout: 60000 });
+      assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /Warning|MaxListeners|\(node:\d+\)/, r.stderr);
+    }
+  });
+
   it('a suppression comment hides a finding; one that hides nothing is a SUP01 hint (exit 0)', () => {
     const f = write('wg0.conf', `[Interface]\nPrivateKey = ${secret}\n\n[Peer]\nPublicKey = ${publicKey()}\n# natprobe-disable-next-line WG03 -- kept for an old tool\nAddress = 10.9.9.9/32\nAllowedIPs = 10.0.0.2/32\n# natprobe-disable-next-line WG14\nEndpoint = h.example:51820\nPersistentKeepalive = 25\n`);
     const r = run([f]);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { currentHostFacts } from '../../../src/lint/hostFacts';
 import { waitFor } from './helpers';
 
 // WireGuard/OpenVPN editing support (src/extension/language): languages, content detection,
@@ -137,6 +138,15 @@ describe('WireGuard/OpenVPN language support', () => {
     assert.deepEqual(list.map((s) => s.name), ['[Interface]', 'laptop', '192.0.2.7:51820', 'Peer 3', 'phone red']);
     assert.ok(list.every((s) => !s.name.includes(PUBLIC_KEY) && !s.detail.includes(PRIVATE_KEY)));
     assert.equal(list[1].range.start.line, 4, 'the naming comment belongs to the peer');
+  });
+
+  it('WQ06 (DNS without resolvconf) as natprobe lint decides it on this host: the same file, the same findings', async () => {
+    const uri = await createFile('laptop-dns.conf', `[Interface]\nPrivateKey = ${PRIVATE_KEY}\nAddress = 10.0.0.2/32\nDNS = 10.0.0.1\n\n[Peer]\nPublicKey = ${PUBLIC_KEY}\nAllowedIPs = 10.0.0.0/24\nEndpoint = 192.0.2.1:51820\nPersistentKeepalive = 25\nBogusKey = 1\n`);
+    await languageOf(uri, 'wireguard');
+    // WG01 on the last line proves the file was linted; then WQ06 is there exactly when the shared decision says so.
+    await waitFor('the lint of laptop-dns.conf', () => ruleDiagnostics(uri, 'WG01').length > 0);
+    const expected = currentHostFacts().resolvconf === false;
+    assert.equal(ruleDiagnostics(uri, 'WQ06').length > 0, expected, `WQ06 expected ${expected} on this host`);
   });
 
   it('lists remote lines and inline blocks of an OpenVPN config', async () => {
