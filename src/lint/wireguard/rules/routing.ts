@@ -103,7 +103,7 @@ function reportSharedPrefixes(ctx: RuleContext, t: AllowedIpTable): void {
     ctx.out.add(
       'WG09',
       'warning',
-      `${text} is also in AllowedIPs of the peer on line ${otherLine}: wg gives a prefix to one peer only and silently moves it to that later peer, so this one never gets its traffic; remove it from one of them.`,
+      `${text} is also in AllowedIPs of the peer on line ${otherLine}: wg gives a prefix to one peer only and silently moves it to that later peer, so this one never gets its traffic; give one of them another address, or remove it from one of them.`,
       t.range(i),
       fixes,
       [{ range: t.range(w), message: `${text} again (this peer gets it)` }],
