@@ -28,11 +28,22 @@ export async function resolveWithin(
   const literal = ipFamily(host);
   if (literal) return { ok: true, addresses: [{ address: host, family: literal }] };
   const timeout = new AbortController();
+  // The caller's signal lives for the whole run (every server, every endpoint of a config): the
+  // listener this lookup puts on it must go when the lookup ends, or they pile up (`natprobe
+  // reach` on a config with 11 host names printed MaxListenersExceededWarning).
+  let onAbort: (() => void) | undefined;
+  const cancelled = signal
+    ? new Promise<{ ok: false; error: string }>((resolve) => {
+        onAbort = () => resolve({ ok: false, error: 'cancelled' });
+        if (signal.aborted) onAbort();
+        else signal.addEventListener('abort', onAbort, { once: true });
+      })
+    : undefined;
   try {
     const result = await Promise.race([
       resolver(host).then((addresses) => ({ ok: true as const, addresses })),
       sleep(clock, ms, timeout.signal).then(() => ({ ok: false as const, error: `DNS lookup of ${host} took longer than ${Math.round(ms)} ms` })),
-      ...(signal ? [abortPromise(signal)] : []),
+      ...(cancelled ? [cancelled] : []),
     ]);
     if (result.ok && result.addresses.length === 0) return { ok: false, error: `DNS lookup of ${host} returned no address` };
     return result;
@@ -42,12 +53,6 @@ export async function resolveWithin(
     return { ok: false, error: `DNS lookup of ${host} failed: ${why}` };
   } finally {
     timeout.abort();
+    if (signal && onAbort) signal.removeEventListener('abort', onAbort);
   }
-}
-
-function abortPromise(signal: AbortSignal): Promise<{ ok: false; error: string }> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve({ ok: false, error: 'cancelled' });
-    signal.addEventListener('abort', () => resolve({ ok: false, error: 'cancelled' }), { once: true });
-  });
 }
