@@ -1,4 +1,5 @@
 import * as dns from 'node:dns';
+import { whenAborted } from '../abortWatch';
 import { type Clock, sleep } from '../clock';
 import { ipFamily } from '../net/ip';
 
@@ -28,15 +29,10 @@ export async function resolveWithin(
   const literal = ipFamily(host);
   if (literal) return { ok: true, addresses: [{ address: host, family: literal }] };
   const timeout = new AbortController();
-  // The caller's signal lives for the whole run (every server, every endpoint of a config): the
-  // listener this lookup puts on it must go when the lookup ends, or they pile up (`natprobe
-  // reach` on a config with 11 host names printed MaxListenersExceededWarning).
-  let onAbort: (() => void) | undefined;
+  let stopWaiting: (() => void) | undefined;
   const cancelled = signal
     ? new Promise<{ ok: false; error: string }>((resolve) => {
-        onAbort = () => resolve({ ok: false, error: 'cancelled' });
-        if (signal.aborted) onAbort();
-        else signal.addEventListener('abort', onAbort, { once: true });
+        stopWaiting = whenAborted(signal, () => resolve({ ok: false, error: 'cancelled' }));
       })
     : undefined;
   try {
@@ -53,6 +49,6 @@ export async function resolveWithin(
     return { ok: false, error: `DNS lookup of ${host} failed: ${why}` };
   } finally {
     timeout.abort();
-    if (signal && onAbort) signal.removeEventListener('abort', onAbort);
+    stopWaiting?.();
   }
 }

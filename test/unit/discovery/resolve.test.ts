@@ -23,6 +23,14 @@ describe('resolveWithin and the run\'s signal', function () {
     assert.equal(getEventListeners(run.signal, 'abort').length, 0);
   });
 
+  it('12 lookups in parallel on one signal share one listener (diagnose with 12 named servers)', async () => {
+    const run = new AbortController();
+    const pending = Array.from({ length: 12 }, (_, i) => resolveWithin(never, `s${i}.example`, systemClock, 20, run.signal));
+    assert.equal(getEventListeners(run.signal, 'abort').length, 1);
+    for (const r of await Promise.all(pending)) assert.equal(r.ok, false);
+    assert.equal(getEventListeners(run.signal, 'abort').length, 0);
+  });
+
   it('cancelling the run ends a lookup at once with "cancelled", also when already cancelled', async () => {
     const run = new AbortController();
     const pending = resolveWithin(never, 'slow.example', systemClock, 60_000, run.signal);
