@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Writes l10n/bundle.l10n.json: every message the extension shows through vscode.l10n.t (host)
-// or t() (webview, src/webview/strings.ts), English text as key and value, the file translators
+// Writes l10n/bundle.l10n.json: every message the extension shows through vscode.l10n.t (host),
+// t() (webview, src/webview/strings.ts) or the t() shared modules take (SHARED below), English text as key and value, the file translators
 // copy to bundle.l10n.<locale>.json. `--check` fails when the file is out of date (a unit test
 // runs it). Messages must be string literals for this to find them, which is also what
 // vscode.l10n expects.
@@ -9,6 +9,8 @@ import * as path from 'node:path';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const OUT = path.join(ROOT, 'l10n', 'bundle.l10n.json');
+/** Shared modules whose messages the extension passes through vscode.l10n.t (the compare text). */
+const SHARED = ['src/engine/compare.ts', 'src/report/renderComparison.ts'];
 
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -29,6 +31,9 @@ export function collect() {
   const all = new Set();
   for (const f of files(path.join(ROOT, 'src', 'extension'))) for (const m of messages(readFileSync(f, 'utf8'), 'vscode\\.l10n\\.t')) all.add(m);
   for (const f of files(path.join(ROOT, 'src', 'webview'))) for (const m of messages(readFileSync(f, 'utf8'), '(?<![\\w.])t')) all.add(m);
+  // Texts made outside src/extension that the extension shows translated: these take a `t`
+  // (vscode.l10n.t there, English in the CLI) and write their messages as t('…').
+  for (const f of SHARED) for (const m of messages(readFileSync(path.join(ROOT, f), 'utf8'), '(?<![\\w.])t')) all.add(m);
   const sorted = [...all].sort();
   return `${JSON.stringify(Object.fromEntries(sorted.map((m) => [m, m])), null, 2)}\n`;
 }

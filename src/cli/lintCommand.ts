@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import * as fs from 'node:fs';
 import { planPreferredFixes } from '../lint/applyFixes';
+import { currentHostFacts } from '../lint/hostFacts';
 import { type LintOutcome, lintText, readRuleSettings } from '../lint';
 import { fixForOutput } from '../lint/secretFixes';
 import type { Finding, RuleSetting } from '../lint/types';
@@ -49,7 +49,8 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
 
   const contents = new Map<string, Buffer>();
   for (const file of files) contents.set(file, readNamedFile(file, MAX_FILE_BYTES, 'too large for a config: not linted'));
-  const host = hostFacts();
+  // The same facts the editor uses (src/lint/hostFacts.ts): the same file, the same findings.
+  const host = currentHostFacts();
   const fix = args.has('fix');
   const results: FileResult[] = [];
   const outcomes = new Map<string, LintOutcome>();
@@ -128,9 +129,3 @@ function ruleSettings(disable: readonly string[], rule: readonly string[]): Map<
   return read.settings;
 }
 
-/** What the linter may know of this machine: the configs are usually used where they are linted. */
-function hostFacts(): { resolvconf?: boolean } {
-  if (process.platform !== 'linux') return {};
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/local/sbin'];
-  return { resolvconf: dirs.some((d) => d && fs.existsSync(`${d}/resolvconf`)) };
-}

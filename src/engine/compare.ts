@@ -15,6 +15,15 @@ export interface DirectVerdict {
   readonly reason: string;
 }
 
+/**
+ * How the reasons are worded: English by default (the CLI, the JSON); the extension passes
+ * vscode.l10n.t, so the same sentences reach translators (scripts/l10n.mjs collects the
+ * `t('…')` messages of this file). `{0}`, `{1}`… are the arguments, as in vscode.l10n.t.
+ */
+export type Translate = (message: string, ...args: (string | number)[]) => string;
+
+export const english: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
+
 type Side = { name: string; report: Report };
 
 function stableMapping(r: Report): Tristate {
@@ -35,55 +44,55 @@ function isRedacted(r: Report): boolean {
   return r.publicEndpoints.some((p) => !ipFamily(p.address));
 }
 
-export function compareReports(reportA: Report, reportB: Report): DirectVerdict {
+export function compareReports(reportA: Report, reportB: Report, t: Translate = english): DirectVerdict {
   // The verdict's reason quotes the reports (reasons that quote servers, addresses), and the CLI
   // and the extension show it as it is: the text is made safe to show before it is quoted.
   const a = safeDeep(reportA);
   const b = safeDeep(reportB);
-  const verdict = compareKnown(a, b);
-  if (verdict.direct === 'no' && /no UDP path/.test(verdict.reason)) return verdict;
+  const { noUdpPath, ...verdict } = compareKnown(a, b, t);
+  if (noUdpPath) return verdict;
   if (!isRedacted(a) && !isRedacted(b)) return verdict;
   return {
     ...verdict,
-    reason: `${verdict.reason} (a report's addresses are redacted, so whether both ends share one public address, where only hairpinning would connect them, could not be checked)`,
+    reason: t("{0} (a report's addresses are redacted, so whether both ends share one public address, where only hairpinning would connect them, could not be checked)", verdict.reason),
   };
 }
 
-function compareKnown(a: Report, b: Report): DirectVerdict {
+function compareKnown(a: Report, b: Report, t: Translate): DirectVerdict & { noUdpPath?: true } {
   const sides: Side[] = [
     { name: 'A', report: a },
     { name: 'B', report: b },
   ];
   for (const s of sides) {
-    if (s.report.udp === 'no') return { direct: 'no', reason: `${s.name} has no UDP path at all (${s.report.udpReason}): only a relay over TCP/TLS can connect them` };
+    if (s.report.udp === 'no') return { direct: 'no', reason: t('{0} has no UDP path at all ({1}): only a relay over TCP/TLS can connect them', s.name, s.report.udpReason), noUdpPath: true };
   }
   for (const s of sides) {
-    if (s.report.udp !== 'yes') return { direct: 'unknown', reason: `${s.name}'s UDP could not be tested: ${s.report.udpReason}` };
+    if (s.report.udp !== 'yes') return { direct: 'unknown', reason: t("{0}'s UDP could not be tested: {1}", s.name, s.report.udpReason) };
   }
   const pa = publicV4(a);
   const pb = publicV4(b);
   if (pa && pb && pa === pb && a.mapping.value !== 'none') {
     // Same public address: the packets must turn around inside the shared NAT (RFC 4787 REQ-9).
     const hp = [a.hairpinning?.value, b.hairpinning?.value];
-    if (hp.includes('yes')) return { direct: 'yes', reason: `both ends are behind the same public address ${pa}, and that NAT hairpins (RFC 4787 REQ-9)` };
+    if (hp.includes('yes')) return { direct: 'yes', reason: t('both ends are behind the same public address {0}, and that NAT hairpins (RFC 4787 REQ-9)', pa) };
     if (hp.includes('no')) {
-      return { direct: 'no', reason: `both ends are behind the same public address ${pa} and that NAT does not hairpin: connect them over their LAN addresses or a relay` };
+      return { direct: 'no', reason: t('both ends are behind the same public address {0} and that NAT does not hairpin: connect them over their LAN addresses or a relay', pa) };
     }
-    return { direct: 'unknown', reason: `both ends are behind the same public address ${pa}: it depends on hairpinning (RFC 4787 REQ-9), which was not measured (natprobe diagnose --hairpin)` };
+    return { direct: 'unknown', reason: t('both ends are behind the same public address {0}: it depends on hairpinning (RFC 4787 REQ-9), which was not measured (natprobe diagnose --hairpin)', pa) };
   }
   for (const s of sides) {
-    if (s.report.natType.value === 'open-internet') return { direct: 'yes', reason: `${s.name} has no NAT and no inbound filter: the other end can always reach it` };
+    if (s.report.natType.value === 'open-internet') return { direct: 'yes', reason: t('{0} has no NAT and no inbound filter: the other end can always reach it', s.name) };
   }
   const [ma, mb] = [stableMapping(a), stableMapping(b)];
   if (ma === 'yes' && mb === 'yes') {
-    return { direct: 'yes', reason: 'both mappings are endpoint-independent: each end knows the other’s public address and port, so hole punching works whatever the filtering' };
+    return { direct: 'yes', reason: t('both mappings are endpoint-independent: each end knows the other’s public address and port, so hole punching works whatever the filtering') };
   }
   if (ma === 'unknown' || mb === 'unknown') {
     const s = ma === 'unknown' ? 'A' : 'B';
-    return { direct: 'unknown', reason: `${s}'s mapping behaviour is unknown (${(s === 'A' ? a : b).mapping.reason})` };
+    return { direct: 'unknown', reason: t("{0}'s mapping behaviour is unknown ({1})", s, (s === 'A' ? a : b).mapping.reason) };
   }
   if (ma === 'no' && mb === 'no') {
-    return { direct: 'no', reason: 'both ends change their public port per destination (symmetric NAT on both sides): neither can predict the other’s port, so traffic must be relayed' };
+    return { direct: 'no', reason: t('both ends change their public port per destination (symmetric NAT on both sides): neither can predict the other’s port, so traffic must be relayed') };
   }
   // One stable side (the cone), one destination-dependent side (the symmetric).
   const [cone, sym] = ma === 'yes' ? [sides[0], sides[1]] : [sides[1], sides[0]];
@@ -91,14 +100,14 @@ function compareKnown(a: Report, b: Report): DirectVerdict {
   if (f === 'endpoint-independent' || f === 'address-dependent') {
     return {
       direct: 'yes',
-      reason: `${sym.name}'s port changes per destination, but ${cone.name}'s filter (${f}) admits any port of an address it has sent to, so ${sym.name}'s new port gets through`,
+      reason: t("{0}'s port changes per destination, but {1}'s filter ({2}) admits any port of an address it has sent to, so {0}'s new port gets through", sym.name, cone.name, f),
     };
   }
   if (f === 'address-and-port-dependent') {
     return {
       direct: 'no',
-      reason: `${sym.name}'s port changes per destination and ${cone.name}'s filter is address-and-port-dependent: ${cone.name} can never aim at the right port, so traffic must be relayed`,
+      reason: t("{0}'s port changes per destination and {1}'s filter is address-and-port-dependent: {1} can never aim at the right port, so traffic must be relayed", sym.name, cone.name),
     };
   }
-  return { direct: 'unknown', reason: `${sym.name} has a destination-dependent mapping, and ${cone.name}'s filtering is unknown (${cone.report.filtering.reason})` };
+  return { direct: 'unknown', reason: t("{0} has a destination-dependent mapping, and {1}'s filtering is unknown ({2})", sym.name, cone.name, cone.report.filtering.reason) };
 }

@@ -26,8 +26,9 @@ export function registerCompareReports(context: vscode.ExtensionContext, last: L
         return undefined;
       }
       if (sides.length !== 2) return undefined;
-      const verdict = compareReports(sides[0].report, sides[1].report);
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: renderComparison(sides, verdict) });
+      const verdict = compareReports(sides[0].report, sides[1].report, vscode.l10n.t);
+      const content = renderComparison(sides, verdict, { t: vscode.l10n.t, formatTime: (iso) => (Number.isFinite(Date.parse(iso)) ? new Date(iso).toLocaleString() : iso) });
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
       await vscode.window.showTextDocument(doc, { preview: true });
       return verdict;
     }),

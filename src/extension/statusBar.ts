@@ -37,17 +37,18 @@ export function registerStatusBar(context: vscode.ExtensionContext, last: LastRe
 }
 
 export function statusText(report: Report): string {
+  // The report panel's words (src/webview/strings.ts), so both say the same and share one translation.
   const words: Record<string, string> = {
-    'open-internet': 'no NAT',
-    'full-cone': 'full cone',
-    'restricted-cone': 'restricted',
-    'port-restricted-cone': 'port-restricted',
-    symmetric: 'symmetric',
-    'symmetric-udp-firewall': 'UDP firewall',
-    'udp-blocked': 'UDP blocked',
-    unknown: 'unknown',
+    'open-internet': vscode.l10n.t('Open internet'),
+    'full-cone': vscode.l10n.t('Full cone'),
+    'restricted-cone': vscode.l10n.t('Restricted cone'),
+    'port-restricted-cone': vscode.l10n.t('Port-restricted cone'),
+    symmetric: vscode.l10n.t('Symmetric'),
+    'symmetric-udp-firewall': vscode.l10n.t('Firewall, no NAT'),
+    'udp-blocked': vscode.l10n.t('UDP blocked'),
+    unknown: vscode.l10n.t('Could not tell'),
   };
-  const parts = [`NAT: ${words[report.natType.value] ?? report.natType.value}`];
-  if (report.cgnat.value === 'yes') parts.push('CGNAT');
+  const parts = [vscode.l10n.t('NAT: {0}', words[report.natType.value] ?? report.natType.value)];
+  if (report.cgnat.value === 'yes') parts.push(vscode.l10n.t('CGNAT'));
   return parts.join(' · ');
 }

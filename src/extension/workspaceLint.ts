@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Finding } from '../lint/index';
 import type { WorkspaceFile } from '../lint/workspace';
 import { toDiagnostic } from './language/diagnostics';
-import { lintRulesSetting } from './language/lintDocument';
+import { hostFactsForLint, lintRulesSetting } from './language/lintDocument';
 import { probeReportForLint } from './language/probeReport';
 import { detectFormatModule, lint, lintWorkspaceModule } from './lazyModules';
 
@@ -108,7 +108,7 @@ async function lintAll(extensionUri: vscode.Uri, collection: vscode.DiagnosticCo
       continue;
     }
     const rules = lint().readRuleSettings(lintRulesSetting(uri)).settings;
-    const outcome = lint().lintText(text, { fileName: uri.fsPath, format, report, rules });
+    const outcome = lint().lintText(text, { fileName: uri.fsPath, format, report, rules, host: hostFactsForLint() });
     if (!outcome.format) {
       skipped++;
       continue;

@@ -4,5 +4,6 @@
  */
 export { detectFormat, lintText, readRuleSettings } from './index';
 export { lintWorkspace } from './workspace';
+export { currentHostFacts } from './hostFacts';
 export { applyPreferredFixes } from './applyFixes';
 export { canApply, editsForRecommendation } from './recommendationEdits';

@@ -1,4 +1,4 @@
-import type { DirectVerdict } from '../engine/compare';
+import { type DirectVerdict, type Translate, english } from '../engine/compare';
 import { markdownText } from './renderMarkdown';
 import type { Report } from './report';
 
@@ -14,25 +14,38 @@ export interface ComparedSide {
  * reasons; addresses, times and labels are strings too) goes through markdownText, so a report
  * cannot add a link, an image, HTML or a control character to the preview.
  */
-export function renderComparison(sides: readonly ComparedSide[], verdict: DirectVerdict): string {
-  const words = { yes: 'yes: they can connect directly', no: 'no: traffic must be relayed', unknown: 'unknown' };
-  const row = (title: string, f: (r: Report) => string): string => `| ${title} | ${sides.map((s) => markdownText(f(s.report))).join(' | ')} |`;
+export interface ComparisonWording {
+  /** vscode.l10n.t in the extension; English otherwise (scripts/l10n.mjs collects the `t('…')` messages here). */
+  readonly t?: Translate;
+  /** A report's start time in words; the ISO text otherwise. */
+  readonly formatTime?: (iso: string) => string;
+}
+
+export function renderComparison(sides: readonly ComparedSide[], verdict: DirectVerdict, wording: ComparisonWording = {}): string {
+  const t = wording.t ?? english;
+  const time = wording.formatTime ?? ((iso: string) => iso);
+  const headline = {
+    yes: t('Direct connection: yes, they can connect directly'),
+    no: t('Direct connection: no, traffic must be relayed'),
+    unknown: t('Direct connection: cannot tell'),
+  };
+  const row = (title: string, f: (r: Report) => string): string => `| ${markdownText(title)} | ${sides.map((s) => markdownText(f(s.report))).join(' | ')} |`;
   return [
-    `# Direct connection: ${words[verdict.direct]}`,
+    `# ${markdownText(headline[verdict.direct])}`,
     '',
     markdownText(verdict.reason),
     '',
-    `| | A: ${markdownText(sides[0].label)} | B: ${markdownText(sides[1].label)} |`,
+    `| | ${markdownText(t('A: {0}', sides[0].label))} | ${markdownText(t('B: {0}', sides[1].label))} |`,
     '| --- | --- | --- |',
-    row('NAT type', (r) => r.natType.value),
-    row('Mapping', (r) => r.mapping.value),
-    row('Filtering', (r) => r.filtering.value),
-    row('Public address', (r) => r.publicEndpoints.map((p) => `${p.address}:${p.port}`).join(', ') || 'unknown'),
-    row('Carrier-grade NAT', (r) => r.cgnat.value),
-    row('Hairpinning', (r) => r.hairpinning?.value ?? 'not measured'),
-    row('Measured', (r) => r.startedAt),
+    row(t('NAT type'), (r) => r.natType.value),
+    row(t('Mapping'), (r) => r.mapping.value),
+    row(t('Filtering'), (r) => r.filtering.value),
+    row(t('Public address'), (r) => r.publicEndpoints.map((p) => `${p.address}:${p.port}`).join(', ') || t('unknown')),
+    row(t('Carrier-grade NAT'), (r) => r.cgnat.value),
+    row(t('Hairpinning'), (r) => r.hairpinning?.value ?? t('not measured')),
+    row(t('Measured'), (r) => time(r.startedAt)),
     '',
-    'Predicted from both ends’ mapping and filtering the way UDP hole punching works (RFC 4787 §4–5, RFC 5128 §3.3).',
+    markdownText(t('Predicted from both ends’ mapping and filtering the way UDP hole punching works (RFC 4787 §4–5, RFC 5128 §3.3).')),
     '',
   ].join('\n');
 }

@@ -95,6 +95,20 @@ describe('natprobe CLI (built dist/cli.js, loopback only)', function () {
     }
   });
 
+  it('12 servers (by name and by address): no MaxListenersExceededWarning (issue 15: a listener per lookup and per request on the run\'s signal)', async () => {
+    const port = 37000 + Math.floor(Math.random() * 1000);
+    const server = await serve(['--primary', `127.0.0.1:${port}`]);
+    try {
+      // localhost comes from /etc/hosts: name lookups that send nothing off this machine.
+      const servers = Array.from({ length: 12 }, (_, i) => ['--server', `${i % 2 ? 'localhost' : '127.0.0.1'}:${port}`]).flat();
+      const r = await run(['diagnose', ...servers, '--budget', '1500']);
+      assert.ok(r.code === 0 || r.code === 3, `exit ${r.code}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /MaxListeners|Warning/, r.stderr);
+    } finally {
+      server.kill('SIGTERM');
+    }
+  });
+
   it('nobody listening (a mistyped port): "nothing listens on" it, from the ICMP port unreachable, not "UDP is blocked"; exits 3', async () => {
     const r = await run(['diagnose', '--server', '127.0.0.1:9', '--budget', '600']);
     assert.equal(r.code, 3);

@@ -4,6 +4,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { decideHostFacts } from '../../src/lint/hostFacts';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const run = (args: string[]) => {
@@ -56,7 +57,7 @@ describe('natprobe lint (CLI contract)', function () {
   });
 
   it('--fix rewrites the file with the preferred fixes and the error is gone', () => {
-    const f = write('wg0.conf', `[Interface]\nPrivateKey = ${secret}\nAddress = 10.0.0.2/32\n\n[Peer]\nPublicKey = ${publicKey()}\nAllowedIPs = 10.0.0.0/24\nEndpoint = vpn.example.org:51820\nAddress = 10.9.9.9/32\n`);
+    const f = write('wg0.conf', `[Interface]\nPrivateKey = ${secret}\n\n[Peer]\nPublicKey = ${publicKey()}\nAllowedIPs = 10.0.0.0/24\nEndpoint = vpn.example.org:51820\nAddress = 10.9.9.9/32\n`);
     const before = run([f, '--json']);
     assert.ok((JSON.parse(before.stdout) as { id: string }[]).some((x) => x.id === 'WQ03' || x.id === 'WG03'), before.stdout);
     const fixed = run([f, '--fix']);
@@ -64,6 +65,39 @@ describe('natprobe lint (CLI contract)', function () {
     const after = run([f, '--json']);
     assert.ok(!(JSON.parse(after.stdout) as { id: string }[]).some((x) => x.id === 'WG03'), after.stdout);
     assert.ok(fs.readFileSync(f, 'utf8').includes(secret), 'fixing keeps the key itself');
+    assert.match(fs.readFileSync(f, 'utf8'), /^\[Interface\]\nPrivateKey = [^\n]+\nAddress = 10\.9\.9\.9\/32\n/);
+  });
+
+  it('--fix applies no fix that guesses: a prefix in two peers and an Address the interface already has stay for the author', () => {
+    const text = `[Interface]\nPrivateKey = ${secret}\nAddress = 10.0.0.1/24\nListenPort = 51820\n\n[Peer]\n# laptop\nPublicKey = ${publicKey()}\nAllowedIPs = 10.0.0.2/32\n\n[Peer]\n# phone\nPublicKey = ${publicKey()}\nAllowedIPs = 10.0.0.2/32\nAddress = 10.9.9.9/32\n`;
+    const f = write('wg0.conf', text);
+    const fixed = run([f, '--fix']);
+    assert.doesNotMatch(fixed.stderr, /applied/);
+    assert.equal(fs.readFileSync(f, 'utf8'), text);
+    const json = JSON.parse(run([f, '--json']).stdout) as { id: string; fixes: { title: string; isPreferred?: boolean }[] }[];
+    const wg09 = json.find((x) => x.id === 'WG09')!;
+    assert.deepEqual(wg09.fixes.map((x) => [x.title, x.isPreferred ?? false]), [
+      ['Give this peer the next free address, 10.0.0.3/32', false],
+      ['Give the peer on line 11 the next free address, 10.0.0.3/32', false],
+      ['Remove 10.0.0.2/32 here (where wg ignores it)', false],
+    ]);
+  });
+
+  it('WQ06 (DNS without resolvconf) is decided from this host as the editor decides it (src/lint/hostFacts.ts)', function () {
+    if (process.platform !== 'linux') this.skip();
+    const f = write('laptop.conf', `[Interface]\nPrivateKey = ${secret}\nAddress = 10.0.0.2/32\nDNS = 10.0.0.1\n\n[Peer]\nPublicKey = ${publicKey()}\nAllowedIPs = 0.0.0.0/0, ::/0\nEndpoint = 192.0.2.1:51820\nPersistentKeepalive = 25\n`);
+    const lintWith = (pathVar: string): string[] => {
+      const r = spawnSync(process.execPath, [CLI, 'lint', '--json', f], { encoding: 'utf8', timeout: 20000, env: { ...process.env, PATH: pathVar } });
+      return (JSON.parse(r.stdout) as { id: string }[]).map((x) => x.id);
+    };
+    // A resolvconf on PATH: wg-quick can set DNS here, no finding.
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, 'resolvconf'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    assert.ok(!lintWith(`${bin}:/usr/bin:/bin`).includes('WQ06'));
+    // Without it: the same answer the shared decision gives for this machine.
+    const facts = decideHostFacts({ platform: 'linux', path: '/usr/bin:/bin', isExecutable: (p) => fs.existsSync(p) });
+    assert.equal(lintWith('/usr/bin:/bin').includes('WQ06'), facts.resolvconf === false);
   });
 
   it('an OpenVPN file by content, a format it cannot tell, and bad arguments (exit 2)', () => {
@@ -108,6 +142,19 @@ describe('natprobe lint (CLI contract)', function () {
       const r = run([a, ...bad]);
       assert.equal(r.code, 2, bad.join(' '));
       assert.match(r.stderr, /--disable\/--rule|--rule needs/);
+    }
+  });
+
+  it('many files at once (WireGuard and OpenVPN, --fix, --json): no process warning on stderr (issue 15: MaxListenersExceededWarning)', () => {
+    const files: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      files.push(write(`wg${i}.conf`, `[Interface]\nPrivateKey = ${secret}\nAddress = 10.0.${i}.1/24\nDNS = 10.0.0.1\n\n[Peer]\nPublicKey = ${publicKey()}\nAllowedIPs = 10.0.${i}.2/32\nEndpoint = 192.0.2.1:5182${i % 10}\nPersistentKeepalive = 25\n`));
+      files.push(write(`c${i}.ovpn`, `client\ndev tun\nproto UDP\nremote vpn${i}.example.org 1194\nkeepalive 10 60\nnobind\n`));
+    }
+    for (const args of [files, ['--json', ...files], ['--fix', ...files]]) {
+      const r = spawnSync(process.execPath, ['--trace-warnings', CLI, 'lint', ...args], { encoding: 'utf8', timeout: 60000 });
+      assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /Warning|MaxListeners|\(node:\d+\)/, r.stderr);
     }
   });
 

@@ -152,6 +152,16 @@ describe('natprobe reach (CLI contract)', function () {
     assert.equal(one.code, 1, 'nothing answers there');
   });
 
+  it('a config with 12 host-named remotes: no MaxListenersExceededWarning (issue 15; each lookup took a listener on the run\'s signal)', async () => {
+    // localhost comes from /etc/hosts: a name lookup that sends nothing off this machine.
+    const ports = await Promise.all(Array.from({ length: 12 }, () => freeUdpPort()));
+    const f = write('many.ovpn', `client\ndev tun\nproto udp\n${ports.map((p) => `remote localhost ${p}`).join('\n')}\n`);
+    const r = await run([f, '--budget', '300']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.equal((r.stdout.match(/^remote localhost /gm) ?? []).length, 12, r.stdout);
+    assert.doesNotMatch(r.stderr, /MaxListeners|Warning/, r.stderr);
+  });
+
   it('--peer that matches no peer: nothing to test, exit 1', async () => {
     const f = write('client.conf', config(port));
     const r = await run([f, '--peer', 'AAAAAAAA']);

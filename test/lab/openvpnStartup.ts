@@ -93,19 +93,32 @@ export function startupVerdict(text: string): Promise<StartupVerdict> {
   writeFileSync(join(dir, 't.conf'), oracleText);
   placeFiles(dir, oracleText);
   return new Promise((resolve) => {
-    const child = spawn('unshare', ['-n', 'timeout', '5', 'openvpn', '--config', 't.conf', '--verb', '3', '--management', join(dir, 'm.sock'), 'unix', '--management-hold'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: the signal must reach openvpn itself. Signalling only `timeout`
+    // (the direct child) could leave openvpn holding for the management interface with our
+    // pipes open, so 'close' never came and the suite hung (seen under load).
+    const child = spawn('unshare', ['-n', 'timeout', '5', 'openvpn', '--config', 't.conf', '--verb', '3', '--management', join(dir, 'm.sock'), 'unix', '--management-hold'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const signalGroup = (signal: NodeJS.Signals): void => {
+      try {
+        if (child.pid) process.kill(-child.pid, signal);
+      } catch {
+        // Already gone.
+      }
+    };
+    // Whatever happens, the group is gone within 10 s, and with it the pipes.
+    const hardStop = setTimeout(() => signalGroup('SIGKILL'), 10_000);
     let output = '';
     let held = false;
     const onData = (b: Buffer): void => {
       if (output.length < 200_000) output += b.toString('utf8');
       if (!held && output.includes('Need hold release from management interface')) {
         held = true;
-        if (child.pid) process.kill(child.pid, 'SIGTERM');
+        signalGroup('SIGTERM');
       }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('close', (code) => {
+      clearTimeout(hardStop);
       rmSync(dir, { recursive: true, force: true });
       const reason = output.split('\n').find((l) => /Options error:|Exiting due to fatal error|ERROR:/.test(l));
       const prior = output.split('\n').filter((l) => l.trim()).slice(-3, -1).join(' | ');

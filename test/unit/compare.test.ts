@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { compareReports } from '../../src/engine/compare';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { type Translate, compareReports, english } from '../../src/engine/compare';
+import { renderComparison } from '../../src/report/renderComparison';
 import { redactReport } from '../../src/report/redact';
 import type { Report } from '../../src/report/report';
 import { endpointKey } from '../../src/engine/net/udp';
@@ -77,5 +80,47 @@ describe('natprobe compare: direct or relayed, from two reports', () => {
     assert.equal(v.direct, 'yes', v.reason);
     assert.match(v.reason, /redacted/);
     assert.doesNotMatch(compareReports(reports.get('port-restricted')!, twins.get('port-restricted')!).reason, /redacted/);
+  });
+
+  describe('wording goes through the translator the caller passes (vscode.l10n.t in the extension)', () => {
+    const bundle = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
+    /** A translator that marks what it translated and refuses messages the l10n bundle lacks. */
+    const seen: string[] = [];
+    const marked: Translate = (message, ...args) => {
+      seen.push(message);
+      assert.ok(message in bundle, `not in l10n/bundle.l10n.json: ${message}`);
+      return `«${english(message, ...args)}»`;
+    };
+
+    it('every reason of every pair of kinds is one translated message', () => {
+      for (const [a, x] of reports) {
+        for (const [b, y] of twins) {
+          const plain = compareReports(x, y);
+          const translated = compareReports(x, y, marked);
+          assert.equal(translated.direct, plain.direct, `${a} ↔ ${b}`);
+          assert.match(translated.reason, /^«.*»$/, `${a} ↔ ${b}: ${translated.reason}`);
+          assert.equal(translated.reason.replace(/[«»]/g, ''), plain.reason, 'same text once the marks are gone');
+        }
+      }
+      const redacted = compareReports(redactReport(reports.get('symmetric')!), redactReport(twins.get('port-restricted')!), marked);
+      assert.match(redacted.reason, /^«.*«.*»/, 'the redaction note wraps the translated reason');
+    });
+
+    it('the comparison document: headline in words (no "yes: they"), row titles translated, times as the caller formats them', () => {
+      const [x, y] = [reports.get('full-cone')!, reports.get('symmetric')!];
+      const verdict = compareReports(x, y);
+      const plain = renderComparison([{ label: 'a.json', report: x }, { label: 'b.json', report: y }], verdict);
+      assert.match(plain, /^# Direct connection: yes, they can connect directly$/m);
+      assert.ok(plain.includes(x.startedAt), 'ISO time without a formatter');
+      const doc = renderComparison([{ label: 'a.json', report: x }, { label: 'b.json', report: y }], verdict, { t: marked, formatTime: () => 'yesterday at noon' });
+      for (const title of ['NAT type', 'Mapping', 'Filtering', 'Public address', 'Carrier-grade NAT', 'Hairpinning', 'Measured']) assert.ok(doc.includes(`| «${title}» |`), title);
+      assert.ok(doc.includes('yesterday at noon') && !doc.includes(x.startedAt));
+      assert.ok(seen.includes('Direct connection: yes, they can connect directly'));
+    });
+
+    it('English by default: {0} placeholders filled, a missing argument left as written', () => {
+      assert.equal(english("{0}'s port changes, {1} and {0}", 'A', 'B'), "A's port changes, B and A");
+      assert.equal(english('{0} and {1}', 'A'), 'A and {1}');
+    });
   });
 });

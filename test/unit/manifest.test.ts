@@ -38,6 +38,16 @@ describe('the extension manifest (package.json)', () => {
   it('every setting is described in Markdown, and the servers the probe contacts are listed visibly as the default', () => {
     const props = pkg.contributes.configuration.properties as Record<string, { markdownDescription?: string; default?: unknown }>;
     for (const [key, p] of Object.entries(props)) assert.ok(p.markdownDescription, `${key} has no markdownDescription`);
+    // A title in words for each setting, translatable (package.nls.json). VS Code's settings editor
+    // still labels extension settings from the key ("Budget Ms"); the title is there for where it
+    // is shown and for when the editor honours it (microsoft/vscode#191807).
+    const nls = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
+    for (const [key, p] of Object.entries(props) as [string, { title?: string; markdownDescription?: string }][]) {
+      const title = /^%(.+)%$/.exec(p.title ?? '')?.[1];
+      assert.ok(title && nls[title] && !/ms$|^nat probe/i.test(nls[title]), `${key}: title ${p.title} → ${title && nls[title]}`);
+      const description = /^%(.+)%$/.exec(p.markdownDescription ?? '')?.[1];
+      assert.ok(description && nls[description], `${key}: markdownDescription ${p.markdownDescription} is not in package.nls.json`);
+    }
     assert.ok(Array.isArray(props['natProbe.servers'].default) && (props['natProbe.servers'].default as string[]).length > 0);
     assert.ok(!('natProbe.turnPassword' in props) && !Object.keys(props).some((k) => /pass/i.test(k)), 'no password setting: TURN passwords live in SecretStorage');
   });
@@ -75,6 +85,8 @@ describe('the extension manifest (package.json)', () => {
     assert.equal(r.status, 0, r.stderr);
     const bundle = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
     for (const message of ['NAT Probe: diagnosing…', 'Behind a port-restricted cone NAT', 'Apply to {0}']) assert.ok(message in bundle, message);
+    // Issue 15: the status bar, fix-all and the compare text are translatable too.
+    for (const message of ['NAT: {0}', 'Open internet', 'Fix all NAT Probe problems ({0})', 'Direct connection: no, traffic must be relayed', 'Carrier-grade NAT']) assert.ok(message in bundle, message);
   });
 });
 

@@ -6,6 +6,7 @@
  * that match nothing is the socket's business: the table only says which transaction, if any,
  * a transaction ID belongs to.
  */
+import { whenAborted } from '../abortWatch';
 import type { Clock, TimerHandle } from '../clock';
 import { errorText, hex } from '../describe';
 import { type Endpoint, endpointKey } from '../net/udp';
@@ -92,6 +93,7 @@ export class TransactionTable<A, M = undefined> {
       let attempts = 0;
       let timer: TimerHandle | undefined;
       let done = false;
+      let stopWaiting: (() => void) | undefined;
       const transaction: Transaction<A, M> = {
         to: options.to,
         meta,
@@ -103,7 +105,7 @@ export class TransactionTable<A, M = undefined> {
         done = true;
         this.forget(transaction);
         if (timer !== undefined) clock.clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
+        stopWaiting?.();
         resolve(outcome);
       };
       const fail = (reason: FailureReason, detail: string): void =>
@@ -138,7 +140,9 @@ export class TransactionTable<A, M = undefined> {
         const next = Math.min(now + options.interval(), options.giveUpAt());
         timer = clock.setTimeout(tick, Math.max(1, next - now));
       };
-      options.signal?.addEventListener('abort', onAbort, { once: true });
+      // An already cancelled run fails here at once, before anything is sent.
+      if (options.signal) stopWaiting = whenAborted(options.signal, onAbort);
+      if (done) return;
       this.live.add(transaction);
       sendAttempt();
       schedule();

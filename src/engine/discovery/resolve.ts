@@ -1,4 +1,5 @@
 import * as dns from 'node:dns';
+import { whenAborted } from '../abortWatch';
 import { type Clock, sleep } from '../clock';
 import { ipFamily } from '../net/ip';
 
@@ -28,11 +29,17 @@ export async function resolveWithin(
   const literal = ipFamily(host);
   if (literal) return { ok: true, addresses: [{ address: host, family: literal }] };
   const timeout = new AbortController();
+  let stopWaiting: (() => void) | undefined;
+  const cancelled = signal
+    ? new Promise<{ ok: false; error: string }>((resolve) => {
+        stopWaiting = whenAborted(signal, () => resolve({ ok: false, error: 'cancelled' }));
+      })
+    : undefined;
   try {
     const result = await Promise.race([
       resolver(host).then((addresses) => ({ ok: true as const, addresses })),
       sleep(clock, ms, timeout.signal).then(() => ({ ok: false as const, error: `DNS lookup of ${host} took longer than ${Math.round(ms)} ms` })),
-      ...(signal ? [abortPromise(signal)] : []),
+      ...(cancelled ? [cancelled] : []),
     ]);
     if (result.ok && result.addresses.length === 0) return { ok: false, error: `DNS lookup of ${host} returned no address` };
     return result;
@@ -42,12 +49,6 @@ export async function resolveWithin(
     return { ok: false, error: `DNS lookup of ${host} failed: ${why}` };
   } finally {
     timeout.abort();
+    stopWaiting?.();
   }
-}
-
-function abortPromise(signal: AbortSignal): Promise<{ ok: false; error: string }> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve({ ok: false, error: 'cancelled' });
-    signal.addEventListener('abort', () => resolve({ ok: false, error: 'cancelled' }), { once: true });
-  });
 }

@@ -1,4 +1,5 @@
 import type { Clock, TimerHandle } from '../clock';
+import { whenAborted } from '../abortWatch';
 import { errorText } from '../describe';
 import { type TcpConnector, type TcpStream, StunStreamFramer, isTcpConnectError } from '../net/tcp';
 import { type Endpoint, endpointKey } from '../net/udp';
@@ -118,6 +119,7 @@ function bindingOverTcp(stream: TcpStream, o: TcpRoundTripOptions, waitMs: numbe
   const sentAt = clock.now();
   return new Promise((resolve) => {
     let done = false;
+    let stopWatching = (): void => undefined;
     let seen = 0;
     const onStop = (): void => finish({ ok: false, why: `no answer in ${Math.round(clock.now() - sentAt)} ms` });
     const timer: TimerHandle = clock.setTimeout(onStop, signal.aborted ? 0 : waitMs);
@@ -125,14 +127,15 @@ function bindingOverTcp(stream: TcpStream, o: TcpRoundTripOptions, waitMs: numbe
       if (done) return;
       done = true;
       clock.clearTimeout(timer);
-      signal.removeEventListener('abort', onStop);
+      stopWatching();
       resolve(r);
     };
     if (signal.aborted) {
       onStop();
       return;
     }
-    signal.addEventListener('abort', onStop, { once: true });
+    // One listener on the shared stop signal however many servers wait on it (abortWatch.ts).
+    stopWatching = whenAborted(signal, onStop);
     stream.onClose((why) => finish({ ok: false, why: `connection ${why}` }));
     stream.onData((chunk) => {
       if (done) return;

@@ -1,4 +1,5 @@
 import * as net from 'node:net';
+import { whenAborted } from '../abortWatch';
 import { type Clock, type TimerHandle, systemClock } from '../clock';
 import { HEADER_LENGTH, MAGIC_COOKIE } from '../stun';
 import type { Endpoint } from './udp';
@@ -70,6 +71,7 @@ export function nodeTcpConnector(clock: Clock = systemClock): TcpConnector {
         }
         const socket = net.createConnection({ host: to.address, port: to.port, noDelay: true });
         let done = false;
+        let stopWatching = (): void => undefined;
         // The callback runs on a later turn, after `settle` below exists.
         const timer: TimerHandle = clock.setTimeout(
           () => settle({ error: 'timeout', detail: `no answer to the SYN in ${Math.round(timeoutMs)} ms` }),
@@ -79,7 +81,7 @@ export function nodeTcpConnector(clock: Clock = systemClock): TcpConnector {
           if (done) return;
           done = true;
           clock.clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
+          stopWatching();
           socket.off('error', onError);
           if (isTcpConnectError(result)) socket.destroy();
           resolve(result);
@@ -88,7 +90,8 @@ export function nodeTcpConnector(clock: Clock = systemClock): TcpConnector {
         const onAbort = (): void => settle({ error: 'aborted' });
         socket.once('error', onError);
         socket.once('connect', () => settle(new NodeTcpStream(socket)));
-        signal?.addEventListener('abort', onAbort, { once: true });
+        // One listener on the run's signal however many connections wait on it (abortWatch.ts).
+        stopWatching = signal ? whenAborted(signal, onAbort) : () => undefined;
       });
     },
   };

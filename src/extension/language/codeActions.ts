@@ -46,7 +46,7 @@ class ConfigCodeActions implements vscode.CodeActionProvider {
       const text = document.getText();
       const fixed = applyFixesModule().applyPreferredFixes(text, findings);
       if (fixed.applied > 0 && fixed.text !== text) {
-        const action = new vscode.CodeAction(`Fix all NAT Probe problems (${fixed.applied})`, FIX_ALL_KIND);
+        const action = new vscode.CodeAction(vscode.l10n.t('Fix all NAT Probe problems ({0})', fixed.applied), FIX_ALL_KIND);
         const edit = new vscode.WorkspaceEdit();
         edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(text.length)), fixed.text);
         action.edit = edit;

@@ -6,30 +6,20 @@ import { CONFIG_SELECTOR, configFormatOf } from './languageIds';
 import { toVsRange } from './lintDocument';
 import { isRuleId, ruleDocUri } from './ruleDocs';
 
-const SECTIONS = ['What triggers it', 'Why'];
-
 /**
- * The "What triggers it" and "Why" sections of a rule page, or undefined. Only the rule's
- * explanation is shown: nothing from the user's document (so never a key value).
+ * The hover of a rule's diagnostic: the rule's title and one sentence of why (ruleSummary), and
+ * the link to the full page. VS Code shows the diagnostic's message right above it. Only the
+ * rule page's own text: nothing from the document, so never a key value.
  */
-export function ruleExplanation(markdown: string): string | undefined {
-  const lines = markdown.split(/\r?\n/);
-  const title = lines.find((l) => l.startsWith('# '))?.slice(2).trim();
-  const parts: string[] = [];
-  for (const name of SECTIONS) {
-    const start = lines.findIndex((l) => l.trim() === `## ${name}`);
-    if (start < 0) continue;
-    let end = lines.findIndex((l, i) => i > start && /^#{1,2} /.test(l));
-    if (end < 0) end = lines.length;
-    const body = lines.slice(start + 1, end).join('\n').trim();
-    if (body) parts.push(`**${name}**\n\n${body}`);
-  }
-  if (!parts.length) return undefined;
-  return [title ? `**${title}**` : undefined, ...parts].filter(Boolean).join('\n\n');
+export function ruleHoverMarkdown(ruleId: string, pageMarkdown: string): string | undefined {
+  const summary = docs().ruleSummary(pageMarkdown);
+  if (!summary) return undefined;
+  const title = summary.title ? `**${ruleId} — ${summary.title}**` : `**${ruleId}**`;
+  return `${title}\n\n${summary.why}`;
 }
 
 /**
- * Rule explanations for the diagnostics under the cursor, and the reference doc of the key,
+ * A short rule explanation for each diagnostic under the cursor, and the reference doc of the key,
  * option or section header under it (both can show at once). Only our own texts are shown:
  * nothing from the document, so never a key value.
  */
@@ -42,7 +32,7 @@ class ConfigHover implements vscode.HoverProvider {
     if (!this.cache.has(ruleId)) {
       let text: string | undefined;
       try {
-        text = ruleExplanation(fs.readFileSync(ruleDocUri(this.extensionUri, ruleId).fsPath, 'utf8'));
+        text = ruleHoverMarkdown(ruleId, fs.readFileSync(ruleDocUri(this.extensionUri, ruleId).fsPath, 'utf8'));
       } catch {
         text = undefined;
       }

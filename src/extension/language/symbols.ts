@@ -1,46 +1,15 @@
 import * as vscode from 'vscode';
 import { CONFIG_SELECTOR, configFormatOf } from './languageIds';
-import { commentText, sectionHeaderName } from './symbolLines';
+import { wireGuardOutline } from './symbolLines';
 
 const lineEnd = (document: vscode.TextDocument, line: number): vscode.Position => document.lineAt(line).range.end;
 
-/** Last non-blank line in [from, to], or `from`. */
-function lastContentLine(document: vscode.TextDocument, from: number, to: number): number {
-  for (let i = to; i > from; i--) if (!document.lineAt(i).isEmptyOrWhitespace) return i;
-  return from;
-}
-
-/**
- * WireGuard: [Interface] and each [Peer]. A peer is named by the `# comment` line right above its
- * header, else by its Endpoint, else "Peer N". Key values are never used as names.
- */
+/** WireGuard: [Interface] and each [Peer], named as wireGuardOutline says (by comment, Endpoint or number). */
 export function wireGuardSymbols(document: vscode.TextDocument): vscode.DocumentSymbol[] {
-  type Section = { name: string; header: number; start: number; endpoint?: string; label?: string };
-  const sections: Section[] = [];
-  let peers = 0;
-  for (let i = 0; i < document.lineCount; i++) {
-    const text = document.lineAt(i).text;
-    const name = sectionHeaderName(text);
-    if (name !== undefined) {
-      const above = i > 0 ? commentText(document.lineAt(i - 1).text) : undefined;
-      const label = above ? above : undefined;
-      const isPeer = name.toLowerCase() === 'peer';
-      if (isPeer) peers++;
-      sections.push({ name: isPeer ? `Peer ${peers}` : `[${name}]`, header: i, start: label && isPeer ? i - 1 : i, label: isPeer ? label : undefined });
-      continue;
-    }
-    const endpoint = /^\s*Endpoint\s*=\s*([^\s#]+)/i.exec(text);
-    const current = sections[sections.length - 1];
-    if (endpoint && current && !current.endpoint) current.endpoint = endpoint[1];
-  }
-  return sections.map((s, index) => {
-    const next = sections[index + 1];
-    const last = lastContentLine(document, s.header, next ? next.start - 1 : document.lineCount - 1);
-    const isPeer = s.name.startsWith('Peer ');
-    const name = isPeer ? (s.label ?? s.endpoint ?? s.name) : s.name;
-    const detail = isPeer ? [s.label || s.endpoint ? s.name : undefined, s.label ? s.endpoint : undefined].filter(Boolean).join(' · ') : '';
-    const kind = isPeer ? vscode.SymbolKind.Object : vscode.SymbolKind.Interface;
-    return new vscode.DocumentSymbol(name, detail, kind, new vscode.Range(s.start, 0, last, lineEnd(document, last).character), document.lineAt(s.header).range);
+  const sections = wireGuardOutline({ count: document.lineCount, line: (i) => document.lineAt(i).text });
+  return sections.map((s) => {
+    const kind = s.kind === 'peer' ? vscode.SymbolKind.Object : vscode.SymbolKind.Interface;
+    return new vscode.DocumentSymbol(s.name, s.detail, kind, new vscode.Range(s.start, 0, s.end, lineEnd(document, s.end).character), document.lineAt(s.header).range);
   });
 }
 

@@ -15,6 +15,7 @@ export { renderDocMarkdown } from './render';
 export { docTargetAt, type DocTarget } from './position';
 export { completionsAt, snippetEscape, type CompletionKind, type CompletionResult, type CompletionSpec } from './complete';
 export { openVpnValues, wireGuardValues, type ValueSuggestion } from './values';
+export { ruleSummary, type RuleSummary } from './ruleSummary';
 
 /** The doc of a WireGuard key/header or an OpenVPN option, by the name as the format spells it. */
 export function docFor(format: ConfigFormat, name: string): KeyDoc | undefined {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { currentHostFacts } from '../../../src/lint/hostFacts';
 import { waitFor } from './helpers';
 
 // WireGuard/OpenVPN editing support (src/extension/language): languages, content detection,
@@ -92,7 +93,10 @@ describe('WireGuard/OpenVPN language support', () => {
 
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, misspelt.range.start.translate(0, 2));
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
-    assert.ok(text.includes('What triggers it'), `hover: ${text.slice(0, 200)}`);
+    // Short: the rule's title, one sentence of why and the link; the full page is behind the link.
+    assert.ok(text.includes('WG01 — A line wg does not recognise'), `hover: ${text.slice(0, 300)}`);
+    assert.ok(text.includes('wg rejects the whole file') && text.includes('docs/rules/WG01.md'), `hover: ${text.slice(0, 300)}`);
+    assert.ok(!text.includes('What triggers it') && !text.includes('## Why'), `hover has the whole page: ${text.slice(0, 300)}`);
     assert.ok(!text.includes(PRIVATE_KEY), 'hover leaks the PrivateKey value');
   });
 
@@ -126,13 +130,23 @@ describe('WireGuard/OpenVPN language support', () => {
   it('lists [Interface] and the peers as document symbols', async () => {
     const uri = await createFile(
       'wg-peers.conf',
-      `[Interface]\nPrivateKey = ${PRIVATE_KEY}\nListenPort = 21820\n\n# laptop\n[Peer]\nPublicKey = ${PUBLIC_KEY}\nAllowedIPs = 10.0.0.2/32\n\n[Peer]\nPublicKey = ${PUBLIC_KEY}\nEndpoint = 192.0.2.7:51820\nAllowedIPs = 10.0.0.3/32\n\n[Peer]\nPublicKey = ${PUBLIC_KEY}\nAllowedIPs = 10.0.0.4/32\n`,
+      `[Interface]\nPrivateKey = ${PRIVATE_KEY}\nListenPort = 21820\n\n# laptop\n[Peer]\nPublicKey = ${PUBLIC_KEY}\nAllowedIPs = 10.0.0.2/32\n\n[Peer]\nPublicKey = ${PUBLIC_KEY}\nEndpoint = 192.0.2.7:51820\nAllowedIPs = 10.0.0.3/32\n\n[Peer]\nPublicKey = ${PUBLIC_KEY}\nAllowedIPs = 10.0.0.4/32\n\n[Peer]\n# phone \u001b[31mred\u001b[0m\nPublicKey = ${PUBLIC_KEY}\nAllowedIPs = 10.0.0.5/32\n`,
     );
     await languageOf(uri, 'wireguard');
     const list = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', uri);
-    assert.deepEqual(list.map((s) => s.name), ['[Interface]', 'laptop', '192.0.2.7:51820', 'Peer 3']);
+    // Named by the comment above the header, the Endpoint, the number, the first comment under the header.
+    assert.deepEqual(list.map((s) => s.name), ['[Interface]', 'laptop', '192.0.2.7:51820', 'Peer 3', 'phone red']);
     assert.ok(list.every((s) => !s.name.includes(PUBLIC_KEY) && !s.detail.includes(PRIVATE_KEY)));
     assert.equal(list[1].range.start.line, 4, 'the naming comment belongs to the peer');
+  });
+
+  it('WQ06 (DNS without resolvconf) as natprobe lint decides it on this host: the same file, the same findings', async () => {
+    const uri = await createFile('laptop-dns.conf', `[Interface]\nPrivateKey = ${PRIVATE_KEY}\nAddress = 10.0.0.2/32\nDNS = 10.0.0.1\n\n[Peer]\nPublicKey = ${PUBLIC_KEY}\nAllowedIPs = 10.0.0.0/24\nEndpoint = 192.0.2.1:51820\nPersistentKeepalive = 25\nBogusKey = 1\n`);
+    await languageOf(uri, 'wireguard');
+    // WG01 on the last line proves the file was linted; then WQ06 is there exactly when the shared decision says so.
+    await waitFor('the lint of laptop-dns.conf', () => ruleDiagnostics(uri, 'WG01').length > 0);
+    const expected = currentHostFacts().resolvconf === false;
+    assert.equal(ruleDiagnostics(uri, 'WQ06').length > 0, expected, `WQ06 expected ${expected} on this host`);
   });
 
   it('lists remote lines and inline blocks of an OpenVPN config', async () => {

@@ -46,9 +46,10 @@ export function port01(ctx: RuleContext): void {
       if (!already) {
         if (e.block) {
           const eol = ctx.eol;
-          fixes.push(fix(`Add a <connection> fallback on ${fallbackPort.protocol.toUpperCase()} ${fallbackPort.port}`, [insertAfter(ctx, e.block.directive, `<connection>${eol}${line}${eol}</connection>`)], true));
+          // Not preferred: whether the server listens on that port too, the file cannot tell.
+          fixes.push(fix(`Add a <connection> fallback on ${fallbackPort.protocol.toUpperCase()} ${fallbackPort.port}`, [insertAfter(ctx, e.block.directive, `<connection>${eol}${line}${eol}</connection>`)]));
         } else {
-          fixes.push(fix(`Add fallback '${line}'`, [insertAfter(ctx, remote, line)], true));
+          fixes.push(fix(`Add fallback '${line}'`, [insertAfter(ctx, remote, line)]));
         }
       }
     }

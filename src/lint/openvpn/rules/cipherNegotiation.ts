@@ -23,9 +23,10 @@ export function ov04(ctx: RuleContext): void {
   if (sameButCase) {
     fixes.push(fix(`Write '${sameButCase}' as in the list`, [edit(ctx, cipher.args[0].start, cipher.args[0].end, sameButCase)], true));
   } else if (list) {
-    fixes.push(fix(`Add ${shown} to ${list.name}`, [edit(ctx, list.args[0].start, list.args[0].end, writeParam(`${list.args[0].text}:${name}`))], true));
+    // Not preferred (nor the others below): whether to accept this cipher is a security choice.
+    fixes.push(fix(`Add ${shown} to ${list.name}`, [edit(ctx, list.args[0].start, list.args[0].end, writeParam(`${list.args[0].text}:${name}`))]));
   } else {
-    fixes.push(fix(`Add 'data-ciphers ${DEFAULT_DATA_CIPHERS.join(':')}:${name}'`, [insertAfter(ctx, cipher, `data-ciphers ${DEFAULT_DATA_CIPHERS.join(':')}:${writeParam(name)}`)], true));
+    fixes.push(fix(`Add 'data-ciphers ${DEFAULT_DATA_CIPHERS.join(':')}:${name}'`, [insertAfter(ctx, cipher, `data-ciphers ${DEFAULT_DATA_CIPHERS.join(':')}:${writeParam(name)}`)]));
   }
   fixes.push(fix(`Replace with 'data-ciphers-fallback ${name}'`, [replaceDirective(ctx, cipher, `data-ciphers-fallback ${writeParam(name)}`)]));
   fixes.push(fix(`Delete 'cipher'`, [deleteDirective(ctx, cipher)]));

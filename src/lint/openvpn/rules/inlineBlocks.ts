@@ -10,6 +10,12 @@ import { isValidDirective } from '../model';
 import { OPTIONS, SINGLE_VALUED_INLINE } from '../options';
 import type { Directive } from '../parser';
 
+/** The two options, blocks included, read the same (blanks around lines aside). */
+function sameText(ctx: RuleContext, a: Directive, b: Directive): boolean {
+  const text = (d: Directive): string => ctx.text.slice(d.lineStart, d.nextLine).split(/\r?\n/).map((l) => l.trim()).join('\n').trim();
+  return text(a) === text(b);
+}
+
 export function ov06(ctx: RuleContext): void {
   const { parsed, index } = ctx;
   for (const issue of parsed.issues) {
@@ -77,7 +83,9 @@ export function ov06(ctx: RuleContext): void {
           `this ${form} is replaced by the later ${lastOne.inline ? `<${d.name}> block` : `'${d.name}' line`} (line ${index.position(lastOne.nameToken.start).line + 1}): OpenVPN keeps only the last one; delete one of them`,
           d.nameToken.start,
           d.nameToken.end,
-          [fix(`Delete this ${form}`, [deleteDirective(ctx, d)], true)],
+          // Preferred only for an exact repeat: two different certificates or keys, and which
+          // one is right is not for a tool to guess.
+          [fix(`Delete this ${form}`, [deleteDirective(ctx, d)], sameText(ctx, d, lastOne))],
           [{ range: index.range(lastOne.nameToken.start, lastOne.nameToken.end), message: 'the one OpenVPN uses' }],
         )
       )

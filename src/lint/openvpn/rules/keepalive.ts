@@ -13,7 +13,8 @@ export function ov10(ctx: RuleContext): void {
   const a = atoi(keepalive.args[0].text).value;
   const b = atoi(keepalive.args[1].text).value;
   const numeric = !Number.isNaN(a) && !Number.isNaN(b);
-  const replace = fix("Change to 'keepalive 10 60'", [replaceDirective(ctx, keepalive, 'keepalive 10 60')], true);
+  // Not preferred: 10 60 is the usual setting, not necessarily the one the author wanted.
+  const replace = fix("Change to 'keepalive 10 60'", [replaceDirective(ctx, keepalive, 'keepalive 10 60')]);
   if (numeric && (a <= 0 || b <= 0)) {
     report(ctx, 'OV10', 'error', `keepalive ${a} ${b}: both parameters must be greater than 0 or OpenVPN refuses to start; the usual setting is keepalive 10 60`, keepalive.args[0].start, keepalive.args[1].end, [replace]);
   } else if (numeric && b < 2 * a) {

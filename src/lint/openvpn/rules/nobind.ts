@@ -19,7 +19,7 @@ export function ov13(ctx: RuleContext): void {
     if (!nobind || seen.has(nobind)) continue;
     seen.add(nobind);
     if (e.lport) {
-      report(ctx, 'OV13', 'error', 'lport and nobind contradict each other: OpenVPN refuses to start; delete nobind to bind to lport, or delete lport', nobind.nameToken.start, nobind.nameToken.end, [fix("Delete 'nobind'", [deleteDirective(ctx, nobind)], true)], [
+      report(ctx, 'OV13', 'error', 'lport and nobind contradict each other: OpenVPN refuses to start; delete nobind to bind to lport, or delete lport', nobind.nameToken.start, nobind.nameToken.end, [fix("Delete 'nobind'", [deleteDirective(ctx, nobind)]), fix("Delete 'lport'", [deleteDirective(ctx, e.lport)])], [
         { range: ctx.index.range(e.lport.nameToken.start, e.lport.nameToken.end), message: 'the lport line' },
       ]);
     }

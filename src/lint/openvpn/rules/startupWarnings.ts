@@ -41,7 +41,9 @@ export function ov16(ctx: RuleContext): void {
     const topology = s.get('topology');
     const net30 = topology?.args[0]?.text ?? 'net30';
     if (net30 === 'net30') {
-      const fixes = topology ? [] : [fix("Add 'topology subnet'", [insertAfter(ctx, server, 'topology subnet')], true)];
+      // Not preferred: subnet hands clients different addresses than net30, so client-config-dir
+      // entries written for net30 (ifconfig-push pairs) need changing with it.
+      const fixes = topology ? [] : [fix("Add 'topology subnet'", [insertAfter(ctx, server, 'topology subnet')])];
       if (topology) report(ctx, 'OV16', 'warning', `topology net30 with a server address pool is deprecated: OpenVPN 2.6 warns that a future release removes it; use 'topology subnet' (clients 2.1 and later support it)`, ...at(topology));
       else report(ctx, 'OV16', 'information', `no topology: OpenVPN 2.6 defaults to net30 for 'server' with dev tun, which it warns is deprecated (2.7 defaults to subnet); add 'topology subnet'`, ...at(server), fixes);
     }

@@ -25,7 +25,9 @@ function reportRepeats(ctx: RuleContext, sections: readonly Section[]): void {
         'warning',
         `${e.name} is set again on line ${winner.line + 1}: ${who} silently uses the last one and ignores this line; delete one of them.`,
         contentRange(e),
-        [fix('Delete this earlier line', [deleteLine(ctx.src, e.line)], true)],
+        // Only a repeat of the same value is certainly safe to delete without asking: with two
+        // different values the file cannot tell which one the author meant (the later one wins).
+        [fix('Delete this earlier line', [deleteLine(ctx.src, e.line)], e.compactValue === winner.compactValue)],
         [{ range: range(winner.line, winner.contentStart, winner.contentEnd), message: `${e.name} set again here (this one wins)` }],
       );
     }

@@ -113,15 +113,19 @@ export class AllowedIpTable {
     return true;
   }
 
-  /** The masked prefix as text (`10.0.0.0/24`, `fd00::/64`). */
-  text(i: number): string {
-    const family = this.family(i);
+  /** The masked network's bytes (4 or 16). */
+  bytes(i: number): number[] {
     const bytes: number[] = [];
-    for (let g = 0; g < (family === 4 ? 2 : 8); g++) {
+    for (let g = 0; g < (this.family(i) === 4 ? 2 : 8); g++) {
       const unit = this.keys[i * KEY_UNITS + 2 + g];
       bytes.push(unit >> 8, unit & 255);
     }
-    return `${formatIp({ family, bytes })}/${this.cidr(i)}`;
+    return bytes;
+  }
+
+  /** The masked prefix as text (`10.0.0.0/24`, `fd00::/64`). */
+  text(i: number): string {
+    return `${formatIp({ family: this.family(i), bytes: this.bytes(i) })}/${this.cidr(i)}`;
   }
 }
 

@@ -1,8 +1,10 @@
 /** WG09 (the same prefix in two peers; nested prefixes) and WG16 (one family's default route only). */
-import type { TextEdit } from '../../types';
+import type { Fix, TextEdit } from '../../types';
+import { formatIp, parseInterfaceAddress } from '../addresses';
 import { deleteLine, fix, replace } from '../fixes';
-import { ListCache, effective } from '../parser';
-import type { RuleContext } from './context';
+import { type AddressBlock, blockInside, nextFreeAddress } from '../nextFreeAddress';
+import { ListCache, effective, entriesOf, splitList } from '../parser';
+import { type RuleContext, lineText } from './context';
 import { sameKeyIndex } from '../sameKey';
 import type { AllowedIpTable } from './memo';
 
@@ -27,25 +29,83 @@ function samePeer(ctx: RuleContext, a: number, b: number): boolean {
   return ka !== undefined && ka === keys[b]?.compactValue;
 }
 
+/** The interface's Address entries that wg-quick gives to the interface, as blocks (10.0.0.1/24). */
+function interfaceAddresses(ctx: RuleContext): AddressBlock[] {
+  const out: AddressBlock[] = [];
+  for (const e of entriesOf(ctx.parsed.interfaces, 'Address')) {
+    if (!e.consumedByWgQuick) continue;
+    for (const it of splitList(lineText(ctx, e.line), e, true)) {
+      const a = parseInterfaceAddress(it.text);
+      if ('ip' in a) out.push({ family: a.ip.family, bytes: a.ip.bytes, cidr: a.cidr });
+    }
+  }
+  return out;
+}
+
+/**
+ * "Give a peer the next free address": for a host route (/32, /128) inside a subnet of the
+ * interface's Address, the lowest address of that subnet no Address and no AllowedIPs uses.
+ * Computed once per family and subnet per lint (a server with many copied peers has many
+ * findings; each fix is applied on its own and the file linted again, so one answer is enough).
+ */
+class FreeAddresses {
+  private addresses?: AddressBlock[];
+  private used?: AddressBlock[];
+  private readonly cache = new Map<string, string | undefined>();
+  constructor(
+    private readonly ctx: RuleContext,
+    private readonly t: AllowedIpTable,
+  ) {}
+
+  /** The prefix to write instead of item i (`10.0.0.4/32`), or undefined. */
+  forItem(i: number): string | undefined {
+    const t = this.t;
+    const family = t.family(i);
+    if (t.cidr(i) !== (family === 4 ? 32 : 128)) return undefined;
+    const host: AddressBlock = { family, bytes: t.bytes(i), cidr: t.cidr(i) };
+    this.addresses ??= interfaceAddresses(this.ctx);
+    const subnet = this.addresses.find((a) => blockInside(host, a) && a.cidr < (family === 4 ? 32 : 128));
+    if (!subnet) return undefined;
+    const key = `${family}/${formatIp(subnet)}/${subnet.cidr}`;
+    if (!this.cache.has(key)) {
+      this.used ??= [...this.addresses.map((a) => ({ ...a, cidr: a.family === 4 ? 32 : 128 })), ...Array.from({ length: t.length }, (_, k) => ({ family: t.family(k), bytes: t.bytes(k), cidr: t.cidr(k) }))];
+      const free = nextFreeAddress(subnet, this.used);
+      this.cache.set(key, free ? `${formatIp(free)}/${family === 4 ? 32 : 128}` : undefined);
+    }
+    return this.cache.get(key);
+  }
+}
+
 /**
  * WG09 warnings: the same prefix in two peers. wg accepts the file and silently gives the
  * prefix to the later peer (checked with `wg setconf`), so this is a bug in the config but not
- * one the tool refuses: a warning, not an error.
+ * one the tool refuses: a warning, not an error. Which peer is wrong the file cannot tell (the
+ * later one is often a copy of the earlier, but not always), so no fix is preferred: fix-all and
+ * `lint --fix` leave it to the author.
  */
 function reportSharedPrefixes(ctx: RuleContext, t: AllowedIpTable): void {
   const peers = ctx.parsed.peers;
   const lists = new ListCache(ctx.src);
+  const free = new FreeAddresses(ctx, t);
   const last = sameKeyIndex(t.length, (i) => t.hash(i), (i, j) => t.sameKey(i, j), 'last');
   for (let i = 0; i < t.length; i++) {
     const w = last[i];
     if (samePeer(ctx, t.peer(w), t.peer(i)) || ctx.out.wouldDrop()) continue;
     const text = t.text(i);
+    const otherLine = peers[t.peer(w)].headerLine + 1;
+    const fixes: Fix[] = [];
+    const next = free.forItem(i);
+    if (next) {
+      fixes.push(fix(`Give this peer the next free address, ${next}`, [replace(t.entry[i].line, t.start(i), t.end(i), next)]));
+      fixes.push(fix(`Give the peer on line ${otherLine} the next free address, ${next}`, [replace(t.entry[w].line, t.start(w), t.end(w), next)]));
+    }
+    fixes.push(fix(`Remove ${text} here (where wg ignores it)`, [removeItem(ctx, t, i, lists)]));
     ctx.out.add(
       'WG09',
       'warning',
-      `${text} is also in AllowedIPs of the peer on line ${peers[t.peer(w)].headerLine + 1}: wg gives a prefix to one peer only and silently moves it to that later peer, so this one never gets its traffic; remove it from one of them.`,
+      `${text} is also in AllowedIPs of the peer on line ${otherLine}: wg gives a prefix to one peer only and silently moves it to that later peer, so this one never gets its traffic; give one of them another address, or remove it from one of them.`,
       t.range(i),
-      [fix(`Remove ${text} here (where wg ignores it)`, [removeItem(ctx, t, i, lists)], true)],
+      fixes,
       [{ range: t.range(w), message: `${text} again (this peer gets it)` }],
     );
   }
@@ -156,6 +216,8 @@ export function checkDefaultRoutes(ctx: RuleContext): void {
     'warning',
     `${has} routes all ${four ? 'IPv4' : 'IPv6'} traffic into the tunnel but no peer has ${missing}: ${four ? 'IPv6' : 'IPv4'} traffic still leaves outside the tunnel (a leak); add ${missing}, or block ${four ? 'IPv6' : 'IPv4'} in a PostUp rule.`,
     t.range(one),
-    [fix(`Add ${missing}`, [replace(line, t.end(one), t.end(one), `, ${missing}`)], true)],
+    // Not preferred: the other remedy (a PostUp rule that blocks the family) is as valid, and a
+    // route into the tunnel changes where traffic goes.
+    [fix(`Add ${missing}`, [replace(line, t.end(one), t.end(one), `, ${missing}`)])],
   );
 }

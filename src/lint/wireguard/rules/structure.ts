@@ -197,11 +197,19 @@ function unknownKey(ctx: RuleContext, e: Entry): void {
   );
 }
 
+/**
+ * Does [Interface] set this key already? Then moving the line there is no longer certainly
+ * right (it would replace or add to what the interface has), so the move is not preferred.
+ */
+function interfaceSets(ctx: RuleContext, e: Entry): boolean {
+  return ctx.parsed.interfaces.some((s) => s.entries.some((x) => x.name === e.name && x.placement === 'ok'));
+}
+
 function wrongSection(ctx: RuleContext, e: Entry): void {
   if (!e.name || !e.section) return;
   if (e.section.kind === 'peer') {
     const target = interfaceInsertLine(ctx);
-    const fixes = target !== undefined ? [fix('Move the line into [Interface]', moveLineAfter(ctx.src, e.line, target, ctx.parsed.eol), true)] : [];
+    const fixes = target !== undefined ? [fix('Move the line into [Interface]', moveLineAfter(ctx.src, e.line, target, ctx.parsed.eol), !interfaceSets(ctx, e))] : [];
     ctx.out.add('WG01', 'error', `${e.name} belongs in [Interface], not [Peer]: wg rejects the line (Line unrecognized); move it.`, keyRange(e), fixes);
     return;
   }
@@ -220,7 +228,7 @@ function wrongSection(ctx: RuleContext, e: Entry): void {
 
 function wgQuickInPeer(ctx: RuleContext, e: Entry): void {
   const target = interfaceInsertLine(ctx);
-  const fixes = target !== undefined ? [fix('Move the line into [Interface]', moveLineAfter(ctx.src, e.line, target, ctx.parsed.eol), true)] : [];
+  const fixes = target !== undefined ? [fix('Move the line into [Interface]', moveLineAfter(ctx.src, e.line, target, ctx.parsed.eol), !interfaceSets(ctx, e))] : [];
   ctx.out.add(
     'WG03',
     'error',

@@ -18,6 +18,14 @@ import type { AllowedIpIssue } from './memo';
  */
 const KEEPALIVE_DIGITS = /^0*[0-9]{1,5}$/;
 
+/** `010.001.2.3` as the decimal dotted quad its author probably meant (10.1.2.3), or undefined. */
+function leadingZerosDropped(host: string): string | undefined {
+  const parts = host.split('.');
+  if (parts.length !== 4 || !parts.every((x) => /^[0-9]{1,3}$/.test(x))) return undefined;
+  const n = parts.map(Number);
+  return n.every((x) => x <= 255) ? n.join('.') : undefined;
+}
+
 /** `off` in any letter case, without lowering every value (toLowerCase always allocates). */
 function isOff(v: string): boolean {
   return v.length === 3 && v.toLowerCase() === 'off';
@@ -29,12 +37,15 @@ function allowedIp(ctx: RuleContext, issue: AllowedIpIssue, lists: ListCache): v
   const at = range(e.line, issue.start, issue.end);
   if (isPrefix(p)) {
     const net = formatPrefix(p);
+    const host = `${formatIp(p.ip)}/${p.ip.family === 4 ? 32 : 128}`;
+    // Neither fix is preferred: 10.0.0.2/24 may mean the subnet (what the kernel uses) or the
+    // one host 10.0.0.2/32 (often the case for a server's peer); only the author knows.
     ctx.out.add(
       'WG10',
       'warning',
-      `${quoteOr(issue.text, 'This entry')} has host bits set: wg warns ("nonzero host part") and the kernel uses ${net}; write ${net}.`,
+      `${quoteOr(issue.text, 'This entry')} has host bits set: wg warns ("nonzero host part") and the kernel uses ${net}; write ${net}, or ${host} if this peer is that one host.`,
       at,
-      [fix(`Write ${net}`, [replace(e.line, issue.start, issue.end, net)], true)],
+      [fix(`Write ${net}`, [replace(e.line, issue.start, issue.end, net)]), fix(`Write ${host} (this one host)`, [replace(e.line, issue.start, issue.end, host)])],
     );
     return;
   }
@@ -197,12 +208,17 @@ function endpoint(ctx: RuleContext, e: Entry): void {
     );
   } else if (host.kind === 'legacy-ipv4' && host.ip) {
     const ip = formatIp(host.ip);
+    // `010.0.0.1` is read as 8.0.0.1, but the author almost certainly meant 10.0.0.1: writing
+    // what the resolver reads would make the mistake permanent, so neither fix is preferred.
+    const decimal = leadingZerosDropped(parts.host);
+    const fixes = [fix(`Write ${ip} (as the resolver reads it)`, [{ range: hostAt, newText: ip }])];
+    if (decimal && decimal !== ip) fixes.push(fix(`Write ${decimal} (leading zeros dropped)`, [{ range: hostAt, newText: decimal }]));
     ctx.out.add(
       'WG12',
       'warning',
-      `${quoteOr(parts.host, 'This host')} is read by the resolver as ${ip} (inet_aton: short forms, leading 0 = octal); write ${ip}.`,
+      `${quoteOr(parts.host, 'This host')} is read by the resolver as ${ip} (inet_aton: short forms, leading 0 = octal); write ${ip}${decimal && decimal !== ip ? ` or, if ${decimal} was meant, ${decimal}` : ''}.`,
       hostAt,
-      [fix(`Write ${ip}`, [{ range: hostAt, newText: ip }], true)],
+      fixes,
     );
   }
   portFindings(ctx, e, parts.port, parts.portOffset, true);

@@ -91,7 +91,9 @@ export function checkMtu(ctx: RuleContext): void {
       'error',
       `MTU ${mtu} is below 1280, the IPv6 minimum: the kernel disables IPv6 on the interface and the IPv6 Address is silently dropped; use at least 1280.`,
       valueRange(e),
-      [fix('Set MTU = 1280', [replace(e.line, e.valueStart, e.valueEnd, '1280')], true)],
+      // Not preferred: a low MTU may be deliberate (a path that needs it) and the IPv6 Address
+      // the mistake; which one to change is the author's call.
+      [fix('Set MTU = 1280', [replace(e.line, e.valueStart, e.valueEnd, '1280')])],
     );
   }
   if (mtu > 1420 && !hasReason(ctx, e)) {

@@ -19,6 +19,11 @@ interface Case {
   readonly message?: RegExp;
   /** Title of the preferred fix, when there must be one. */
   readonly preferred?: RegExp;
+  /**
+   * Title of a fix that must be offered but not preferred (fix-all and --fix leave it alone):
+   * it guesses which side is wrong or chooses for the author. No fix of the finding is preferred.
+   */
+  readonly offered?: RegExp;
   readonly options?: LintOptions;
 }
 
@@ -64,9 +69,9 @@ const CASES: Case[] = [
   { title: 'ncp-ciphers', text: 'ncp-ciphers AES-256-GCM\n', rule: 'OV03', severity: 'warning', at: 'ncp-ciphers', preferred: /data-ciphers AES-256-GCM/ },
   { title: 'secret', text: '<secret>\nx\n</secret>\n', rule: 'OV03', severity: 'warning', at: '<secret>', message: /static-key/ },
   // OV04
-  { title: 'cipher not negotiated', text: 'client\ncipher AES-256-CBC\n', rule: 'OV04', severity: 'warning', at: 'cipher AES-256-CBC', preferred: /data-ciphers/ },
+  { title: 'cipher not negotiated', text: 'client\ncipher AES-256-CBC\n', rule: 'OV04', severity: 'warning', at: 'cipher AES-256-CBC', offered: /data-ciphers/ },
   { title: 'cipher case differs', text: 'client\ncipher aes-256-gcm\n', rule: 'OV04', severity: 'warning', at: 'cipher aes-256-gcm', preferred: /AES-256-GCM/ },
-  { title: 'cipher missing from an explicit list', text: 'client\ndata-ciphers AES-256-GCM\ncipher AES-128-CBC\n', rule: 'OV04', severity: 'warning', at: 'cipher AES-128-CBC', preferred: /Add 'AES-128-CBC' to data-ciphers/ },
+  { title: 'cipher missing from an explicit list', text: 'client\ndata-ciphers AES-256-GCM\ncipher AES-128-CBC\n', rule: 'OV04', severity: 'warning', at: 'cipher AES-128-CBC', offered: /Add 'AES-128-CBC' to data-ciphers/ },
   // OV05
   { title: 'bad backslash', text: 'ca "C:\\keys\\ca.crt"\n', rule: 'OV05', severity: 'error', at: '\\k', preferred: /Double/ },
   { title: 'unclosed quote', text: 'auth-user-pass "creds.txt\n', rule: 'OV05', severity: 'error', at: '"creds.txt' },
@@ -75,8 +80,9 @@ const CASES: Case[] = [
   // OV06
   { title: 'missing end tag', text: '<key>\nx\n', rule: 'OV06', severity: 'error', at: '<key>', message: /never closed/ },
   { title: 'not inline', text: '<remote>\nx\n</remote>\n', rule: 'OV06', severity: 'error', at: '<remote>', message: /cannot be given as an inline/ },
-  { title: 'repeated block', text: '<ca>\nx\n</ca>\n<ca>\ny\n</ca>\n', rule: 'OV06', severity: 'warning', at: '<ca>', preferred: /Delete this <ca> block/ },
-  { title: 'file then block', text: 'ca ca.crt\n<ca>\ny\n</ca>\n', rule: 'OV06', severity: 'warning', at: 'ca', preferred: /Delete this 'ca' line/ },
+  { title: 'repeated block', text: '<ca>\nx\n</ca>\n<ca>\ny\n</ca>\n', rule: 'OV06', severity: 'warning', at: '<ca>', offered: /Delete this <ca> block/ },
+  { title: 'the same block twice', text: '<ca>\nx\n</ca>\n<ca>\nx\n</ca>\n', rule: 'OV06', severity: 'warning', at: '<ca>', preferred: /Delete this <ca> block/ },
+  { title: 'file then block', text: 'ca ca.crt\n<ca>\ny\n</ca>\n', rule: 'OV06', severity: 'warning', at: 'ca', offered: /Delete this 'ca' line/ },
   { title: 'tag not alone', text: '<ca> ca.crt\n', rule: 'OV06', severity: 'error', at: '<ca> ca.crt' },
   { title: 'stray closing tag', text: 'dev tun\n</ca>\n', rule: 'OV06', severity: 'error', at: '</ca>' },
   { title: 'PEM outside a block', text: '-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n', rule: 'OV06', severity: 'error', at: '-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----' },
@@ -93,8 +99,8 @@ const CASES: Case[] = [
   { title: 'mssfix abc', text: 'mssfix abc\n', rule: 'OV09', severity: 'error', at: 'abc', message: /clamping off/ },
   { title: 'number with a unit', text: 'ping 10s\n', rule: 'OV09', severity: 'warning', at: '10s', preferred: /'10'/ },
   // OV10
-  { title: 'keepalive 0', text: 'keepalive 0 60\n', rule: 'OV10', severity: 'error', at: '0 60', preferred: /keepalive 10 60/ },
-  { title: 'short timeout', text: 'keepalive 30 40\n', rule: 'OV10', severity: 'error', at: '30 40', message: /twice/, preferred: /keepalive 10 60/ },
+  { title: 'keepalive 0', text: 'keepalive 0 60\n', rule: 'OV10', severity: 'error', at: '0 60', offered: /keepalive 10 60/ },
+  { title: 'short timeout', text: 'keepalive 30 40\n', rule: 'OV10', severity: 'error', at: '30 40', message: /twice/, offered: /keepalive 10 60/ },
   { title: 'keepalive with ping-restart', text: 'keepalive 10 60\nping-restart 60\n', rule: 'OV10', severity: 'error', at: 'ping-restart', preferred: /Delete/ },
   // OV11
   { title: 'UDP without keepalive, no report', text: 'tls-client\ndev tun\nproto udp\nremote a 1194\n', rule: 'OV11', severity: 'hint', at: 'proto' },
@@ -107,16 +113,17 @@ const CASES: Case[] = [
   { title: 'fragment too small', text: 'fragment 60\n', rule: 'OV12', severity: 'error', at: '60' },
   { title: 'explicit-exit-notify over TCP', text: 'proto tcp-client\nremote a 443\nexplicit-exit-notify 2\n', rule: 'OV12', severity: 'information', at: 'explicit-exit-notify' },
   // OV13
-  { title: 'lport with nobind', text: 'client\nlport 5000\nnobind\n', rule: 'OV13', severity: 'error', at: 'nobind', preferred: /Delete 'nobind'/ },
+  { title: 'lport with nobind', text: 'client\nlport 5000\nnobind\n', rule: 'OV13', severity: 'error', at: 'nobind', offered: /Delete 'nobind'/ },
+  { title: 'lport with nobind, either side', text: 'client\nlport 5000\nnobind\n', rule: 'OV13', severity: 'error', at: 'nobind', offered: /Delete 'lport'/ },
   // OV14
   { title: 'tun-mtu 50', text: 'tun-mtu 50\n', rule: 'OV14', severity: 'error', at: '50', message: /minimum of 100/ },
   { title: 'tun-mtu 70000', text: 'tun-mtu 70000\n', rule: 'OV14', severity: 'error', at: '70000' },
   // PORT01
-  { title: 'UDP 1194 blocked', text: 'client\nremote vpn.example.com 1194\nkeepalive 10 60\n', rule: 'PORT01', severity: 'error', at: '1194', message: /UDP 1194 blocked.*no answer from the reflector/, preferred: /remote vpn\.example\.com 443 tcp-client/, options: { report: blocked } },
+  { title: 'UDP 1194 blocked', text: 'client\nremote vpn.example.com 1194\nkeepalive 10 60\n', rule: 'PORT01', severity: 'error', at: '1194', message: /UDP 1194 blocked.*no answer from the reflector/, offered: /remote vpn\.example\.com 443 tcp-client/, options: { report: blocked } },
   { title: 'port from rport, protocol from proto', text: 'client\nrport 1194\nproto udp4\nremote vpn.example.com\n', rule: 'PORT01', severity: 'error', at: 'vpn.example.com', options: { report: blocked } },
   { title: 'blocked <connection> with a reachable fallback', text: 'client\n<connection>\nremote v 1194 udp\n</connection>\n<connection>\nremote v 443 tcp-client\n</connection>\n', rule: 'PORT01', severity: 'warning', at: '1194', message: /falls back/, options: { report: blocked } },
-  { title: 'with fragment the fallback stays on UDP (TCP would refuse fragment)', text: 'client\nremote v 1194\nfragment 1300\n', rule: 'PORT01', severity: 'error', at: '1194', preferred: /remote v 443 udp/, options: { report: blocked } },
-  { title: 'blocked <connection>, fallback block offered', text: 'client\n<connection>\nremote v 1194 udp\n</connection>\n', rule: 'PORT01', severity: 'error', at: '1194', preferred: /<connection> fallback on TCP 443/, options: { report: blocked } },
+  { title: 'with fragment the fallback stays on UDP (TCP would refuse fragment)', text: 'client\nremote v 1194\nfragment 1300\n', rule: 'PORT01', severity: 'error', at: '1194', offered: /remote v 443 udp/, options: { report: blocked } },
+  { title: 'blocked <connection>, fallback block offered', text: 'client\n<connection>\nremote v 1194 udp\n</connection>\n', rule: 'PORT01', severity: 'error', at: '1194', offered: /<connection> fallback on TCP 443/, options: { report: blocked } },
   // PORT02
   { title: 'UDP 4500', text: 'port 4500\n', rule: 'PORT02', severity: 'warning', at: '4500', message: /IPsec/ },
   { title: 'UDP 500 as lport', text: 'lport 500\n', rule: 'PORT02', severity: 'warning', at: '500', message: /IKE/ },
@@ -141,6 +148,10 @@ describe('OpenVPN rules', () => {
       if (c.preferred) {
         assert.equal(preferred.length, 1, 'a preferred fix');
         assert.match(preferred[0].title, c.preferred);
+      }
+      if (c.offered) {
+        assert.ok(f.fixes.some((x) => c.offered!.test(x.title)), `fixes: ${f.fixes.map((x) => x.title).join(', ')}`);
+        assert.equal(preferred.length, 0, `no preferred fix, got "${preferred[0]?.title}"`);
       }
       for (const fix of f.fixes) {
         const after = lint(applyFix(c.text, fix), c.options);
