@@ -3,7 +3,7 @@ import type { Report } from '../report/report';
 import { safeText } from '../report/safeText';
 import type { LastReport } from './lastReport';
 
-/** "NAT: port-restricted · CGNAT" for the last report; a click opens it. */
+/** "NAT: port-restricted · CGNAT" (or "· double NAT") for the last report; a click opens it. */
 export function registerStatusBar(context: vscode.ExtensionContext, last: LastReport): void {
   const item = vscode.window.createStatusBarItem('natProbe.verdict', vscode.StatusBarAlignment.Right, 100);
   item.name = 'NAT Probe verdict';
@@ -38,5 +38,6 @@ export function statusText(report: Report): string {
   };
   const parts = [`NAT: ${words[report.natType.value] ?? report.natType.value}`];
   if (report.cgnat.value === 'yes') parts.push('CGNAT');
+  else if (report.doubleNat?.value === 'yes') parts.push('double NAT');
   return parts.join(' · ');
 }
