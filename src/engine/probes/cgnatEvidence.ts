@@ -93,9 +93,15 @@ export function combineCgnatEvidence(input: CgnatEvidenceInput): CombinedCgnatVe
   const doubleYes: string[] = [];
   const doubleNo: string[] = [];
 
+  // One line per address the router reported, naming every protocol that said it (said once).
+  const told = new Map<string, string[]>();
   for (const r of input.routerExternal) {
     const address = normaliseAddress(String(r.address));
-    const test = `router's external address (${r.protocol})`;
+    told.set(address, [...(told.get(address) ?? []), r.protocol]);
+  }
+  for (const [address, protocols] of told) {
+    const r = { protocol: protocols.join(' and ') };
+    const test = `router's external address (${protocols.join(', ')})`;
     switch (kindOf(address)) {
       case 'shared':
         evidence.push({ test, observation: `${address} is in 100.64.0.0/10 (RFC 6598): the router itself sits behind a carrier-grade NAT` });
