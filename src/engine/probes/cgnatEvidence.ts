@@ -203,7 +203,8 @@ export function combineCgnatEvidence(input: CgnatEvidenceInput): CombinedCgnatVe
         : pooling
           ? 'the servers see several public addresses, but nothing shows a NAT beyond the router'
           : input.routerSilent
-            ? `no local or reflexive address in 100.64.0.0/10, and ${input.routerSilent}`
+            ? // The detail is the double-NAT reason's: said once, there.
+              'no local or reflexive address in 100.64.0.0/10, and the router did not tell its own external address'
             : firstPass.reason;
   }
   return { value, reason, evidence, excludedInterfaces: [...firstPass.excludedInterfaces], doubleNat, doubleNatReason };
