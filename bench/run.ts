@@ -2,12 +2,13 @@ import { benchLab, benchLabDeep } from './lab';
 import { benchExtension } from './extension';
 import { benchLint } from './lint';
 import { benchReach } from './reach';
+import { benchRouter } from './router';
 import { benchSecurity } from './security';
 import { benchUdpBlocked } from './udpBlocked';
 import { benchVirtual } from './virtual';
 
 async function main(): Promise<void> {
-  const sections = [await benchVirtual(), await benchLint(), await benchSecurity(), await benchExtension(), await benchLab(), await benchUdpBlocked(), await benchLabDeep(), await benchReach()];
+  const sections = [await benchVirtual(), await benchLint(), await benchSecurity(), await benchExtension(), await benchLab(), await benchUdpBlocked(), await benchLabDeep(), await benchRouter(), await benchReach()];
   let allOk = true;
   for (const s of sections) {
     console.log(s.lines.join('\n'));

@@ -30,11 +30,12 @@ export const diagnoseCommand = defineCommand({
     { name: 'turn', value: 'turn:HOST[:PORT]', description: 'Allocates once on a TURN server and frees it. Needs --turn-user and a password.' },
     { name: 'turn-user', value: 'USER', description: 'The TURN user name.' },
     { name: 'turn-pass', value: 'PASS', description: 'The TURN password; visible to other users in the process list, so NATPROBE_TURN_PASS is safer.' },
-    { name: 'port-mapping', description: 'Asks the default gateway, read-only, for NAT-PMP/PCP/UPnP and its external address (CGNAT and double-NAT evidence). Off by default: the gateway is not a configured server.' },
+    { name: 'no-port-mapping', description: 'Does not ask the default gateway. By default it is asked, read-only (NAT-PMP opcode 0, PCP ANNOUNCE, UPnP IGD GetExternalIPAddress; nothing is created), for its external address: the CGNAT and double-NAT evidence. It runs beside the tests, so a silent router costs no time.' },
+    { name: 'port-mapping', description: 'The default now (kept so existing scripts work): the router is asked unless --no-port-mapping.' },
     { name: 'lifetime', description: 'Measures how long the NAT keeps an idle UDP mapping, for keepalive advice; takes about that long.' },
     { name: 'lifetime-max', value: 'S', range: [5, 3600], unit: 'seconds', default: 120, description: 'With --lifetime: the longest idle time tested.' },
     { name: 'lifetime-full', description: 'With --lifetime: keeps watching for an absolute timeout up to --lifetime-max after the idle timeout is known (otherwise about 1.2 × that timeout).' },
-    { name: 'hairpin', description: 'Sends a few packets to our own public mapping (opt-in: some firewalls log it as an attack), only when two servers, or a server and the router with --port-mapping, agree on that address.' },
+    { name: 'hairpin', description: 'Sends a few packets to our own public mapping (opt-in: some firewalls log it as an attack), only when two servers, or a server and the router, agree on that address.' },
   ],
   environment: [
     { name: 'NATPROBE_TURN_PASS', meaning: 'The password for --turn.' },
@@ -77,6 +78,8 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
           stream ? emit({ event: 'lifetime', ...p }) : io.stderr.write(`natprobe: mapping lifetime: alive at ${p.lowSeconds} s${p.highSeconds !== null ? `, gone by ${p.highSeconds} s` : ''} (${Math.round(p.elapsedMs / 1000)} s elapsed)\n`),
       }
     : undefined;
+  if (args.has('port-mapping') && args.has('no-port-mapping')) throw new UsageError('--port-mapping and --no-port-mapping contradict each other: choose one');
+  const askRouter = !args.has('no-port-mapping');
   const verbose = args.has('verbose');
   return interruptible(async (signal) => {
     const report = await diagnose({
@@ -94,7 +97,7 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
       ports,
       tcp: nodeTcpConnector(systemClock),
       turn,
-      portMapping: args.has('port-mapping') ? {} : undefined,
+      portMapping: askRouter ? {} : undefined,
       lifetime,
       hairpin: args.has('hairpin'),
     });

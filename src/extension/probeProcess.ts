@@ -13,6 +13,8 @@ export interface ProbeProcessRequest {
   readonly cli: string;
   readonly servers: readonly ServerSpec[];
   readonly budgetMs: number;
+  /** Ask the default gateway read-only (the CLI's default); false passes --no-port-mapping. */
+  readonly askRouter?: boolean;
   readonly ports?: readonly PortSpec[];
   readonly lifetime?: boolean;
   readonly turn?: { readonly url: TurnUrl; readonly username: string; readonly password: string };
@@ -52,6 +54,7 @@ export function runProbeProcess(request: ProbeProcessRequest): Promise<Report> {
   return new Promise<Report>((resolve, reject) => {
     const args = ['diagnose', '--stream', '--budget', String(Math.round(request.budgetMs))];
     for (const s of request.servers) args.push('--server', s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`);
+    if (request.askRouter === false) args.push('--no-port-mapping');
     if (request.ports?.length) args.push('--ports', request.ports.map((p) => `${p.protocol}:${p.port}`).join(','));
     if (request.lifetime) args.push('--lifetime');
     const env: NodeJS.ProcessEnv = { ...process.env };

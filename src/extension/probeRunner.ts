@@ -60,7 +60,7 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
     if (settings.turnServers.length > 1) output.info(`TURN: testing the first of ${settings.turnServers.length} configured servers (${turnServer.urlText})`);
   }
 
-  output.info(`diagnosis: ${servers.map((s) => `${s.host}:${s.port}`).join(', ')}; budget ${settings.budgetMs} ms${request.ports ? `; ports ${request.ports.map((p) => `${p.protocol}/${p.port}`).join(', ')}` : ''}`);
+  output.info(`diagnosis: ${servers.map((s) => `${s.host}:${s.port}`).join(', ')}; budget ${settings.budgetMs} ms${settings.askRouter ? '' : '; router not asked (natProbe.askRouter off)'}${request.ports ? `; ports ${request.ports.map((p) => `${p.protocol}/${p.port}`).join(', ')}` : ''}`);
   let report: Report;
   let cancelled = false;
   try {
@@ -74,6 +74,7 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
         cli: host.cli,
         servers,
         budgetMs: settings.budgetMs,
+        askRouter: settings.askRouter,
         ports: request.ports,
         lifetime: request.lifetime,
         turn,

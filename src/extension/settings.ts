@@ -21,6 +21,8 @@ export interface ProbeSettings {
   readonly ports: PortSpec[];
   readonly portsServer: ServerSpec | undefined;
   readonly turnServers: TurnServerSetting[];
+  /** natProbe.askRouter: ask the default gateway, read-only, for its external address (default on). */
+  readonly askRouter: boolean;
   readonly problems: string[];
 }
 
@@ -60,7 +62,9 @@ export function readProbeSettings(): ProbeSettings {
   }
   const budget = config.get<number>('budgetMs', DEFAULT_BUDGET_MS);
   const budgetMs = Number.isFinite(budget) ? Math.min(600_000, Math.max(200, budget)) : DEFAULT_BUDGET_MS;
-  return { servers, budgetMs, ports, portsServer, turnServers, problems };
+  // Anything but an explicit false keeps the default: a mistyped value must not silently stop the check.
+  const askRouter = config.get<unknown>('askRouter', true) !== false;
+  return { servers, budgetMs, ports, portsServer, turnServers, askRouter, problems };
 }
 
 export function useProbeResultsInLint(): boolean {

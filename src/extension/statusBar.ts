@@ -4,7 +4,7 @@ import { safeText } from '../report/safeText';
 import type { LastReport } from './lastReport';
 import { SHOW_OFFLINE_COMMAND } from './showLastReport';
 
-/** "NAT: port-restricted · CGNAT" for the current network's picture, or "NAT: offline"; a click opens it. */
+/** "NAT: Port-restricted cone · CGNAT" (or "· double NAT"), in the panel's words, for the current network's picture, or "NAT: offline"; a click opens it. */
 export function registerStatusBar(context: vscode.ExtensionContext, last: LastReport): void {
   const item = vscode.window.createStatusBarItem('natProbe.verdict', vscode.StatusBarAlignment.Right, 100);
   item.name = 'NAT Probe verdict';
@@ -50,5 +50,6 @@ export function statusText(report: Report): string {
   };
   const parts = [vscode.l10n.t('NAT: {0}', words[report.natType.value] ?? report.natType.value)];
   if (report.cgnat.value === 'yes') parts.push(vscode.l10n.t('CGNAT'));
+  else if (report.doubleNat?.value === 'yes') parts.push(vscode.l10n.t('double NAT'));
   return parts.join(' · ');
 }

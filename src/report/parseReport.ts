@@ -126,6 +126,8 @@ const REPORT_FIELDS: Readonly<Record<string, Check>> = {
       gateway: nullable(string),
       reasons: object({ upnp: string, natPmp: string, pcp: string }),
       evidence: EVIDENCE,
+      externalAddresses: optional(listOf(object({ protocol: oneOf('upnp', 'nat-pmp'), address: string }))),
+      noPublicAddress: optional(boolean),
     }),
   ),
   doubleNat: optional(VERDICT),

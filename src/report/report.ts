@@ -140,10 +140,11 @@ export interface PortResult {
 }
 
 /**
- * Why a packet went somewhere. Only 'configured server', 'TURN server' (both named by the
- * user), 'gateway' and 'multicast group' (asked only with --port-mapping) are chosen by the
- * user; 'announced alternate' and 'hairpin target' are addresses a server's answer named, and
- * are bounded until confirmed (ARCHITECTURE, invariants). 'undeclared' should never appear.
+ * Why a packet went somewhere. 'configured server' and 'TURN server' are named by the user;
+ * 'gateway' and 'multicast group' are the user's own router and the SSDP group, asked
+ * read-only unless --no-port-mapping / natProbe.askRouter turn it off; 'announced alternate'
+ * and 'hairpin target' are addresses a server's answer named, and are bounded until confirmed
+ * (ARCHITECTURE, invariants). 'undeclared' should never appear.
  */
 export type ContactRole = 'configured server' | 'TURN server' | 'announced alternate' | 'hairpin target' | 'gateway' | 'multicast group' | 'undeclared';
 
@@ -207,6 +208,10 @@ export interface Report {
     readonly gateway: string | null;
     readonly reasons: { readonly upnp: string; readonly natPmp: string; readonly pcp: string };
     readonly evidence: Evidence[];
+    /** What the router says its own external (WAN) address is, per protocol (absent in older reports). */
+    readonly externalAddresses?: { readonly protocol: 'upnp' | 'nat-pmp'; readonly address: string }[];
+    /** The router speaks NAT-PMP or UPnP and says it has no public address (absent in older reports). */
+    readonly noPublicAddress?: boolean;
   };
   /** A NAT beyond the home router (the router's own external address is not the public one). */
   readonly doubleNat?: Answer;

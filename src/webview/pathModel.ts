@@ -54,6 +54,16 @@ function endpointText(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
+/** What the router said of its own WAN side: its external address(es), or that it has none; and nothing above it when that is known. */
+function routerWan(report: Report): HopLine[] {
+  const pm = report.portMapping;
+  if (!pm) return [];
+  const told = [...new Set((Array.isArray(pm.externalAddresses) ? pm.externalAddresses : []).map((e) => e.address))];
+  const lines: HopLine[] = told.length ? [mono(S.pathWan(told.join(', ')))] : pm.noPublicAddress ? [word(S.pathWanNoPublic)] : [];
+  if (report.cgnat?.value === 'no' && report.doubleNat?.value === 'no') lines.push(word(S.pathNothingAbove));
+  return lines;
+}
+
 export function pathModel(report: Report): PathModel {
   const hops: Hop[] = [];
   const local = Array.isArray(report.localAddresses) ? report.localAddresses : [];
@@ -71,6 +81,7 @@ export function pathModel(report: Report): PathModel {
   } else {
     const lines = [word(`${BEHAVIOUR_WORDS[mapping].name.toLowerCase()} ${S.pathMappingWord}`)];
     if (gateway) lines.push(mono(S.pathGateway(gateway)));
+    lines.push(...routerWan(report));
     hops.push({ kind: 'nat', label: S.pathRouter, lines, unknown: false });
   }
 
@@ -80,7 +91,9 @@ export function pathModel(report: Report): PathModel {
     hops.push({ kind: 'second-nat', label: S.pathSecondNat, lines: [word(S.pathBeyondRouter)], unknown: false });
   }
   if (cgnat === 'yes') {
-    hops.push({ kind: 'cgnat', label: S.pathCarrierNat, lines: [word(S.pathCarrierLine)], unknown: false });
+    // Only an address in 100.64.0.0/10 names the carrier; "no public address" shows a NAT above the router.
+    const carrierSeen = /100\.64\.0\.0\/10/.test(report.cgnat?.reason ?? '');
+    hops.push({ kind: 'cgnat', label: S.pathCarrierNat, lines: [word(carrierSeen || !report.portMapping?.noPublicAddress ? S.pathCarrierLine : S.pathAboveRouter)], unknown: false });
   } else if (cgnat === 'unknown' && behindNat) {
     hops.push({ kind: 'cgnat', label: S.pathCarrierNatUnknown, lines: [word(S.pathCouldNotTell)], unknown: true });
   }

@@ -77,6 +77,10 @@ function strings() {
     pathMappingWord: t('mapping'),
     pathBeyondRouter: t('beyond the router'),
     pathCarrierLine: t('your provider’s NAT'),
+    pathAboveRouter: t('a NAT above your router'),
+    pathWan: (address: string) => t('WAN {0}', address),
+    pathWanNoPublic: t('WAN: no public address'),
+    pathNothingAbove: t('no NAT above it'),
 
     // Behaviour
     evidence: (n: number) => (n === 1 ? t('Evidence (1 observation)') : t('Evidence ({0} observations)', n)),

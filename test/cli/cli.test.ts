@@ -35,6 +35,7 @@ describe('natprobe CLI (built dist/cli.js, loopback only)', function () {
       [['diagnose', '--budget', 'soon'], /--budget must be a whole number/],
       [['diagnose', '--frobnicate'], /unknown option --frobnicate/],
       [['diagnose', '--stream', '--json'], /--stream and --json are two output formats/],
+      [['diagnose', '--port-mapping', '--no-port-mapping'], /--port-mapping and --no-port-mapping contradict each other/],
       [['launch'], /unknown command "launch"/],
       [['serve'], /serve needs --primary/],
       [['serve', '--primary', 'example.org'], /needs an IP address, not a hostname/],
@@ -85,6 +86,9 @@ describe('natprobe CLI (built dist/cli.js, loopback only)', function () {
       assert.equal(report.filtering.value, 'endpoint-independent');
       assert.equal(report.natType.value, 'open-internet');
       for (const key of ['publicEndpoints', 'portPreservation', 'cgnat', 'recommendations'] as const) assert.ok(key in report, key);
+      // The router is not on the path to a loopback server: it is not asked, and the report says why.
+      assert.equal(report.portMapping, undefined);
+      assert.ok(!(report.contacted ?? []).some((c) => c.role === 'gateway' || c.role === 'multicast group'), JSON.stringify(report.contacted));
 
       const text = await run(['diagnose', '--server', `127.0.0.1:${port}`]);
       assert.equal(text.code, 0);

@@ -105,6 +105,16 @@ describe('the extension\'s probe process (natprobe diagnose --stream)', function
     assert.deepEqual(seen.argv.slice(seen.argv.indexOf('--turn')), ['--turn', 'turn:127.0.0.1:3478', '--turn-user', 'alice']);
   });
 
+  it('natProbe.askRouter off passes --no-port-mapping; on (the default) passes nothing, the CLI asks by default', async () => {
+    const sample = await runProbeProcess({ cli: CLI, servers: [{ host: '127.0.0.1', port }], budgetMs: 1500 });
+    const fake = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'natprobe-fake-')), 'cli.js');
+    fs.writeFileSync(fake, `const r = ${JSON.stringify(sample)};\nr.udpReason = JSON.stringify(process.argv.slice(2));\nprocess.stdout.write(JSON.stringify({ event: 'report', report: r }) + '\\n');\n`);
+    const argv = async (askRouter?: boolean) => JSON.parse((await runProbeProcess({ cli: fake, servers: [{ host: '127.0.0.1', port }], budgetMs: 1500, askRouter })).udpReason) as string[];
+    assert.ok((await argv(false)).includes('--no-port-mapping'));
+    assert.ok(!(await argv(true)).some((a) => /port-mapping/.test(a)));
+    assert.ok(!(await argv(undefined)).some((a) => /port-mapping/.test(a)));
+  });
+
   it('a CLI that does not exist or refuses the arguments is a clear error, not a hang', async () => {
     await assert.rejects(runProbeProcess({ cli: '/nonexistent/cli.js', servers: [{ host: '127.0.0.1', port }], budgetMs: 500 }), /Cannot find module '\/nonexistent\/cli.js'/);
     await assert.rejects(runProbeProcess({ cli: CLI, servers: [{ host: '127.0.0.1', port: 0 }], budgetMs: 500 }), /^Error: --server .*port/);

@@ -1,6 +1,7 @@
 // Double NAT with a carrier NAT above a home router (profile `double-nat`): the read-only
 // port-mapping probe (NAT-PMP / PCP / UPnP IGD, answered by a real miniupnpd on the home
-// router) and the second-pass CGNAT verdict, judged against the profile's construction.
+// router; asked on every diagnosis) and the second-pass CGNAT verdict, judged against the
+// profile's construction.
 // The client itself is 192.168.1.2: CGNAT can only show through the home router's evidence.
 // Needs root (network namespaces + nftables) and miniupnpd (installed by
 // scripts/lab/ensure-deps.sh as root); skips with a printed line otherwise
@@ -24,9 +25,10 @@ interface RunnerOutput {
   wallMs: number;
 }
 
-async function diagnose(lab: Lab): Promise<Report> {
+/** natprobe diagnose in the client namespace with the default flags (the router is asked), plus `extra`. */
+async function diagnose(lab: Lab, extra: readonly string[] = []): Promise<Report> {
   await lab.resetNat();
-  const r = await lab.exec('client', process.execPath, [CLI, 'diagnose', '--json', '--server', `${SERVERS.primary}:${SERVERS.turnPort}`, '--budget', '3000'], { timeoutMs: 20_000 });
+  const r = await lab.exec('client', process.execPath, [CLI, 'diagnose', '--json', '--server', `${SERVERS.primary}:${SERVERS.turnPort}`, '--budget', '3000', ...extra], { timeoutMs: 20_000 });
   try {
     return JSON.parse(r.stdout) as Report;
   } catch {
@@ -84,12 +86,29 @@ describe('lab: double NAT (home router + miniupnpd behind a carrier NAT)', funct
       });
     });
 
-    it('natprobe diagnose (client ns): the ground truth; its first CGNAT pass cannot see the carrier (client is 192.168.1.2)', async () => {
+    it('natprobe diagnose (client ns) with no flags: the ground truth and CGNAT "yes" from the router’s own answer', async () => {
       report = await diagnose(lab as Lab);
       assert.deepEqual(
-        { mapping: report.mapping.value, filtering: report.filtering.value, natType: report.natType.value, cgnat: report.cgnat.value, public: stunPublicOf(report) },
-        { mapping: truth.mapping, filtering: truth.filtering, natType: truth.natType, cgnat: 'unknown', public: [ROUTER_WAN_IP] },
+        { mapping: report.mapping.value, filtering: report.filtering.value, natType: report.natType.value, cgnat: report.cgnat.value, doubleNat: report.doubleNat?.value, public: stunPublicOf(report) },
+        { mapping: truth.mapping, filtering: truth.filtering, natType: truth.natType, cgnat: 'yes', doubleNat: 'yes', public: [ROUTER_WAN_IP] },
+        report.cgnat.reason,
       );
+      console.log(`      cgnat ${report.cgnat.value}: ${report.cgnat.reason} (engine ${report.durationMs} ms)`);
+      // What was seen is a router without a public address: said so, no RFC 6598 claim (the client is 192.168.1.2).
+      assert.match(report.cgnat.reason, /your router reports no public address of its own/);
+      assert.equal(report.portMapping?.noPublicAddress, true);
+      assert.equal(report.portMapping?.gateway, lab?.client.gateway);
+      const rec = report.recommendations.find((r) => r.id === 'cgnat');
+      assert.ok(rec, JSON.stringify(report.recommendations.map((r) => r.id)));
+      assert.doesNotMatch(rec.text, /6598|address space/);
+      assert.ok((report.contacted ?? []).some((c) => c.role === 'gateway' && c.address === lab?.client.gateway), JSON.stringify(report.contacted));
+    });
+
+    it('with --no-port-mapping the first CGNAT pass alone cannot see the carrier (client is 192.168.1.2): unknown, and says the router was not asked', async () => {
+      const r = await diagnose(lab as Lab, ['--no-port-mapping']);
+      assert.equal(r.cgnat.value, 'unknown');
+      assert.match(r.cgnat.reason, /the router was not asked/);
+      assert.equal(r.portMapping, undefined);
     });
 
     it('port-mapping probe: NAT-PMP yes (result 3), PCP yes, UPnP yes (no public address); combined cgnat yes, doubleNat yes', async () => {
@@ -126,6 +145,9 @@ describe('lab: double NAT (home router + miniupnpd behind a carrier NAT)', funct
     it('nothing answers from the gateway: UPnP, NAT-PMP and PCP "no" (no answer in 2 tries); CGNAT unknown from the probe alone', async () => {
       const report = await diagnose(lab as Lab);
       assert.equal(report.natType.value, truth.natType);
+      // The default run asked the silent router: "unknown", and the reason says the router could not tell.
+      assert.equal(report.cgnat.value, 'unknown');
+      assert.match(report.doubleNat?.reason ?? '', /answered none of NAT-PMP, PCP and UPnP IGD/);
       const out = await probe(lab as Lab, stunPublicOf(report));
       const { result, combined } = out;
       console.log(`      probe ${Math.round(result.durationMs)} ms: upnp ${result.upnp}, natPmp ${result.natPmp}, pcp ${result.pcp}; cgnat ${combined.value}, doubleNat ${combined.doubleNat}`);

@@ -6,9 +6,10 @@ import { type Lab, SERVERS } from './lab';
 export const CLI = path.resolve(__dirname, '../../dist/cli.js');
 export const BUDGET_MS = 3000;
 
-export async function runNatprobe(lab: Lab, server = `${SERVERS.primary}:${SERVERS.turnPort}`, budgetMs = BUDGET_MS): Promise<{ report: Report; code: number | null; ms: number; stderr: string }> {
+/** `extra`: more flags (e.g. --no-port-mapping); without them the CLI's defaults apply, the router asked. */
+export async function runNatprobe(lab: Lab, server = `${SERVERS.primary}:${SERVERS.turnPort}`, budgetMs = BUDGET_MS, extra: readonly string[] = []): Promise<{ report: Report; code: number | null; ms: number; stderr: string }> {
   await lab.resetNat();
-  const r = await lab.exec('client', process.execPath, [CLI, 'diagnose', '--server', server, '--json', '--budget', String(budgetMs)], {
+  const r = await lab.exec('client', process.execPath, [CLI, 'diagnose', '--server', server, '--json', '--budget', String(budgetMs), ...extra], {
     timeoutMs: budgetMs + 10000,
   });
   let report: Report;

@@ -35,7 +35,7 @@ describe('security: no super-linear backtracking on hostile text', function () {
     for (const run of [' ', ':;, ', '\t\n']) {
       for (const udpReason of [`${run.repeat(N / run.length)}x`, `no answer${run.repeat(N / run.length)}`]) {
         const words = verdictWords({ ...base, udp: 'unknown', udpReason });
-        assert.deepEqual(words, { headline: 'UDP could not be tested', sentences: [] });
+        assert.deepEqual(words, { headline: 'Could not tell whether UDP gets through', sentences: [] });
       }
       const filtering = { ...base.filtering, value: 'unknown' as const, reason: `${run.repeat(N / run.length)}x` };
       const behind = verdictWords({ ...base, udp: 'yes', mapping: { ...base.mapping, value: 'endpoint-independent' }, filtering, natType: { value: 'unknown', reason: filtering.reason } });

@@ -1,9 +1,10 @@
 import type { BehaviourVerdict, Report, ServerResult, Tristate } from '../../report/report';
 import { SCHEMA_VERSION } from '../../report/report';
 import type { Clock } from '../clock';
+import { isLoopback } from '../net/ip';
 import { type Endpoint, type Family, type UdpSocketFactory, endpointKey, normaliseAddress } from '../net/udp';
 import type { TcpConnector } from '../net/tcp';
-import { combineCgnatEvidence } from '../probes/cgnatEvidence';
+import { combineCgnatEvidence, routerSilence } from '../probes/cgnatEvidence';
 import type { BindingAnswer } from '../stun';
 import type { LifetimeProgress } from '../probes/mappingLifetime';
 import type { PortMappingOptions } from '../probes/portMapping';
@@ -47,9 +48,11 @@ export interface DiagnoseOptions {
   /** One TURN Allocate with long-term credentials, freed at once (opt-in). */
   readonly turn?: { readonly url: TurnUrl; readonly username: string; readonly password: string };
   /**
-   * Opt-in: ask the default gateway, read-only, whether it speaks NAT-PMP, PCP or UPnP IGD and
-   * what it believes its external address is (evidence of a NAT beyond the router). Off by
-   * default because the gateway is not a server the user configured.
+   * Ask the default gateway, read-only (NAT-PMP opcode 0, PCP ANNOUNCE, UPnP IGD
+   * GetExternalIPAddress), what it believes its external address is: the CGNAT and double-NAT
+   * evidence. The CLI and the extension ask on every diagnosis (it is the user's own router and
+   * nothing is created); `--no-port-mapping` / `natProbe.askRouter: false` leave this undefined.
+   * It runs beside the behaviour tests and sends no further try once they are done.
    */
   readonly portMapping?: Partial<Omit<PortMappingOptions, 'factory' | 'clock' | 'signal'>>;
   /**
@@ -67,8 +70,8 @@ export interface DiagnoseOptions {
 }
 
 /**
- * The whole diagnosis: resolve the servers; run the behaviour tests (behaviourTests.ts) while
- * the opt-in probes that need no verdict run beside them; turn what was seen into verdicts
+ * The whole diagnosis: ask the router and resolve the servers; run the behaviour tests
+ * (behaviourTests.ts) while the probes that need no verdict run beside them; turn what was seen into verdicts
  * (classify.ts); run the opt-in deep probes that need those verdicts; assemble the report,
  * once early as the quick verdict when slower probes are still running, and once at the end.
  * Silence only counts as "filtered" once the path is known to work and an RTT-sized window has
@@ -81,11 +84,17 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   const servers = await resolveServers(options, run);
 
   const probes = new OptionalProbes();
+  // The router is asked beside the behaviour tests; its tries stop when they are done.
+  const behaviourDone = new AbortController();
+  const routerNotAsked = options.portMapping ? routerOffPath(servers) : undefined;
+  if (routerNotAsked) run.log(`the router is not asked: ${routerNotAsked}`);
+  else probes.start(portMappingProbe(options, run, behaviourDone.signal));
   probes.start(portsProbe(options, run, servers));
-  probes.start(portMappingProbe(options, run));
   probes.start(turnProbe(options, run, servers));
 
   const seen = await runBehaviourTests(run, servers.behaviourTargets, servers.behaviourFamily, servers.v6);
+  // A silent router then costs at most the try already under way, not its full retry budget.
+  behaviourDone.abort();
 
   const verdicts = judge(options, run, servers, seen);
 
@@ -99,7 +108,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   probes.start(lifetimeProbe(options, run, deep));
   probes.start(hairpinProbe(options, run, deep, probes));
 
-  const diagnosis: Diagnosis = { options, run, startedAt, servers, seen, verdicts };
+  const diagnosis: Diagnosis = { options, run, startedAt, servers, seen, verdicts, routerNotAsked };
   if (options.onQuickVerdict && probes.running > 0) options.onQuickVerdict(assemble(diagnosis, probes.results));
   await probes.all();
   return assemble(diagnosis, probes.results);
@@ -221,6 +230,19 @@ interface Diagnosis {
   readonly servers: Servers;
   readonly seen: BehaviourObservations;
   readonly verdicts: Verdicts;
+  /** Why the router was not asked although asking was on (no server off this machine). */
+  readonly routerNotAsked?: string;
+}
+
+/**
+ * The router is on the path only to a server off this machine: with loopback servers alone (a
+ * local `natprobe serve`, the tests) or none resolved, it is not asked and says so.
+ */
+function routerOffPath(servers: Servers): string | undefined {
+  const targets = [...servers.v4, ...servers.v6];
+  if (targets.length === 0) return 'no server could be resolved, so there is no public address to compare its answer with';
+  if (targets.every((t) => isLoopback(t.endpoint.address))) return 'every server is on this machine (loopback), so the router is not on the path';
+  return undefined;
 }
 
 /** The report from what is known now: called once early (the quick verdict) and once at the end. */
@@ -244,9 +266,12 @@ function assemble(d: Diagnosis, optional: Partial<OptionalResults>): Report {
       natPmpNoPublicAddress: portMapping.noPublicAddress.natPmp,
       upnpNoPublicAddress: portMapping.noPublicAddress.upnp,
       stunPublic: reflexive,
+      routerSilent: routerSilence(portMapping),
     });
     cgnat = { value: combined.value, reason: combined.reason, evidence: combined.evidence, excludedInterfaces: combined.excludedInterfaces };
     doubleNat = { value: combined.doubleNat, reason: combined.doubleNatReason };
+  } else if (firstPass.value === 'unknown') {
+    cgnat = { ...firstPass, reason: `${firstPass.reason} (the router was not asked${d.routerNotAsked ? `: ${d.routerNotAsked}` : ''})` };
   }
   const udp = verdicts.udp.value;
   const natType = deriveNatType(udp, verdicts.mapping, verdicts.filtering);
@@ -287,7 +312,18 @@ function assemble(d: Diagnosis, optional: Partial<OptionalResults>): Report {
     ...(mappingLifetime ? { mappingLifetime } : {}),
     ...(hairpinning ? { hairpinning } : {}),
     ...(portMapping
-      ? { portMapping: { upnp: portMapping.upnp, natPmp: portMapping.natPmp, pcp: portMapping.pcp, gateway: portMapping.gateway, reasons: portMapping.reasons, evidence: portMapping.evidence } }
+      ? {
+          portMapping: {
+            upnp: portMapping.upnp,
+            natPmp: portMapping.natPmp,
+            pcp: portMapping.pcp,
+            gateway: portMapping.gateway,
+            reasons: portMapping.reasons,
+            evidence: portMapping.evidence,
+            externalAddresses: portMapping.externalAddresses,
+            noPublicAddress: portMapping.noPublicAddress.natPmp || portMapping.noPublicAddress.upnp,
+          },
+        }
       : {}),
     ...(doubleNat ? { doubleNat } : {}),
     ignoredPackets: { ...run.stats },

@@ -44,6 +44,7 @@ type Plan = { [K in Key]: Probe<K> | Settled<K> }[Key];
 export class OptionalProbes {
   readonly results: { -readonly [K in Key]?: OptionalResults[K] } = {};
   private readonly pending = new Map<Key, Promise<void>>();
+  private readonly over = new Set<Key>();
 
   start(plan: Plan | undefined): void {
     if (!plan) return;
@@ -51,9 +52,9 @@ export class OptionalProbes {
     else this.pending.set(plan.key, this.settle(plan));
   }
 
-  /** Probes still running (not those settled at once). */
+  /** Probes still running (not those settled at once, nor those already over). */
   get running(): number {
-    return this.pending.size;
+    return this.pending.size - this.over.size;
   }
 
   /** Resolves when `key`'s probe is over (at once when it was not started). */
@@ -69,9 +70,11 @@ export class OptionalProbes {
     return probe.run().then(
       (r) => {
         this.results[probe.key] = r;
+        this.over.add(probe.key);
       },
       (err: unknown) => {
         this.results[probe.key] = probe.fallback(err);
+        this.over.add(probe.key);
       },
     );
   }
@@ -122,7 +125,11 @@ export function portsProbe(options: DiagnoseOptions, run: DiagnosisRun, servers:
   };
 }
 
-export function portMappingProbe(options: DiagnoseOptions, run: DiagnosisRun): Plan | undefined {
+/**
+ * The router, asked read-only on every diagnosis unless turned off (see DiagnoseOptions). Its
+ * UDP tries stop when `behaviourDone` fires, so a silent router adds no wall time.
+ */
+export function portMappingProbe(options: DiagnoseOptions, run: DiagnosisRun, behaviourDone?: AbortSignal): Plan | undefined {
   const asked = options.portMapping;
   if (!asked) return undefined;
   return {
@@ -132,9 +139,10 @@ export function portMappingProbe(options: DiagnoseOptions, run: DiagnosisRun): P
       // The gateway is only known once the probe has read the routing table: the reason is
       // attached to its address afterwards (the ledger counts by destination meanwhile).
       const httpGet = run.contacts.http(asked.httpGet ?? nodeHttpRequester(run.clock));
-      const r = await probePortMapping({ ...asked, httpGet, factory: run.factory, clock: run.clock, signal: run.signal });
+      const r = await probePortMapping({ ...asked, httpGet, factory: run.factory, clock: run.clock, signal: run.signal, lastTry: asked.lastTry ?? behaviourDone });
       if (r.gateway) run.contacts.declareHost(r.gateway, 'gateway', true);
       run.contacts.declareHost(SSDP_GROUP, 'multicast group', true);
+      run.log(`router: NAT-PMP ${r.natPmp}, PCP ${r.pcp}, UPnP ${r.upnp}${r.externalAddresses.length ? `; external address ${r.externalAddresses.map((e) => `${e.address} (${e.protocol})`).join(', ')}` : ''} (${Math.round(r.durationMs)} ms)`);
       return r;
     },
     fallback: (err) => {
@@ -276,6 +284,6 @@ function agreedPublicAddress(works: readonly ServerWork[], portMapping: PortMapp
     problem:
       `only ${entry.named[0]} reported our public address (${address})` +
       (portMapping ? `, and the router reports ${router.length ? router.join(', ') : 'no external address'}` : '') +
-      '; a second configured server (or --port-mapping, when the router is the NAT) must agree before packets go to it',
+      '; a second configured server (or the router, when it is the NAT and reports that address) must agree before packets go to it',
   };
 }

@@ -208,23 +208,22 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
   }
 
   // --- Carrier-grade NAT and double NAT ---------------------------------------------------
-  if (cgnat.value === 'yes') {
+  // One advice for a NAT above the router, carrier or not, in the words of what was seen.
+  const outer =
+    cgnat.value === 'yes'
+      ? { id: 'cgnat', what: 'Carrier-grade NAT', reason: cgnat.reason, evidence: cgnat.evidence, advice: 'host the server elsewhere, use IPv6, or use a relay' }
+      : report.doubleNat?.value === 'yes'
+        ? { id: 'double-nat', what: 'A second NAT beyond your router', reason: report.doubleNat.reason, evidence: [], advice: 'forward the port on the outer NAT too if it is yours, else host the server elsewhere, use IPv6, or use a relay' }
+        : undefined;
+  if (outer) {
     out.push({
-      id: 'cgnat',
+      id: outer.id,
       severity: 'warning',
       vpn: 'general',
-      rfc: 'RFC 6598',
-      text:
-        'You are behind carrier-grade NAT (RFC 6598 address space). Port forwarding on your router cannot make a VPN server here reachable: host the server elsewhere, use IPv6, or use a relay.',
-      evidence: cgnat.evidence,
-    });
-  } else if (report.doubleNat?.value === 'yes') {
-    out.push({
-      id: 'double-nat',
-      severity: 'warning',
-      vpn: 'general',
-      text: `There is a second NAT beyond your router (${report.doubleNat.reason}): port forwarding on the router alone will not make a server here reachable.`,
-      evidence: [],
+      // RFC 6598 only when an address in its range was seen, not for "the router has no public address".
+      ...(outer.id === 'cgnat' && /100\.64\.0\.0\/10/.test(outer.reason) ? { rfc: 'RFC 6598' } : {}),
+      text: `${outer.what}: ${outer.reason}. Port forwarding on your router alone cannot make a VPN server here reachable: ${outer.advice}.`,
+      evidence: outer.evidence,
     });
   }
   if (report.turn?.value === 'no' && report.turn.error) {

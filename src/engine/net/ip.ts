@@ -167,6 +167,12 @@ export function isUnspecified(text: string): boolean {
   return !!ip && ip.bytes.every((b) => b === 0);
 }
 
+/** This machine itself: 127.0.0.0/8, ::1 and ::ffff:127.x (RFC 6890). */
+export function isLoopback(text: string): boolean {
+  const a = normaliseAddress(text);
+  return inIPv4Prefix(a, '127.0.0.0', 8) || canonicalIp(a) === '::1';
+}
+
 /** A dotted-quad IPv4 address as an unsigned 32-bit number. */
 export function ipv4ToNumber(text: string): number | undefined {
   const b = parseIPv4(text);

@@ -10,9 +10,12 @@
  *  - router external address public and what the servers see    ⇒ doubleNat no, cgnat no
  *  - the router speaks NAT-PMP/UPnP but says it has no public address (NAT-PMP result 3
  *    "Network Failure" or 0.0.0.0, UPnP empty address) while the servers are reachable
- *    through it ⇒ doubleNat yes, cgnat yes (option `noPublicAddressMeansCgnat`, default on:
- *    miniupnpd says this for a 100.64/10 WAN, but also for an RFC 1918 one, so a second
- *    router at home looks the same)
+ *    through it ⇒ doubleNat yes, cgnat yes (option `noPublicAddressMeansCgnat`, default on).
+ *    This is evidence of a NAT above the router, not of RFC 6598 space: miniupnpd says it for
+ *    a 100.64/10 WAN and for an RFC 1918 one alike, so a second router at home looks the
+ *    same, and the words say so
+ *  - the router answered nothing usable (silent, no gateway, tunnel) ⇒ unknown, and the
+ *    reason says why the router could not tell (`routerSilent`)
  *  - servers see different public IPv4 addresses (non-paired pooling, RFC 4787 REQ-2 not
  *    met) ⇒ evidence; cgnat yes only together with a NAT beyond the router
  *  - the first pass says "no NAT at all" ⇒ both no; its tunnel exclusions are kept.
@@ -34,6 +37,37 @@ export interface CgnatEvidenceInput {
   readonly stunPublic: readonly string[];
   /** Count "the router has no public address" as CGNAT (default true; see the file comment). */
   readonly noPublicAddressMeansCgnat?: boolean;
+  /** Why the router gave no address to compare (see routerSilence), when it gave none. */
+  readonly routerSilent?: string;
+}
+
+/** What the port-mapping probe found, as far as the router's silence needs it. */
+export interface RouterAnswers {
+  readonly gateway: string | null;
+  readonly upnp: Tristate;
+  readonly natPmp: Tristate;
+  readonly pcp: Tristate;
+  readonly externalAddresses: readonly unknown[];
+  readonly noPublicAddress: { readonly natPmp: boolean; readonly upnp: boolean };
+  readonly reasons: { readonly upnp: string; readonly natPmp: string; readonly pcp: string };
+}
+
+/**
+ * Why the router could not tell its external address, in one clause; undefined when it told
+ * (an address, or "none").
+ */
+export function routerSilence(r: RouterAnswers): string | undefined {
+  if (r.externalAddresses.length > 0 || r.noPublicAddress.natPmp || r.noPublicAddress.upnp) return undefined;
+  if (r.gateway === null) return `the router could not be asked (${r.reasons.natPmp})`;
+  const spoken = [r.natPmp === 'yes' ? 'NAT-PMP' : '', r.pcp === 'yes' ? 'PCP' : '', r.upnp === 'yes' ? 'UPnP IGD' : ''].filter(Boolean);
+  if (spoken.length === 0) {
+    const unsure = [r.natPmp, r.pcp, r.upnp].includes('unknown');
+    return unsure
+      ? `the router (${r.gateway}) gave no usable answer to NAT-PMP, PCP or UPnP IGD (${[r.reasons.natPmp, r.reasons.upnp].join('; ')})`
+      : `the router (${r.gateway}) answered none of NAT-PMP, PCP and UPnP IGD, so it could not say its external address`;
+  }
+  const why = r.upnp === 'yes' ? r.reasons.upnp : r.natPmp === 'yes' ? r.reasons.natPmp : r.reasons.pcp;
+  return `the router (${r.gateway}) speaks ${spoken.join(' and ')} but did not tell its external address (${why})`;
 }
 
 export type CombinedCgnatVerdict = CgnatVerdict & { readonly doubleNat: Tristate; readonly doubleNatReason: string };
@@ -59,9 +93,15 @@ export function combineCgnatEvidence(input: CgnatEvidenceInput): CombinedCgnatVe
   const doubleYes: string[] = [];
   const doubleNo: string[] = [];
 
+  // One line per address the router reported, naming every protocol that said it (said once).
+  const told = new Map<string, string[]>();
   for (const r of input.routerExternal) {
     const address = normaliseAddress(String(r.address));
-    const test = `router's external address (${r.protocol})`;
+    told.set(address, [...(told.get(address) ?? []), r.protocol]);
+  }
+  for (const [address, protocols] of told) {
+    const r = { protocol: protocols.join(' and ') };
+    const test = `router's external address (${protocols.join(', ')})`;
     switch (kindOf(address)) {
       case 'shared':
         evidence.push({ test, observation: `${address} is in 100.64.0.0/10 (RFC 6598): the router itself sits behind a carrier-grade NAT` });
@@ -78,7 +118,7 @@ export function combineCgnatEvidence(input: CgnatEvidenceInput): CombinedCgnatVe
         } else if (stun.includes(address)) {
           evidence.push({ test, observation: `${address}, the address the STUN servers see: the router holds the public address` });
           doubleNo.push(`the router's external address ${address} is the one the servers see`);
-          cgnatNo.push(`the router itself holds the public address ${address}`);
+          cgnatNo.push(`your router's own external address ${address} (${r.protocol}) is the public address the servers see: no NAT above it`);
         } else {
           evidence.push({ test, observation: `${address}, but the STUN servers see ${stunText}: another NAT beyond the router (or traffic leaves by another path)` });
           doubleYes.push(`the router's external address ${address} differs from the servers' view ${stunText}`);
@@ -100,8 +140,12 @@ export function combineCgnatEvidence(input: CgnatEvidenceInput): CombinedCgnatVe
         test,
         observation: `${noPublic.join('; ')}: the router has no public address, yet the servers are reached through it (they see ${stunText}): its WAN address is private or shared, a NAT sits above it`,
       });
-      doubleYes.push('the router reports no public address while the Internet is reachable through it');
-      if (input.noPublicAddressMeansCgnat !== false) cgnatYes.push('the router reports no public address (a carrier NAT above it; a second router at home would look the same)');
+      doubleYes.push('your router reports no public address of its own while the Internet is reached through it');
+      if (input.noPublicAddressMeansCgnat !== false) {
+        cgnatYes.push(
+          'your router reports no public address of its own while the Internet is reached through it: a NAT sits above it, most likely the carrier’s (a second router of your own would look the same)',
+        );
+      }
     } else {
       evidence.push({ test, observation: `${noPublic.join('; ')}, and no STUN server answered: the router's WAN may simply be down` });
     }
@@ -134,7 +178,7 @@ export function combineCgnatEvidence(input: CgnatEvidenceInput): CombinedCgnatVe
     doubleNatReason = doubleNo.join('; ');
   } else {
     doubleNat = 'unknown';
-    doubleNatReason = 'the router reported no external address to compare with the servers’ view';
+    doubleNatReason = input.routerSilent ?? 'the router reported no external address to compare with the servers’ view';
   }
 
   let value: Tristate;
@@ -158,7 +202,10 @@ export function combineCgnatEvidence(input: CgnatEvidenceInput): CombinedCgnatVe
         ? `${doubleNatReason}; whether that outer NAT is the carrier's is not shown`
         : pooling
           ? 'the servers see several public addresses, but nothing shows a NAT beyond the router'
-          : firstPass.reason;
+          : input.routerSilent
+            ? // The detail is the double-NAT reason's: said once, there.
+              'no local or reflexive address in 100.64.0.0/10, and the router did not tell its own external address'
+            : firstPass.reason;
   }
   return { value, reason, evidence, excludedInterfaces: [...firstPass.excludedInterfaces], doubleNat, doubleNatReason };
 }

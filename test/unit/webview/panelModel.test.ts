@@ -53,6 +53,36 @@ describe('report panel: the drawn path', () => {
     assert.deepEqual(kinds({ ...BASE, cgnat: { ...BASE.cgnat, value: 'yes' }, doubleNat: { value: 'yes', reason: 'x' } }), ['machine', 'nat', 'cgnat', 'internet']);
   });
 
+  it('the router’s answer on the path: its WAN address, "no NAT above it", or "no public address" under a NAT above it', () => {
+    const pm: NonNullable<Report['portMapping']> = { upnp: 'yes', natPmp: 'yes', pcp: 'no', gateway: '192.168.1.1', reasons: { upnp: '', natPmp: '', pcp: '' }, evidence: [] };
+    const holds: Report = {
+      ...BASE,
+      portMapping: { ...pm, externalAddresses: [{ protocol: 'upnp', address: '203.0.113.7' }, { protocol: 'nat-pmp', address: '203.0.113.7' }], noPublicAddress: false },
+      doubleNat: { value: 'no', reason: 'same' },
+    };
+    const router = pathModel(holds).hops[1];
+    assert.deepEqual(router.lines.map((l) => l.text), ['endpoint-independent mapping', 'gateway 192.168.1.1', 'WAN 203.0.113.7', 'no NAT above it']);
+    assert.deepEqual(kinds(holds), ['machine', 'nat', 'internet']);
+    assert.match(pathModel(holds).description, /Your router \(NAT\): .*WAN 203\.0\.113\.7, no NAT above it/);
+
+    const above: Report = {
+      ...BASE,
+      cgnat: { ...BASE.cgnat, value: 'yes', reason: 'your router reports no public address of its own while the Internet is reached through it: a NAT sits above it' },
+      portMapping: { ...pm, externalAddresses: [], noPublicAddress: true },
+      doubleNat: { value: 'yes', reason: 'x' },
+    };
+    const m = pathModel(above);
+    assert.deepEqual(m.hops[1].lines.map((l) => l.text), ['endpoint-independent mapping', 'gateway 192.168.1.1', 'WAN: no public address']);
+    assert.deepEqual(kinds(above), ['machine', 'nat', 'cgnat', 'internet']);
+    // Seen: a NAT above the router, not the carrier's own address range.
+    assert.deepEqual(m.hops[2].lines.map((l) => l.text), ['a NAT above your router']);
+    const shared = pathModel({ ...above, cgnat: { ...above.cgnat, reason: "the router's upnp external address 100.64.0.2 is in 100.64.0.0/10" }, portMapping: { ...pm, externalAddresses: [{ protocol: 'upnp', address: '100.64.0.2' }], noPublicAddress: false } });
+    assert.deepEqual(shared.hops[1].lines.map((l) => l.text).slice(2), ['WAN 100.64.0.2']);
+    assert.deepEqual(shared.hops[2].lines.map((l) => l.text), ['your provider’s NAT']);
+    // An older report without the new fields draws as before.
+    assert.deepEqual(pathModel({ ...BASE, portMapping: pm }).hops[1].lines.map((l) => l.text), ['endpoint-independent mapping', 'gateway 192.168.1.1']);
+  });
+
   it('no NAT: no router; a filtering firewall is drawn; no "?" carrier hop without a NAT', () => {
     const open: Report = { ...BASE, mapping: { ...BASE.mapping, value: 'none' }, filtering: { ...BASE.filtering, value: 'endpoint-independent' }, natType: { value: 'open-internet', reason: '' }, cgnat: { ...BASE.cgnat, value: 'unknown' } };
     assert.deepEqual(kinds(open), ['machine', 'internet']);

@@ -53,6 +53,12 @@ export interface PortMappingOptions {
   /** Send the SSDP search to the multicast group as well as to the gateway (default true). */
   readonly ssdpMulticast?: boolean;
   readonly platform?: string;
+  /**
+   * Fired when the rest of the diagnosis is done: the UDP protocols send no further try, so a
+   * silent router costs at most one try interval after that (an answer is still taken, and a
+   * UPnP exchange the gateway has started goes on within the budget).
+   */
+  readonly lastTry?: AbortSignal;
 }
 
 export interface PortMappingResult {
@@ -131,7 +137,7 @@ export async function probePortMapping(opts: PortMappingOptions): Promise<PortMa
       localAddress = undefined;
     }
   }
-  const common = { factory: opts.factory, clock, gateway, signal: opts.signal, tries: opts.tries ?? 2, intervalMs: opts.intervalMs ?? 250 };
+  const common = { factory: opts.factory, clock, gateway, signal: opts.signal, lastTry: opts.lastTry, tries: opts.tries ?? 2, intervalMs: opts.intervalMs ?? 250 };
   const [natPmp, pcp, upnp] = await Promise.all([
     probeNatPmp(common).catch((e: unknown): NatPmpProbeResult => crashed('NAT-PMP', e, { noPublicAddress: false, pcpAnswered: false })),
     probePcp({ ...common, clientAddress: localAddress }).catch((e: unknown): PcpProbeResult => crashed('PCP', e, { natPmpAnswered: false })),

@@ -94,6 +94,8 @@ export interface NatPmpProbeOptions {
   readonly tries?: number;
   readonly intervalMs?: number;
   readonly port?: number;
+  /** Fired when the diagnosis needs no more tries (see exchange.ts). */
+  readonly lastTry?: AbortSignal;
 }
 
 export async function probeNatPmp(o: NatPmpProbeOptions): Promise<NatPmpProbeResult> {
@@ -109,6 +111,7 @@ export async function probeNatPmp(o: NatPmpProbeOptions): Promise<NatPmpProbeRes
     request: encodeExternalAddressRequest(),
     tries,
     intervalMs,
+    lastTry: o.lastTry,
     decode: decodeExternalAddressResponse,
     isFinal: (a) => a.kind !== 'malformed',
   });
@@ -116,7 +119,7 @@ export async function probeNatPmp(o: NatPmpProbeOptions): Promise<NatPmpProbeRes
   const good = r.answers.find((a) => a.kind !== 'malformed');
   const evidence: Evidence[] = [];
   const base = { noPublicAddress: false, pcpAnswered: false };
-  for (const m of malformed) if (m.kind === 'malformed') evidence.push({ test, observation: `ignored a malformed answer: ${m.reason}` });
+  evidence.push(...noiseEvidence(test, malformed.map((m) => (m.kind === 'malformed' ? m.reason : '')), r.excess));
   if (r.ignored > 0) evidence.push({ test, observation: `ignored ${r.ignored} datagram(s) from other sources` });
 
   if (good?.kind === 'pcp') {
@@ -150,7 +153,7 @@ export async function probeNatPmp(o: NatPmpProbeOptions): Promise<NatPmpProbeRes
         return { ...base, present: 'yes', resultCode: good.resultCode, reason: `the gateway speaks NAT-PMP (result ${good.resultCode}, ${name})`, evidence };
     }
   }
-  return { ...base, ...silence('NAT-PMP', r, malformed.length > 0), evidence: [...evidence, ...silenceEvidence(test, r, intervalMs)] };
+  return { ...base, ...silence('NAT-PMP', r, malformed.length > 0 || r.excess > 0), evidence: [...evidence, ...silenceEvidence(test, r, intervalMs)] };
 }
 
 /** What silence, a local send failure or an abort means; shared by the UDP probes. */
@@ -159,11 +162,19 @@ export function silence(protocol: string, r: { end: string; sent: number; error?
   if (r.end === 'bind-error') return { present: 'unknown', reason: `${protocol}: no local UDP socket (${r.error ?? 'bind failed'})` };
   if (r.end === 'send-error') return { present: 'unknown', reason: `${protocol}: the local stack refused to send (${r.error ?? 'send failed'})` };
   if (sawMalformed) return { present: 'unknown', reason: `${protocol}: something answered from the gateway, but not in ${protocol} format` };
-  return { present: 'no', reason: `${protocol}: no answer from the gateway in ${r.sent} tries (silence is read as "not offered"; a lost packet would look the same)` };
+  return { present: 'no', reason: `${protocol}: no answer from the gateway in ${r.sent} ${r.sent === 1 ? 'try' : 'tries'} (silence is read as "not offered"; a lost packet would look the same)` };
 }
 
 export function silenceEvidence(test: string, r: { end: string; sent: number; elapsedMs: number; error?: string }, intervalMs: number): Evidence[] {
-  if (r.end === 'timeout') return [{ test, observation: `no answer in ${r.sent} tries over ${Math.round(r.sent * intervalMs)} ms` }];
+  // The time actually waited: the last try is cut short when the rest of the diagnosis is done.
+  if (r.end === 'timeout') return [{ test, observation: `no answer in ${r.sent} ${r.sent === 1 ? 'try' : 'tries'} over ${Math.round(Math.min(r.elapsedMs, r.sent * intervalMs))} ms` }];
   if (r.end === 'aborted') return [{ test, observation: `aborted after ${Math.round(r.elapsedMs)} ms` }];
   return [{ test, observation: `${r.end}: ${r.error ?? ''}`.trim() }];
+}
+
+/** Malformed answers from the gateway, a few named and the rest counted: a flood costs one line. */
+export function noiseEvidence(test: string, reasons: readonly string[], excess: number): Evidence[] {
+  const shown = reasons.slice(0, 3).map((reason) => ({ test, observation: `ignored a malformed answer: ${reason}` }));
+  const more = reasons.length - shown.length + excess;
+  return more > 0 ? [...shown, { test, observation: `ignored ${more} more datagram(s) from the gateway` }] : shown;
 }

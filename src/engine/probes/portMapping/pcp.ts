@@ -20,7 +20,7 @@ import type { Clock } from '../../clock';
 import { parseIPv4 } from '../../net/ip';
 import type { UdpSocketFactory } from '../../net/udp';
 import { exchange } from './exchange';
-import { NAT_PMP_PORT, silence, silenceEvidence } from './natPmp';
+import { NAT_PMP_PORT, noiseEvidence, silence, silenceEvidence } from './natPmp';
 
 export const PCP_PORT = NAT_PMP_PORT;
 export const PCP_VERSION = 2;
@@ -109,6 +109,8 @@ export interface PcpProbeOptions {
   readonly tries?: number;
   readonly intervalMs?: number;
   readonly port?: number;
+  /** Fired when the diagnosis needs no more tries (see exchange.ts). */
+  readonly lastTry?: AbortSignal;
 }
 
 export async function probePcp(o: PcpProbeOptions): Promise<PcpProbeResult> {
@@ -123,12 +125,13 @@ export async function probePcp(o: PcpProbeOptions): Promise<PcpProbeResult> {
     request: encodeAnnounceRequest(o.clientAddress),
     tries: o.tries ?? 2,
     intervalMs,
+    lastTry: o.lastTry,
     decode: decodeAnnounceResponse,
     isFinal: (a) => a.kind !== 'malformed',
   });
   const evidence: Evidence[] = [];
   const malformed = r.answers.filter((a) => a.kind === 'malformed');
-  for (const m of malformed) if (m.kind === 'malformed') evidence.push({ test, observation: `ignored a malformed answer: ${m.reason}` });
+  evidence.push(...noiseEvidence(test, malformed.map((m) => (m.kind === 'malformed' ? m.reason : '')), r.excess));
   if (r.ignored > 0) evidence.push({ test, observation: `ignored ${r.ignored} datagram(s) from other sources` });
   const good = r.answers.find((a) => a.kind !== 'malformed');
   if (good?.kind === 'natpmp') {
@@ -143,5 +146,5 @@ export async function probePcp(o: PcpProbeOptions): Promise<PcpProbeResult> {
     }
     return { present: 'yes', resultCode: good.resultCode, reason: `the gateway speaks PCP (ANNOUNCE: ${name})`, natPmpAnswered: false, evidence };
   }
-  return { ...silence('PCP', r, malformed.length > 0), natPmpAnswered: false, evidence: [...evidence, ...silenceEvidence(test, r, intervalMs)] };
+  return { ...silence('PCP', r, malformed.length > 0 || r.excess > 0), natPmpAnswered: false, evidence: [...evidence, ...silenceEvidence(test, r, intervalMs)] };
 }

@@ -46,6 +46,8 @@ export interface UpnpProbeOptions {
   /** Also send the search to the SSDP multicast group (default true). */
   readonly multicast?: boolean;
   readonly ssdpPort?: number;
+  /** Fired when the diagnosis needs no more SSDP tries (see exchange.ts). */
+  readonly lastTry?: AbortSignal;
 }
 
 export async function probeUpnp(o: UpnpProbeOptions): Promise<UpnpProbeResult> {
@@ -64,22 +66,28 @@ export async function probeUpnp(o: UpnpProbeOptions): Promise<UpnpProbeResult> {
     request: [buildMSearch(ST_IGD), buildMSearch(ST_WANIP)],
     tries: o.tries ?? 2,
     intervalMs,
+    lastTry: o.lastTry,
     decode: parseSsdpResponse,
     isFinal: (a) => a.ok && gatewayUrl(a.location, o.gateway).ok,
   });
   const evidence: Evidence[] = [];
   const base = { noPublicAddress: false };
+  // A few ignored answers are named, the rest counted: a flood from the gateway costs one line.
+  let unnamed = r.excess;
   for (const a of r.answers) {
-    if (!a.ok) evidence.push({ test, observation: `ignored an answer from the gateway: ${a.reason}` });
-    else if (!gatewayUrl(a.location, o.gateway).ok) {
+    if (a.ok && gatewayUrl(a.location, o.gateway).ok) continue;
+    if (evidence.length >= 3) unnamed++;
+    else if (!a.ok) evidence.push({ test, observation: `ignored an answer from the gateway: ${a.reason}` });
+    else {
       const why = gatewayUrl(a.location, o.gateway);
       evidence.push({ test, observation: `ignored LOCATION ${printable(a.location, 80)}: ${why.ok ? '' : why.reason}` });
     }
   }
+  if (unnamed > 0) evidence.push({ test, observation: `ignored ${unnamed} more answer(s) from the gateway` });
   if (r.ignored > 0) evidence.push({ test, observation: `ignored ${r.ignored} answer(s) from other devices than the gateway` });
   const found = r.answers.find((a): a is Extract<SsdpAnswer, { ok: true }> => a.ok && gatewayUrl(a.location, o.gateway).ok);
   if (!found) {
-    const s = silence('UPnP', r, r.answers.length > 0);
+    const s = silence('UPnP', r, r.answers.length > 0 || r.excess > 0);
     return { ...base, ...s, evidence: [...evidence, ...silenceEvidence(test, r, intervalMs)] };
   }
   const location = (gatewayUrl(found.location, o.gateway) as { ok: true; url: string }).url;
