@@ -5,7 +5,7 @@
  * one. Silent without port data in the report.
  */
 import { preferredOpenPort } from '../../portChoice';
-import { quote, report, type RuleContext } from '../context';
+import { named, quote, report, type RuleContext } from '../context';
 import { fix, insertLineAt, writeParam } from '../fixes';
 import { protocolFamily, type ConnectionEntry } from '../model';
 import type { PortResult } from '../../../report/report';
@@ -30,6 +30,7 @@ export function port01(ctx: RuleContext): void {
   const reachable = withRemote.filter((e) => verdict(ports, e)?.reachable === 'yes');
   const reachableTcp443 = ports.find((p) => p.protocol === 'tcp' && p.port === 443 && p.reachable === 'yes');
   const untested443: PortResult | undefined = ports.some((p) => p.protocol === 'tcp' && p.port === 443) ? undefined : { protocol: 'tcp', port: 443, reachable: 'unknown', basis: '' };
+  const shuffled = named(ctx, 'remote-random').length > 0;
   for (const e of withRemote) {
     if (ctx.sink.full) return;
     const v = verdict(ports, e);
@@ -63,9 +64,12 @@ export function port01(ctx: RuleContext): void {
     const t = remote.args[1] ?? remote.args[0];
     const basis = typeof v.basis === 'string' && v.basis ? ` (${v.basis.replace(/[\r\n]+/g, ' ').slice(0, 120)})` : '';
     const at = withRemote.indexOf(e);
-    const reachableBefore = reachable.some((x) => withRemote.indexOf(x) < at);
+    // remote-random shuffles the list at start: no remote is "before" another then.
+    const reachableBefore = !shuffled && reachable.some((x) => withRemote.indexOf(x) < at);
     const others = reachable.filter((x) => x !== e);
-    if (reachableBefore) {
+    if (shuffled && others.length) {
+      report(ctx, 'PORT01', 'warning', `the probe found ${what} blocked from this network${basis}: with remote-random OpenVPN may try this remote (${quote(host, 'host')}) first and wait for its timeout before another`, t.start, t.end, fixes);
+    } else if (reachableBefore) {
       // OpenVPN connects through the earlier remote; this one is tried only if that fails.
       report(ctx, 'PORT01', 'hint', `the probe found ${what} blocked from this network${basis}: OpenVPN connects through the reachable remote before it, so this one (${quote(host, 'host')}) matters only on other networks`, t.start, t.end, fixes);
     } else if (others.length) {

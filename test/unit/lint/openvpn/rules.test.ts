@@ -215,6 +215,10 @@ describe('OpenVPN rules', () => {
       const late = only(lint('client\n<connection>\nremote v 1194 udp\n</connection>\n<connection>\nremote v 443 tcp-client\n</connection>\n', { report: blocked }), 'PORT01');
       assert.deepEqual(late.map((f) => f.severity), ['warning']);
       assert.match(late[0].message, /put a reachable remote first/);
+      // remote-random shuffles the list: order does not help, the blocked remote stays a warning.
+      const shuffled = only(lint('client\nremote-random\nremote v 443 tcp-client\nremote v 1194\n', { report: blocked }), 'PORT01');
+      assert.deepEqual(shuffled.map((f) => f.severity), ['warning']);
+      assert.match(shuffled[0].message, /remote-random/);
     });
     it('PORT01\'s fallback is never an IPsec port (udp/500, udp/4500: PORT02), whatever the order in the report', () => {
       const ipsec = withReport({
