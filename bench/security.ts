@@ -3,7 +3,7 @@ import { nodeUdpFactory } from '../src/engine/net/nodeUdp';
 import { startReflector } from '../src/engine/server/reflector';
 import { serve } from '../test/cli/serve';
 import { SERVE_SOFTWARE } from '../src/engine/server/reflectorLogic';
-import { DEFAULT_BURST, DEFAULT_RATE_PER_SECOND } from '../src/engine/server/sourceRateLimit';
+import { DEFAULT_BURST, DEFAULT_GLOBAL_RATE_PER_SECOND, DEFAULT_RATE_PER_SECOND } from '../src/engine/server/sourceRateLimit';
 import { Method, encodeMessage, newTransactionId } from '../src/engine/stun';
 import { ATTACKS } from '../test/security/attacks';
 import { askOnce, coturnAvailability, startLoopbackCoturn } from '../test/security/coturn';
@@ -16,6 +16,9 @@ import { askOnce, coturnAvailability, startLoopbackCoturn } from '../test/securi
  * 2. The rate limit's effect: one source floods 20,000 Binding requests as fast as it can; the
  *    answers it gets with the default limit and with the limit lifted, and whether a second
  *    source is answered during the flood. Target: answers ≤ burst + rate × duration.
+ * 3. The global cap's effect: 200 sources (127.1.0.1-200, as forged sources would be, each a
+ *    different victim) send 100 requests each, inside every source's own burst; the answers in
+ *    all with the default cap and with it lifted. Target: answers ≤ cap × (1 + duration).
  */
 export async function benchSecurity(): Promise<{ ok: boolean; lines: string[] }> {
   const lines = ['serve on a public host (loopback; timings noisy on a shared machine)'];
@@ -54,7 +57,7 @@ export async function benchSecurity(): Promise<{ ok: boolean; lines: string[] }>
   lines.push('  limit                      sent   answered   seconds  answers/s  second source  ok');
   for (const limited of [true, false]) {
     const port = base + 2;
-    const child = await serve(['--primary', `127.0.0.1:${port}`, ...(limited ? [] : ['--rate', '100000', '--burst', '1000000'])]);
+    const child = await serve(['--primary', `127.0.0.1:${port}`, ...(limited ? [] : ['--rate', '100000', '--burst', '1000000', '--global-rate', '1000000'])]);
     try {
       const r = await flood({ address: '127.0.0.1', port }, FLOOD);
       const bound = DEFAULT_BURST + DEFAULT_RATE_PER_SECOND * r.seconds + 1;
@@ -67,10 +70,56 @@ export async function benchSecurity(): Promise<{ ok: boolean; lines: string[] }>
       child.kill('SIGTERM');
     }
   }
+
+  lines.push(`  Global cap: natprobe serve flooded by ${MANY_SOURCES} sources x ${PER_SOURCE} Binding requests (each inside its own burst)`);
+  lines.push('  cap                        sent   answered   seconds  answers/s  ok');
+  for (const capped of [true, false]) {
+    const port = base + 3;
+    const child = await serve(['--primary', `127.0.0.1:${port}`, ...(capped ? [] : ['--global-rate', '1000000'])]);
+    try {
+      const r = await floodFromMany({ address: '127.0.0.1', port });
+      const bound = DEFAULT_GLOBAL_RATE_PER_SECOND * (1 + r.seconds);
+      const pass = capped ? r.answered <= bound : r.answered > bound;
+      ok &&= pass;
+      lines.push(
+        `  ${(capped ? `${DEFAULT_GLOBAL_RATE_PER_SECOND}/s (default)` : 'none (--global-rate 1e6)').padEnd(25)} ${String(r.sent).padStart(6)} ${String(r.answered).padStart(10)} ${r.seconds.toFixed(2).padStart(9)} ${(r.answered / r.seconds).toFixed(0).padStart(10)}  ${pass ? 'yes' : 'NO'}`,
+      );
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }
   return { ok, lines };
 }
 
 const FLOOD = 20_000;
+const MANY_SOURCES = 200;
+const PER_SOURCE = 100;
+
+/** Each of MANY_SOURCES loopback addresses (127.1.0.1…) sends PER_SOURCE requests, interleaved; counts answers. */
+async function floodFromMany(to: { address: string; port: number }): Promise<{ sent: number; answered: number; seconds: number }> {
+  let answered = 0;
+  const sockets = await Promise.all(
+    Array.from({ length: MANY_SOURCES }, (_, i) => {
+      const s = dgram.createSocket('udp4');
+      s.on('message', () => answered++);
+      return new Promise<dgram.Socket>((r) => s.bind(0, `127.1.${i >> 8}.${(i & 255) + 1}`, () => r(s)));
+    }),
+  );
+  const started = performance.now();
+  for (let k = 0; k < PER_SOURCE; k++) {
+    await Promise.all(
+      sockets.map((s) => {
+        const request = encodeMessage({ cls: 'request', method: Method.Binding, transactionId: newTransactionId(), attributes: [] });
+        return new Promise<void>((r) => s.send(request, to.port, to.address, () => r()));
+      }),
+    );
+    await new Promise((r) => setImmediate(r));
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  const seconds = (performance.now() - started) / 1000;
+  for (const s of sockets) s.close();
+  return { sent: MANY_SOURCES * PER_SOURCE, answered, seconds };
+}
 
 /** Sends `count` requests in batches of 100 (one batch per event-loop turn), counting answers. */
 async function flood(to: { address: string; port: number }, count: number): Promise<{ sent: number; answered: number; seconds: number; secondServed: boolean }> {

@@ -8,7 +8,7 @@ import { type ExtraPortEvent, ListenerError, describeExtraPorts, startExtraPorts
 import { type ReflectorEvent, startReflector } from '../engine/server/reflector';
 import { SERVE_SOFTWARE } from '../engine/server/reflectorLogic';
 import { ServeSummary } from '../engine/server/serveSummary';
-import { DEFAULT_BURST, DEFAULT_RATE_PER_SECOND, SourceRateLimiter } from '../engine/server/sourceRateLimit';
+import { DEFAULT_BURST, DEFAULT_GLOBAL_RATE_PER_SECOND, DEFAULT_RATE_PER_SECOND, SourceRateLimiter } from '../engine/server/sourceRateLimit';
 import { VERSION } from '../version';
 import { type Parsed, UsageError, noPositional, portList, wholeNumber } from './args';
 import { type CliIo, EXIT, defineCommand } from './command';
@@ -26,6 +26,14 @@ export const serveCommand = defineCommand({
     { name: 'ports', value: 'LIST|default', description: `Also answers STUN on these UDP/TCP ports of --primary, for diagnose --ports ("default" = ${DEFAULT_PORTS_TEXT}).` },
     { name: 'rate', value: 'N', range: [1, 100_000], unit: 'answers a second per source', default: DEFAULT_RATE_PER_SECOND, description: 'Answers a second to one source (an IPv6 /64 counts as one).' },
     { name: 'burst', value: 'N', range: [1, 1_000_000], unit: 'answers', default: `the larger of ${DEFAULT_BURST} and --rate`, description: 'Answers one source may get at once before --rate applies.' },
+    {
+      name: 'global-rate',
+      value: 'N',
+      range: [1, 1_000_000],
+      unit: 'answers a second, all sources together',
+      default: DEFAULT_GLOBAL_RATE_PER_SECOND,
+      description: 'Caps answers across all sources (at least --rate), so requests forged from many sources cannot each get a burst; also the most answered at once.',
+    },
     { name: 'tcp-per-source', value: 'N', range: [1, 1024], unit: 'connections', default: 4, description: 'TCP connections one source may hold open (with --ports).' },
     { name: 'log-interval', value: 'S', range: [1, 86_400], unit: 'seconds', default: 60, description: 'Logs one summary line per interval on stderr.' },
     { name: 'verbose', description: 'Adds up to 20 single events per interval to the log.' },
@@ -52,10 +60,12 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
   const extraPortSpecs = portList(args) ?? [];
   const ratePerSecond = wholeNumber(args, 'rate')!;
   const burst = wholeNumber(args, 'burst', Math.max(DEFAULT_BURST, ratePerSecond))!;
+  const globalPerSecond = wholeNumber(args, 'global-rate')!;
+  if (globalPerSecond < ratePerSecond) throw new UsageError(`--global-rate ${globalPerSecond} must be at least --rate (${ratePerSecond}): one source alone would meet the cap`);
   const tcpPerSource = wholeNumber(args, 'tcp-per-source')!;
   const logInterval = wholeNumber(args, 'log-interval')!;
   const verbose = args.has('verbose');
-  const limiter = new SourceRateLimiter({ ratePerSecond, burst }, () => systemClock.now());
+  const limiter = new SourceRateLimiter({ ratePerSecond, burst, globalPerSecond }, () => systemClock.now());
   // One bounded summary line per interval; --verbose adds a few single events per interval.
   const summary = new ServeSummary({ detailPerInterval: verbose ? 20 : 0 });
   const log = (line: string | undefined): void => {
@@ -64,7 +74,7 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
   const onEvent = (e: ReflectorEvent): void => {
     if (e.kind === 'send-failed') log(summary.record('send-failed', e.to.address, e.error, () => `send to ${endpointKey(e.to)} failed: ${e.error}`));
     else if (e.kind === 'answered') log(summary.record('answered', e.from.address, undefined, () => `answered ${endpointKey(e.from)} on ${endpointKey(e.on)} via ${endpointKey(e.via)} to ${endpointKey(e.to)}`));
-    else if (e.kind === 'rate-limited') log(summary.record('rate-limited', e.from.address, undefined, () => `rate-limited ${endpointKey(e.from)} on ${endpointKey(e.on)}`));
+    else if (e.kind === 'rate-limited' || e.kind === 'global-limited') log(summary.record(e.kind, e.from.address, undefined, () => `${e.kind} ${endpointKey(e.from)} on ${endpointKey(e.on)}`));
     else log(summary.record('dropped', e.from.address, e.why, () => `dropped from ${endpointKey(e.from)} on ${endpointKey(e.on)}: ${e.why}`));
   };
   const onPortEvent = (e: ExtraPortEvent): void => {
@@ -107,7 +117,7 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
   });
   if (extra) io.stdout.write(`${describeExtraPorts(extra)}\n`);
   io.stdout.write(
-    `natprobe ${VERSION} serving STUN (RFC 5780${alternate ? '' : ', single address: no OTHER-ADDRESS, CHANGE-REQUEST refused'}) on ${reflector.endpoints.map(endpointKey).join(', ')}; at most ${ratePerSecond} answers/s per source (burst ${burst})\n`,
+    `natprobe ${VERSION} serving STUN (RFC 5780${alternate ? '' : ', single address: no OTHER-ADDRESS, CHANGE-REQUEST refused'}) on ${reflector.endpoints.map(endpointKey).join(', ')}; at most ${ratePerSecond} answers/s per source (burst ${burst}), ${globalPerSecond} answers/s in all\n`,
   );
   let intervalStart = performance.now();
   const ticker = setInterval(() => {
@@ -125,7 +135,7 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
   log(summary.flush(Math.max(1, Math.round((performance.now() - intervalStart) / 1000))));
   const answered = reflector.counters.answered + (extra?.counters.answered ?? 0);
   const dropped = reflector.counters.dropped + (extra?.counters.dropped ?? 0);
-  io.stdout.write(`stopped after ${answered} answers, ${dropped} dropped packets, ${limiter.refused} rate-limited\n`);
+  io.stdout.write(`stopped after ${answered} answers, ${dropped} dropped packets, ${limiter.refused} rate-limited, ${limiter.refusedGlobal} over the global cap\n`);
   return EXIT.ok;
 }
 

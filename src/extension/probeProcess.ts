@@ -2,9 +2,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import type { ServerSpec } from '../engine/discovery/serverSpec';
 import type { PortSpec } from '../engine/probes/portList';
 import type { TurnUrl } from '../engine/probes/turnUrl';
-import { parseReport } from '../report/parseReport';
 import type { Report } from '../report/report';
-import type { StreamEvent } from '../report/streamEvents';
+import { parseStreamEvent } from '../report/streamEvents';
 
 // No vscode import: this runs the bundled CLI and is tested in plain node (test/cli).
 
@@ -20,6 +19,8 @@ export interface ProbeProcessRequest {
   readonly turn?: { readonly url: TurnUrl; readonly username: string; readonly password: string };
   readonly signal?: AbortSignal;
   readonly onLog?: (line: string) => void;
+  /** One line about something the probe printed that was dropped (malformed), or a callback that threw. */
+  readonly onWarning?: (line: string) => void;
   readonly onQuickVerdict?: (report: Report) => void;
   readonly onLifetime?: (p: { lowSeconds: number; highSeconds: number | null; elapsedMs: number }) => void;
 }
@@ -39,8 +40,11 @@ function stderrReason(stderr: string): string {
   return line.replace(/^natprobe: /, '');
 }
 
-/** A stream line longer than this is not ours: the run is stopped rather than buffering without end. */
-const MAX_LINE = 8 * 1024 * 1024;
+/**
+ * A stream line longer than this (in characters) is not ours: the run is stopped rather than
+ * buffering without end. The longest line is the final report, about 10 KB (32 ports at most).
+ */
+const MAX_LINE = 1024 * 1024;
 /** After a cancel the CLI still prints the report of what it measured; it gets this long. */
 const CANCEL_GRACE_MS = 5000;
 
@@ -76,42 +80,62 @@ export function runProbeProcess(request: ProbeProcessRequest): Promise<Report> {
     let problem: string | undefined;
     let stderr = '';
     let pending = '';
+    let overflowed = false;
     let killTimer: ReturnType<typeof setTimeout> | undefined;
+
+    // A callback that throws (a progress or panel gone) must not take the extension host down:
+    // this runs in a stream's data handler, where a throw is an uncaught exception.
+    const warn = (line: string): void => {
+      try {
+        request.onWarning?.(line);
+      } catch {
+        /* nowhere left to say it */
+      }
+    };
+    const call = (what: string, fn: () => void): void => {
+      try {
+        fn();
+      } catch (err) {
+        warn(`the probe's ${what} event could not be shown: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    };
 
     const onLine = (line: string): void => {
       if (!line.trim()) return;
-      let event: StreamEvent;
+      let value: unknown;
       try {
-        event = JSON.parse(line) as StreamEvent;
+        value = JSON.parse(line);
       } catch {
         problem ??= `the probe printed something that is not a stream event: ${line.slice(0, 120)}`;
         return;
       }
-      switch (event?.event) {
+      // Every event checked at every depth before a callback sees it (the child is another
+      // process, and its lines quote servers): a malformed one is dropped, with one log line.
+      const parsed = parseStreamEvent(value);
+      if (!parsed.ok) {
+        warn(`the probe printed a malformed stream event (dropped): ${parsed.error.slice(0, 200)}`);
+        // Without its final report the run has nothing to show: that is why it failed.
+        if (parsed.event === 'report') problem ??= `the probe's report is malformed: ${parsed.error.slice(0, 200)}`;
+        return;
+      }
+      const event = parsed.event;
+      switch (event.event) {
         case 'log':
-          if (typeof event.line === 'string') request.onLog?.(event.line);
-          return;
+          return call('log', () => request.onLog?.(event.line));
         case 'lifetime':
-          if (typeof event.lowSeconds === 'number') request.onLifetime?.(event);
-          return;
+          return call('lifetime', () => request.onLifetime?.(event));
         case 'quick':
-        case 'report': {
-          const parsed = parseReport(event.report);
-          if (!parsed.ok) {
-            problem ??= `the probe's ${event.event} report is malformed: ${parsed.error}`;
-            return;
-          }
-          if (event.event === 'quick') request.onQuickVerdict?.(parsed.report);
-          else final = parsed.report;
+          return call('quick', () => request.onQuickVerdict?.(event.report));
+        case 'report':
+          final = event.report;
           return;
-        }
-        default:
-          return; // a newer CLI's event: ignored
       }
     };
 
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
+      // After an overflow the child is being killed; what is still in the pipe is not kept.
+      if (overflowed) return;
       pending += chunk;
       let nl: number;
       while ((nl = pending.indexOf('\n')) >= 0) {
@@ -119,7 +143,8 @@ export function runProbeProcess(request: ProbeProcessRequest): Promise<Report> {
         pending = pending.slice(nl + 1);
       }
       if (pending.length > MAX_LINE) {
-        problem ??= 'the probe printed a line longer than 8 MB';
+        overflowed = true;
+        problem = `the probe printed a line longer than ${MAX_LINE / (1024 * 1024)} MB: stopped`;
         pending = '';
         child.kill('SIGKILL');
       }

@@ -80,6 +80,7 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
         turn,
         signal: controller.signal,
         onLog: (line) => output.info(line),
+        onWarning: (line) => output.warn(line),
         onQuickVerdict: (quick) => {
           output.info(`quick verdict: ${verdictLine(quick)}`);
           progress.report({ message: vscode.l10n.t('{0} More tests running…', verdictLine(quick)) });

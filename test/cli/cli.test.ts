@@ -65,7 +65,7 @@ describe('natprobe CLI (built dist/cli.js, loopback only)', function () {
     const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
     server.kill('SIGTERM');
     assert.equal(await exited, 0);
-    assert.match(stdout, /^stopped after 0 answers/m);
+    assert.match(stdout, /^stopped after 0 answers, 0 dropped packets, 0 rate-limited, 0 over the global cap$/m);
   });
 
   it('against `natprobe serve` on two loopback addresses: a whole report, exit 0', async () => {

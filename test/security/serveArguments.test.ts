@@ -25,6 +25,8 @@ describe('security: serve refuses bad arguments before listening (exit 2)', () =
     [['--primary', '127.0.0.1', '--rate', '0'], /--rate/],
     [['--primary', '127.0.0.1', '--burst', 'x'], /--burst/],
     [['--primary', '127.0.0.1', '--tcp-per-source', '99999'], /--tcp-per-source/],
+    [['--primary', '127.0.0.1', '--global-rate', '0'], /--global-rate/],
+    [['--primary', '127.0.0.1', '--rate', '500', '--global-rate', '100'], /--global-rate .*at least --rate/],
     [['--primary', '127.0.0.1', '--log-interval', '-1'], /--log-interval|value/],
   ];
   for (const [args, message] of cases) {
@@ -66,7 +68,7 @@ describe('security: no single datagram ends the reflector', () => {
     await inbox.socket.send(encodeMessage({ cls: 'request', method: Method.Binding, transactionId: newTransactionId(), attributes: [] }), { address: '198.51.100.1', port: 3478 });
     await clock.advance(100);
     assert.equal(inbox.received.length, 1);
-    assert.deepEqual(reflector.counters, { answered: 1, dropped: 1, rateLimited: 0 });
+    assert.deepEqual(reflector.counters, { answered: 1, dropped: 1, rateLimited: 0, globalLimited: 0 });
     reflector.close();
   });
 });

@@ -25,4 +25,14 @@ describe('security: serve logs a bounded summary, not a line per packet', () => 
     assert.match(line, /other 84/);
     assert.ok(line.length < 600, `${line.length} characters`);
   });
+
+  it('answers refused by the global cap are counted apart from the per-source limit, and only named when there were some', () => {
+    const summary = new ServeSummary({ detailPerInterval: 0 });
+    summary.record('answered', '10.0.0.1');
+    summary.record('rate-limited', '10.0.0.1');
+    for (let i = 0; i < 3; i++) summary.record('global-limited', `10.0.1.${i}`);
+    assert.equal(summary.flush(60), 'last 60 s: 1 answered, 1 rate-limited, 3 over the global cap, 0 dropped from 4 sources');
+    summary.record('answered', '10.0.0.1');
+    assert.equal(summary.flush(60), 'last 60 s: 1 answered, 0 rate-limited, 0 dropped from 1 sources');
+  });
 });

@@ -71,6 +71,8 @@ export interface ExtraPortsOptions {
 export type ExtraPortEvent =
   | { readonly kind: 'answered'; readonly protocol: 'udp' | 'tcp'; readonly from: Endpoint; readonly on: Endpoint }
   | { readonly kind: 'rate-limited'; readonly protocol: 'udp' | 'tcp'; readonly from: Endpoint; readonly on: Endpoint }
+  /** Refused by the cap on answers across all sources (not the source's own limit). */
+  | { readonly kind: 'global-limited'; readonly protocol: 'udp' | 'tcp'; readonly from: Endpoint; readonly on: Endpoint }
   | { readonly kind: 'dropped'; readonly protocol: 'udp' | 'tcp'; readonly from: Endpoint; readonly on: Endpoint; readonly why: string };
 
 export interface RunningExtraPorts {
@@ -78,7 +80,7 @@ export interface RunningExtraPorts {
   readonly endpoints: { readonly protocol: 'udp' | 'tcp'; readonly endpoint: Endpoint }[];
   /** Ports not opened here because the main reflector already answers them. */
   readonly skipped: PortSpec[];
-  readonly counters: { answered: number; dropped: number; rateLimited: number };
+  readonly counters: { answered: number; dropped: number; rateLimited: number; globalLimited: number };
   close(): void;
 }
 
@@ -125,7 +127,7 @@ export class StunTcpSession {
 
 export async function startExtraPorts(options: ExtraPortsOptions): Promise<RunningExtraPorts> {
   const family: Family = options.address.includes(':') ? 6 : 4;
-  const counters = { answered: 0, dropped: 0, rateLimited: 0 };
+  const counters = { answered: 0, dropped: 0, rateLimited: 0, globalLimited: 0 };
   const endpoints: { protocol: 'udp' | 'tcp'; endpoint: Endpoint }[] = [];
   const skipped: PortSpec[] = [];
   const udpSockets: UdpSocket[] = [];
@@ -144,6 +146,12 @@ export async function startExtraPorts(options: ExtraPortsOptions): Promise<Runni
     } catch {
       /* lost event; keep serving */
     }
+  };
+  /** Counts and reports a request one of the limiter's limits refused. */
+  const refused = (by: 'source' | 'global', protocol: 'udp' | 'tcp', from: Endpoint, on: Endpoint): void => {
+    if (by === 'source') counters.rateLimited++;
+    else counters.globalLimited++;
+    emit({ kind: by === 'source' ? 'rate-limited' : 'global-limited', protocol, from, on });
   };
   const openPerSource = new Map<string, number>();
   const seen = new Set<string>();
@@ -184,9 +192,9 @@ export async function startExtraPorts(options: ExtraPortsOptions): Promise<Runni
             emit({ kind: 'dropped', protocol: 'udp', from, on: at, why: outcome.why });
             return;
           }
-          if (!limiter.take(outcome.reply.to.address)) {
-            counters.rateLimited++;
-            emit({ kind: 'rate-limited', protocol: 'udp', from, on: at });
+          const admission = limiter.admit(outcome.reply.to.address);
+          if (admission !== 'answer') {
+            refused(admission, 'udp', from, at);
             return;
           }
           counters.answered++;
@@ -261,9 +269,9 @@ export async function startExtraPorts(options: ExtraPortsOptions): Promise<Runni
         emit({ kind: 'dropped', protocol: 'tcp', from, on: at, why });
       }
       for (const reply of result.replies) {
-        if (!limiter.take(from.address)) {
-          counters.rateLimited++;
-          emit({ kind: 'rate-limited', protocol: 'tcp', from, on: at });
+        const admission = limiter.admit(from.address);
+        if (admission !== 'answer') {
+          refused(admission, 'tcp', from, at);
           continue;
         }
         counters.answered++;

@@ -20,12 +20,14 @@ export type ReflectorEvent =
   | { readonly kind: 'answered'; readonly from: Endpoint; readonly on: Endpoint; readonly via: Endpoint; readonly to: Endpoint }
   | { readonly kind: 'dropped'; readonly from: Endpoint; readonly on: Endpoint; readonly why: string }
   | { readonly kind: 'rate-limited'; readonly from: Endpoint; readonly on: Endpoint }
+  /** Refused by the cap on answers across all sources (not the source's own limit). */
+  | { readonly kind: 'global-limited'; readonly from: Endpoint; readonly on: Endpoint }
   | { readonly kind: 'send-failed'; readonly to: Endpoint; readonly error: string };
 
 export interface RunningReflector {
   /** The transport addresses actually bound (1, or 4 with an alternate). */
   readonly endpoints: Endpoint[];
-  readonly counters: { answered: number; dropped: number; rateLimited: number };
+  readonly counters: { answered: number; dropped: number; rateLimited: number; globalLimited: number };
   close(): void;
 }
 
@@ -54,7 +56,7 @@ export async function startReflector(options: ReflectorOptions): Promise<Running
   const family: Family = options.primary.address.includes(':') ? 6 : 4;
   const sockets = new Map<string, UdpSocket>();
   const key = (s: Slot): string => `${s.ip}${s.port}`;
-  const counters = { answered: 0, dropped: 0, rateLimited: 0 };
+  const counters = { answered: 0, dropped: 0, rateLimited: 0, globalLimited: 0 };
   const clock = options.clock ?? systemClock;
   const limiter =
     options.limiter ?? new SourceRateLimiter(options.rateLimit ?? { ratePerSecond: DEFAULT_RATE_PER_SECOND, burst: DEFAULT_BURST }, () => clock.now());
@@ -84,9 +86,15 @@ export async function startReflector(options: ReflectorOptions): Promise<Running
       return;
     }
     // Charged to the address the answer goes to: with a spoofed source that is the victim.
-    if (!limiter.take(outcome.reply.to.address)) {
+    const admission = limiter.admit(outcome.reply.to.address);
+    if (admission === 'source') {
       counters.rateLimited++;
       emit({ kind: 'rate-limited', from, on });
+      return;
+    }
+    if (admission === 'global') {
+      counters.globalLimited++;
+      emit({ kind: 'global-limited', from, on });
       return;
     }
     const { via, to, data: bytes } = outcome.reply;

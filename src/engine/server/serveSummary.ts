@@ -5,7 +5,8 @@
  * event lines in each interval and then says how many it left out.
  */
 
-export type ServeEventKind = 'answered' | 'dropped' | 'rate-limited' | 'send-failed';
+/** 'rate-limited': by the source's own limit; 'global-limited': by the cap across all sources. */
+export type ServeEventKind = 'answered' | 'dropped' | 'rate-limited' | 'global-limited' | 'send-failed';
 
 export interface ServeSummaryOptions {
   /** Single-event lines allowed per interval (0 = none). */
@@ -53,7 +54,10 @@ export class ServeSummary {
     const total = [...this.counts.values()].reduce((a, b) => a + b, 0);
     if (total === 0) return undefined;
     const n = (k: ServeEventKind): number => this.counts.get(k) ?? 0;
-    const parts = [`${n('answered')} answered`, `${n('rate-limited')} rate-limited`, `${n('dropped')} dropped`];
+    const parts = [`${n('answered')} answered`, `${n('rate-limited')} rate-limited`];
+    // Named only when it happened: a reflector seldom meets its global cap.
+    if (n('global-limited')) parts.push(`${n('global-limited')} over the global cap`);
+    parts.push(`${n('dropped')} dropped`);
     if (n('send-failed')) parts.push(`${n('send-failed')} send failures`);
     const why = [...this.reasons.entries()]
       .sort((a, b) => b[1] - a[1])

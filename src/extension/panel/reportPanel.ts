@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { MAX_REACH_ROWS, type PictureInfo, type ReachRow } from '../../report/messages';
 import { parseReport } from '../../report/parseReport';
 import type { Report } from '../../report/report';
+import { withSafeLines } from '../safeLog';
 import { ConfigTracker } from './configTracker';
 import { REPORT_VIEW_TYPE } from './html';
 import { ReportView } from './reportView';
@@ -89,7 +90,8 @@ export function registerReportPanel(context: vscode.ExtensionContext, output: vs
 function hostFor(context: vscode.ExtensionContext): PanelHost {
   if (!host) {
     // showReportPanel before registerReportPanel (tests, or activation order): still works, without a serializer.
-    const output = vscode.window.createOutputChannel('NAT Probe report panel', { log: true });
+    // Its lines go through safeText like the main channel's: they quote error texts and file names.
+    const output = withSafeLines(vscode.window.createOutputChannel('NAT Probe report panel', { log: true }));
     const tracker = new ConfigTracker();
     context.subscriptions.push(output, tracker);
     host = { extensionUri: context.extensionUri, output, tracker, reachRows: () => reachRows };

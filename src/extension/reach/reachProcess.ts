@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ReachResult } from '../../engine/reach/types';
 import type { Report } from '../../report/report';
+import { parseReachRun } from './reachOutput';
 
 // No vscode import: runs `natprobe reach --json` in its own Node process (the probes, their
 // crypto and sockets stay out of the extension host and its bundle); tested in plain node.
@@ -67,18 +68,16 @@ export async function runReachProcess(request: ReachRequest): Promise<ReachRun> 
       const line = stderr.split('\n').find((l) => l.startsWith('natprobe: ')) ?? stderr.trim().split('\n').at(-1) ?? '';
       throw new Error(line.replace(/^natprobe: /, '') || `the reach probe ended with exit code ${code}`);
     }
-    let parsed: { results?: unknown; notes?: unknown; heldBack?: unknown };
+    let value: unknown;
     try {
-      parsed = JSON.parse(stdout) as typeof parsed;
+      value = JSON.parse(stdout);
     } catch {
       throw new Error('the reach probe printed something that is not JSON');
     }
-    if (!Array.isArray(parsed.results)) throw new Error('the reach probe printed no results');
-    return {
-      results: parsed.results as ReachResult[],
-      notes: Array.isArray(parsed.notes) ? parsed.notes.filter((n): n is string => typeof n === 'string') : [],
-      ...(typeof parsed.heldBack === 'string' ? { heldBack: parsed.heldBack } : {}),
-    };
+    // Every field checked before diagnostics or the panel see it: the child is another process.
+    const parsed = parseReachRun(value);
+    if (!parsed.ok) throw new Error(parsed.error === 'no results' ? 'the reach probe printed no results' : `the reach probe printed a malformed result: ${parsed.error}`);
+    return parsed.run;
   } finally {
     await fs.promises.rm(dir, { recursive: true, force: true });
   }

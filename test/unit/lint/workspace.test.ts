@@ -114,6 +114,27 @@ describe('PORT01 for WireGuard: an Endpoint port the probe found blocked', () =>
     const line = src.split('\n')[f.range.start.line];
     assert.equal(line.slice(f.range.start.column, f.range.end.column), 'vpn.example.org:51820');
   });
+  it('names udp/443 over an open IPsec port (udp/500, udp/4500: PORT02 flags those), whatever the order in the report', () => {
+    // The report lists udp/500 first: the first open port is not the one to suggest.
+    const ipsecFirst = { ...base, ports: [
+      { protocol: 'udp', port: 51820, reachable: 'no', basis: 'no answer' },
+      { protocol: 'udp', port: 500, reachable: 'yes', basis: 'answer from the reflector' },
+      { protocol: 'udp', port: 4500, reachable: 'yes', basis: 'answer from the reflector' },
+      { protocol: 'udp', port: 443, reachable: 'yes', basis: 'answer from the reflector' },
+    ] } as typeof base;
+    const message = (r: ReturnType<typeof lintText>): string => {
+      if (!r.format) throw new Error(r.error);
+      return r.findings.find((x) => x.ruleId === 'PORT01')?.message ?? '';
+    };
+    assert.match(message(lintText(text(51820), { format: 'wireguard', report: ipsecFirst })), /\(udp\/443 did\)/);
+    // Without 443, another open port that is not IPsec's; with only IPsec's open, none is named.
+    const no443 = { ...ipsecFirst, ports: [...ipsecFirst.ports!.slice(0, 3), { protocol: 'udp', port: 1194, reachable: 'yes', basis: 'answer' }] } as typeof base;
+    assert.match(message(lintText(text(51820), { format: 'wireguard', report: no443 })), /\(udp\/1194 did\)/);
+    const onlyIpsec = { ...ipsecFirst, ports: ipsecFirst.ports!.slice(0, 3) } as typeof base;
+    const m = message(lintText(text(51820), { format: 'wireguard', report: onlyIpsec }));
+    assert.match(m, /blocked/);
+    assert.doesNotMatch(m, /udp\/(500|4500) did/);
+  });
   it('is silent for a reachable port, and without a report', () => {
     const ok = lintText(text(443), { format: 'wireguard', report });
     const none = lintText(text(51820), { format: 'wireguard' });

@@ -5,6 +5,7 @@
  */
 import { WIREGUARD_KEEPALIVE_SECONDS, wireguardKeepalive } from '../../../engine/keepalive';
 import type { Report } from '../../../report/report';
+import { preferredOpenPort } from '../../portChoice';
 import { fix, insertLineAfter, replace } from '../fixes';
 import type { Entry, Section } from '../model';
 import { effective } from '../parser';
@@ -139,7 +140,8 @@ export function checkBlockedEndpointPorts(ctx: RuleContext): void {
     const port = Number(m[1]);
     const blocked = ports.find((x) => x.protocol === 'udp' && x.port === port && x.reachable === 'no');
     if (!blocked) continue;
-    const open = ports.find((x) => x.protocol === 'udp' && x.reachable === 'yes');
+    // 443 first, never IPsec's 500/4500 (PORT02 would flag the server moved there).
+    const open = preferredOpenPort(ports, 'udp');
     ctx.out.add(
       'PORT01',
       'error',

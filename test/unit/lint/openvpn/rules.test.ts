@@ -205,6 +205,50 @@ describe('OpenVPN rules', () => {
       assert.deepEqual(only(lint('client\nremote a 443 tcp-client\n', { report: blocked }), 'PORT01'), []);
       assert.deepEqual(only(lint('client\nremote a 1194 tcp-client\n', { report: blocked }), 'PORT01'), [], 'reachable unknown is not blocked');
     });
+    it('PORT01\'s fallback goes before the blocked remote (OpenVPN tries remotes in order), and then the blocked one is only a hint', () => {
+      // Offered, never preferred: whether the server listens on the fallback port the file cannot tell.
+      const preferredFix = (text: string, report: Report = blocked) => {
+        const f = only(lint(text, { report }), 'PORT01')[0];
+        assert.ok(f, 'a PORT01 finding');
+        assert.equal(f.fixes.filter((x) => x.isPreferred).length, 0, 'no preferred fix');
+        const fx = f.fixes.find((x) => /^Add (a <connection> )?fallback/.test(x.title));
+        assert.ok(fx, 'the fallback fix');
+        return applyFix(text, fx);
+      };
+      const top = preferredFix('client\nremote vpn.example.com 1194\nkeepalive 10 60\n');
+      assert.equal(top, 'client\nremote vpn.example.com 443 tcp-client\nremote vpn.example.com 1194\nkeepalive 10 60\n');
+      const block = preferredFix('client\n<connection>\nremote v 1194 udp\n</connection>\n');
+      assert.equal(block, 'client\n<connection>\nremote v 443 tcp-client\n</connection>\n<connection>\nremote v 1194 udp\n</connection>\n');
+      for (const fixed of [top, block]) {
+        const after = only(lint(fixed, { report: blocked }), 'PORT01');
+        assert.deepEqual(after.map((f) => f.severity), ['hint'], fixed);
+        assert.match(after[0].message, /OpenVPN connects through the reachable remote before it/);
+      }
+      // A reachable remote only after the blocked one: every connect from here waits out the timeout first.
+      const late = only(lint('client\n<connection>\nremote v 1194 udp\n</connection>\n<connection>\nremote v 443 tcp-client\n</connection>\n', { report: blocked }), 'PORT01');
+      assert.deepEqual(late.map((f) => f.severity), ['warning']);
+      assert.match(late[0].message, /put a reachable remote first/);
+      // remote-random shuffles the list: order does not help, the blocked remote stays a warning.
+      const shuffled = only(lint('client\nremote-random\nremote v 443 tcp-client\nremote v 1194\n', { report: blocked }), 'PORT01');
+      assert.deepEqual(shuffled.map((f) => f.severity), ['warning']);
+      assert.match(shuffled[0].message, /remote-random/);
+    });
+    it('PORT01\'s fallback is never an IPsec port (udp/500, udp/4500: PORT02), whatever the order in the report', () => {
+      const ipsec = withReport({
+        ports: [
+          { protocol: 'udp', port: 1194, reachable: 'no', basis: 'no answer from the reflector' },
+          { protocol: 'udp', port: 500, reachable: 'yes', basis: 'answer from the reflector' },
+          { protocol: 'udp', port: 4500, reachable: 'yes', basis: 'answer from the reflector' },
+          { protocol: 'udp', port: 443, reachable: 'yes', basis: 'answer from the reflector' },
+        ],
+      });
+      const titles = (text: string, report: Report) => only(lint(text, { report }), 'PORT01').flatMap((f) => f.fixes.map((x) => x.title));
+      // With fragment the fallback stays on UDP: 443, not the first open UDP port in the list (500).
+      assert.deepEqual(titles('client\nremote v 1194\nfragment 1300\n', ipsec), ["Add fallback 'remote v 443 udp'"]);
+      assert.deepEqual(titles('client\nremote v 1194\n', ipsec), ["Add fallback 'remote v 443 udp'"], 'a port found open, 443 before the IPsec ports');
+      const onlyIpsec = withReport({ ports: ipsec.ports!.slice(0, 3) });
+      assert.deepEqual(titles('client\nremote v 1194\nfragment 1300\n', onlyIpsec), [], 'no UDP fallback at all rather than an IPsec port');
+    });
     it('PORT02 is silent for TCP 500', () => {
       assert.deepEqual(only(lint('proto tcp-server\nport 500\n'), 'PORT02'), []);
     });
