@@ -9,6 +9,7 @@ import { post } from './host';
 import { renderDropped, renderPage, renderWaiting } from './render';
 import { type Live, persist, restore } from './state';
 import { localize } from './strings';
+import { watchThemeColours } from './themeColours';
 import type { RenderContext } from './widgets';
 
 // VS Code's translations for the display language, put in the page by the host (html.ts).
@@ -22,6 +23,8 @@ try {
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(styles);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+// The meaning colours, made readable on this theme (and again after every theme switch).
+watchThemeColours();
 
 const app = document.getElementById('app')!;
 const restored = restore();
