@@ -3,7 +3,10 @@ import { parseServerSpec } from '../engine/discovery/serverSpec';
 import type { Report } from '../report/report';
 import type { LastReport } from './lastReport';
 import { type ProbeHost, runProbe } from './probeRunner';
-import { showReportPanel } from './panel/reportPanel';
+import { formatDuration } from '../report/durations';
+import { type PortsSummaryWords, portsSummary } from '../report/portsSummary';
+import { showError, showInfo } from './notify';
+import { type ReportFocus, showReportPanel } from './panel/reportPanel';
 import { readProbeSettings } from './settings';
 import type { TurnSecrets } from './turnSecrets';
 
@@ -16,13 +19,42 @@ import type { TurnSecrets } from './turnSecrets';
 export function registerProbeCommands(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, last: LastReport, secrets: TurnSecrets): void {
   const cli = vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath;
   const host: ProbeHost = { cli, output, last, secrets, show: (report, partial) => showReportPanel(context, report, { partial }) };
+  // Ports and lifetime results land far down the panel: the final report scrolls there and
+  // highlights the section (the quick verdict before it does not).
+  const focusing = (focus: ReportFocus): ProbeHost => ({ ...host, show: (report, partial) => showReportPanel(context, report, { partial, focus: partial ? undefined : focus }) });
   context.subscriptions.push(
-    vscode.commands.registerCommand('natProbe.runDiagnosis', () => runProbe(host, { title: vscode.l10n.t('NAT Probe: diagnosing…'), turn: true })),
-    vscode.commands.registerCommand('natProbe.measureLifetime', () =>
-      runProbe(host, { title: vscode.l10n.t('NAT Probe: measuring the NAT mapping lifetime (up to 2 minutes)…'), lifetime: true }),
-    ),
-    vscode.commands.registerCommand('natProbe.testPorts', () => testPorts(host)),
+    vscode.commands.registerCommand('natProbe.runDiagnosis', () => runProbe(host, { title: vscode.l10n.t('Diagnosing…'), turn: true })),
+    vscode.commands.registerCommand('natProbe.measureLifetime', async () => {
+      const report = await runProbe(focusing('lifetime'), { title: vscode.l10n.t('Measuring the NAT mapping lifetime (up to 2 minutes)…'), lifetime: true });
+      if (report) void showInfo(lifetimeSummary(report));
+      return report;
+    }),
+    vscode.commands.registerCommand('natProbe.testPorts', async () => {
+      const report = await testPorts(focusing('ports'));
+      if (report) void showInfo(vscode.l10n.t('VPN ports: {0}', portsSummary(report.ports, portsWords())));
+      return report;
+    }),
   );
+}
+
+/** "udp/51820 blocked, 5 reachable", in the display language. */
+function portsWords(): PortsSummaryWords {
+  return {
+    blocked: (ports) => vscode.l10n.t('{0} blocked', ports),
+    reachable: (n) => vscode.l10n.t('{0} reachable', n),
+    unknown: (n) => vscode.l10n.t('{0} could not be told', n),
+    join: (parts) => parts.join(', '),
+    more: (n) => vscode.l10n.t('+{0} more', n),
+    none: vscode.l10n.t('no port tested'),
+  };
+}
+
+/** The one line after a lifetime run: the figure, or why there is none. */
+function lifetimeSummary(report: Report): string {
+  const l = report.mappingLifetime;
+  if (!l) return vscode.l10n.t('Mapping lifetime: not measured.');
+  if (l.value === null || l.value === undefined) return vscode.l10n.t('Mapping lifetime: could not tell ({0}).', l.reason);
+  return vscode.l10n.t('Mapping lifetime: an idle mapping lives {0}.', formatDuration(l.value * 1000, { ms: (n) => vscode.l10n.t('{0} ms', n), s: (n) => vscode.l10n.t('{0} s', n) }));
 }
 
 /**
@@ -49,16 +81,16 @@ async function testPorts(host: ProbeHost): Promise<Report | undefined> {
     if (!parsed.ok) return undefined;
     server = parsed.value;
     const remember = vscode.l10n.t('Remember it');
-    void vscode.window.showInformationMessage(vscode.l10n.t('Use {0} for port tests from now on?', text), remember).then(async (choice) => {
+    void showInfo(vscode.l10n.t('Use {0} for port tests from now on?', text), remember).then(async (choice) => {
       if (choice === remember) await vscode.workspace.getConfiguration('natProbe').update('portsServer', text, vscode.ConfigurationTarget.Global);
     });
   }
   if (settings.ports.length === 0) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('natProbe.ports is empty: nothing to test.'));
+    void showError(vscode.l10n.t('natProbe.ports is empty: nothing to test.'));
     return undefined;
   }
   return runProbe(host, {
-    title: vscode.l10n.t('NAT Probe: testing VPN ports against {0}…', `${server.host}:${server.port}`),
+    title: vscode.l10n.t('Testing VPN ports against {0}…', `${server.host}:${server.port}`),
     servers: [server],
     ports: settings.ports,
   });

@@ -2,15 +2,20 @@ import * as vscode from 'vscode';
 import type { ServerSpec } from '../engine/discovery/serverSpec';
 import type { PortSpec } from '../engine/probes/portList';
 import type { Report } from '../report/report';
+import { lifetimePercent } from '../report/lifetimeProgress';
 import { verdictLine } from '../report/renderText';
 import { safeText } from '../report/safeText';
 import type { LastReport } from './lastReport';
+import { showError, withNotificationProgress } from './notify';
 import { ProbeCancelled, type ProbeProcessRequest, runProbeProcess } from './probeProcess';
 import { readProbeSettings } from './settings';
 import type { TurnSecrets } from './turnSecrets';
 
 export interface ProbeRequest {
-  /** The progress notification's title. */
+  /**
+   * What the run does ("Testing VPN ports against …"), the progress notification's first message
+   * under the title "NAT Probe"; later messages say how far it got, after it.
+   */
   readonly title: string;
   /** Overrides natProbe.servers (Test VPN ports talks to the ports server only). */
   readonly servers?: readonly ServerSpec[];
@@ -41,7 +46,7 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
   for (const p of settings.problems) output.warn(`ignoring a setting: ${p}`);
   const servers = request.servers ?? settings.servers;
   if (servers.length === 0) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('No STUN server to ask: natProbe.servers is empty or every entry is invalid (see the NAT Probe log).'));
+    void showError(vscode.l10n.t('No STUN server to ask: natProbe.servers is empty or every entry is invalid (see the NAT Probe log).'));
     return undefined;
   }
 
@@ -57,7 +62,12 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
   output.info(`diagnosis: ${servers.map((s) => `${s.host}:${s.port}`).join(', ')}; budget ${settings.budgetMs} ms${request.ports ? `; ports ${request.ports.map((p) => `${p.protocol}/${p.port}`).join(', ')}` : ''}`);
   let report: Report;
   try {
-    report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: request.title, cancellable: true }, (progress, token) => {
+    // Title "NAT Probe" and the step as the message: VS Code shows "title: message", and a title
+    // of its own would run into every message ("…against 127.0.0.1:3478…: No NAT: …").
+    const step = request.title.replace(/…$/, '');
+    report = await withNotificationProgress({ title: 'NAT Probe', cancellable: true }, (progress, token) => {
+      progress.report({ message: request.title });
+      let percent = 0;
       const controller = new AbortController();
       const cancel = token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
       return runProbeProcess({
@@ -71,16 +81,21 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
         onLog: (line) => output.info(line),
         onQuickVerdict: (quick) => {
           output.info(`quick verdict: ${verdictLine(quick)}`);
-          progress.report({ message: vscode.l10n.t('{0} More tests running…', verdictLine(quick)) });
+          progress.report({ message: vscode.l10n.t('{0} — quick verdict: {1} More tests running…', step, verdictLine(quick)) });
           host.show(quick, true);
         },
-        onLifetime: (p) =>
+        onLifetime: (p) => {
+          // The run's length is bounded (lifetimeProgress.ts): a percentage, and the bar moves with it.
+          const now = lifetimePercent(p.elapsedMs);
           progress.report({
+            increment: Math.max(0, now - percent),
             message:
               p.highSeconds !== null
-                ? vscode.l10n.t('A mapping idle {0} s is still alive; one idle {1} s was gone ({2} s).', p.lowSeconds, p.highSeconds, Math.round(p.elapsedMs / 1000))
-                : vscode.l10n.t('A mapping idle {0} s is still alive ({1} s).', p.lowSeconds, Math.round(p.elapsedMs / 1000)),
-          }),
+                ? vscode.l10n.t('{0} % — a mapping idle {1} s is still alive; one idle {2} s was gone.', now, p.lowSeconds, p.highSeconds)
+                : vscode.l10n.t('{0} % — a mapping idle {1} s is still alive.', now, p.lowSeconds),
+          });
+          percent = Math.max(percent, now);
+        },
       }).finally(() => cancel.dispose());
     });
   } catch (err) {
@@ -90,7 +105,7 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
     }
     const message = err instanceof Error ? err.message : String(err);
     output.error(`diagnosis failed: ${message}`);
-    void vscode.window.showErrorMessage(vscode.l10n.t('NAT Probe: the diagnosis failed: {0}', safeText(message, 300)));
+    void showError(vscode.l10n.t('NAT Probe: the diagnosis failed: {0}', safeText(message, 300)));
     return undefined;
   }
   output.info(`verdict: ${verdictLine(report)}`);

@@ -59,9 +59,16 @@ export function isReachRow(value: unknown): value is ReachRow {
   );
 }
 
+/** Sections a report can bring into view when it arrives (the new ports or lifetime results). */
+export const REPORT_FOCUS = ['ports', 'lifetime'] as const;
+export type ReportFocus = (typeof REPORT_FOCUS)[number];
+
 export type HostToWebview =
-  /** A report to show; a diagnosis may post twice (the quick verdict first, deeper results later). */
-  | { readonly type: 'report'; readonly report: Report; readonly partial?: boolean }
+  /**
+   * A report to show; a diagnosis may post twice (the quick verdict first, deeper results later).
+   * `focus`: scroll to that section and highlight it (after Test VPN ports / Measure lifetime).
+   */
+  | { readonly type: 'report'; readonly report: Report; readonly partial?: boolean; readonly focus?: ReportFocus }
   /** The config "Apply to config" would edit, or null when no WireGuard/OpenVPN file is open. */
   | { readonly type: 'config'; readonly config: OpenConfig | null }
   /** The latest reachability results of the configs tested in this window ("Your VPN servers"). */
@@ -153,7 +160,7 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
   if (!isPlainObject(value)) return false;
   switch (value.type) {
     case 'report':
-      return parseReport(value.report).ok;
+      return parseReport(value.report).ok && (value.focus === undefined || (REPORT_FOCUS as readonly unknown[]).includes(value.focus));
     case 'config': {
       const c = value.config;
       if (c === null) return true;

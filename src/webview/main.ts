@@ -5,6 +5,7 @@
  */
 import styles from './styles.css';
 import { type HostToWebview, type WebviewCommand, isHostToWebview } from '../report/messages';
+import { focusSection } from './focusSection';
 import { post } from './host';
 import { renderDropped, renderPage, renderWaiting } from './render';
 import { type Live, persist, restore } from './state';
@@ -101,6 +102,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       dropped = undefined;
       persist(state);
       draw();
+      if (msg.focus && !state.partial) focusSection(app, msg.focus);
       break;
     case 'config':
       if (JSON.stringify(msg.config) === JSON.stringify(live.config)) return;

@@ -11,7 +11,7 @@ function strings() {
     title: t('NAT Probe report'),
     waiting: t('Waiting for a report… Run “NAT Probe: Run NAT diagnosis” to make one.'),
     partial: t('Quick verdict: the deeper tests (ports, lifetime, relay) are still running; this page fills in when they finish.'),
-    meta: (when: string, seconds: string, version: string) => t('Measured {0} in {1} s by natprobe {2}.', when, seconds, version),
+    meta: (when: string, duration: string, version: string) => t('Measured {0} in {1} by natprobe {2}.', when, duration, version),
     runAgain: t('Run the diagnosis again'),
     savedReportUnreadable: (why: string) => t('The saved report could not be read ({0}). Run a diagnosis again.', why),
 
@@ -89,6 +89,8 @@ function strings() {
     colNote: t('Note'),
     noServers: t('No server was contacted.'),
     ms: (n: number) => t('{0} ms', n),
+    msText: (n: string) => t('{0} ms', n),
+    secondsText: (n: string) => t('{0} s', n),
     noAnswer: t('no answer'),
     unresolved: t('not resolved'),
 

@@ -138,12 +138,12 @@ export function table(
   label: string,
   headers: readonly string[],
   rows: readonly (readonly (Node | string)[])[],
-  options: { columns?: readonly string[]; cls?: string; breakpoint?: number } = {},
+  options: { columns?: readonly string[]; cls?: string; breakpoint?: number; responsive?: boolean } = {},
 ): HTMLElement {
-  const { columns, cls = '', breakpoint = 600 } = options;
+  const { columns, cls = '', breakpoint = 600, responsive = true } = options;
   // Responsive: below the breakpoint each row becomes a block of "label: value" lines, so a
   // narrow panel (beside a config editor) never clips a verdict.
-  const t = h('vscode-table', { 'aria-label': label, 'bordered-rows': true, zebra: true, responsive: true, breakpoint, class: cls });
+  const t = h('vscode-table', { 'aria-label': label, 'bordered-rows': true, zebra: true, responsive, breakpoint, class: cls });
   if (columns) (t as HTMLElement & { columns: string[] }).columns = [...columns];
   const head = h('vscode-table-header', { slot: 'header' }, ...headers.map((x) => h('vscode-table-header-cell', undefined, x)));
   const body = h(

@@ -18,5 +18,30 @@ export function portsSection(report: Report, run: (command: WebviewCommand) => v
     tri(p.reachable, 'portReachable', { yes: S.yes, no: S.portBlocked }),
     p.basis,
   ]);
-  return section('ports', S.portsHeading, table(S.portsHeading, [S.colProtocol, S.colPort, S.colReachable, S.colBasis], rows, { columns: ['12%', '11%', '25%', '52%'], cls: 'ports-table', breakpoint: 560 }));
+  // Narrow (a side panel beside a config): one line per port and its basis under it, instead of the
+  // table's four stacked label/value rows per port. CSS picks one of the two by the section's width.
+  const compact = h(
+    'ul',
+    { class: 'ports-compact', 'aria-label': S.portsHeading },
+    ...ports.map((p) =>
+      h(
+        'li',
+        undefined,
+        h('span', { class: 'port-name mono' }, `${p.protocol.toUpperCase()} ${p.port}`),
+        ' ',
+        tri(p.reachable, 'portReachable', { yes: S.yes, no: S.portBlocked }),
+        h('span', { class: 'reason' }, p.basis),
+      ),
+    ),
+  );
+  return section(
+    'ports',
+    S.portsHeading,
+    h(
+      'div',
+      { class: 'ports-holder' },
+      table(S.portsHeading, [S.colProtocol, S.colPort, S.colReachable, S.colBasis], rows, { columns: ['12%', '11%', '25%', '52%'], cls: 'ports-table', responsive: false }),
+      compact,
+    ),
+  );
 }
