@@ -25,6 +25,16 @@ export interface OpenConfig {
   readonly fileName: string;
   /** Ids of the current report's recommendations that have an edit for this format. */
   readonly applicable: readonly string[];
+  /**
+   * Where the file is, as the button names it: its path in the workspace ("laptop/wg0.conf", so two
+   * open wg0.conf files cannot be confused), else its folder and name. Absent: fileName.
+   */
+  readonly displayPath?: string;
+  /**
+   * Applicable advice this file cannot take, and why, known before the button is pressed (a
+   * server config has no peer with an Endpoint to keep alive): the button is disabled with the reason.
+   */
+  readonly refused?: Readonly<Record<string, string>>;
 }
 
 /** One row of "Your VPN servers": a reach result, without evidence (the editor's diagnostic has it). */
@@ -164,7 +174,14 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
     case 'config': {
       const c = value.config;
       if (c === null) return true;
-      return isPlainObject(c) && (c.format === 'wireguard' || c.format === 'openvpn') && typeof c.fileName === 'string' && Array.isArray(c.applicable);
+      return (
+        isPlainObject(c) &&
+        (c.format === 'wireguard' || c.format === 'openvpn') &&
+        typeof c.fileName === 'string' &&
+        Array.isArray(c.applicable) &&
+        (c.displayPath === undefined || typeof c.displayPath === 'string') &&
+        (c.refused === undefined || (isPlainObject(c.refused) && Object.values(c.refused).every((v) => typeof v === 'string')))
+      );
     }
     case 'reach':
       return Array.isArray(value.rows) && value.rows.length <= MAX_REACH_ROWS && value.rows.every(isReachRow);

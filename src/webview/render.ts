@@ -76,7 +76,7 @@ export function renderPage(app: HTMLElement, untrusted: PageInput): void {
     serversSection(report),
     portsSection(report, input.actions.run),
     reachSection(input.reach),
-    lifetimeSection(report, input.actions.run),
+    lifetimeSection(ctx, report, input.actions.run),
     extrasSection(ctx, report),
     recommendationsSection(ctx, report, input.config, input.results, input.actions),
     footer(report),
