@@ -74,7 +74,7 @@ describe('the extension manifest (package.json)', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'l10n.mjs'), '--check'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     const bundle = JSON.parse(fs.readFileSync(path.join(ROOT, 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, string>;
-    for (const message of ['NAT Probe: diagnosing…', 'Behind a port-restricted cone NAT', 'Apply to {0}']) assert.ok(message in bundle, message);
+    for (const message of ['Diagnosing…', 'Behind a port-restricted cone NAT', 'Apply to {0}']) assert.ok(message in bundle, message);
   });
 });
 
