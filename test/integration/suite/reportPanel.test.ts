@@ -164,6 +164,8 @@ describe('NAT Probe report panel (webview content, Apply to config, themes)', fu
     await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
     await vscode.commands.executeCommand('undo');
     await waitFor('the undo', () => doc.getText() === original);
+    // The panel no longer says "not saved yet" about a line that is gone.
+    await waitForWebview({ selectors: SELECTORS }, (a) => (a.results!.status[0] === 'Undone: wg0.conf is as it was before Apply.' ? undefined : `status ${JSON.stringify(a.results!.status)}`));
   });
 
   it('comes back with its content after being hidden behind another editor (state restored in the webview)', async function () {
