@@ -15,7 +15,7 @@ const TONES = {
   '--np-muted': 'var(--vscode-descriptionForeground, #717171)',
 } as const;
 
-/** A little above 4.5:1, so rounding and the tables' zebra tint cannot take a colour under it. */
+/** A little above 4.5:1, so rounding cannot take a colour under it. */
 const TARGET = AA_TEXT + 0.3;
 
 const sheet = new CSSStyleSheet();
@@ -38,8 +38,11 @@ export function applyThemeColours(): void {
     if (!editor || !text) return;
     const opaqueEditor = { ...editor, a: 1 };
     const backgrounds: Rgba[] = [opaqueEditor];
-    // Cards (verdict, advice) sit on the widget background, possibly translucent over the editor's.
+    // Cards (verdict, advice) sit on the widget background, possibly translucent over the editor's;
+    // table rows on the zebra tint (vscode-table's own default when the theme has none).
     if (widget && widget.a > 0) backgrounds.push(over(widget, opaqueEditor));
+    const zebra = resolve(probe, 'var(--vscode-keybindingTable-rowsBackground, rgba(204, 204, 204, 0.04))', 'backgroundColor');
+    if (zebra && zebra.a > 0) backgrounds.push(over(zebra, opaqueEditor));
     const rules: string[] = [];
     for (const [variable, token] of Object.entries(TONES)) {
       const base = resolve(probe, token, 'color');

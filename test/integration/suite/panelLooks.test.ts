@@ -198,6 +198,7 @@ describe('NAT Probe panel: contrast in every theme, colours by meaning, results 
     assert.match(a.colours!.compactRows[0].text, /^UDP 51820 ✗ Blocked or filtered silence while/);
     await queryWebview({ screenshot: 'report-light-narrow-ports-focused' });
     screenshotWorkbench('report-light-narrow-workbench-ports');
+    await new Promise((r) => setTimeout(r, 1500)); // the runner takes the picture before the next test changes the window
   });
 
   it('the toasts a user sees: progress while Test VPN ports runs and the one-line summary, read from the notification centre', async function () {
@@ -211,6 +212,7 @@ describe('NAT Probe panel: contrast in every theme, colours by meaning, results 
       x.results!.items.some((t) => t.startsWith('NAT Probe')) ? undefined : `centre: ${JSON.stringify(x.results)}`,
     );
     screenshotWorkbench('toasts-progress');
+    await new Promise((r) => setTimeout(r, 300));
     await run;
     const after = await waitForWebview({ workbench: true, selectors: { items: '.notifications-center .notification-list-item-message' } }, (x) =>
       x.results!.items.some((t) => t.startsWith('VPN ports:')) ? undefined : `centre: ${JSON.stringify(x.results)}`,
@@ -219,6 +221,7 @@ describe('NAT Probe panel: contrast in every theme, colours by meaning, results 
     assert.ok(during.results!.items.some((t) => /^NAT Probe: Testing VPN ports against 127\.0\.0\.1:\d+/.test(t)), JSON.stringify(during.results));
     await new Promise((r) => setTimeout(r, 300));
     screenshotWorkbench('toasts-ports-summary');
+    await new Promise((r) => setTimeout(r, 1500));
     await vscode.commands.executeCommand('notifications.hideList');
   });
 
