@@ -47,7 +47,8 @@ export function redactReport(report: Report): Report {
       if (!isAnyIpForm(bare) || keep.has(canonical(bare))) return match;
       // "100.64.0.0/10", "fc00::/7": a range the text explains (RFC 6598, RFC 4193), not an address
       // of this machine; kept unless it is one of this machine's own addresses with a prefix length.
-      if (CIDR_SUFFIX.test(whole.slice(offset + match.length)) && !labels.has(canonical(bare))) return match;
+      CIDR_SUFFIX.lastIndex = offset + match.length;
+      if (CIDR_SUFFIX.test(whole) && !labels.has(canonical(bare))) return match;
       const l = label(bare, 'other');
       return match.startsWith('[') ? `[${l}]` : l;
     });
@@ -65,7 +66,8 @@ export function redactReport(report: Report): Report {
 const ADDRESS_CANDIDATE = /\[[0-9A-Fa-f:.%\w]+\]|(?<![\w.:])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])|(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
 
 /** What follows an address written as a network: "/" and a prefix length (RFC 4632 §3.1). */
-const CIDR_SUFFIX = /^\/\d{1,3}(?![\d.])/;
+// Sticky, tried at the end of each match: no copy of the rest of a long text per address.
+const CIDR_SUFFIX = /\/\d{1,3}(?![\d.])/y;
 
 function canonical(address: string): string {
   return anyIpFormKey(address);
