@@ -5,7 +5,7 @@
  */
 import styles from './styles.css';
 import { type HostToWebview, type WebviewCommand, isHostToWebview } from '../report/messages';
-import { focusSection } from './focusSection';
+import { focusSection, keepHighlight } from './focusSection';
 import { post } from './host';
 import { renderDropped, renderPage, renderWaiting } from './render';
 import { type Live, persist, restore } from './state';
@@ -73,6 +73,7 @@ function draw(): void {
     renderDropped(app, err instanceof Error ? err.message : String(err));
   }
   restoredScroll = undefined;
+  keepHighlight(app);
 }
 
 /** Shows a copy/apply outcome next to its recommendation without redrawing the page. */
