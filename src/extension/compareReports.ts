@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { type DirectVerdict, compareReports } from '../engine/compare';
 import { parseReport } from '../report/parseReport';
-import { guessNotAReport, renderComparison } from '../report/renderComparison';
+import { type ComparisonWords, guessNotAReport, renderComparison } from '../report/renderComparison';
 import type { Report } from '../report/report';
 import type { LastReport } from './lastReport';
 import { showError } from './notify';
@@ -36,7 +36,7 @@ export function registerCompareReports(context: vscode.ExtensionContext, last: L
       const verdict = compareReports(sides[0].report, sides[1].report);
       // One document per comparison (a name per pair, so two comparisons can stay open side by side).
       const name = `/${vscode.l10n.t('Comparison')} ${++counter}.md`;
-      documents.set(name, renderComparison(sides, verdict, localDate));
+      documents.set(name, renderComparison(sides, verdict, localDate, comparisonWords()));
       // A few kilobytes each; the oldest go once there are more than anyone keeps open.
       for (const old of [...documents.keys()].slice(0, Math.max(0, documents.size - 20))) documents.delete(old);
       const uri = vscode.Uri.from({ scheme: COMPARISON_SCHEME, path: name });
@@ -44,6 +44,57 @@ export function registerCompareReports(context: vscode.ExtensionContext, last: L
       return verdict;
     }),
   );
+}
+
+/** The comparison's words in the display language (English: ENGLISH_COMPARISON). */
+function comparisonWords(): ComparisonWords {
+  const couldNotTell = vscode.l10n.t('could not tell');
+  return {
+    headline: {
+      yes: vscode.l10n.t('They can connect directly'),
+      no: vscode.l10n.t('Traffic between them must be relayed'),
+      unknown: vscode.l10n.t('Whether they can connect directly could not be told'),
+    },
+    natType: {
+      'open-internet': vscode.l10n.t('no NAT, nothing filters'),
+      'full-cone': vscode.l10n.t('full-cone NAT'),
+      'restricted-cone': vscode.l10n.t('restricted-cone NAT'),
+      'port-restricted-cone': vscode.l10n.t('port-restricted cone NAT'),
+      symmetric: vscode.l10n.t('symmetric NAT'),
+      'symmetric-udp-firewall': vscode.l10n.t('no NAT, a firewall filters'),
+      'udp-blocked': vscode.l10n.t('UDP blocked'),
+      unknown: couldNotTell,
+    },
+    mapping: {
+      'endpoint-independent': vscode.l10n.t('the same public port for every peer'),
+      'address-dependent': vscode.l10n.t('a new public port per peer address'),
+      'address-and-port-dependent': vscode.l10n.t('a new public port per peer address and port'),
+      none: vscode.l10n.t('no NAT'),
+      unknown: couldNotTell,
+    },
+    filtering: {
+      'endpoint-independent': vscode.l10n.t('lets anyone answer'),
+      'address-dependent': vscode.l10n.t('lets in addresses it has sent to'),
+      'address-and-port-dependent': vscode.l10n.t('lets in only the exact address and port it has sent to'),
+      none: vscode.l10n.t('nothing filters'),
+      unknown: couldNotTell,
+    },
+    yesNo: { yes: vscode.l10n.t('yes'), no: vscode.l10n.t('no'), unknown: couldNotTell },
+    rows: {
+      nat: vscode.l10n.t('NAT'),
+      publicPort: vscode.l10n.t('Public port'),
+      inboundFilter: vscode.l10n.t('Inbound filter'),
+      publicAddress: vscode.l10n.t('Public address'),
+      cgnat: vscode.l10n.t('Behind carrier-grade NAT'),
+      hairpinning: vscode.l10n.t('Hairpinning'),
+      measured: vscode.l10n.t('Measured'),
+    },
+    noneSeen: vscode.l10n.t('none seen'),
+    notMeasured: vscode.l10n.t('not measured'),
+    notApplicable: vscode.l10n.t('not applicable'),
+    couldNotTell,
+    basis: vscode.l10n.t('Predicted from both ends’ mapping and filtering, the way UDP hole punching works (RFC 4787 §4–5, RFC 5128 §3.3).'),
+  };
 }
 
 /** "2 Dec 2026, 16:49" in the user's locale and time zone. */

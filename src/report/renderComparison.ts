@@ -18,40 +18,75 @@ export const utcDate: DateWords = (iso) => {
   return `${d.toLocaleString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' })} UTC`;
 };
 
-const HEADLINE: Record<Tristate, string> = {
-  yes: 'They can connect directly',
-  no: 'Traffic between them must be relayed',
-  unknown: 'Whether they can connect directly could not be told',
-};
+/** Every word of the comparison document, so the extension can give it in the display language. */
+export interface ComparisonWords {
+  readonly headline: Readonly<Record<Tristate, string>>;
+  readonly natType: Readonly<Record<NatType, string>>;
+  readonly mapping: Readonly<Record<Behaviour, string>>;
+  readonly filtering: Readonly<Record<Behaviour, string>>;
+  readonly yesNo: Readonly<Record<Tristate, string>>;
+  readonly rows: {
+    readonly nat: string;
+    readonly publicPort: string;
+    readonly inboundFilter: string;
+    readonly publicAddress: string;
+    readonly cgnat: string;
+    readonly hairpinning: string;
+    readonly measured: string;
+  };
+  readonly noneSeen: string;
+  readonly notMeasured: string;
+  readonly notApplicable: string;
+  readonly couldNotTell: string;
+  readonly basis: string;
+}
 
-const NAT_TYPE: Record<NatType, string> = {
-  'open-internet': 'no NAT, nothing filters',
-  'full-cone': 'full-cone NAT',
-  'restricted-cone': 'restricted-cone NAT',
-  'port-restricted-cone': 'port-restricted cone NAT',
-  symmetric: 'symmetric NAT',
-  'symmetric-udp-firewall': 'no NAT, a firewall filters',
-  'udp-blocked': 'UDP blocked',
-  unknown: 'could not tell',
+export const ENGLISH_COMPARISON: ComparisonWords = {
+  headline: {
+    yes: 'They can connect directly',
+    no: 'Traffic between them must be relayed',
+    unknown: 'Whether they can connect directly could not be told',
+  },
+  natType: {
+    'open-internet': 'no NAT, nothing filters',
+    'full-cone': 'full-cone NAT',
+    'restricted-cone': 'restricted-cone NAT',
+    'port-restricted-cone': 'port-restricted cone NAT',
+    symmetric: 'symmetric NAT',
+    'symmetric-udp-firewall': 'no NAT, a firewall filters',
+    'udp-blocked': 'UDP blocked',
+    unknown: 'could not tell',
+  },
+  mapping: {
+    'endpoint-independent': 'the same public port for every peer',
+    'address-dependent': 'a new public port per peer address',
+    'address-and-port-dependent': 'a new public port per peer address and port',
+    none: 'no NAT',
+    unknown: 'could not tell',
+  },
+  filtering: {
+    'endpoint-independent': 'lets anyone answer',
+    'address-dependent': 'lets in addresses it has sent to',
+    'address-and-port-dependent': 'lets in only the exact address and port it has sent to',
+    none: 'nothing filters',
+    unknown: 'could not tell',
+  },
+  yesNo: { yes: 'yes', no: 'no', unknown: 'could not tell' },
+  rows: {
+    nat: 'NAT',
+    publicPort: 'Public port',
+    inboundFilter: 'Inbound filter',
+    publicAddress: 'Public address',
+    cgnat: 'Behind carrier-grade NAT',
+    hairpinning: 'Hairpinning',
+    measured: 'Measured',
+  },
+  noneSeen: 'none seen',
+  notMeasured: 'not measured',
+  notApplicable: 'not applicable',
+  couldNotTell: 'could not tell',
+  basis: 'Predicted from both ends’ mapping and filtering, the way UDP hole punching works (RFC 4787 §4–5, RFC 5128 §3.3).',
 };
-
-const MAPPING: Record<Behaviour, string> = {
-  'endpoint-independent': 'the same public port for every peer',
-  'address-dependent': 'a new public port per peer address',
-  'address-and-port-dependent': 'a new public port per peer address and port',
-  none: 'no NAT',
-  unknown: 'could not tell',
-};
-
-const FILTERING: Record<Behaviour, string> = {
-  'endpoint-independent': 'lets anyone answer',
-  'address-dependent': 'lets in addresses it has sent to',
-  'address-and-port-dependent': 'lets in only the exact address and port it has sent to',
-  none: 'nothing filters',
-  unknown: 'could not tell',
-};
-
-const YES_NO: Record<Tristate, string> = { yes: 'yes', no: 'no', unknown: 'could not tell' };
 
 /** A reason as a sentence: capital first letter, one full stop. */
 function sentence(text: string): string {
@@ -67,26 +102,26 @@ function sentence(text: string): string {
  * reason quotes their reasons; addresses, times and labels are strings too) goes through
  * markdownText, so a report cannot add a link, an image, HTML or a control character.
  */
-export function renderComparison(sides: readonly ComparedSide[], verdict: DirectVerdict, when: DateWords = utcDate): string {
-  const row = (title: string, f: (r: Report) => string): string => `| ${title} | ${sides.map((s) => markdownText(f(s.report))).join(' | ')} |`;
-  const pick = <K extends string>(table: Record<K, string>, key: K | undefined): string => (key !== undefined && key in table ? table[key] : 'could not tell');
+export function renderComparison(sides: readonly ComparedSide[], verdict: DirectVerdict, when: DateWords = utcDate, w: ComparisonWords = ENGLISH_COMPARISON): string {
+  const row = (title: string, f: (r: Report) => string): string => `| ${markdownText(title)} | ${sides.map((s) => markdownText(f(s.report))).join(' | ')} |`;
+  const pick = <K extends string>(table: Readonly<Record<K, string>>, key: K | undefined): string => (key !== undefined && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : w.couldNotTell);
   return [
-    `# ${HEADLINE[verdict.direct] ?? HEADLINE.unknown}`,
+    `# ${markdownText(pick(w.headline, verdict.direct))}`,
     '',
     markdownText(sentence(verdict.reason)),
     '',
     // The reason calls the ends A and B.
     `| | A: ${markdownText(sides[0].label)} | B: ${markdownText(sides[1].label)} |`,
     '| --- | --- | --- |',
-    row('NAT', (r) => pick(NAT_TYPE, r.natType?.value)),
-    row('Public port', (r) => pick(MAPPING, r.mapping?.value)),
-    row('Inbound filter', (r) => pick(FILTERING, r.filtering?.value)),
-    row('Public address', (r) => r.publicEndpoints.map((p) => `${p.address}:${p.port}`).join(', ') || 'none seen'),
-    row('Behind carrier-grade NAT', (r) => pick(YES_NO, r.cgnat?.value)),
-    row('Hairpinning', (r) => (r.hairpinning ? (r.hairpinning.notApplicable ? 'not applicable' : pick(YES_NO, r.hairpinning.value)) : 'not measured')),
-    row('Measured', (r) => when(r.startedAt)),
+    row(w.rows.nat, (r) => pick(w.natType, r.natType?.value)),
+    row(w.rows.publicPort, (r) => pick(w.mapping, r.mapping?.value)),
+    row(w.rows.inboundFilter, (r) => pick(w.filtering, r.filtering?.value)),
+    row(w.rows.publicAddress, (r) => r.publicEndpoints.map((p) => `${p.address}:${p.port}`).join(', ') || w.noneSeen),
+    row(w.rows.cgnat, (r) => pick(w.yesNo, r.cgnat?.value)),
+    row(w.rows.hairpinning, (r) => (r.hairpinning ? (r.hairpinning.notApplicable ? w.notApplicable : pick(w.yesNo, r.hairpinning.value)) : w.notMeasured)),
+    row(w.rows.measured, (r) => when(r.startedAt)),
     '',
-    'Predicted from both ends’ mapping and filtering, the way UDP hole punching works (RFC 4787 §4–5, RFC 5128 §3.3).',
+    markdownText(w.basis),
     '',
   ].join('\n');
 }

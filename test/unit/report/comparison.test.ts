@@ -2,7 +2,7 @@
 // a person reads, and a file that is not a report named for what it is.
 import assert from 'node:assert/strict';
 import { compareReports } from '../../../src/engine/compare';
-import { guessNotAReport, renderComparison, utcDate } from '../../../src/report/renderComparison';
+import { ENGLISH_COMPARISON, guessNotAReport, renderComparison, utcDate } from '../../../src/report/renderComparison';
 import type { Report } from '../../../src/report/report';
 
 const BASE: Report = {
@@ -87,5 +87,15 @@ describe('Compare: a file that is not a report says what it is', () => {
     assert.equal(guessNotAReport('{"schemaVersion": 7}'), undefined);
     assert.equal(guessNotAReport('hello'), undefined);
     assert.equal(guessNotAReport(''), undefined);
+  });
+});
+
+describe('Compare two reports: the words come from the caller (the display language)', () => {
+  it('every word of the document is the caller’s: a translated headline, rows and values', () => {
+    const words = { ...ENGLISH_COMPARISON, headline: { yes: 'Direkt verbindbar', no: 'Nur über Relay', unknown: 'Unklar' }, rows: { ...ENGLISH_COMPARISON.rows, nat: 'NAT-Typ' }, yesNo: { yes: 'ja', no: 'nein', unknown: 'unklar' } };
+    const md = renderComparison([{ label: 'a.json', report: BASE }, { label: 'b.json', report: PEER }], compareReports(BASE, PEER), utcDate, words);
+    assert.equal(md.split('\n')[0], '# Nur über Relay');
+    assert.match(md, /\| NAT-Typ \| port-restricted cone NAT \| symmetric NAT \|/);
+    assert.match(md, /\| Behind carrier-grade NAT \| nein \| ja \|/);
   });
 });
