@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import { parseServerSpec } from '../engine/discovery/serverSpec';
 import type { Report } from '../report/report';
 import type { LastReport } from './lastReport';
-import { type ProbeHost, runProbe } from './probeRunner';
+import { parseReport } from '../report/parseReport';
 import { formatDuration } from '../report/durations';
 import { type PortsSummaryWords, portsSummary } from '../report/portsSummary';
 import { showError, showInfo } from './notify';
+import { type ProbeHost, recordAndShow, runProbe } from './probeRunner';
 import { type ReportFocus, showReportPanel } from './panel/reportPanel';
 import { readProbeSettings } from './settings';
 import type { TurnSecrets } from './turnSecrets';
@@ -18,14 +19,14 @@ import type { TurnSecrets } from './turnSecrets';
  */
 export function registerProbeCommands(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, last: LastReport, secrets: TurnSecrets): void {
   const cli = vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath;
-  const host: ProbeHost = { cli, output, last, secrets, show: (report, partial) => showReportPanel(context, report, { partial }) };
-  // Ports and lifetime results land far down the panel: the final report scrolls there and
+  const host: ProbeHost = { cli, output, last, secrets, show: (report, partial, picture) => showReportPanel(context, report, { partial, picture }) };
+  // Ports and lifetime results land far down the panel: the final picture scrolls there and
   // highlights the section (the quick verdict before it does not).
-  const focusing = (focus: ReportFocus): ProbeHost => ({ ...host, show: (report, partial) => showReportPanel(context, report, { partial, focus: partial ? undefined : focus }) });
+  const focusing = (focus: ReportFocus): ProbeHost => ({ ...host, show: (report, partial, picture) => showReportPanel(context, report, { partial, picture, focus: partial ? undefined : focus }) });
   context.subscriptions.push(
-    vscode.commands.registerCommand('natProbe.runDiagnosis', () => runProbe(host, { title: vscode.l10n.t('Diagnosing…'), turn: true })),
+    vscode.commands.registerCommand('natProbe.runDiagnosis', () => runProbe(host, { kind: 'diagnosis', title: vscode.l10n.t('Diagnosing…'), turn: true })),
     vscode.commands.registerCommand('natProbe.measureLifetime', async () => {
-      const report = await runProbe(focusing('lifetime'), { title: vscode.l10n.t('Measuring the NAT mapping lifetime (up to 2 minutes)…'), lifetime: true });
+      const report = await runProbe(focusing('lifetime'), { kind: 'lifetime', title: vscode.l10n.t('Measuring the NAT mapping lifetime (up to 2 minutes)…'), lifetime: true });
       if (report) void showInfo(lifetimeSummary(report));
       return report;
     }),
@@ -34,8 +35,23 @@ export function registerProbeCommands(context: vscode.ExtensionContext, output: 
       if (report) void showInfo(vscode.l10n.t('VPN ports: {0}', portsSummary(report.ports, portsWords())));
       return report;
     }),
+    // Hidden (not in the palette): records a report as if a run had made it, and shows the result
+    // as a run would, e.g. one made with `natprobe diagnose --json`, or one a test builds (an
+    // offline or cancelled run cannot be staged through the real commands in a test). Checked
+    // like a saved report before anything trusts it. Returns the outcome.
+    vscode.commands.registerCommand(RECORD_RUN_COMMAND, async (value: unknown, kind: unknown, cancelled: unknown) => {
+      const parsed = parseReport(value);
+      if (!parsed.ok || (kind !== 'diagnosis' && kind !== 'lifetime' && kind !== 'ports')) {
+        output.warn(`${RECORD_RUN_COMMAND}: not a report and a run kind (${parsed.ok ? `kind ${typeof kind === 'string' ? kind.slice(0, 20) : typeof kind}` : parsed.error})`);
+        return undefined;
+      }
+      return recordAndShow(host, { kind, report: parsed.report, cancelled: cancelled === true });
+    }),
   );
 }
+
+/** See registerProbeCommands. */
+export const RECORD_RUN_COMMAND = '_natProbe.recordRun';
 
 /** "udp/51820 blocked, 5 reachable", in the display language. */
 function portsWords(): PortsSummaryWords {
@@ -90,6 +106,7 @@ async function testPorts(host: ProbeHost): Promise<Report | undefined> {
     return undefined;
   }
   return runProbe(host, {
+    kind: 'ports',
     title: vscode.l10n.t('Testing VPN ports against {0}…', `${server.host}:${server.port}`),
     servers: [server],
     ports: settings.ports,

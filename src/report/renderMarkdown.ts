@@ -1,3 +1,4 @@
+import { splitFilteringHint } from './filteringHint';
 import { contactedLine, verdictLine } from './renderText';
 import type { Answer, BehaviourVerdict, Evidence, Report } from './report';
 import { safeDeep, safeText } from './safeText';
@@ -18,8 +19,8 @@ export function renderMarkdown(untrusted: Report): string {
   row('UDP', report.udp, report.udpReason);
   for (const p of report.publicEndpoints) row(`Public ${p.family}`, `${p.address}:${p.port}`, `seen by ${p.server}`);
   if (report.publicEndpoints.length === 0) row('Public address', 'unknown', 'no server reported one');
-  row('Mapping', report.mapping.value, report.mapping.reason);
-  row('Filtering', report.filtering.value, report.filtering.reason);
+  row('Mapping', report.mapping.value, `${report.mapping.reason}${report.mapping.server ? ` (measured with ${report.mapping.server})` : ''}`);
+  row('Filtering', report.filtering.value, `${report.filtering.reason}${report.filtering.server ? ` (measured with ${report.filtering.server})` : ''}`);
   row('Port preservation', answerWord(report.portPreservation), report.portPreservation.reason);
   row('NAT type', report.natType.value, report.natType.reason);
   row('Carrier-grade NAT', report.cgnat.value, report.cgnat.reason);
@@ -60,9 +61,10 @@ export function renderMarkdown(untrusted: Report): string {
     out.push('');
   }
 
-  if (report.recommendations.length) {
+  const { rest: recommendations, hint } = splitFilteringHint(report.recommendations);
+  if (recommendations.length) {
     out.push('## Recommendations', '');
-    for (const r of report.recommendations) out.push(`- **${r.severity}**: ${cell(r.text)}${r.rfc ? ` (${cell(r.rfc)})` : ''}`);
+    for (const r of recommendations) out.push(`- **${r.severity}**: ${cell(r.text)}${r.rfc ? ` (${cell(r.rfc)})` : ''}`);
     out.push('');
   }
 
@@ -70,6 +72,8 @@ export function renderMarkdown(untrusted: Report): string {
   evidence('Mapping', report.mapping);
   evidence('Filtering', report.filtering);
   evidence('Carrier-grade NAT', report.cgnat);
+  // What would settle the one thing left unknown, once, as the last line.
+  if (hint) out.push(cell(hint.text), '');
   return out.join('\n');
 
   function row(test: string, answer: string, why: string): void {

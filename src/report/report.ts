@@ -49,6 +49,11 @@ export interface BehaviourVerdict {
   readonly value: Behaviour;
   readonly reason: string;
   readonly evidence: Evidence[];
+  /**
+   * The server whose tests gave this verdict, as host:port in the server list (for filtering:
+   * the RFC 5780 server it came from). Absent when no one server's tests decided it.
+   */
+  readonly server?: string;
 }
 
 export interface ServerResult {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
+import { showInfo } from '../notify';
 import { recommendationEditsModule } from '../lazyModules';
-import { type HostToWebview, type OpenConfig, type ReachRow, type ReportFocus, parseWebviewMessage, type WebviewToHost } from '../../report/messages';
+import { type HostToWebview, type OpenConfig, type PictureInfo, type ReachRow, type ReportFocus, parseWebviewMessage, type WebviewToHost } from '../../report/messages';
 import type { Report } from '../../report/report';
 import { applyRecommendation } from './applyRecommendation';
 import type { ConfigTracker } from './configTracker';
@@ -22,6 +23,8 @@ export interface ReportViewDeps {
 export class ReportView implements vscode.Disposable {
   private report: Report | undefined;
   private partial = false;
+  /** Where the report stands among this machine's results (part times, a kept good report). */
+  private picture: PictureInfo | undefined;
   /** The section the next report post brings into view (once: a reloaded page keeps its place). */
   private focus: ReportFocus | undefined;
   private lastConfig = '';
@@ -49,9 +52,10 @@ export class ReportView implements vscode.Disposable {
   }
 
   /** Shows a report (again, when a fuller one arrives: the webview keeps its scroll position). */
-  show(report: Report, partial = false, focus?: ReportFocus): void {
+  show(report: Report, partial = false, picture?: PictureInfo, focus?: ReportFocus): void {
     this.report = report;
     this.partial = partial;
+    this.picture = picture;
     this.focus = focus;
     this.postReport();
     this.postConfig(true);
@@ -68,7 +72,9 @@ export class ReportView implements vscode.Disposable {
   }
 
   private postReport(): void {
-    if (this.report) this.post({ type: 'report', report: this.report, ...(this.partial ? { partial: true } : {}), ...(this.focus ? { focus: this.focus } : {}) });
+    if (this.report) {
+      this.post({ type: 'report', report: this.report, ...(this.partial ? { partial: true } : {}), ...(this.picture ? { picture: this.picture } : {}), ...(this.focus ? { focus: this.focus } : {}) });
+    }
     this.focus = undefined;
   }
 
@@ -144,7 +150,7 @@ export class ReportView implements vscode.Disposable {
     if (outcome.ok && outcome.before !== undefined) this.applied.set(id, { uri: target.document.uri.toString(), before: outcome.before, after: target.document.getText(), fileName: target.fileName });
     if (outcome.ok) {
       const show = vscode.l10n.t('Show {0}', target.fileName);
-      void vscode.window.showInformationMessage(outcome.message, show).then((choice) => {
+      void showInfo(outcome.message, show).then((choice) => {
         if (choice === show) void vscode.window.showTextDocument(target.document, { preview: false });
       });
     }

@@ -48,7 +48,8 @@ export function verdictSection(report: Report): HTMLElement {
       [S.factMapping, behaviour(mapping)],
       [S.factFiltering, behaviour(filtering)],
       [S.factPortPreservation, answer(report.portPreservation, 'portPreservation'), ' ', reason(report.portPreservation?.reason)],
-      [S.factCgnat, tri(report.cgnat?.value, 'cgnat'), ' ', reason(report.cgnat?.reason)],
+      // Its reason and evidence are under "How the NAT behaves": said once, there.
+      [S.factCgnat, tri(report.cgnat?.value, 'cgnat')],
       report.doubleNat ? [S.factDoubleNat, answer(report.doubleNat, 'doubleNat'), ' ', reason(report.doubleNat.reason)] : null,
     ]),
   );
