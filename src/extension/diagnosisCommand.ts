@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import { parseServerSpec } from '../engine/discovery/serverSpec';
+import type { RecordOutcome } from '../report/networkResults';
 import type { Report } from '../report/report';
 import type { LastReport } from './lastReport';
 import { parseReport } from '../report/parseReport';
 import { formatDuration } from '../report/durations';
 import { type PortsSummaryWords, portsSummary } from '../report/portsSummary';
 import { showError, showInfo } from './notify';
-import { type ProbeHost, recordAndShow, runProbe } from './probeRunner';
+import { type ProbeHost, type ProbeRequest, recordAndShow, runProbe } from './probeRunner';
 import { type ReportFocus, showReportPanel } from './panel/reportPanel';
 import { readProbeSettings } from './settings';
 import type { TurnSecrets } from './turnSecrets';
@@ -25,16 +26,22 @@ export function registerProbeCommands(context: vscode.ExtensionContext, output: 
   const focusing = (focus: ReportFocus): ProbeHost => ({ ...host, show: (report, partial, picture) => showReportPanel(context, report, { partial, picture, focus: partial ? undefined : focus }) });
   context.subscriptions.push(
     vscode.commands.registerCommand('natProbe.runDiagnosis', () => runProbe(host, { kind: 'diagnosis', title: vscode.l10n.t('Diagnosing…'), turn: true })),
-    vscode.commands.registerCommand('natProbe.measureLifetime', async () => {
-      const report = await runProbe(focusing('lifetime'), { kind: 'lifetime', title: vscode.l10n.t('Measuring the NAT mapping lifetime (up to 2 minutes)…'), lifetime: true });
-      if (report) void showInfo(lifetimeSummary(report));
-      return report;
-    }),
-    vscode.commands.registerCommand('natProbe.testPorts', async () => {
-      const report = await testPorts(focusing('ports'));
-      if (report) void showInfo(vscode.l10n.t('VPN ports: {0}', portsSummary(report.ports, portsWords())));
-      return report;
-    }),
+    // A one-line summary after a run that counted; a cancelled, failed or offline run has said its own word.
+    vscode.commands.registerCommand('natProbe.measureLifetime', () =>
+      runProbe(focusing('lifetime'), {
+        kind: 'lifetime',
+        title: vscode.l10n.t('Measuring the NAT mapping lifetime (up to 2 minutes)…'),
+        lifetime: true,
+        onRecorded: (report, outcome, cancelled) => {
+          if (counted(outcome, cancelled)) void showInfo(lifetimeSummary(report));
+        },
+      }),
+    ),
+    vscode.commands.registerCommand('natProbe.testPorts', () =>
+      testPorts(focusing('ports'), (report, outcome, cancelled) => {
+        if (counted(outcome, cancelled)) void showInfo(vscode.l10n.t('VPN ports: {0}', portsSummary(report.ports, portsWords())));
+      }),
+    ),
     // Hidden (not in the palette): records a report as if a run had made it, and shows the result
     // as a run would, e.g. one made with `natprobe diagnose --json`, or one a test builds (an
     // offline or cancelled run cannot be staged through the real commands in a test). Checked
@@ -52,6 +59,11 @@ export function registerProbeCommands(context: vscode.ExtensionContext, output: 
 
 /** See registerProbeCommands. */
 export const RECORD_RUN_COMMAND = '_natProbe.recordRun';
+
+/** Whether a run's results went into the picture (not cancelled, not offline, not a failure). */
+function counted(outcome: RecordOutcome, cancelled: boolean): boolean {
+  return !cancelled && (outcome.kind === 'merged' || outcome.kind === 'new-network');
+}
 
 /** "udp/51820 blocked, 5 reachable", in the display language. */
 function portsWords(): PortsSummaryWords {
@@ -78,7 +90,7 @@ function lifetimeSummary(report: Report): string {
  * server does not listen on 51820, and silence there would say nothing about the path. So the
  * command asks for one when natProbe.portsServer is empty, and offers to remember it.
  */
-async function testPorts(host: ProbeHost): Promise<Report | undefined> {
+async function testPorts(host: ProbeHost, onRecorded?: ProbeRequest['onRecorded']): Promise<Report | undefined> {
   const settings = readProbeSettings();
   let server = settings.portsServer;
   if (!server) {
@@ -108,6 +120,7 @@ async function testPorts(host: ProbeHost): Promise<Report | undefined> {
   return runProbe(host, {
     kind: 'ports',
     title: vscode.l10n.t('Testing VPN ports against {0}…', `${server.host}:${server.port}`),
+    onRecorded,
     servers: [server],
     ports: settings.ports,
   });

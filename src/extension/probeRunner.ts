@@ -27,6 +27,8 @@ export interface ProbeRequest {
   readonly lifetime?: boolean;
   /** Include the TURN Allocate when a TURN server is configured. */
   readonly turn?: boolean;
+  /** Told what became of the run once it is recorded (a summary toast only for a run that counted). */
+  readonly onRecorded?: (report: Report, outcome: RecordOutcome, cancelled: boolean) => void;
 }
 
 export interface ProbeHost {
@@ -124,7 +126,8 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
   if (report.mappingLifetime) output.info(`mapping lifetime: ${report.mappingLifetime.value ?? 'unknown'} (${report.mappingLifetime.reason})`);
   for (const p of report.ports ?? []) output.info(`port ${p.protocol}/${p.port}: ${p.reachable} (${p.basis})`);
   if (report.turn) output.info(`TURN: ${report.turn.value}${report.turn.error ? ` (${report.turn.error})` : ''}`);
-  await recordAndShow(host, { kind: request.kind, report, cancelled });
+  const outcome = await recordAndShow(host, { kind: request.kind, report, cancelled });
+  request.onRecorded?.(report, outcome, cancelled);
   return report;
 }
 
