@@ -130,7 +130,7 @@ export async function runCodeServer({ tmp, workspace, results, timings, cleanups
  * scrollY, results, error?} written to <dir>/<id>.json, which the test polls.
  */
 // The functions given to frame.evaluate run inside the webview, where these exist.
-/* global document, window, HTMLElement */
+/* global document, window, HTMLElement, getComputedStyle, SVGElement, ShadowRoot */
 const answeredQueries = new Set();
 
 async function answerWebviewQuery(page, q, dir, artifacts, log) {
@@ -168,6 +168,15 @@ async function answerWebviewQuery(page, q, dir, artifacts, log) {
         q.selectors,
       );
     }
+    if (q.colours && typeof q.colours === 'object') answer.colours = await frame.evaluate(renderedColours, q.colours);
+    if (q.tokens && typeof q.tokens === 'object') {
+      answer.tokens = await frame.evaluate(
+        (toks) => Object.fromEntries(Object.entries(toks).map(([name, prop]) => [name, getComputedStyle(document.documentElement).getPropertyValue(String(prop)).trim()])),
+        q.tokens,
+      );
+    }
+    answer.bodyClass = await frame.evaluate(() => document.body.className);
+    if (q.width === true) answer.width = await frame.evaluate(() => document.documentElement.clientWidth);
     if (typeof q.screenshot === 'string' && /^[\w-]{1,64}$/.test(q.screenshot)) {
       await new Promise((r) => setTimeout(r, 400)); // let the webview paint after a scroll or theme change
       const file = path.join(artifacts, `${q.screenshot}.png`);
@@ -180,4 +189,45 @@ async function answerWebviewQuery(page, q, dir, artifacts, log) {
     answer.error = String(err?.message ?? err).split('\n')[0];
   }
   writeFileSync(path.join(dir, `${q.id}.json`), JSON.stringify(answer));
+}
+
+/**
+ * Runs inside the webview: for each name → selector ("host >>> inner" looks inside host's shadow
+ * root), every rendered element's text colour and the backgrounds behind it, innermost first, up to
+ * the first opaque one (crossing shadow roots through their hosts); at the top the editor
+ * background the webview sits on. The suite computes the contrast (src/webview/contrast.ts).
+ */
+function renderedColours(selectors) {
+  const transparent = (c) => c === 'transparent' || /^rgba\(.*,\s*0\)$/.test(c) || /\/\s*0\)$/.test(c);
+  const opaque = (c) => /^rgb\(/.test(c) || /^rgba\(.*,\s*1\)$/.test(c) || (/^color\(/.test(c) && !c.includes('/'));
+  const parentOf = (e) => e.parentElement ?? (e.getRootNode() instanceof ShadowRoot ? e.getRootNode().host : null);
+  const find = (sel) => {
+    const [host, inner] = String(sel).split(' >>> ');
+    if (inner === undefined) return [...document.querySelectorAll(host)];
+    return [...document.querySelectorAll(host)].flatMap((h) => (h.shadowRoot ? [...h.shadowRoot.querySelectorAll(inner)] : []));
+  };
+  const out = {};
+  for (const [name, sel] of Object.entries(selectors)) {
+    out[name] = [];
+    for (const el of find(sel)) {
+      const rect = el.getBoundingClientRect();
+      if (rect.width === 0 || rect.height === 0) continue; // not rendered (the other of two layouts)
+      const style = getComputedStyle(el);
+      let color = style.color;
+      if (el instanceof SVGElement && style.fill && style.fill !== 'none' && !style.fill.startsWith('url(')) color = style.fill;
+      const backgrounds = [];
+      for (let e = el; e; e = parentOf(e)) {
+        const bg = getComputedStyle(e).backgroundColor;
+        if (transparent(bg)) continue;
+        backgrounds.push(bg);
+        if (opaque(bg)) break;
+      }
+      if (!backgrounds.length || !opaque(backgrounds[backgrounds.length - 1])) {
+        backgrounds.push(getComputedStyle(document.documentElement).getPropertyValue('--vscode-editor-background').trim() || 'rgb(255, 255, 255)');
+      }
+      const text = ((el instanceof HTMLElement ? el.innerText : el.textContent) ?? '').replace(/\s+/g, ' ').trim().slice(0, 80);
+      out[name].push({ text, color, backgrounds });
+    }
+  }
+  return out;
 }

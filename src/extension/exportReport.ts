@@ -1,8 +1,28 @@
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { redactReport } from '../report/redact';
 import { renderMarkdown } from '../report/renderMarkdown';
 import { safeJson } from '../report/safeText';
 import type { LastReport } from './lastReport';
+import { showInfo } from './notify';
+
+const LAST_EXPORT_FOLDER = 'natProbe.lastExportFolder';
+
+/**
+ * Where the save dialog starts: the folder of the last export, else the home folder. Not the
+ * workspace: a report dropped there is clutter in the user's repository.
+ */
+function exportFolder(context: vscode.ExtensionContext): vscode.Uri {
+  const last = context.globalState.get<string>(LAST_EXPORT_FOLDER);
+  if (last) {
+    try {
+      return vscode.Uri.parse(last, true);
+    } catch {
+      // unreadable: fall through to the home folder
+    }
+  }
+  return vscode.Uri.file(os.homedir());
+}
 
 export type ExportFormat = 'json' | 'markdown';
 
@@ -22,7 +42,7 @@ export function registerExportReport(context: vscode.ExtensionContext, last: Las
     vscode.commands.registerCommand('natProbe.exportReport', async (args?: ExportArgs): Promise<vscode.Uri | undefined> => {
       const report = last.get();
       if (!report) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('No NAT report to export yet: run "NAT Probe: Run NAT diagnosis" first.'));
+        void showInfo(vscode.l10n.t('No NAT report to export yet: run "NAT Probe: Run NAT diagnosis" first.'));
         return undefined;
       }
       const format =
@@ -39,12 +59,11 @@ export function registerExportReport(context: vscode.ExtensionContext, last: Las
       if (!format) return undefined;
       const stamp = report.startedAt.replace(/[-:]/g, '').split('.')[0].replace('T', '-');
       const name = `natprobe-report-${stamp}.${format === 'json' ? 'json' : 'md'}`;
-      const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
       const uri =
         args?.uri ??
         (await vscode.window.showSaveDialog({
           title: vscode.l10n.t('Export NAT report'),
-          defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+          defaultUri: vscode.Uri.joinPath(exportFolder(context), name),
           filters: format === 'json' ? { JSON: ['json'] } : { Markdown: ['md'] },
         }));
       if (!uri) return undefined;
@@ -52,10 +71,11 @@ export function registerExportReport(context: vscode.ExtensionContext, last: Las
       // safeJson: the same values as JSON.stringify, with C1 and bidi characters escaped too.
       const text = format === 'json' ? `${safeJson(redacted, 2)}\n` : renderMarkdown(redacted);
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+      if (!args?.uri) await context.globalState.update(LAST_EXPORT_FOLDER, vscode.Uri.joinPath(uri, '..').toString());
       output.info(`exported the last report (${format}, addresses redacted) to ${uri.toString(true)}`);
       if (!args?.uri) {
         const open = vscode.l10n.t('Open');
-        void vscode.window.showInformationMessage(vscode.l10n.t('Exported the NAT report to {0} (addresses redacted).', uri.fsPath || uri.toString(true)), open).then((c) => {
+        void showInfo(vscode.l10n.t('Exported the NAT report to {0} (addresses redacted).', uri.fsPath || uri.toString(true)), open).then((c) => {
           if (c === open) void vscode.window.showTextDocument(uri);
         });
       }

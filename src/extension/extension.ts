@@ -9,6 +9,7 @@ import { lazyLogOutputChannel } from './lazyOutput';
 import { registerReportPanel } from './panel/reportPanel';
 import { registerReach } from './reach/reachCommands';
 import { registerShowLastReport } from './showLastReport';
+import { type ShownNotification, shownNotifications } from './notify';
 import { registerStatusBar } from './statusBar';
 import { TurnSecrets, registerSetTurnPassword } from './turnSecrets';
 import { registerWorkspaceLint } from './workspaceLint';
@@ -25,6 +26,11 @@ export interface NatProbeApi {
   /** The two parts of activationMs: evaluating the bundle, and activate() itself. */
   readonly loadMs: number;
   readonly activateMs: number;
+  /**
+   * The notifications the extension showed, oldest first (notify.ts): the integration suite runs
+   * VS Code with --enable-smoke-test-driver, which shows no toast, and asserts them here.
+   */
+  readonly notifications: () => readonly ShownNotification[];
 }
 
 /** Only wires things up: each feature lives in its own module and registers its disposables. */
@@ -48,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): NatProbeApi {
   registerReach(context, output, last);
   const activateMs = performance.now() - started;
   const round = (ms: number) => Math.round(ms * 100) / 100;
-  return { activationMs: round(loadMs + activateMs), loadMs: round(loadMs), activateMs: round(activateMs) };
+  return { activationMs: round(loadMs + activateMs), loadMs: round(loadMs), activateMs: round(activateMs), notifications: shownNotifications };
 }
 
 export function deactivate(): void {

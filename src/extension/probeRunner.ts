@@ -4,9 +4,11 @@ import type { PortSpec } from '../engine/probes/portList';
 import type { PictureInfo } from '../report/messages';
 import type { RecordOutcome, Run, RunKind } from '../report/networkResults';
 import type { Report } from '../report/report';
+import { lifetimePercent } from '../report/lifetimeProgress';
 import { verdictLine } from '../report/renderText';
 import { safeText } from '../report/safeText';
 import type { LastReport } from './lastReport';
+import { showError, showWarning, withNotificationProgress } from './notify';
 import { ProbeCancelled, type ProbeProcessRequest, runProbeProcess } from './probeProcess';
 import { readProbeSettings } from './settings';
 import type { TurnSecrets } from './turnSecrets';
@@ -14,7 +16,10 @@ import type { TurnSecrets } from './turnSecrets';
 export interface ProbeRequest {
   /** Which parts of the picture the run measures (networkResults.ts). */
   readonly kind: RunKind;
-  /** The progress notification's title. */
+  /**
+   * What the run does ("Testing VPN ports against …"), the progress notification's first message
+   * under the title "NAT Probe"; later messages say how far it got, after it.
+   */
   readonly title: string;
   /** Overrides natProbe.servers (Test VPN ports talks to the ports server only). */
   readonly servers?: readonly ServerSpec[];
@@ -22,6 +27,8 @@ export interface ProbeRequest {
   readonly lifetime?: boolean;
   /** Include the TURN Allocate when a TURN server is configured. */
   readonly turn?: boolean;
+  /** Told what became of the run once it is recorded (a summary toast only for a run that counted). */
+  readonly onRecorded?: (report: Report, outcome: RecordOutcome, cancelled: boolean) => void;
 }
 
 export interface ProbeHost {
@@ -47,7 +54,7 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
   for (const p of settings.problems) output.warn(`ignoring a setting: ${p}`);
   const servers = request.servers ?? settings.servers;
   if (servers.length === 0) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('No STUN server to ask: natProbe.servers is empty or every entry is invalid (see the NAT Probe log).'));
+    void showError(vscode.l10n.t('No STUN server to ask: natProbe.servers is empty or every entry is invalid (see the NAT Probe log).'));
     return undefined;
   }
 
@@ -64,7 +71,12 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
   let report: Report;
   let cancelled = false;
   try {
-    report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: request.title, cancellable: true }, (progress, token) => {
+    // Title "NAT Probe" and the step as the message: VS Code shows "title: message", and a title
+    // of its own would run into every message ("…against 127.0.0.1:3478…: No NAT: …").
+    const step = request.title.replace(/…$/, '');
+    report = await withNotificationProgress({ title: 'NAT Probe', cancellable: true }, (progress, token) => {
+      progress.report({ message: request.title });
+      let percent = 0;
       const controller = new AbortController();
       const cancel = token.onCancellationRequested(() => {
         cancelled = true;
@@ -83,18 +95,23 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
         onWarning: (line) => output.warn(line),
         onQuickVerdict: (quick) => {
           output.info(`quick verdict: ${verdictLine(quick)}`);
-          progress.report({ message: vscode.l10n.t('{0} More tests running…', verdictLine(quick)) });
+          progress.report({ message: vscode.l10n.t('{0} — quick verdict: {1} More tests running…', step, verdictLine(quick)) });
           // The quick verdict merged with the parts it does not measure: the ports and the lifetime stay in view.
           const preview = host.last.preview({ kind: request.kind, report: quick, cancelled: false });
           host.show(preview.report, true, preview.info);
         },
-        onLifetime: (p) =>
+        onLifetime: (p) => {
+          // The run's length is bounded (lifetimeProgress.ts): a percentage, and the bar moves with it.
+          const now = lifetimePercent(p.elapsedMs);
           progress.report({
+            increment: Math.max(0, now - percent),
             message:
               p.highSeconds !== null
-                ? vscode.l10n.t('A mapping idle {0} s is still alive; one idle {1} s was gone ({2} s).', p.lowSeconds, p.highSeconds, Math.round(p.elapsedMs / 1000))
-                : vscode.l10n.t('A mapping idle {0} s is still alive ({1} s).', p.lowSeconds, Math.round(p.elapsedMs / 1000)),
-          }),
+                ? vscode.l10n.t('{0} % — a mapping idle {1} s is still alive; one idle {2} s was gone.', now, p.lowSeconds, p.highSeconds)
+                : vscode.l10n.t('{0} % — a mapping idle {1} s is still alive.', now, p.lowSeconds),
+          });
+          percent = Math.max(percent, now);
+        },
       }).finally(() => cancel.dispose());
     });
   } catch (err) {
@@ -104,14 +121,15 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
     }
     const message = err instanceof Error ? err.message : String(err);
     output.error(`diagnosis failed: ${message}`);
-    void vscode.window.showErrorMessage(vscode.l10n.t('NAT Probe: the diagnosis failed: {0}', safeText(message, 300)));
+    void showError(vscode.l10n.t('NAT Probe: the diagnosis failed: {0}', safeText(message, 300)));
     return undefined;
   }
   output.info(`verdict: ${verdictLine(report)}`);
   if (report.mappingLifetime) output.info(`mapping lifetime: ${report.mappingLifetime.value ?? 'unknown'} (${report.mappingLifetime.reason})`);
   for (const p of report.ports ?? []) output.info(`port ${p.protocol}/${p.port}: ${p.reachable} (${p.basis})`);
   if (report.turn) output.info(`TURN: ${report.turn.value}${report.turn.error ? ` (${report.turn.error})` : ''}`);
-  await recordAndShow(host, { kind: request.kind, report, cancelled });
+  const outcome = await recordAndShow(host, { kind: request.kind, report, cancelled });
+  request.onRecorded?.(report, outcome, cancelled);
   return report;
 }
 
@@ -129,7 +147,7 @@ export async function recordAndShow(host: Pick<ProbeHost, 'last' | 'output' | 's
   else host.show(run.report, false);
   // A cancel was the user's wish: the log says what was kept; a failure is worth a word.
   if (outcome.kind === 'ignored' && shown && !run.cancelled) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('NAT Probe: the run ended without a result ({0}); the last good results are kept.', safeText(outcome.reason, 200)));
+    void showWarning(vscode.l10n.t('NAT Probe: the run ended without a result ({0}); the last good results are kept.', safeText(outcome.reason, 200)));
   }
   return outcome;
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showInfo } from './notify';
 import type { Report } from '../report/report';
 import type { LastReport } from './lastReport';
 import { showReportPanel } from './panel/reportPanel';
@@ -18,7 +19,7 @@ export function registerShowLastReport(context: vscode.ExtensionContext, last: L
       if (!report) {
         const offline = last.offline();
         if (offline) showReportPanel(context, offline.report, { picture: last.offlineInfo() });
-        else void vscode.window.showInformationMessage(vscode.l10n.t('No NAT report yet: run "NAT Probe: Run NAT diagnosis" first.'));
+        else void showInfo(vscode.l10n.t('No NAT report yet: run "NAT Probe: Run NAT diagnosis" first.'));
         return undefined;
       }
       showReportPanel(context, report, { picture: last.info() });

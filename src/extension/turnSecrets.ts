@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { showInfo } from './notify';
 import { readProbeSettings, type TurnServerSetting } from './settings';
 
 /**
@@ -52,7 +53,7 @@ export function registerSetTurnPassword(context: vscode.ExtensionContext, secret
 export async function setTurnPasswordCommand(secrets: TurnSecrets, servers: readonly TurnServerSetting[]): Promise<void> {
   if (servers.length === 0) {
     const open = vscode.l10n.t('Open settings');
-    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('No TURN server is configured: add one to natProbe.turnServers first.'), open);
+    const choice = await showInfo(vscode.l10n.t('No TURN server is configured: add one to natProbe.turnServers first.'), open);
     if (choice === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'natProbe.turnServers');
     return;
   }
@@ -65,9 +66,9 @@ export async function setTurnPasswordCommand(secrets: TurnSecrets, servers: read
   if (password === undefined) return;
   if (password === '') {
     await secrets.delete(picked);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Forgot the TURN password for {0} at {1}.', picked.username, picked.urlText));
+    void showInfo(vscode.l10n.t('Forgot the TURN password for {0} at {1}.', picked.username, picked.urlText));
   } else {
     await secrets.store(picked, password);
-    void vscode.window.showInformationMessage(vscode.l10n.t('Saved the TURN password for {0} at {1} in secret storage.', picked.username, picked.urlText));
+    void showInfo(vscode.l10n.t('Saved the TURN password for {0} at {1} in secret storage.', picked.username, picked.urlText));
   }
 }

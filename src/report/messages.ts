@@ -33,6 +33,16 @@ export interface OpenConfig {
   readonly fileName: string;
   /** Ids of the current report's recommendations that have an edit for this format. */
   readonly applicable: readonly string[];
+  /**
+   * Where the file is, as the button names it: its path in the workspace ("laptop/wg0.conf", so two
+   * open wg0.conf files cannot be confused), else its folder and name. Absent: fileName.
+   */
+  readonly displayPath?: string;
+  /**
+   * Applicable advice this file cannot take, and why, known before the button is pressed (a
+   * server config has no peer with an Endpoint to keep alive): the button is disabled with the reason.
+   */
+  readonly refused?: Readonly<Record<string, string>>;
 }
 
 /** One row of "Your VPN servers": a reach result, without evidence (the editor's diagnostic has it). */
@@ -87,9 +97,16 @@ export function isPictureInfo(value: unknown): value is PictureInfo {
   return Object.keys(value).every((k) => keys.includes(k) && typeof value[k] === 'string' && (value[k] as string).length <= 40 && !Number.isNaN(Date.parse(value[k] as string)));
 }
 
+/** Sections a report can bring into view when it arrives (the new ports or lifetime results). */
+export const REPORT_FOCUS = ['ports', 'lifetime'] as const;
+export type ReportFocus = (typeof REPORT_FOCUS)[number];
+
 export type HostToWebview =
-  /** A report to show; a diagnosis may post twice (the quick verdict first, deeper results later). */
-  | { readonly type: 'report'; readonly report: Report; readonly partial?: boolean; readonly picture?: PictureInfo }
+  /**
+   * A report to show; a diagnosis may post twice (the quick verdict first, deeper results later).
+   * `focus`: scroll to that section and highlight it (after Test VPN ports / Measure lifetime).
+   */
+  | { readonly type: 'report'; readonly report: Report; readonly partial?: boolean; readonly picture?: PictureInfo; readonly focus?: ReportFocus }
   /** The config "Apply to config" would edit, or null when no WireGuard/OpenVPN file is open. */
   | { readonly type: 'config'; readonly config: OpenConfig | null }
   /** The latest reachability results of the configs tested in this window ("Your VPN servers"). */
@@ -181,11 +198,22 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
   if (!isPlainObject(value)) return false;
   switch (value.type) {
     case 'report':
-      return parseReport(value.report).ok && (value.picture === undefined || isPictureInfo(value.picture));
+      return (
+        parseReport(value.report).ok &&
+        (value.picture === undefined || isPictureInfo(value.picture)) &&
+        (value.focus === undefined || (REPORT_FOCUS as readonly unknown[]).includes(value.focus))
+      );
     case 'config': {
       const c = value.config;
       if (c === null) return true;
-      return isPlainObject(c) && (c.format === 'wireguard' || c.format === 'openvpn') && typeof c.fileName === 'string' && Array.isArray(c.applicable);
+      return (
+        isPlainObject(c) &&
+        (c.format === 'wireguard' || c.format === 'openvpn') &&
+        typeof c.fileName === 'string' &&
+        Array.isArray(c.applicable) &&
+        (c.displayPath === undefined || typeof c.displayPath === 'string') &&
+        (c.refused === undefined || (isPlainObject(c.refused) && Object.values(c.refused).every((v) => typeof v === 'string')))
+      );
     }
     case 'reach':
       return Array.isArray(value.rows) && value.rows.length <= MAX_REACH_ROWS && value.rows.every(isReachRow);

@@ -6,7 +6,8 @@ import type { Report } from './report';
  * other address that is not one of the servers the user configured) become labels such as
  * `<public address 1>`, the same label for the same address everywhere in the report, so the
  * evidence still reads. Server addresses stay: the user chose them and the reader needs them.
- * Reports never hold keys or TURN passwords, so addresses are all there is to hide.
+ * Reports never hold keys or TURN passwords, so addresses are all there is to hide. A range the
+ * text explains ("not in 100.64.0.0/10", RFC 6598) is documentation, not this machine's: it stays.
  */
 export function redactReport(report: Report): Report {
   const keep = new Set<string>();
@@ -37,10 +38,17 @@ export function redactReport(report: Report): Report {
   for (const a of report.localAddresses) label(a, 'local');
   for (const p of report.publicEndpoints) label(p.address, 'public');
 
+  // The gateway is this machine's too (its router), whatever text names it first.
+  if (report.portMapping?.gateway && isAnyIpForm(report.portMapping.gateway)) label(report.portMapping.gateway, 'other');
+
   const replace = (text: string): string =>
-    text.replace(ADDRESS_CANDIDATE, (match) => {
+    text.replace(ADDRESS_CANDIDATE, (match: string, offset: number, whole: string) => {
       const bare = match.startsWith('[') ? match.slice(1, -1) : match;
       if (!isAnyIpForm(bare) || keep.has(canonical(bare))) return match;
+      // "100.64.0.0/10", "fc00::/7": a range the text explains (RFC 6598, RFC 4193), not an address
+      // of this machine; kept unless it is one of this machine's own addresses with a prefix length.
+      CIDR_SUFFIX.lastIndex = offset + match.length;
+      if (CIDR_SUFFIX.test(whole) && !labels.has(canonical(bare))) return match;
       const l = label(bare, 'other');
       return match.startsWith('[') ? `[${l}]` : l;
     });
@@ -56,6 +64,10 @@ export function redactReport(report: Report): Report {
 // Bracketed IPv6, dotted IPv4, or a bare run of hex digits with at least two colons (IPv6);
 // each candidate is confirmed by isAnyIpForm before it is replaced, so times like 12:30:00 stay.
 const ADDRESS_CANDIDATE = /\[[0-9A-Fa-f:.%\w]+\]|(?<![\w.:])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])|(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:(?<=:)(?:\d{1,3}\.){3}\d{1,3})?(?![\w:])/g;
+
+/** What follows an address written as a network: "/" and a prefix length (RFC 4632 §3.1). */
+// Sticky, tried at the end of each match: no copy of the rest of a long text per address.
+const CIDR_SUFFIX = /\/\d{1,3}(?![\d.])/y;
 
 function canonical(address: string): string {
   return anyIpFormKey(address);

@@ -5,11 +5,13 @@
  */
 import styles from './styles.css';
 import { type HostToWebview, type PictureInfo, type WebviewCommand, isHostToWebview } from '../report/messages';
+import { focusSection, keepHighlight } from './focusSection';
 import { post } from './host';
 import { renderDropped, renderPage, renderWaiting } from './render';
 import { renderOffline } from './sections/offline';
 import { type Live, persist, restore } from './state';
 import { localize } from './strings';
+import { watchThemeColours } from './themeColours';
 import type { RenderContext } from './widgets';
 
 // VS Code's translations for the display language, put in the page by the host (html.ts).
@@ -23,6 +25,8 @@ try {
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(styles);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+// The meaning colours, made readable on this theme (and again after every theme switch).
+watchThemeColours();
 
 const app = document.getElementById('app')!;
 const restored = restore();
@@ -73,6 +77,7 @@ function draw(): void {
     renderDropped(app, err instanceof Error ? err.message : String(err));
   }
   restoredScroll = undefined;
+  keepHighlight(app);
 }
 
 /** Shows a copy/apply outcome next to its recommendation without redrawing the page. */
@@ -103,6 +108,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       dropped = undefined;
       persist(state);
       draw();
+      if (msg.focus && !state.partial) focusSection(app, msg.focus);
       break;
     case 'config':
       if (JSON.stringify(msg.config) === JSON.stringify(live.config)) return;

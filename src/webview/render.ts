@@ -5,6 +5,7 @@
  */
 import type { OpenConfig, PictureInfo, ReachRow, WebviewCommand } from '../report/messages';
 import type { Report } from '../report/report';
+import { formatDuration } from '../report/durations';
 import { safeDeep, safeText } from '../report/safeText';
 import { post } from './host';
 import { h } from './dom';
@@ -45,12 +46,13 @@ function header(input: PageInput): HTMLElement {
   const { report } = input;
   const again = button(S.runAgain, () => input.actions.run('natProbe.runDiagnosis'), { secondary: true });
   again.dataset.focusKey = 'cmd:run';
-  const seconds = typeof report.durationMs === 'number' ? (report.durationMs / 1000).toFixed(1) : '?';
+  // Under a second in ms: a port test on loopback took "0.0 s" before.
+  const took = formatDuration(typeof report.durationMs === 'number' ? report.durationMs : NaN, { ms: (n) => S.msText(n), s: (n) => S.secondsText(n) });
   return h(
     'header',
     { class: 'page-header' },
     h('div', { class: 'title-row' }, h('h1', undefined, S.title), again),
-    h('p', { class: 'muted small' }, S.meta(formatWhen(report.startedAt), seconds, report.tool?.version ?? '?')),
+    h('p', { class: 'muted small' }, S.meta(formatWhen(report.startedAt), took, report.tool?.version ?? '?')),
     input.partial ? h('p', { class: 'partial', role: 'status' }, S.partial) : null,
   );
 }
@@ -78,7 +80,7 @@ export function renderPage(app: HTMLElement, untrusted: PageInput): void {
     serversSection(report),
     portsSection(report, input.actions.run),
     reachSection(input.reach),
-    lifetimeSection(report, input.actions.run),
+    lifetimeSection(ctx, report, input.actions.run),
     extrasSection(ctx, report),
     recommendationsSection(ctx, report, input.config, input.results, input.actions),
     footer(report),

@@ -11,7 +11,7 @@ function strings() {
     title: t('NAT Probe report'),
     waiting: t('Waiting for a report… Run “NAT Probe: Run NAT diagnosis” to make one.'),
     partial: t('Quick verdict: the deeper tests (ports, lifetime, relay) are still running; this page fills in when they finish.'),
-    meta: (when: string, seconds: string, version: string) => t('Measured {0} in {1} s by natprobe {2}.', when, seconds, version),
+    meta: (when: string, duration: string, version: string) => t('Measured {0} in {1} by natprobe {2}.', when, duration, version),
     runAgain: t('Run the diagnosis again'),
     savedReportUnreadable: (why: string) => t('The saved report could not be read ({0}). Run a diagnosis again.', why),
 
@@ -96,6 +96,8 @@ function strings() {
     colNote: t('Note'),
     noServers: t('No server was contacted.'),
     ms: (n: number) => t('{0} ms', n),
+    msText: (n: string) => t('{0} ms', n),
+    secondsText: (n: string) => t('{0} s', n),
     noAnswer: t('no answer'),
     unresolved: t('not resolved'),
 
@@ -141,6 +143,11 @@ function strings() {
     lifetimeRefreshed: t('Inbound traffic keeps it alive'),
     lifetimeAbsolute: t('Dropped even with traffic after'),
     lifetimeUnknownValue: t('could not tell'),
+    lifetimeSentence: (s: number) => t('An idle UDP mapping lives {0} s on this NAT.', s),
+    lifetimeSentenceWithLimit: (s: number, limit: number) => t('An idle UDP mapping lives {0} s on this NAT, and none lives past {1} s even with traffic.', s, limit),
+    lifetimeSentenceOnlyLimit: (limit: number) => t('This NAT drops every UDP mapping after about {0} s, even with traffic.', limit),
+    lifetimeSentenceUnknown: t('How long an idle mapping lives could not be told: see the details.'),
+    lifetimeDetails: t('Evidence (how it was measured)'),
     seconds: (n: number) => t('{0} s', n),
     noAbsolute: t('no such limit seen'),
 
@@ -178,6 +185,7 @@ function strings() {
     apply: (file: string) => t('Apply to {0}', file),
     applyAria: (file: string, what: string) => t('Apply to {0}: {1}', file, what),
     applyHint: (file: string) => t('“Apply to config” edits {0}, the WireGuard/OpenVPN file open in the editor; Undo there reverts it.', file),
+    applyRefused: (file: string, why: string) => t('Apply is off for {0}: {1}', file, why),
     applyNoConfig: t('Open a WireGuard or OpenVPN config in an editor to apply a recommendation to it.'),
     copied: t('Copied.'),
     evidenceLabel: t('Evidence'),

@@ -14,6 +14,7 @@ import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import type { Evidence, Tristate } from '../report/report';
 import { h } from './dom';
+import { type Fact, type Tone, toneOf } from './meaning';
 import { S, TRISTATE_WORD } from './strings';
 
 /** What the sections need from the page: which collapsibles are open, and a way to say so. */
@@ -28,21 +29,32 @@ function isTristate(v: unknown): v is Tristate {
   return v === 'yes' || v === 'no' || v === 'unknown';
 }
 
-/** A yes / no / could-not-tell chip; anything else (a malformed report) reads as "could not tell". */
-export function tri(value: unknown, words: Partial<Record<Tristate, string>> = {}): HTMLElement {
+/**
+ * A yes / no / could-not-tell chip; anything else (a malformed report) reads as "could not tell".
+ * Its colour says what the answer means for `fact` (meaning.ts), not whether it is a yes: "✗ No"
+ * to carrier-grade NAT is good news. `null`: a fact without good or bad answers (neutral).
+ */
+export function tri(value: unknown, fact: Fact | null, words: Partial<Record<Tristate, string>> = {}): HTMLElement {
   const v: Tristate = isTristate(value) ? value : 'unknown';
-  return h('span', { class: `tri tri-${v}`, 'data-state': v }, h('span', { class: 'tri-mark', 'aria-hidden': 'true' }, MARK[v]), ' ', words[v] ?? TRISTATE_WORD[v]);
+  const tone: Tone = fact ? toneOf(fact, v) : v === 'unknown' ? 'unknown' : 'neutral';
+  return h('span', { class: `tri tri-${v} mean-${tone}`, 'data-state': v, 'data-tone': tone }, h('span', { class: 'tri-mark', 'aria-hidden': 'true' }, MARK[v]), ' ', words[v] ?? TRISTATE_WORD[v]);
 }
 
 /**
  * An Answer's chip: "not applicable" (the question does not arise here, e.g. port preservation
  * with no NAT) is its own muted state, never the amber "could not tell".
  */
-export function answer(a: { value?: unknown; notApplicable?: unknown } | null | undefined): HTMLElement {
-  if (a?.notApplicable === true) {
-    return h('span', { class: 'tri tri-na', 'data-state': 'not-applicable' }, h('span', { class: 'tri-mark', 'aria-hidden': 'true' }, '–'), ' ', S.notApplicable);
-  }
-  return tri(a?.value);
+export function answer(a: { value?: unknown; notApplicable?: unknown } | null | undefined, fact: Fact | null): HTMLElement {
+  if (a?.notApplicable === true) return notYet(S.notApplicable, 'not-applicable');
+  return tri(a?.value, fact);
+}
+
+/**
+ * A muted chip for what was not asked (yet): "Not tested.", "Not measured.", "Not applicable".
+ * Not the amber "could not tell": nothing went wrong, the question was not put.
+ */
+export function notYet(text: string, state = 'not-measured'): HTMLElement {
+  return h('span', { class: 'tri tri-na mean-na', 'data-state': state, 'data-tone': 'na' }, h('span', { class: 'tri-mark', 'aria-hidden': 'true' }, '–'), ' ', text);
 }
 
 /** A reason in muted text after a verdict. */
@@ -126,12 +138,12 @@ export function table(
   label: string,
   headers: readonly string[],
   rows: readonly (readonly (Node | string)[])[],
-  options: { columns?: readonly string[]; cls?: string; breakpoint?: number } = {},
+  options: { columns?: readonly string[]; cls?: string; breakpoint?: number; responsive?: boolean } = {},
 ): HTMLElement {
-  const { columns, cls = '', breakpoint = 600 } = options;
+  const { columns, cls = '', breakpoint = 600, responsive = true } = options;
   // Responsive: below the breakpoint each row becomes a block of "label: value" lines, so a
   // narrow panel (beside a config editor) never clips a verdict.
-  const t = h('vscode-table', { 'aria-label': label, 'bordered-rows': true, zebra: true, responsive: true, breakpoint, class: cls });
+  const t = h('vscode-table', { 'aria-label': label, 'bordered-rows': true, zebra: true, responsive, breakpoint, class: cls });
   if (columns) (t as HTMLElement & { columns: string[] }).columns = [...columns];
   const head = h('vscode-table-header', { slot: 'header' }, ...headers.map((x) => h('vscode-table-header-cell', undefined, x)));
   const body = h(

@@ -12,7 +12,9 @@
 //                                 (or, with "workbench": true, the workbench page itself, e.g. the status bar),
 //                                 optionally clicks an element and scrolls one into view, returns the text
 //                                 (innerText, spaces normalised) of every element each selector matches, and can
-//                                 save a picture of the webview alone (artifacts/<screenshot>.png). The answer
+//                                 save a picture of the webview alone (artifacts/<screenshot>.png), and return
+//                                 the rendered text colour and background layers of elements ("colours", for
+//                                 contrast) and theme variables ("tokens"). The answer
 //                                 (WebviewAnswer) is written to $NATPROBE_WEBVIEW_DIR/<id>.json, which the test polls.
 //
 // A line can reach the runner twice (two console paths): events are deduplicated, query ids answered once.

@@ -24,6 +24,25 @@ export interface WebviewQuery {
   readonly selectors?: Readonly<Record<string, string>>;
   /** Saves a picture of the webview alone as .vscode-test/artifacts/<name>.png. */
   readonly screenshot?: string;
+  /**
+   * name → CSS selector ("host >>> inner" looks inside host's shadow root): the answer has, for
+   * every visible matching element, its text colour and the background layers behind it (the
+   * element's own first, up to the first opaque one), to compute the contrast from.
+   */
+  readonly colours?: Readonly<Record<string, string>>;
+  /** name → CSS custom property: the answer has its value on the page's root (a theme token). */
+  readonly tokens?: Readonly<Record<string, string>>;
+  /** The page's width, to tell a narrow layout from a wide one. */
+  readonly width?: boolean;
+}
+
+/** One element's colours as the page rendered them (getComputedStyle). */
+export interface RenderedColours {
+  readonly text: string;
+  /** getComputedStyle(e).color; for an SVG shape (the chevron), its fill when it has one. */
+  readonly color: string;
+  /** Background colours from the element outwards, ending at the first opaque one (or the root's). */
+  readonly backgrounds: readonly string[];
 }
 
 export interface WebviewAnswer {
@@ -32,6 +51,11 @@ export interface WebviewAnswer {
   readonly frames: number;
   readonly scrollY?: number;
   readonly results?: Record<string, string[]>;
+  readonly colours?: Record<string, RenderedColours[]>;
+  readonly tokens?: Record<string, string>;
+  /** document.body.className: the theme kind (vscode-light, vscode-high-contrast-light, …). */
+  readonly bodyClass?: string;
+  readonly width?: number;
   readonly error?: string;
 }
 

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type Translate, compareReports, english } from '../../src/engine/compare';
-import { renderComparison } from '../../src/report/renderComparison';
 import { redactReport } from '../../src/report/redact';
 import type { Report } from '../../src/report/report';
 import { endpointKey } from '../../src/engine/net/udp';
@@ -104,18 +103,6 @@ describe('natprobe compare: direct or relayed, from two reports', () => {
       }
       const redacted = compareReports(redactReport(reports.get('symmetric')!), redactReport(twins.get('port-restricted')!), marked);
       assert.match(redacted.reason, /^«.*«.*»/, 'the redaction note wraps the translated reason');
-    });
-
-    it('the comparison document: headline in words (no "yes: they"), row titles translated, times as the caller formats them', () => {
-      const [x, y] = [reports.get('full-cone')!, reports.get('symmetric')!];
-      const verdict = compareReports(x, y);
-      const plain = renderComparison([{ label: 'a.json', report: x }, { label: 'b.json', report: y }], verdict);
-      assert.match(plain, /^# Direct connection: yes, they can connect directly$/m);
-      assert.ok(plain.includes(x.startedAt), 'ISO time without a formatter');
-      const doc = renderComparison([{ label: 'a.json', report: x }, { label: 'b.json', report: y }], verdict, { t: marked, formatTime: () => 'yesterday at noon' });
-      for (const title of ['NAT type', 'Mapping', 'Filtering', 'Public address', 'Carrier-grade NAT', 'Hairpinning', 'Measured']) assert.ok(doc.includes(`| «${title}» |`), title);
-      assert.ok(doc.includes('yesterday at noon') && !doc.includes(x.startedAt));
-      assert.ok(seen.includes('Direct connection: yes, they can connect directly'));
     });
 
     it('English by default: {0} placeholders filled, a missing argument left as written', () => {

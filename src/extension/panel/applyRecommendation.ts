@@ -7,6 +7,8 @@ export interface ApplyOutcome {
   readonly ok: boolean;
   /** For the user, already localised; never holds config content beyond the option set. */
   readonly message: string;
+  /** Applied: the document's text before the edit (to tell an Undo from other edits). */
+  readonly before?: string;
 }
 
 /**
@@ -15,6 +17,7 @@ export interface ApplyOutcome {
  */
 export async function applyRecommendation(recommendation: Recommendation, document: vscode.TextDocument, format: ConfigFormat, fileName: string): Promise<ApplyOutcome> {
   const version = document.version;
+  const before = document.getText();
   const result = recommendationEditsModule().editsForRecommendation(recommendation, document.getText(), format);
   if ('error' in result) return { ok: false, message: result.error };
   if (result.edits.length === 0) return { ok: true, message: vscode.l10n.t('{0}: {1}', fileName, result.summary) };
@@ -25,5 +28,5 @@ export async function applyRecommendation(recommendation: Recommendation, docume
   }
   const applied = await vscode.workspace.applyEdit(edit);
   if (!applied) return { ok: false, message: vscode.l10n.t('VS Code did not apply the edit to {0} (is it read-only?).', fileName) };
-  return { ok: true, message: vscode.l10n.t('{0} in {1}: not saved yet; Undo in its editor reverts it.', result.summary.replace(/\.$/, ''), fileName) };
+  return { ok: true, before, message: vscode.l10n.t('{0} in {1}: not saved yet; Undo in its editor reverts it.', result.summary.replace(/\.$/, ''), fileName) };
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { MAX_REACH_ROWS, type PictureInfo, type ReachRow } from '../../report/messages';
+import { MAX_REACH_ROWS, type PictureInfo, REPORT_FOCUS, type ReachRow, type ReportFocus } from '../../report/messages';
 import { parseReport } from '../../report/parseReport';
 import type { Report } from '../../report/report';
 import { withSafeLines } from '../safeLog';
@@ -22,7 +22,12 @@ interface PanelHost {
   readonly reachRows?: () => readonly ReachRow[];
 }
 
-/** Hidden command: show the report passed as its argument (`{ partial: true }` for a quick verdict). */
+export type { ReportFocus };
+
+/**
+ * Hidden command: show the report passed as its argument (`{ partial: true }` for a quick verdict;
+ * `{ focus: 'ports' }` scrolls to and highlights that section, as after Test VPN ports).
+ */
 export const SHOW_REPORT_COMMAND = '_natProbe.showReport';
 
 let host: PanelHost | undefined;
@@ -73,13 +78,14 @@ export function registerReportPanel(context: vscode.ExtensionContext, output: vs
     }),
     // Hidden (not in the palette): shows a report given as an argument, e.g. one read from a file
     // or one a test builds. Checked like a saved report before anything trusts it.
-    vscode.commands.registerCommand(SHOW_REPORT_COMMAND, (value: unknown, options?: { partial?: boolean }) => {
+    vscode.commands.registerCommand(SHOW_REPORT_COMMAND, (value: unknown, options?: { partial?: boolean; focus?: unknown }) => {
       const parsed = parseReport(value);
       if (!parsed.ok) {
         output.warn(`${SHOW_REPORT_COMMAND}: not a report (${parsed.error})`);
         return false;
       }
-      showReportPanel(context, parsed.report, { partial: options?.partial === true });
+      const focus = REPORT_FOCUS.find((f) => f === options?.focus);
+      showReportPanel(context, parsed.report, { partial: options?.partial === true, focus });
       return true;
     }),
   );
@@ -104,10 +110,10 @@ function hostFor(context: vscode.ExtensionContext): PanelHost {
  * to config" and the file are both in view) or updating the one there is. `partial`: the quick
  * verdict of a diagnosis whose deeper tests are still running; the full report follows.
  */
-export function showReportPanel(context: vscode.ExtensionContext, report: Report, options: { partial?: boolean; picture?: PictureInfo } = {}): void {
+export function showReportPanel(context: vscode.ExtensionContext, report: Report, options: { partial?: boolean; picture?: PictureInfo; focus?: ReportFocus } = {}): void {
   const h = hostFor(context);
   if (view) {
-    view.show(report, options.partial === true, options.picture);
+    view.show(report, options.partial === true, options.picture, options.focus);
     if (!view.panel.visible) view.panel.reveal(undefined, true);
     return;
   }
@@ -119,5 +125,5 @@ export function showReportPanel(context: vscode.ExtensionContext, report: Report
     { viewColumn: besideConfig ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preserveFocus: false },
     { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')] },
   );
-  adopt(panel, h).show(report, options.partial === true, options.picture);
+  adopt(panel, h).show(report, options.partial === true, options.picture, options.focus);
 }

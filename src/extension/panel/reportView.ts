@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
+import { showInfo } from '../notify';
 import { recommendationEditsModule } from '../lazyModules';
-import { type HostToWebview, type OpenConfig, type PictureInfo, type ReachRow, parseWebviewMessage, type WebviewToHost } from '../../report/messages';
+import { type HostToWebview, type OpenConfig, type PictureInfo, type ReachRow, type ReportFocus, parseWebviewMessage, type WebviewToHost } from '../../report/messages';
 import type { Report } from '../../report/report';
 import { applyRecommendation } from './applyRecommendation';
 import type { ConfigTracker } from './configTracker';
@@ -24,6 +25,8 @@ export class ReportView implements vscode.Disposable {
   private partial = false;
   /** Where the report stands among this machine's results (part times, a kept good report). */
   private picture: PictureInfo | undefined;
+  /** The section the next report post brings into view (once: a reloaded page keeps its place). */
+  private focus: ReportFocus | undefined;
   private lastConfig = '';
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
@@ -40,15 +43,20 @@ export class ReportView implements vscode.Disposable {
     this.disposables.push(
       panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m)),
       deps.tracker.onDidChange(() => this.postConfig(false)),
+      // Whether Apply can work depends on the text (an Endpoint added makes it possible), and an
+      // Undo or a save changes what the status line beside the button should say.
+      vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e)),
+      vscode.workspace.onDidSaveTextDocument((d) => this.documentSaved(d)),
       panel.onDidDispose(() => this.dispose()),
     );
   }
 
   /** Shows a report (again, when a fuller one arrives: the webview keeps its scroll position). */
-  show(report: Report, partial = false, picture?: PictureInfo): void {
+  show(report: Report, partial = false, picture?: PictureInfo, focus?: ReportFocus): void {
     this.report = report;
     this.partial = partial;
     this.picture = picture;
+    this.focus = focus;
     this.postReport();
     this.postConfig(true);
   }
@@ -64,7 +72,10 @@ export class ReportView implements vscode.Disposable {
   }
 
   private postReport(): void {
-    if (this.report) this.post({ type: 'report', report: this.report, ...(this.partial ? { partial: true } : {}), ...(this.picture ? { picture: this.picture } : {}) });
+    if (this.report) {
+      this.post({ type: 'report', report: this.report, ...(this.partial ? { partial: true } : {}), ...(this.picture ? { picture: this.picture } : {}), ...(this.focus ? { focus: this.focus } : {}) });
+    }
+    this.focus = undefined;
   }
 
   /** Tells the webview which config "Apply to config" would edit (only when that changed, unless forced). */
@@ -79,8 +90,17 @@ export class ReportView implements vscode.Disposable {
   private openConfig(): OpenConfig | null {
     const current = this.deps.tracker.current();
     if (!current) return null;
-    const applicable = (this.report?.recommendations ?? []).filter((r) => recommendationEditsModule().canApply(r, current.format)).map((r) => r.id);
-    return { format: current.format, fileName: current.fileName, applicable };
+    const edits = recommendationEditsModule();
+    const recs = (this.report?.recommendations ?? []).filter((r) => edits.canApply(r, current.format));
+    // Tried on the text as it is now, so a button that would only refuse (a server config has no
+    // peer with an Endpoint) is disabled up front, with the reason, instead of failing when pressed.
+    const text = current.document.getText();
+    const refused: Record<string, string> = {};
+    for (const r of recs) {
+      const result = edits.editsForRecommendation(r, text, current.format);
+      if ('error' in result) refused[r.id] = result.error;
+    }
+    return { format: current.format, fileName: current.fileName, displayPath: displayPath(current.document.uri, current.fileName), applicable: recs.map((r) => r.id), ...(Object.keys(refused).length ? { refused } : {}) };
   }
 
   private receive(raw: unknown): void {
@@ -127,11 +147,45 @@ export class ReportView implements vscode.Disposable {
     const outcome = await applyRecommendation(recommendation, target.document, target.format, target.fileName);
     this.deps.output.info(`report panel: apply ${id} to ${target.fileName}: ${outcome.ok ? 'done' : 'not applied'}: ${outcome.message}`);
     reply(outcome.ok, outcome.message);
+    if (outcome.ok && outcome.before !== undefined) this.applied.set(id, { uri: target.document.uri.toString(), before: outcome.before, after: target.document.getText(), fileName: target.fileName });
     if (outcome.ok) {
       const show = vscode.l10n.t('Show {0}', target.fileName);
-      void vscode.window.showInformationMessage(outcome.message, show).then((choice) => {
+      void showInfo(outcome.message, show).then((choice) => {
         if (choice === show) void vscode.window.showTextDocument(target.document, { preview: false });
       });
+    }
+  }
+
+  /** Advice applied and not saved yet: the document's text before and after, to notice an Undo. */
+  private readonly applied = new Map<string, { uri: string; before: string; after: string; fileName: string }>();
+  private configTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private documentChanged(e: vscode.TextDocumentChangeEvent): void {
+    const key = e.document.uri.toString();
+    for (const [id, a] of this.applied) {
+      if (a.uri !== key) continue;
+      const text = e.document.getText();
+      if (text === a.before) {
+        // Undone (or typed back by hand): the panel must not go on saying "not saved yet".
+        this.applied.delete(id);
+        this.post({ type: 'result', action: 'apply', ok: true, recommendationId: id, message: vscode.l10n.t('Undone: {0} is as it was before Apply.', a.fileName) });
+      } else if (text !== a.after && e.reason === vscode.TextDocumentChangeReason.Undo) {
+        this.applied.delete(id);
+        this.post({ type: 'result', action: 'apply', ok: true, recommendationId: id, message: vscode.l10n.t('{0} changed since Apply (an Undo).', a.fileName) });
+      }
+    }
+    if (this.deps.tracker.current()?.document.uri.toString() === key) {
+      clearTimeout(this.configTimer);
+      this.configTimer = setTimeout(() => this.postConfig(false), 300);
+    }
+  }
+
+  private documentSaved(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    for (const [id, a] of this.applied) {
+      if (a.uri !== key || document.getText() !== a.after) continue;
+      this.applied.delete(id);
+      this.post({ type: 'result', action: 'apply', ok: true, recommendationId: id, message: vscode.l10n.t('Applied and saved in {0}.', a.fileName) });
     }
   }
 
@@ -140,8 +194,20 @@ export class ReportView implements vscode.Disposable {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    clearTimeout(this.configTimer);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.disposeEmitter.fire();
     this.disposeEmitter.dispose();
   }
+}
+
+/**
+ * How Apply names the file: its path in the workspace ("laptop/wg0.conf"), else its folder and
+ * name; never a bare "wg0.conf" when laptop/ and server/ both have one open.
+ */
+function displayPath(uri: vscode.Uri, fileName: string): string {
+  const relative = vscode.workspace.asRelativePath(uri);
+  if (relative !== uri.fsPath && relative !== uri.toString() && !relative.startsWith('/')) return relative;
+  const parts = uri.path.split('/').filter(Boolean);
+  return parts.length >= 2 ? `${parts[parts.length - 2]}/${fileName}` : fileName;
 }

@@ -19,7 +19,7 @@ function block(ctx: RenderContext, key: string, title: string, value: Node, expl
 
 function behaviourValue(v: BehaviourVerdict | undefined): Node {
   const value = v?.value ?? 'unknown';
-  return value === 'unknown' ? tri('unknown') : h('strong', undefined, BEHAVIOUR_WORDS[value].name);
+  return value === 'unknown' ? tri('unknown', null) : h('strong', undefined, BEHAVIOUR_WORDS[value].name);
 }
 
 export function behaviourSection(ctx: RenderContext, report: Report): HTMLElement {
@@ -32,6 +32,6 @@ export function behaviourSection(ctx: RenderContext, report: Report): HTMLElemen
     S.behaviourHeading,
     block(ctx, 'mapping', S.factMapping, behaviourValue(m), BEHAVIOUR_WORDS[mv]?.explain ?? '', m?.reason ?? '', m?.evidence),
     block(ctx, 'filtering', S.factFiltering, behaviourValue(f), FILTERING_EXPLAIN[fv] ?? '', f?.reason ?? '', f?.evidence, f?.server),
-    block(ctx, 'cgnat', S.factCgnat, tri(report.cgnat?.value), '', report.cgnat?.reason ?? '', report.cgnat?.evidence),
+    block(ctx, 'cgnat', S.factCgnat, tri(report.cgnat?.value, 'cgnat'), '', report.cgnat?.reason ?? '', report.cgnat?.evidence),
   );
 }

@@ -7,7 +7,7 @@ import { type RenderContext, answer, collapsible, evidenceList, facts, reason, s
 export function extrasSection(ctx: RenderContext, report: Report): HTMLElement | null {
   const parts: HTMLElement[] = [];
   if (report.hairpinning) {
-    parts.push(h('h3', undefined, S.hairpin), h('p', undefined, answer(report.hairpinning), ' ', reason(report.hairpinning.reason)));
+    parts.push(h('h3', undefined, S.hairpin), h('p', undefined, answer(report.hairpinning, 'hairpinning'), ' ', reason(report.hairpinning.reason)));
   }
   const pm = report.portMapping;
   if (pm) {
@@ -15,9 +15,9 @@ export function extrasSection(ctx: RenderContext, report: Report): HTMLElement |
       h('h3', undefined, S.portMappingHeading),
       facts([
         [S.gateway, pm.gateway ? h('span', { class: 'mono' }, pm.gateway) : h('span', { class: 'muted' }, S.gatewayUnknown)],
-        [S.upnp, tri(pm.upnp), ' ', reason(pm.reasons?.upnp)],
-        [S.natPmp, tri(pm.natPmp), ' ', reason(pm.reasons?.natPmp)],
-        [S.pcp, tri(pm.pcp), ' ', reason(pm.reasons?.pcp)],
+        [S.upnp, tri(pm.upnp, 'portMappingProtocol'), ' ', reason(pm.reasons?.upnp)],
+        [S.natPmp, tri(pm.natPmp, 'portMappingProtocol'), ' ', reason(pm.reasons?.natPmp)],
+        [S.pcp, tri(pm.pcp, 'portMappingProtocol'), ' ', reason(pm.reasons?.pcp)],
       ]),
     );
     if (pm.evidence?.length) parts.push(collapsible(ctx, 'evidence:port-mapping', S.evidence(pm.evidence.length), evidenceList(pm.evidence)));
@@ -28,7 +28,7 @@ export function extrasSection(ctx: RenderContext, report: Report): HTMLElement |
     parts.push(
       h('h3', undefined, S.turnHeading),
       facts([
-        [S.turnAllocated, tri(turn.value), ' ', reason(turn.error)],
+        [S.turnAllocated, tri(turn.value, 'turnAllocated'), ' ', reason(turn.error)],
         [S.turnRelayed, turn.relayedAddress ? h('span', { class: 'mono' }, turn.relayedAddress) : h('span', { class: 'muted' }, S.none)],
         [S.turnRtt, turn.rttMs !== null && turn.rttMs !== undefined ? h('span', { class: 'num' }, S.ms(turn.rttMs)) : h('span', { class: 'muted' }, S.none)],
         turn.released !== undefined ? [S.turnReleased, released] : null,

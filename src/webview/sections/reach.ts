@@ -20,7 +20,7 @@ export function reachSection(rows: readonly ReachRow[]): HTMLElement | null {
   const body = rows.map((r) => [
     h('span', undefined, h('span', { class: 'mono' }, r.fileName), h('br'), r.label),
     h('span', { class: 'mono' }, r.endpoint),
-    tri(STATE[r.outcome], { [STATE[r.outcome]]: `${S.reachOutcome(r.outcome)}${r.rttMs !== undefined ? ` · ${S.reachRtt(String(r.rttMs))}` : ''}` }),
+    tri(STATE[r.outcome], 'reachAnswered', { [STATE[r.outcome]]: `${S.reachOutcome(r.outcome)}${r.rttMs !== undefined ? ` · ${S.reachRtt(String(r.rttMs))}` : ''}` }),
     h('span', undefined, r.summary, r.nextStep ? h('span', { class: 'muted' }, ` ${r.nextStep}`) : null),
   ]);
   return section(

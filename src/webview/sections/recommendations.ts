@@ -1,6 +1,7 @@
 /** The advice, each with Copy and, when the open config can take it, "Apply to config". */
 import { splitFilteringHint } from '../../report/filteringHint';
-import { MAX_COPY_CHARS, type OpenConfig } from '../../report/messages';
+import { MAX_COPY_CHARS, type OpenConfig, type WebviewCommand } from '../../report/messages';
+import { panelAdvice } from '../adviceActions';
 import type { Recommendation, Report } from '../../report/report';
 import { h, richText } from '../dom';
 import { S } from '../strings';
@@ -9,6 +10,13 @@ import { type RenderContext, badge, button, collapsible, evidenceList, section }
 export interface RecommendationActions {
   copy(id: string, text: string): void;
   apply(id: string): void;
+  /** Runs a command the advice offers instead of its command line (adviceActions.ts). */
+  run(command: WebviewCommand): void;
+}
+
+/** The button each offered command gets. */
+function commandLabel(command: WebviewCommand): string {
+  return command === 'natProbe.measureLifetime' ? S.lifetimeMeasure : command === 'natProbe.testPorts' ? S.portsTest : S.runAgain;
 }
 
 /** The text Copy puts on the clipboard: the advice, its requirement and its evidence. */
@@ -28,12 +36,28 @@ function card(ctx: RenderContext, r: Recommendation, config: OpenConfig | null, 
   const copy = button(S.copy, () => actions.copy(r.id, copyText(r)), { secondary: true, ariaLabel: S.copyAria(r.text) });
   copy.dataset.focusKey = `copy:${r.id}`;
   const applicable = config !== null && config.applicable.includes(r.id);
+  const advice = panelAdvice(r.text);
   let apply: HTMLElement | null = null;
+  let refusedWhy: HTMLElement | null = null;
   if (applicable) {
-    apply = button(S.apply(config.fileName), () => actions.apply(r.id), { ariaLabel: S.applyAria(config.fileName, r.text) });
+    const where = config.displayPath ?? config.fileName;
+    const refused = config.refused?.[r.id];
+    apply = button(S.apply(where), () => actions.apply(r.id), { ariaLabel: S.applyAria(where, advice.text) });
     apply.dataset.focusKey = `apply:${r.id}`;
     apply.classList.add('apply');
+    if (refused) {
+      // Known before it is pressed (a server config has no peer with an Endpoint): disabled, with the reason.
+      apply.setAttribute('disabled', '');
+      apply.setAttribute('aria-describedby', `rec-refused-${r.id}`);
+      refusedWhy = h('p', { class: 'rec-refused muted small', id: `rec-refused-${r.id}` }, S.applyRefused(where, refused));
+    }
   }
+  const offered = advice.commands.map((command) => {
+    const b = button(commandLabel(command), () => actions.run(command), { secondary: true });
+    b.dataset.focusKey = `run:${r.id}:${command}`;
+    b.classList.add('rec-command');
+    return b;
+  });
   const severity = r.severity in S.severity ? r.severity : 'info';
   return h(
     'article',
@@ -45,15 +69,17 @@ function card(ctx: RenderContext, r: Recommendation, config: OpenConfig | null, 
       r.vpn && r.vpn in S.vpn ? h('span', { class: 'rec-vpn' }, S.vpn[r.vpn]) : null,
       r.rfc ? h('span', { class: 'rec-rfc' }, r.rfc) : null,
     ),
-    h('p', { class: 'rec-text', id: textId }, ...richText(r.text)),
+    h('p', { class: 'rec-text', id: textId }, ...richText(advice.text)),
     r.evidence?.length ? collapsible(ctx, `evidence:rec:${r.id}`, S.evidence(r.evidence.length), evidenceList(r.evidence)) : null,
     h(
       'div',
       { class: 'actions' },
       apply,
+      ...offered,
       copy,
       h('span', { class: `rec-status${status ? (status.ok ? ' ok' : ' failed') : ''}`, role: 'status', 'aria-live': 'polite' }, status?.message ?? ''),
     ),
+    refusedWhy,
   );
 }
 
@@ -69,7 +95,7 @@ export function recommendationsSection(
   const last = filteringHint ? h('p', { class: 'filtering-hint', id: 'filtering-hint' }, S.filteringHint) : null;
   if (recs.length === 0) return section('recommendations', S.recommendationsHeading, h('p', undefined, S.noRecommendations), last);
   const anyApplicable = recs.some((r) => r.apply);
-  const hint = config && config.applicable.length ? S.applyHint(config.fileName) : anyApplicable && !config ? S.applyNoConfig : null;
+  const hint = config && config.applicable.length ? S.applyHint(config.displayPath ?? config.fileName) : anyApplicable && !config ? S.applyNoConfig : null;
   return section(
     'recommendations',
     S.recommendationsHeading,

@@ -32,7 +32,7 @@ export function verdictSection(report: Report): HTMLElement {
   const t = tone(report);
   const mapping = report.mapping?.value ?? 'unknown';
   const filtering = report.filtering?.value ?? 'unknown';
-  const behaviour = (v: typeof mapping) => (v === 'unknown' ? tri('unknown') : h('span', { class: 'value' }, BEHAVIOUR_WORDS[v].name));
+  const behaviour = (v: typeof mapping) => (v === 'unknown' ? tri('unknown', null) : h('span', { class: 'value' }, BEHAVIOUR_WORDS[v].name));
   return section(
     'verdict',
     S.verdictHeading,
@@ -44,13 +44,13 @@ export function verdictSection(report: Report): HTMLElement {
     ),
     facts([
       [S.factNatType, h('span', { class: 'value' }, NAT_TYPE_WORDS[report.natType?.value ?? 'unknown'] ?? S.unknown), ' ', reason(report.natType?.reason)],
-      [S.factUdp, tri(report.udp), ' ', reason(report.udpReason)],
+      [S.factUdp, tri(report.udp, 'udp'), ' ', reason(report.udpReason)],
       [S.factMapping, behaviour(mapping)],
       [S.factFiltering, behaviour(filtering)],
-      [S.factPortPreservation, answer(report.portPreservation), ' ', reason(report.portPreservation?.reason)],
+      [S.factPortPreservation, answer(report.portPreservation, 'portPreservation'), ' ', reason(report.portPreservation?.reason)],
       // Its reason and evidence are under "How the NAT behaves": said once, there.
-      [S.factCgnat, tri(report.cgnat?.value)],
-      report.doubleNat ? [S.factDoubleNat, answer(report.doubleNat), ' ', reason(report.doubleNat.reason)] : null,
+      [S.factCgnat, tri(report.cgnat?.value, 'cgnat')],
+      report.doubleNat ? [S.factDoubleNat, answer(report.doubleNat, 'doubleNat'), ' ', reason(report.doubleNat.reason)] : null,
     ]),
   );
 }

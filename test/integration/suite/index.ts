@@ -25,6 +25,8 @@ const TEST_FILES: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
   ['reportTools.test.ts', () => import('./reportTools.test.js')],
   // Changes settings and the colour theme and restores them; edits wg0.conf in memory only (undone, never saved).
   ['reportPanel.test.ts', () => import('./reportPanel.test.js')],
+  // Switches the colour theme (restored after); creates (and deletes again) laptop/ and server/.
+  ['panelLooks.test.ts', () => import('./panelLooks.test.js')],
   ['labReport.test.ts', () => import('./labReport.test.js')],
   // Creates (and deletes again) reach-wg.conf and reach-client.ovpn; runs wireguard-go on loopback when it can.
   ['reach.test.ts', () => import('./reach.test.js')],

@@ -13,7 +13,8 @@ import { canQueryWebviews, queryWebview, screenshotWorkbench, waitForWebview } f
 const SHOW_REPORT = '_natProbe.showReport';
 const SELECTORS = {
   headline: '#verdict-headline',
-  portRows: '.ports-table vscode-table-row',
+  // Beside wg0.conf the panel is narrow: one line per port (the table is for wide panels).
+  portRows: '.ports-compact li',
   lifetime: '#lifetime',
   applyButtons: 'vscode-button.apply',
 };

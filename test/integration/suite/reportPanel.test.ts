@@ -106,13 +106,15 @@ describe('NAT Probe report panel (webview content, Apply to config, themes)', fu
     assert.ok(report?.ports?.length === 3, `no port results: ${JSON.stringify(report?.ports)}`);
     await waitFor('the report tab', tabOpen);
     if (!canQueryWebviews()) this.skip();
-    const answer = await waitForWebview({ selectors: SELECTORS }, (a) => {
+    // The rows as shown: the table in a wide panel, one line per port in a narrow one (only rendered elements count).
+    const shown = { portRows: '.ports-table vscode-table-row, .ports-compact li' };
+    const answer = await waitForWebview({ selectors: SELECTORS, colours: shown }, (a) => {
       const r = a.results!;
       if (r.headline[0] !== 'No NAT, nothing filters') return `headline is ${JSON.stringify(r.headline)}`;
-      if (r.portRows.length !== 3) return `${r.portRows.length} port rows`;
+      if (a.colours!.portRows.length !== 3) return `${a.colours!.portRows.length} port rows`;
       return undefined;
     });
-    const rows = answer.results!.portRows;
+    const rows = answer.colours!.portRows.map((c) => c.text);
     assert.match(rows.find((t) => t.includes(String(serve!.udpOpen))) ?? '', new RegExp(`^UDP ${serve!.udpOpen} ✓ Yes`));
     assert.match(rows.find((t) => t.includes(String(serve!.tcpOpen))) ?? '', new RegExp(`^TCP ${serve!.tcpOpen} ✓ Yes`));
     const closed = rows.find((t) => t.includes(String(serve!.udpClosed))) ?? '';
@@ -186,9 +188,13 @@ describe('NAT Probe report panel (webview content, Apply to config, themes)', fu
     assert.equal(doc.isDirty, true, 'the edit is not saved for the user');
     assert.ok(!doc.getText().includes('PersistentKeepalive = 25\n[Interface]'));
     await waitForWebview({ selectors: SELECTORS }, (a) => (/Set PersistentKeepalive = 25 for 1 peer.*wg0\.conf/.test(a.results!.status[0] ?? '') ? undefined : `status ${JSON.stringify(a.results!.status)}`));
-    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One });
+    // Undo in an editor beside the panel, so the panel stays in view and can be read after it.
+    const panelColumn = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label === TAB_LABEL)?.group.viewColumn;
+    await vscode.window.showTextDocument(doc, { viewColumn: panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One });
     await vscode.commands.executeCommand('undo');
     await waitFor('the undo', () => doc.getText() === original);
+    // The panel no longer says "not saved yet" about a line that is gone.
+    await waitForWebview({ selectors: SELECTORS }, (a) => (a.results!.status[0] === 'Undone: wg0.conf is as it was before Apply.' ? undefined : `status ${JSON.stringify(a.results!.status)}`));
   });
 
   it('comes back with its content after being hidden behind another editor (state restored in the webview)', async function () {

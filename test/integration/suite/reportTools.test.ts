@@ -73,6 +73,24 @@ describe('NAT Probe: report tools, workspace lint, port test (real extension hos
     assert.deepEqual(last?.ports, report.ports, 'the port report is now the last report');
   });
 
+  it('what a user sees of Test VPN ports: a progress toast whose title does not run into its messages, then a one-line summary', async () => {
+    // The runner's --enable-smoke-test-driver hides every toast; the extension records what it shows (notify.ts).
+    const api = ourExtension().exports as NatProbeApi;
+    const since = Date.now();
+    await vscode.commands.executeCommand<Report | undefined>('natProbe.testPorts');
+    const shown = api.notifications().filter((n) => n.at >= since);
+    const progress = shown.find((n) => n.kind === 'progress');
+    assert.ok(progress, JSON.stringify(shown));
+    assert.equal(progress.text, 'NAT Probe');
+    assert.deepEqual(progress.buttons, ['Cancel']);
+    assert.equal(progress.messages[0], `Testing VPN ports against 127.0.0.1:${serve!.port}…`);
+    assert.ok(progress.done, 'the progress toast went away');
+    // VS Code shows "title: message": no message may start with the step's own ellipsis and colon.
+    for (const m of progress.messages) assert.doesNotMatch(`${progress.text}: ${m}`, /…: /, m);
+    const summary = shown.find((n) => n.kind === 'info' && n.text.startsWith('VPN ports:'));
+    assert.equal(summary?.text, `VPN ports: udp/${serve!.udpClosed} blocked, 2 reachable`, JSON.stringify(shown));
+  });
+
   it('probe-aware lint follows the last report and the natProbe.lint.useProbeResults setting', async () => {
     // No NAT on loopback: with the report, a missing keepalive is no finding; without it, a hint (WG14).
     const uri = await write(`${scratch}/wg-site.conf`, `[Interface]\nPrivateKey = ${KEY}\n\n[Peer]\nPublicKey = ${PEER}\nAllowedIPs = 10.0.0.2/32\nEndpoint = 127.0.0.1:${serve!.udpClosed}\n`);
@@ -107,14 +125,26 @@ describe('NAT Probe: report tools, workspace lint, port test (real extension hos
     const verdict = await vscode.commands.executeCommand<DirectVerdict | undefined>('natProbe.compareReports', jsonUri, jsonUri);
     assert.ok(verdict, 'compare returned nothing');
     assert.equal(verdict.direct, 'yes', verdict.reason);
-    const doc = await waitFor('the comparison document', () => vscode.window.activeTextEditor?.document.languageId === 'markdown' && vscode.window.activeTextEditor.document);
-    assert.match(doc.getText(), /^# Direct connection: yes/);
+    // A read-only document (a virtual one: it never asks to be saved), in words, shown as a preview.
+    const doc = await waitFor('the comparison document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'natprobe-comparison'));
+    assert.match(doc.getText(), /^# They can connect directly\n/);
+    assert.match(doc.getText(), /\| NAT \| no NAT, nothing filters \| no NAT, nothing filters \|/);
+    assert.doesNotMatch(doc.getText(), /\d{4}-\d{2}-\d{2}T\d{2}:/, 'a raw ISO date');
+    assert.equal(doc.isDirty, false);
   });
 
-  it('Compare refuses a file that is not a report, naming the problem', async () => {
+  it('Compare refuses a file that is not a report, saying what it is and what to pick instead', async () => {
+    const api = ourExtension().exports as NatProbeApi;
     const bad = await write(`${scratch}/not-a-report.json`, '{"schemaVersion": 7}');
     const verdict = await vscode.commands.executeCommand<DirectVerdict | undefined>('natProbe.compareReports', bad, bad);
     assert.equal(verdict, undefined);
+    const conf = await write(`${scratch}/wg9.conf`, `[Interface]\nPrivateKey = ${KEY}\n`);
+    assert.equal(await vscode.commands.executeCommand('natProbe.compareReports', conf, conf), undefined);
+    const error = api.notifications().filter((n) => n.kind === 'error').pop();
+    assert.equal(
+      error?.text,
+      'wg9.conf is not a NAT Probe report: it is not JSON. It looks like a WireGuard config. Pick a report saved with “NAT Probe: Export report” as JSON, or one made by “natprobe diagnose --json”.',
+    );
   });
 
   it('Lint workspace VPN configs: every config, cross-file PORT02 on both files, ccd/ fragments left out', async () => {

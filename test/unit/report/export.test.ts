@@ -49,6 +49,28 @@ describe('exporting a report', () => {
       assert.equal(r.udpReason, 'seen [<local address 1>]:4000 and <local address 1> at 12:30:00, and <address 1>, version 1.2.3');
     });
 
+    it("redacts the machine's addresses, never the text's: a range a reason explains (100.64.0.0/10, fc00::/7) survives", async () => {
+      const report = await realReport();
+      const doctored: Report = {
+        ...report,
+        localAddresses: ['100.64.12.7', '192.168.1.23'],
+        cgnat: { ...report.cgnat, reason: 'no local or reflexive address in 100.64.0.0/10 (RFC 6598), none in fc00::/7 either; 100.64.12.7/10 is on wg0' },
+        udpReason: 'the router 192.168.1.1 answered from 192.168.1.1/24 and 10.0.0.0/8 is not used',
+      };
+      const r = redactReport(doctored);
+      assert.equal(r.cgnat.reason, 'no local or reflexive address in 100.64.0.0/10 (RFC 6598), none in fc00::/7 either; <local address 1>/10 is on wg0');
+      // A host address seen first, then the same address with a prefix: still this machine's.
+      assert.equal(r.udpReason, 'the router <address 1> answered from <address 1>/24 and 10.0.0.0/8 is not used');
+    });
+
+    it('the gateway is redacted wherever it appears, also written with a prefix length', async () => {
+      const report = await realReport();
+      const doctored: Report = { ...report, portMapping: { gateway: '192.168.7.1', upnp: 'no', natPmp: 'no', pcp: 'no', reasons: { upnp: '', natPmp: '', pcp: '' }, evidence: [] }, udpReason: 'via 192.168.7.1/24' };
+      const r = redactReport(doctored);
+      assert.equal(r.udpReason, 'via <address 1>/24');
+      assert.equal(r.portMapping?.gateway, '<address 1>');
+    });
+
     it('does not change the report it is given', async () => {
       const report = await realReport();
       const before = JSON.stringify(report);

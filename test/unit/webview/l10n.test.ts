@@ -8,7 +8,8 @@ describe('the report panel\'s strings in the display language (vscode.l10n.bundl
   it('without a bundle every message is its English text, with {n} placeholders filled', () => {
     strings.localize(null);
     assert.equal(strings.S.apply('wg0.conf'), 'Apply to wg0.conf');
-    assert.equal(strings.S.meta('today', '2.5', '0.1.0'), 'Measured today in 2.5 s by natprobe 0.1.0.');
+    assert.equal(strings.S.meta('today', strings.S.secondsText('2.5'), '0.1.0'), 'Measured today in 2.5 s by natprobe 0.1.0.');
+    assert.equal(strings.S.meta('today', strings.S.msText('850'), '0.1.0'), 'Measured today in 850 ms by natprobe 0.1.0.');
     assert.equal(t('{0} of {1}, {2}', 1, 'two'), '1 of two, {2}', 'a missing argument leaves its placeholder');
   });
 
