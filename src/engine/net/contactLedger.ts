@@ -67,6 +67,7 @@ export class ContactLedger {
             return socket.send(data, to);
           },
           onMessage: (handler) => socket.onMessage(handler),
+          ...(socket.setTtl ? { setTtl: (ttl: number) => socket.setTtl!(ttl) } : {}),
           close: () => socket.close(),
         };
       },
