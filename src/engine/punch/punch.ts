@@ -78,15 +78,22 @@ interface Pending {
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
-/** Addresses a peer (or a rendezvous) may point us at: unicast IPv4, never loopback or this host's wildcard. */
-function usableCandidate(e: Endpoint): boolean {
+const isLoopback = (address: string): boolean => ipFamily(address) === 4 && address.startsWith('127.');
+
+/**
+ * Addresses a peer (or a rendezvous) may point us at: unicast IPv4, never multicast, broadcast or
+ * the wildcard, and loopback only when the rendezvous itself is on loopback (a test on one host).
+ */
+function usableCandidate(e: Endpoint, allowLoopback: boolean): boolean {
   if (ipFamily(e.address) !== 4 || isUnspecified(e.address) || !(e.port >= 1 && e.port <= 65535)) return false;
   const first = Number(e.address.split('.')[0]);
-  return first !== 127 && first < 224 && e.address !== '255.255.255.255';
+  return (allowLoopback || first !== 127) && first < 224;
 }
 
 export async function runPunch(options: PunchOptions): Promise<PunchResult> {
   const { clock, keys } = options;
+  const allowLoopback = isLoopback(options.rendezvous.address);
+  const usable = (e: Endpoint): boolean => usableCandidate(e, allowLoopback);
   const random = options.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
   const maxPackets = options.maxPackets ?? DEFAULT_MAX_PACKETS;
   const intervalMs = Math.max(20, options.intervalMs ?? INTERVAL_MS);
@@ -140,7 +147,7 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
   const nonce = random(NONCE_LENGTH);
   const hostCandidates = [...new Set(options.hostAddresses)]
     .map((address) => ({ address, port: socket.localEndpoint().port }))
-    .filter(usableCandidate)
+    .filter(usable)
     .slice(0, MAX_CANDIDATES);
   const joinIds = new Set<string>();
   const meet: { reflexive?: Endpoint; peer?: { reflexive: Endpoint; candidates: Endpoint[] }; refused?: boolean; answered: boolean } = { answered: false };
@@ -196,7 +203,7 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
       checksFromPeer++;
       send(encodeCheckAnswer(keys.checkKey, read.message, from), from, 'peer');
       // RFC 8445 §7.3.1.3-4: an unknown source is a peer-reflexive candidate; check it at once.
-      if (!remotes.some((r) => sameEndpoint(r.endpoint, from)) && remotes.length < 2 * MAX_CANDIDATES + 1 && remotes.filter((r) => r.kind === 'prflx').length < prflxLimit && usableCandidate(from)) {
+      if (!remotes.some((r) => sameEndpoint(r.endpoint, from)) && remotes.length < 2 * MAX_CANDIDATES + 1 && remotes.filter((r) => r.kind === 'prflx').length < prflxLimit && usable(from)) {
         const remote: Remote = { endpoint: from, kind: 'prflx' };
         remotes.push(remote);
         if (!pair) sendCheck(remote, NORMAL_TTL);
@@ -259,8 +266,11 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
     // --- Phase 2: connectivity checks -------------------------------------------------------
     introducedAt = clock.now();
     checking = true;
-    if (usableCandidate(peer.reflexive)) remotes.push({ endpoint: peer.reflexive, kind: 'srflx' });
-    for (const c of peer.candidates) if (usableCandidate(c) && !remotes.some((r) => sameEndpoint(r.endpoint, c))) remotes.push({ endpoint: c, kind: 'host' });
+    if (usable(peer.reflexive)) remotes.push({ endpoint: peer.reflexive, kind: 'srflx' });
+    for (const c of peer.candidates) if (usable(c) && !remotes.some((r) => sameEndpoint(r.endpoint, c))) remotes.push({ endpoint: c, kind: 'host' });
+    if (remotes.length === 0) {
+      return finish({ direct: 'unknown', rendezvous: 'reached', reflexive: meet.reflexive, peer, reason: 'none of the addresses the rendezvous gave for the peer can be sent to (loopback, multicast or broadcast), so nothing was tried' });
+    }
     const useLowTtl = lowTtl > 0 && lowTtl < NORMAL_TTL && typeof socket.setTtl === 'function';
     const end = introducedAt + options.budgetMs;
     let quietDone = !useLowTtl;
