@@ -20,12 +20,17 @@ import { sourceKey } from './sourceRateLimit';
 export const SESSION_LIFETIME_MS = 60_000;
 /** Sessions held at once: two members of at most 8 candidates each, about 1 KB a session. */
 export const DEFAULT_MAX_SESSIONS = 10_000;
-/** Sessions one source (an IPv4 address, an IPv6 /64) may have open: a person punches a few at most. */
-export const DEFAULT_MAX_SESSIONS_PER_SOURCE = 4;
+/**
+ * Sessions one source (an IPv4 address, an IPv6 /64) may have waiting for their second member:
+ * a person waits for one or two peers at a time. Introduced sessions do not count, so retrying
+ * punch many times in a minute is never refused.
+ */
+export const DEFAULT_MAX_SESSIONS_PER_SOURCE = 8;
 
 export interface RendezvousOptions {
   readonly now: () => number;
   readonly maxSessions?: number;
+  /** Sessions one source may have waiting for a peer at once. */
   readonly maxSessionsPerSource?: number;
 }
 
@@ -44,6 +49,8 @@ interface Session {
   readonly createdAt: number;
   readonly creator: string;
   readonly members: Member[];
+  /** Still counted against its creator's waiting sessions. */
+  waiting: boolean;
 }
 
 const HEX = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -93,7 +100,7 @@ export class Rendezvous {
       const creator = sourceKey(from.address);
       if (this.sessions.size >= this.maxSessions) return this.refuse(msg, 'session table full');
       if ((this.perSource.get(creator) ?? 0) >= this.maxPerSource) return this.refuse(msg, 'too many sessions from this source');
-      this.sessions.set(id, { createdAt: this.options.now(), creator, members: [{ nonce, source: from, candidates: join.value.candidates }] });
+      this.sessions.set(id, { createdAt: this.options.now(), creator, members: [{ nonce, source: from, candidates: join.value.candidates }], waiting: true });
       this.perSource.set(creator, (this.perSource.get(creator) ?? 0) + 1);
       return this.answer(msg, from, undefined);
     }
@@ -108,6 +115,7 @@ export class Rendezvous {
     if (sameEndpoint(session.members[0].source, from)) return this.refuse(msg, 'both members from one address');
     const peer = session.members[0];
     session.members.push({ nonce, source: from, candidates: join.value.candidates });
+    this.release(session);
     return this.answer(msg, from, peer);
   }
 
@@ -133,10 +141,16 @@ export class Rendezvous {
     for (const [id, s] of this.sessions) {
       if (now - s.createdAt < SESSION_LIFETIME_MS) break;
       this.sessions.delete(id);
-      const n = (this.perSource.get(s.creator) ?? 1) - 1;
-      if (n <= 0) this.perSource.delete(s.creator);
-      else this.perSource.set(s.creator, n);
+      this.release(s);
     }
+  }
+
+  private release(s: Session): void {
+    if (!s.waiting) return;
+    s.waiting = false;
+    const n = (this.perSource.get(s.creator) ?? 1) - 1;
+    if (n <= 0) this.perSource.delete(s.creator);
+    else this.perSource.set(s.creator, n);
   }
 }
 

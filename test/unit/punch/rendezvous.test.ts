@@ -107,6 +107,15 @@ describe('rendezvous attacks: refused, nothing leaked, bounded memory', () => {
     assertRefused(w.send(join(new Uint8Array(randomBytes(16))), EVE));
   });
 
+  it('introduced sessions do not count against their creator: ten punches in a minute from one address all meet their peer', () => {
+    const w = world();
+    for (let i = 0; i < 10; i++) {
+      const id = new Uint8Array(16).fill(0x40 + i);
+      assert.equal(w.send(join(id), A).kind, 'reply');
+      assert.ok(intro(w.send(join(id), B).message!).peer, `punch ${i + 1}`);
+    }
+  });
+
   it('a replayed join (the same nonce from another address) is refused; the genuine member still gets its peer', () => {
     const w = world();
     const id = new Uint8Array(16).fill(6);
