@@ -22,7 +22,7 @@ const FLAGS: readonly Flag[] = [
   { name: 'ttl', value: 'N', range: [0, 32], unit: 'hops', default: DEFAULT_LOW_TTL, description: 'TTL of the first checks: enough to leave your own NAT(s), too little to reach the peer\'s (2 behind one NAT, 3 behind carrier-grade NAT too); 0 sends every check with the normal TTL.' },
   { name: 'report', value: 'REPORT.json', description: 'This end\'s diagnose --json report; with --peer-report, compare\'s prediction is shown beside the proof.' },
   { name: 'peer-report', value: 'REPORT.json', description: 'The peer\'s diagnose --json report.' },
-  { name: 'json', description: 'Prints one JSON object: direct, reason, pair, ms, rttMs, prediction, packets, contacted.' },
+  { name: 'json', description: 'Prints one JSON object: direct, reason, pair, ms, rttMs, prediction, agrees, packets, symmetric, rendezvous, contacted.' },
   HELP_FLAG,
 ];
 
@@ -123,6 +123,7 @@ export function toJson(r: PunchResult, prediction: DirectVerdict): object {
     prediction,
     agrees: agreement(r, prediction),
     packets: r.packets,
+    symmetric: r.symmetric,
     rendezvous: r.rendezvous,
     contacted: r.contacted,
   };
@@ -145,6 +146,10 @@ export function renderText(r: PunchResult, prediction: DirectVerdict): string {
   lines.push(`Predicted by compare: ${prediction.direct}: ${prediction.reason}`);
   if (agreement(r, prediction) === 'no') lines.push('The proof and the prediction disagree: the proof is what happened on this path; the prediction came from the two reports.');
   lines.push(`Packets: ${r.packets.sent} sent (${r.packets.lowTtl} with the small TTL), ${r.packets.received} received`);
+  const s = r.symmetric;
+  lines.push(
+    `Our mapping: ${s.ownMapping}${s.tried === 'many-sockets' ? `; many-sockets method: ${s.packets} sockets opened towards the peer` : s.tried === 'random-ports' ? `; many-sockets method: ${s.packets} probes to random ports of the peer` : ''}`,
+  );
   lines.push(`Contacted: ${r.contacted.map((c) => `${endpointKey(c)} (${c.role}, ${c.packets})`).join(', ') || 'nothing'}`);
   return `${lines.join('\n')}\n`;
 }

@@ -97,7 +97,7 @@ function compareKnown(a: Report, b: Report): DirectVerdict {
   if (f === 'address-and-port-dependent') {
     return {
       direct: 'no',
-      reason: `${sym.name}'s port changes per destination and ${cone.name}'s filter is address-and-port-dependent: ${cone.name} can never aim at the right port, so traffic must be relayed`,
+      reason: `${sym.name}'s port changes per destination and ${cone.name}'s filter is address-and-port-dependent: ordinary hole punching (WireGuard endpoints, most ICE stacks) can never aim at the right port, so traffic must be relayed; only the many-sockets method (${sym.name} opens hundreds of ports towards ${cone.name}, ${cone.name} probes random ports: natprobe punch, Tailscale) gets through, at the cost of about 2,000 packets`,
     };
   }
   return { direct: 'unknown', reason: `${sym.name} has a destination-dependent mapping, and ${cone.name}'s filtering is unknown (${cone.report.filtering.reason})` };

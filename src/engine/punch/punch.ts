@@ -13,17 +13,29 @@
  * only then sends normally: by then both NATs hold an outbound mapping that admits the other's
  * packets (measured in the lab: see docs/punch.md). Answers always go with the normal TTL.
  *
+ * Symmetric NATs (the many-sockets, "birthday" method). Before joining, each end asks the
+ * rendezvous's second address (RFC 5780 OTHER-ADDRESS, when serve runs with --alternate) what it
+ * sees: a different port there means our mapping depends on the destination. Such an end opens
+ * MANY_SOCKETS extra sockets, each sending one small-TTL check to the peer's public address (a
+ * mapping towards it per socket, admitting that address); an end whose mapping does not depend on
+ * the destination sends, once the plain checks have had their chance, checks to random ports of
+ * the peer's public address. One in about 250 ports is open, so 1,500 probes hit with
+ * probability above 99 %; both are capped (count and rate) and reported.
+ *
  * Time and sockets are injected (clock, factory) so the virtual network can run it.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import type { Clock } from '../clock';
 import { ipFamily, isUnspecified } from '../net/ip';
 import { type Endpoint, type UdpSocket, type UdpSocketFactory, endpointKey, sameEndpoint } from '../net/udp';
-import { decodeMessage, newTransactionId } from '../stun';
+import { Method, decodeMessage, encodeMessage, newTransactionId, readBindingAnswer } from '../stun';
 import type { SessionKeys } from './code';
 import { encodeCheck, encodeCheckAnswer, readCheck } from './checks';
-import { MAX_CANDIDATES, RENDEZVOUS_METHOD, decodeIntroduction, encodeJoin, NONCE_LENGTH } from './rendezvousWire';
-import { type CandidateKind, type PunchResult, type PunchPair, explainNoPath } from './result';
+import { MAX_CANDIDATES, NONCE_LENGTH, RENDEZVOUS_METHOD, decodeIntroduction, encodeJoin } from './rendezvousWire';
+import { type CandidateKind, type OwnMapping, type PunchPair, type PunchResult, type SymmetricAttempt, explainNoPath } from './result';
+import { type ContactRole, NORMAL_TTL, SendBudget, Sender } from './sender';
+
+export { NORMAL_TTL } from './sender';
 
 export interface PunchOptions {
   readonly factory: UdpSocketFactory;
@@ -40,10 +52,13 @@ export interface PunchOptions {
   readonly rendezvousTimeoutMs?: number;
   /** TTL of the first checks; 0 sends every check with the normal TTL. */
   readonly lowTtl?: number;
-  /** Hard caps: datagrams in total, and the check interval (so at most candidates / interval a second). */
+  /** Hard cap on datagrams in total (joins, checks, answers, the many-sockets method). */
   readonly maxPackets?: number;
   readonly intervalMs?: number;
+  /** Tries the many-sockets method when one side is symmetric (default true). */
+  readonly manySockets?: boolean;
   readonly random?: (n: number) => Uint8Array;
+  readonly randomPort?: () => number;
   readonly onProgress?: (event: PunchProgress) => void;
   readonly signal?: AbortSignal;
 }
@@ -55,16 +70,24 @@ export type PunchProgress =
 
 export const DEFAULT_BUDGET_MS = 10_000;
 export const DEFAULT_LOW_TTL = 2;
-export const NORMAL_TTL = 64;
 const POLL_MS = 250;
 const INTERVAL_MS = 100;
 /** The small-TTL phase outlasts the worst skew between the two ends (one poll) with margin. */
-const LOW_TTL_PHASE_MS = 3 * POLL_MS;
+export const LOW_TTL_PHASE_MS = 3 * POLL_MS;
 /** "waiting ~300 ms, then sending normally" (the lab measurement in the issue). */
-const LOW_TTL_PAUSE_MS = 300;
+export const LOW_TTL_PAUSE_MS = 300;
 const LINGER_MS = 1_000;
 const RTT_PINGS = 3;
-export const DEFAULT_MAX_PACKETS = 2_000;
+const MAPPING_TEST_MS = 1_000;
+export const DEFAULT_MAX_PACKETS = 4_000;
+/** The many-sockets method: sockets on the symmetric side, probes from the other, and their pace. */
+export const MANY_SOCKETS = 256;
+export const MAX_PROBES = 1_500;
+/** Probes (and extra-socket opens) per 10 ms tick: at most 1,000 a second. */
+const PER_TICK = 10;
+const TICK_MS = 10;
+/** The plain checks get this long at normal TTL before random-port probes begin. */
+const PROBES_AFTER_MS = 500;
 
 interface Remote {
   readonly endpoint: Endpoint;
@@ -74,10 +97,10 @@ interface Remote {
 interface Pending {
   readonly remote: Remote;
   readonly sentAt: number;
+  readonly via: Sender;
 }
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
 const isLoopback = (address: string): boolean => ipFamily(address) === 4 && address.startsWith('127.');
 
 /**
@@ -95,40 +118,15 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
   const allowLoopback = isLoopback(options.rendezvous.address);
   const usable = (e: Endpoint): boolean => usableCandidate(e, allowLoopback);
   const random = options.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
-  const maxPackets = options.maxPackets ?? DEFAULT_MAX_PACKETS;
+  const randomPort = options.randomPort ?? (() => randomInt(1024, 65536));
   const intervalMs = Math.max(20, options.intervalMs ?? INTERVAL_MS);
   const lowTtl = options.lowTtl ?? DEFAULT_LOW_TTL;
+  const budget = new SendBudget(options.maxPackets ?? DEFAULT_MAX_PACKETS);
   const socket = await options.factory.bind({ family: 4 });
-  const contacted = new Map<string, { address: string; port: number; role: 'rendezvous' | 'peer'; packets: number }>();
-  const packets = { sent: 0, received: 0, lowTtl: 0 };
+  const main = new Sender(socket, budget);
+  const extra: Sender[] = [];
   let wake: (() => void) | undefined;
   const nudge = (): void => wake?.();
-
-  // Sends are serialised: a TTL set with setsockopt applies to the next datagram the kernel
-  // writes, and node writes a datagram a tick after send() is called.
-  let queue: Promise<void> = Promise.resolve();
-  let currentTtl = NORMAL_TTL;
-  const send = (data: Uint8Array, to: Endpoint, role: 'rendezvous' | 'peer', ttl = NORMAL_TTL): boolean => {
-    if (packets.sent >= maxPackets) return false;
-    packets.sent++;
-    if (ttl !== NORMAL_TTL) packets.lowTtl++;
-    const k = endpointKey(to);
-    const c = contacted.get(k);
-    if (c) c.packets++;
-    else contacted.set(k, { address: to.address, port: to.port, role, packets: 1 });
-    queue = queue.then(async () => {
-      try {
-        if (ttl !== currentTtl && socket.setTtl) {
-          socket.setTtl(ttl);
-          currentTtl = ttl;
-        }
-        await socket.send(data, to);
-      } catch {
-        /* a refused send is one lost datagram: the checks go on */
-      }
-    });
-    return true;
-  };
   const pause = (ms: number): Promise<void> =>
     new Promise((resolve) => {
       const handle = clock.setTimeout(() => {
@@ -143,16 +141,15 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
     });
   const aborted = (): boolean => options.signal?.aborted === true;
 
-  // --- Phase 1: the rendezvous --------------------------------------------------------------
+  // --- shared state, read by the receive handlers ---------------------------------------------
   const nonce = random(NONCE_LENGTH);
   const hostCandidates = [...new Set(options.hostAddresses)]
     .map((address) => ({ address, port: socket.localEndpoint().port }))
     .filter(usable)
     .slice(0, MAX_CANDIDATES);
   const joinIds = new Set<string>();
+  const bindings = new Map<string, (from: Endpoint, data: Uint8Array) => void>();
   const meet: { reflexive?: Endpoint; peer?: { reflexive: Endpoint; candidates: Endpoint[] }; refused?: boolean; answered: boolean } = { answered: false };
-
-  // --- Phase 2 state, used by the one receive handler --------------------------------------
   const remotes: Remote[] = [];
   const pending = new Map<string, Pending>();
   const own = new Set<string>();
@@ -160,28 +157,75 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
   let introducedAt = 0;
   let checking = false;
   let pair: PunchPair | undefined;
+  let pairVia: Sender = main;
   let connectedMs: number | undefined;
   let checksFromPeer = 0;
-  const prflxLimit = MAX_CANDIDATES;
+  const symmetric: { ownMapping: OwnMapping; tried?: SymmetricAttempt['tried']; packets: number } = { ownMapping: 'unknown', packets: 0 };
 
-  const kindOfLocal = (mapped: Endpoint): CandidateKind =>
-    hostCandidates.some((h) => sameEndpoint(h, mapped)) ? 'host' : meet.reflexive && sameEndpoint(meet.reflexive, mapped) ? 'srflx' : 'prflx';
+  const kindOfLocal = (mapped: Endpoint, via: Sender): CandidateKind =>
+    via !== main ? 'prflx' : hostCandidates.some((h) => sameEndpoint(h, mapped)) ? 'host' : meet.reflexive && sameEndpoint(meet.reflexive, mapped) ? 'srflx' : 'prflx';
 
-  const sendCheck = (remote: Remote, ttl: number): void => {
+  const sendCheck = (via: Sender, remote: Remote, ttl: number, role: ContactRole = 'peer'): boolean => {
     const id = newTransactionId();
     const key = hex(id);
-    if (!send(encodeCheck(keys.checkKey, id), remote.endpoint, 'peer', ttl)) return;
+    if (!via.send(encodeCheck(keys.checkKey, id), remote.endpoint, role, ttl)) return false;
     own.add(key);
-    pending.set(key, { remote, sentAt: clock.now() });
-    // Bounded: answers older than a few rounds are no longer waited for.
-    if (pending.size > 512) pending.delete(pending.keys().next().value as string);
+    if (own.size > 4096) own.delete(own.values().next().value as string);
+    pending.set(key, { remote, sentAt: clock.now(), via });
+    // Bounded: answers older than the probes in flight are no longer waited for.
+    if (pending.size > 2048) pending.delete(pending.keys().next().value as string);
+    return true;
+  };
+
+  /** Checks and answers on any of our sockets (the main one, or one of the many-sockets method's). */
+  const onPeerDatagram = (via: Sender, data: Uint8Array, from: Endpoint): void => {
+    if (!checking) return;
+    const read = readCheck(data, keys.checkKey);
+    if (read.kind === 'check') {
+      // Our own check come back (a NAT that hairpins to our own mapping) is not the peer.
+      if (own.has(hex(read.message.transactionId))) return;
+      checksFromPeer++;
+      via.send(encodeCheckAnswer(keys.checkKey, read.message, from), from, 'peer');
+      // RFC 8445 §7.3.1.3-4: an unknown source is a peer-reflexive candidate; check it at once
+      // (from the socket the check arrived on: on an extra socket that is the only open way).
+      const known = remotes.find((r) => sameEndpoint(r.endpoint, from));
+      if (!known && remotes.filter((r) => r.kind === 'prflx').length < MAX_CANDIDATES && usable(from)) remotes.push({ endpoint: from, kind: 'prflx' });
+      if ((!known || via !== main) && !pair && usable(from)) sendCheck(via, known ?? { endpoint: from, kind: 'prflx' }, NORMAL_TTL);
+      return;
+    }
+    if (read.kind === 'answer') {
+      const key = hex(read.message.transactionId);
+      const p = pending.get(key);
+      // §7.2.5.2.1: an answer counts only from where the check went, on the socket it left from.
+      if (!p || p.via !== via || !sameEndpoint(p.remote.endpoint, from)) return;
+      pending.delete(key);
+      const rtt = clock.now() - p.sentAt;
+      if (!pair) {
+        const local = kindOfLocal(read.mapped, via);
+        pair = { local, remote: p.remote.kind, kind: `${local}↔${p.remote.kind}`, localEndpoint: read.mapped, remoteEndpoint: p.remote.endpoint };
+        pairVia = via;
+        connectedMs = Math.round(clock.now() - introducedAt);
+        rtts.push(rtt);
+        options.onProgress?.({ kind: 'connected', pair, ms: connectedMs });
+        nudge();
+      } else if (via === pairVia && sameEndpoint(p.remote.endpoint, pair.remoteEndpoint)) rtts.push(rtt);
+    }
   };
 
   socket.onMessage((data, from) => {
-    packets.received++;
-    if (sameEndpoint(from, options.rendezvous)) {
-      const m = decodeMessage(data);
-      if (!m.ok || m.value.method !== RENDEZVOUS_METHOD || !joinIds.has(hex(m.value.transactionId))) return;
+    budget.received++;
+    const m = decodeMessage(data);
+    if (m.ok && m.value.method === Method.Binding && m.value.cls !== 'request') {
+      const k = hex(m.value.transactionId);
+      const waiter = bindings.get(k);
+      if (waiter) {
+        bindings.delete(k);
+        waiter(from, data);
+        return;
+      }
+    }
+    if (sameEndpoint(from, options.rendezvous) && m.ok && m.value.method === RENDEZVOUS_METHOD) {
+      if (!joinIds.has(hex(m.value.transactionId))) return;
       meet.answered = true;
       if (m.value.cls === 'error') meet.refused = true;
       else if (m.value.cls === 'success') {
@@ -195,44 +239,56 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
       if (meet.peer || meet.refused) nudge();
       return;
     }
-    if (!checking) return;
-    const read = readCheck(data, keys.checkKey);
-    if (read.kind === 'check') {
-      // Our own check come back (a NAT that hairpins to our own mapping) is not the peer.
-      if (own.has(hex(read.message.transactionId))) return;
-      checksFromPeer++;
-      send(encodeCheckAnswer(keys.checkKey, read.message, from), from, 'peer');
-      // RFC 8445 §7.3.1.3-4: an unknown source is a peer-reflexive candidate; check it at once.
-      if (!remotes.some((r) => sameEndpoint(r.endpoint, from)) && remotes.length < 2 * MAX_CANDIDATES + 1 && remotes.filter((r) => r.kind === 'prflx').length < prflxLimit && usable(from)) {
-        const remote: Remote = { endpoint: from, kind: 'prflx' };
-        remotes.push(remote);
-        if (!pair) sendCheck(remote, NORMAL_TTL);
-      }
-      return;
-    }
-    if (read.kind === 'answer') {
-      const p = pending.get(hex(read.message.transactionId));
-      // §7.2.5.2.1: an answer counts only from where the check went.
-      if (!p || !sameEndpoint(p.remote.endpoint, from)) return;
-      pending.delete(hex(read.message.transactionId));
-      const rtt = clock.now() - p.sentAt;
-      if (!pair) {
-        const local = kindOfLocal(read.mapped);
-        pair = { local, remote: p.remote.kind, kind: `${local}↔${p.remote.kind}`, localEndpoint: read.mapped, remoteEndpoint: p.remote.endpoint };
-        connectedMs = Math.round(clock.now() - introducedAt);
-        rtts.push(rtt);
-        options.onProgress?.({ kind: 'connected', pair, ms: connectedMs });
-        nudge();
-      } else if (sameEndpoint(p.remote.endpoint, pair.remoteEndpoint)) rtts.push(rtt);
-    }
+    onPeerDatagram(main, data, from);
   });
 
-  const finish = (result: Omit<PunchResult, 'packets' | 'contacted'>): PunchResult => {
+  /** One plain Binding from the main socket; the answer's mapped and OTHER-ADDRESS, or undefined. */
+  const binding = async (to: Endpoint): Promise<{ mapped?: Endpoint; other?: Endpoint } | undefined> => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const id = newTransactionId();
+      const got = new Promise<{ mapped?: Endpoint; other?: Endpoint } | undefined>((resolve) => {
+        bindings.set(hex(id), (from, data) => {
+          const m = decodeMessage(data);
+          resolve(m.ok && sameEndpoint(from, to) ? readBindingAnswer(m.value, from) : undefined);
+          nudge();
+        });
+      });
+      if (!main.send(encodeMessage({ cls: 'request', method: Method.Binding, transactionId: id, attributes: [] }, { fingerprint: true }), to, 'rendezvous')) return undefined;
+      const outcome = await Promise.race([got, pause(MAPPING_TEST_MS / 2).then(() => 'timeout' as const)]);
+      bindings.delete(hex(id));
+      if (outcome !== 'timeout') return outcome;
+    }
+    return undefined;
+  };
+
+  /** RFC 5780 §4.3, test I and II in short: is our mapping the same towards the server's other address? */
+  const testOwnMapping = async (): Promise<OwnMapping> => {
+    const first = await binding(options.rendezvous);
+    if (!first?.mapped || !first.other || !usable(first.other) || first.other.address === options.rendezvous.address) return 'unknown';
+    const second = await binding(first.other);
+    if (!second?.mapped) return 'unknown';
+    return sameEndpoint(first.mapped, second.mapped) ? 'endpoint-independent' : 'endpoint-dependent';
+  };
+
+  const closeAll = (): void => {
     socket.close();
-    return { ...result, packets: { ...packets }, contacted: [...contacted.values()] };
+    for (const s of extra) s.socket.close();
+  };
+  const finish = (result: Omit<PunchResult, 'packets' | 'contacted' | 'symmetric'>): PunchResult => {
+    closeAll();
+    return {
+      ...result,
+      symmetric: { ...symmetric },
+      packets: { sent: budget.sent, received: budget.received, lowTtl: budget.lowTtl },
+      contacted: [...budget.contacted.values()].map((c) => ({ ...c })),
+    };
   };
 
   try {
+    // --- Phase 0: what kind of mapping do we have? (needs serve --alternate) ----------------
+    if (options.manySockets !== false) symmetric.ownMapping = await testOwnMapping();
+
+    // --- Phase 1: the rendezvous -------------------------------------------------------------
     const start = clock.now();
     const waitMs = options.waitMs ?? 60_000;
     const rendezvousTimeoutMs = options.rendezvousTimeoutMs ?? 5_000;
@@ -244,7 +300,7 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
       const id = newTransactionId();
       joinIds.add(hex(id));
       if (joinIds.size > 64) joinIds.delete(joinIds.values().next().value as string);
-      if (!send(encodeJoin({ sessionId: keys.sessionId, nonce, candidates: hostCandidates }, id), options.rendezvous, 'rendezvous')) break;
+      if (!main.send(encodeJoin({ sessionId: keys.sessionId, nonce, candidates: hostCandidates }, id), options.rendezvous, 'rendezvous')) break;
       await pause(POLL_MS);
       if (meet.reflexive && !announced && !meet.peer) {
         announced = true;
@@ -255,7 +311,7 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
       return finish({ direct: 'unknown', rendezvous: 'unreachable', reason: `the rendezvous ${endpointKey(options.rendezvous)} did not answer in ${rendezvousTimeoutMs / 1000} s (is it running natprobe serve --rendezvous, and is UDP to it open?)` });
     }
     if (meet.refused) {
-      return finish({ direct: 'unknown', rendezvous: 'refused', reflexive: meet.reflexive, reason: 'the rendezvous refused the join: the code is already used by two others, this address has too many sessions open, or the server is full; make a new code' });
+      return finish({ direct: 'unknown', rendezvous: 'refused', reflexive: meet.reflexive, reason: 'the rendezvous refused the join: the code is already used by two others, this address has too many sessions waiting, or the server is full; make a new code' });
     }
     if (!meet.peer) {
       return finish({ direct: 'unknown', rendezvous: 'reached', reflexive: meet.reflexive, reason: aborted() ? 'stopped before the peer joined' : `the peer did not join within ${Math.round(waitMs / 1000)} s` });
@@ -263,7 +319,7 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
     const peer = meet.peer;
     options.onProgress?.({ kind: 'introduced', peer });
 
-    // --- Phase 2: connectivity checks -------------------------------------------------------
+    // --- Phase 2: connectivity checks ---------------------------------------------------------
     introducedAt = clock.now();
     checking = true;
     if (usable(peer.reflexive)) remotes.push({ endpoint: peer.reflexive, kind: 'srflx' });
@@ -273,27 +329,55 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
     }
     const useLowTtl = lowTtl > 0 && lowTtl < NORMAL_TTL && typeof socket.setTtl === 'function';
     const end = introducedAt + options.budgetMs;
+    const srflx = remotes.find((r) => r.kind === 'srflx');
+    // The symmetric side opens its sockets in the background, paced, once the plain checks had
+    // their chance, timed so they are open when the other side's probes begin.
+    let opening: Promise<void> | undefined;
     let quietDone = !useLowTtl;
-    while (!pair && !aborted() && clock.now() < end && packets.sent < maxPackets) {
+    let probes = 0;
+    let nextRound = clock.now();
+    while (!pair && !aborted() && clock.now() < end) {
       const t = clock.now() - introducedAt;
-      if (useLowTtl && t < LOW_TTL_PHASE_MS) {
-        for (const r of remotes) sendCheck(r, lowTtl);
-      } else if (!quietDone) {
-        quietDone = true;
-        await pause(Math.min(LOW_TTL_PAUSE_MS, end - clock.now()));
-        continue;
-      } else {
-        for (const r of remotes) sendCheck(r, NORMAL_TTL);
+      if (clock.now() >= nextRound) {
+        if (useLowTtl && t < LOW_TTL_PHASE_MS) {
+          for (const r of remotes) sendCheck(main, r, lowTtl);
+          nextRound = clock.now() + intervalMs;
+        } else if (!quietDone) {
+          quietDone = true;
+          await pause(Math.min(LOW_TTL_PAUSE_MS, end - clock.now()));
+          nextRound = clock.now();
+          continue;
+        } else {
+          for (const r of remotes) sendCheck(main, r, NORMAL_TTL);
+          nextRound = clock.now() + intervalMs;
+        }
       }
-      await pause(Math.min(intervalMs, end - clock.now()));
+      const normalFor = t - (useLowTtl ? LOW_TTL_PHASE_MS + LOW_TTL_PAUSE_MS : 0);
+      if (!opening && symmetric.ownMapping === 'endpoint-dependent' && srflx && quietDone && normalFor >= PROBES_AFTER_MS / 2) opening = openManySockets(srflx);
+      // The easy side of a symmetric pair: random ports of the peer's public address, paced.
+      const probing = symmetric.ownMapping === 'endpoint-independent' && srflx && quietDone && normalFor >= PROBES_AFTER_MS && probes < MAX_PROBES;
+      if (probing) {
+        symmetric.tried = 'random-ports';
+        for (let i = 0; i < PER_TICK && probes < MAX_PROBES; i++) {
+          const port = randomPort();
+          if (port === srflx.endpoint.port) continue;
+          if (!sendCheck(main, { endpoint: { address: srflx.endpoint.address, port }, kind: 'predicted' }, NORMAL_TTL, 'peer (random ports)')) break;
+          probes++;
+          symmetric.packets++;
+        }
+      }
+      await pause(Math.max(1, Math.min(probing ? TICK_MS : nextRound - clock.now(), end - clock.now())));
     }
+    await opening;
     if (!pair) {
       return finish({
         direct: aborted() ? 'unknown' : 'no',
         rendezvous: 'reached',
         reflexive: meet.reflexive,
         peer,
-        reason: aborted() ? 'stopped before a direct path formed' : explainNoPath({ budgetMs: options.budgetMs, remotes: remotes.map((r) => r.kind), checksFromPeer, packetCapHit: packets.sent >= maxPackets }),
+        reason: aborted()
+          ? 'stopped before a direct path formed'
+          : explainNoPath({ budgetMs: options.budgetMs, remotes: remotes.map((r) => r.kind), checksFromPeer, packetCapHit: budget.sent >= budget.maxPackets, symmetric }),
       });
     }
     // A few more checks on the working pair for its RTT, and time for the peer to finish too:
@@ -301,7 +385,7 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
     const found: PunchPair = pair;
     const lingerEnd = clock.now() + LINGER_MS;
     for (let i = 0; i < RTT_PINGS && !aborted(); i++) {
-      sendCheck({ endpoint: found.remoteEndpoint, kind: found.remote }, NORMAL_TTL);
+      sendCheck(pairVia, { endpoint: found.remoteEndpoint, kind: found.remote }, NORMAL_TTL);
       await pause(LINGER_MS / (RTT_PINGS + 1));
     }
     while (clock.now() < lingerEnd && !aborted()) await pause(lingerEnd - clock.now());
@@ -314,12 +398,33 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
       pair: found,
       ms: connectedMs,
       rttMs: Math.round(sorted[Math.floor(sorted.length / 2)] * 10) / 10,
-      reason: `a check and its answer crossed ${found.kind} (${endpointKey(found.localEndpoint)} ↔ ${endpointKey(found.remoteEndpoint)}), authenticated with the code`,
+      reason: `a check and its answer crossed ${found.kind} (${endpointKey(found.localEndpoint)} ↔ ${endpointKey(found.remoteEndpoint)}), authenticated with the code${pairVia !== main ? ', on one of the many sockets (the peer found its mapping among random ports)' : ''}`,
     });
   } catch (err) {
-    socket.close();
+    closeAll();
     throw err;
   }
-}
 
-export type { UdpSocket };
+  /** The hard side: MANY_SOCKETS sockets, each sending one small-TTL check to the peer, paced. */
+  async function openManySockets(target: Remote): Promise<void> {
+    symmetric.tried = 'many-sockets';
+    const ttl = lowTtl > 0 ? lowTtl : NORMAL_TTL;
+    for (let i = 0; i < MANY_SOCKETS && !pair && !aborted() && clock.now() < introducedAt + options.budgetMs; i++) {
+      let s: UdpSocket;
+      try {
+        s = await options.factory.bind({ family: 4 });
+      } catch {
+        break; // out of ports or descriptors: the sockets opened so far still count
+      }
+      const sender = new Sender(s, budget);
+      extra.push(sender);
+      s.onMessage((data, from) => {
+        budget.received++;
+        onPeerDatagram(sender, data, from);
+      });
+      if (sendCheck(sender, target, ttl)) symmetric.packets++;
+      // A plain timer: pause() belongs to the main loop, whose wake-up must not be taken.
+      if (i % PER_TICK === PER_TICK - 1) await new Promise<void>((resolve) => clock.setTimeout(resolve, TICK_MS));
+    }
+  }
+}

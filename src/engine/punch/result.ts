@@ -1,8 +1,19 @@
 import type { Endpoint } from '../net/udp';
 import type { Tristate } from '../../report/report';
 
-/** RFC 8445 §5.1.1: host, server-reflexive, peer-reflexive. */
-export type CandidateKind = 'host' | 'srflx' | 'prflx';
+/** RFC 8445 §5.1.1: host, server-reflexive, peer-reflexive; 'predicted': a guessed port (many-sockets method). */
+export type CandidateKind = 'host' | 'srflx' | 'prflx' | 'predicted';
+
+/** Our own mapping towards two addresses of the rendezvous (RFC 5780 §4.3), or unknown without --alternate there. */
+export type OwnMapping = 'endpoint-independent' | 'endpoint-dependent' | 'unknown';
+
+export interface SymmetricAttempt {
+  readonly ownMapping: OwnMapping;
+  /** 'many-sockets': we are the symmetric side and opened the sockets; 'random-ports': we probed the peer's ports. */
+  readonly tried?: 'many-sockets' | 'random-ports';
+  /** Datagrams that method cost (the sockets' checks, or the probes). */
+  readonly packets: number;
+}
 
 export interface PunchPair {
   readonly local: CandidateKind;
@@ -29,17 +40,28 @@ export interface PunchResult {
   readonly rttMs?: number;
   /** Datagrams this end sent (of them with the small TTL) and received. */
   readonly packets: { readonly sent: number; readonly received: number; readonly lowTtl: number };
-  /** Every destination that got a datagram, and why. */
-  readonly contacted: readonly { readonly address: string; readonly port: number; readonly role: 'rendezvous' | 'peer'; readonly packets: number }[];
+  /** The many-sockets method: what this end's mapping is, what it tried and at what cost. */
+  readonly symmetric: SymmetricAttempt;
+  /** Every destination that got a datagram, and why (port 0: many ports, the random-port probes). */
+  readonly contacted: readonly { readonly address: string; readonly port: number; readonly role: 'rendezvous' | 'peer' | 'peer (random ports)'; readonly packets: number }[];
 }
 
 /** Why no path formed, from what this end saw, and what would connect the two ends instead. */
-export function explainNoPath(seen: { budgetMs: number; remotes: readonly CandidateKind[]; checksFromPeer: number; packetCapHit: boolean }): string {
+export function explainNoPath(seen: { budgetMs: number; remotes: readonly CandidateKind[]; checksFromPeer: number; packetCapHit: boolean; symmetric: SymmetricAttempt }): string {
   const tried = `${seen.remotes.length} candidate${seen.remotes.length === 1 ? '' : 's'} of the peer (${[...new Set(seen.remotes)].join(', ') || 'none usable'})`;
   const heard =
     seen.checksFromPeer > 0
       ? `${seen.checksFromPeer} of the peer's checks reached us and were answered, but none of ours was answered: the path works one way only, typically our side's NAT changes its port per destination or the peer's filter drops our port`
       : "none of the peer's checks reached us";
   const limit = seen.packetCapHit ? ' (the packet cap was reached first)' : ` in ${seen.budgetMs / 1000} s`;
-  return `no check was answered${limit}; tried ${tried}; ${heard}. A direct path needs one of: a UDP port forward on one side's router (then that side is reachable as it is), one side off symmetric NAT (an endpoint-independent mapping, RFC 4787 REQ-1), or else a relay (TURN) both ends can reach`;
+  const s = seen.symmetric;
+  const hard =
+    s.tried === 'many-sockets'
+      ? ` Our mapping changes per destination; ${s.packets} checks from as many sockets opened mappings towards the peer, and none of its random-port probes found one (its own mapping must be endpoint-independent for that).`
+      : s.tried === 'random-ports'
+        ? ` ${s.packets} probes to random ports of the peer's public address found no open mapping (the peer must be the symmetric side, opening its sockets, for that).`
+        : s.ownMapping === 'unknown'
+          ? ' The many-sockets method for symmetric NATs was not tried: it needs the rendezvous to run with --alternate, so each end can tell whether its own mapping changes per destination.'
+          : '';
+  return `no check was answered${limit}; tried ${tried}; ${heard}.${hard} A direct path needs one of: a UDP port forward on one side's router (then that side is reachable as it is), one side off symmetric NAT (an endpoint-independent mapping, RFC 4787 REQ-1), or else a relay (TURN) both ends can reach`;
 }
