@@ -7,7 +7,8 @@ import { nodeUdpFactory } from '../engine/net/nodeUdp';
 import { type Endpoint, endpointKey } from '../engine/net/udp';
 import { deriveKeys, newCode, parseCode } from '../engine/punch/code';
 import { DEFAULT_BUDGET_MS, DEFAULT_LOW_TTL, runPunch } from '../engine/punch/punch';
-import type { PunchResult } from '../engine/punch/result';
+import type { OwnMapping, PunchResult } from '../engine/punch/result';
+import type { Report } from '../report/report';
 import { safeJson } from '../report/safeText';
 import { type Flag, HELP_FLAG, type Parsed, UsageError, noPositional, wholeNumber } from './args';
 import { type CliIo, type Command, EXIT } from './command';
@@ -52,10 +53,10 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
   const reportFile = args.value('report');
   const peerReportFile = args.value('peer-report');
   if ((reportFile === undefined) !== (peerReportFile === undefined)) throw new UsageError('--report and --peer-report go together (compare needs both ends)');
-  const prediction: DirectVerdict =
-    reportFile && peerReportFile
-      ? compareReports(readReport(reportFile), readReport(peerReportFile))
-      : { direct: 'unknown', reason: 'no prediction: give --report (this end\'s diagnose --json) and --peer-report (the peer\'s) to see compare\'s beside the proof' };
+  const reports = reportFile && peerReportFile ? { own: readReport(reportFile), peer: readReport(peerReportFile) } : undefined;
+  const prediction: DirectVerdict = reports
+    ? compareReports(reports.own, reports.peer)
+    : { direct: 'unknown', reason: 'no prediction: give --report (this end\'s diagnose --json) and --peer-report (the peer\'s) to see compare\'s beside the proof' };
   const json = args.has('json');
 
   const resolved = await resolveWithin(systemResolver, via.value.host, systemClock, 5000);
@@ -89,6 +90,8 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
       hostAddresses: rendezvous.address.startsWith('127.') ? [] : hostAddresses(),
       budgetMs,
       lowTtl,
+      reportedOwnMapping: reports ? reportedMapping(reports.own) : undefined,
+      reportedPeerMapping: reports ? reportedMapping(reports.peer) : undefined,
       signal: aborter.signal,
       onProgress: json
         ? undefined
@@ -103,6 +106,14 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
   io.stdout.write(json ? `${safeJson(toJson(result, prediction), 2)}\n` : renderText(result, prediction));
   if (result.rendezvous === 'unreachable') return EXIT.nothingMeasured;
   return result.direct === 'yes' ? EXIT.ok : EXIT.failed;
+}
+
+/** A report's mapping in the terms the many-sockets method needs. */
+function reportedMapping(r: Report): OwnMapping {
+  const v = r.mapping.value;
+  if (v === 'endpoint-independent' || v === 'none') return 'endpoint-independent';
+  if (v === 'address-dependent' || v === 'address-and-port-dependent' || r.natType.value === 'symmetric') return 'endpoint-dependent';
+  return 'unknown';
 }
 
 /** This host's IPv4 addresses, declared to the peer as host candidates (RFC 8445 §5.1.1.1). */

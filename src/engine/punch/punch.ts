@@ -57,6 +57,14 @@ export interface PunchOptions {
   readonly intervalMs?: number;
   /** Tries the many-sockets method when one side is symmetric (default true). */
   readonly manySockets?: boolean;
+  /**
+   * The mappings as diagnose reports measured them (--report, --peer-report): our own is used
+   * when the rendezvous cannot tell (no second address); the peer's spares the method where it
+   * cannot help (probing the ports of a peer whose mapping does not change, or opening sockets
+   * towards a peer that is symmetric too).
+   */
+  readonly reportedOwnMapping?: OwnMapping;
+  readonly reportedPeerMapping?: OwnMapping;
   readonly random?: (n: number) => Uint8Array;
   readonly randomPort?: () => number;
   readonly onProgress?: (event: PunchProgress) => void;
@@ -286,7 +294,11 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
 
   try {
     // --- Phase 0: what kind of mapping do we have? (needs serve --alternate) ----------------
-    if (options.manySockets !== false) symmetric.ownMapping = await testOwnMapping();
+    if (options.manySockets !== false) {
+      const measured = await testOwnMapping();
+      symmetric.ownMapping = measured !== 'unknown' ? measured : (options.reportedOwnMapping ?? 'unknown');
+    }
+    const peerMapping = options.reportedPeerMapping ?? 'unknown';
 
     // --- Phase 1: the rendezvous -------------------------------------------------------------
     const start = clock.now();
@@ -353,9 +365,9 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
         }
       }
       const normalFor = t - (useLowTtl ? LOW_TTL_PHASE_MS + LOW_TTL_PAUSE_MS : 0);
-      if (!opening && symmetric.ownMapping === 'endpoint-dependent' && srflx && quietDone && normalFor >= PROBES_AFTER_MS / 2) opening = openManySockets(srflx);
+      if (!opening && symmetric.ownMapping === 'endpoint-dependent' && peerMapping !== 'endpoint-dependent' && srflx && quietDone && normalFor >= PROBES_AFTER_MS / 2) opening = openManySockets(srflx);
       // The easy side of a symmetric pair: random ports of the peer's public address, paced.
-      const probing = symmetric.ownMapping === 'endpoint-independent' && srflx && quietDone && normalFor >= PROBES_AFTER_MS && probes < MAX_PROBES;
+      const probing = symmetric.ownMapping === 'endpoint-independent' && peerMapping !== 'endpoint-independent' && srflx && quietDone && normalFor >= PROBES_AFTER_MS && probes < MAX_PROBES;
       if (probing) {
         symmetric.tried = 'random-ports';
         for (let i = 0; i < PER_TICK && probes < MAX_PROBES; i++) {

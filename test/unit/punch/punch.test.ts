@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Endpoint, UdpSocket, UdpSocketFactory } from '../../../src/engine/net/udp';
 import type { SessionKeys } from '../../../src/engine/punch/code';
 import { DEFAULT_LOW_TTL, NORMAL_TTL, type PunchProgress, runPunch } from '../../../src/engine/punch/punch';
-import type { PunchResult } from '../../../src/engine/punch/result';
+import type { OwnMapping, PunchResult } from '../../../src/engine/punch/result';
 import { startReflector } from '../../../src/engine/server/reflector';
 import { Rendezvous } from '../../../src/engine/server/rendezvous';
 import { Method, decodeMessage } from '../../../src/engine/stun';
@@ -61,7 +61,7 @@ function recording(factory: UdpSocketFactory, clock: VirtualClock, log: Sent[], 
   };
 }
 
-async function punchPair(a: Profile, b: Profile, options: { sameLan?: boolean; budgetMs?: number; delayJoinB?: number; alternate?: boolean; ttlBlind?: boolean } = {}) {
+async function punchPair(a: Profile, b: Profile, options: { sameLan?: boolean; budgetMs?: number; delayJoinB?: number; alternate?: boolean; ttlBlind?: boolean; peerMappings?: [OwnMapping, OwnMapping] } = {}) {
   const clock = new VirtualClock();
   const net = new VirtualNetwork(clock, { seed: 11 });
   net.setDefaultLink({ delayMs: 5 });
@@ -85,10 +85,10 @@ async function punchPair(a: Profile, b: Profile, options: { sameLan?: boolean; b
   const progress: PunchProgress[] = [];
   const ports = prngUint32(99);
   const common = { clock, rendezvous: SERVER, keys: KEYS, budgetMs: options.budgetMs ?? 5000, randomPort: () => 1024 + (ports() % 64512) };
-  const pa = runPunch({ ...common, factory: recording(hostA, clock, sentA, options.ttlBlind), hostAddresses: [options.sameLan || a !== 'open' ? '192.168.1.10' : '192.0.2.10'], onProgress: (e) => progress.push(e) });
+  const pa = runPunch({ ...common, reportedPeerMapping: options.peerMappings?.[0], factory: recording(hostA, clock, sentA, options.ttlBlind), hostAddresses: [options.sameLan || a !== 'open' ? '192.168.1.10' : '192.0.2.10'], onProgress: (e) => progress.push(e) });
   const pb = (async () => {
     await new Promise<void>((resolve) => clock.setTimeout(resolve, options.delayJoinB ?? 1000));
-    return runPunch({ ...common, factory: recording(hostB, clock, sentB, options.ttlBlind), hostAddresses: [options.sameLan ? '192.168.1.20' : b !== 'open' ? '10.0.2.20' : '192.0.2.20'] });
+    return runPunch({ ...common, reportedPeerMapping: options.peerMappings?.[1], factory: recording(hostB, clock, sentB, options.ttlBlind), hostAddresses: [options.sameLan ? '192.168.1.20' : b !== 'open' ? '10.0.2.20' : '192.0.2.20'] });
   })();
   const [ra, rb] = await clock.run(Promise.all([pa, pb]), { maxMs: 120_000 });
   return { ra, rb, sentA, sentB, progress, rendezvous };
@@ -188,6 +188,22 @@ describe('punch on the virtual network: the result agrees with the NAT physics',
       assert.match(r.reason, /changes per destination/);
       assert.ok(r.packets.sent < MANY_SOCKETS + 200);
     }
+  });
+
+  it('with the peer\'s report saying it is symmetric too, the symmetric ends spare their 256 sockets', async () => {
+    const { ra, rb } = await punchPair('symmetric', 'symmetric', { alternate: true, ttlBlind: true, budgetMs: 3000, peerMappings: ['endpoint-dependent', 'endpoint-dependent'] });
+    for (const r of [ra, rb]) {
+      assert.equal(r.direct, 'no');
+      assert.equal(r.symmetric.tried, undefined);
+      assert.equal(r.symmetric.packets, 0);
+    }
+  });
+
+  it('with the peer\'s report saying its mapping is endpoint-independent, an endpoint-independent end never probes random ports', async () => {
+    const { ra, rb } = await punchPair('port-restricted', 'port-restricted', { alternate: true, budgetMs: 3000, peerMappings: ['endpoint-independent', 'endpoint-independent'] });
+    assertDirect(ra, /^srflx↔srflx$/);
+    assert.equal(ra.symmetric.tried, undefined);
+    assert.equal(rb.symmetric.tried, undefined);
   });
 
   it('every destination is listed: the rendezvous and the peer’s candidates, each with its packet count', async () => {
