@@ -1,12 +1,13 @@
 import { benchLab, benchLabDeep } from './lab';
 import { benchExtension } from './extension';
 import { benchLint } from './lint';
+import { benchPunch } from './punch';
 import { benchReach } from './reach';
 import { benchSecurity } from './security';
 import { benchVirtual } from './virtual';
 
 async function main(): Promise<void> {
-  const sections = [await benchVirtual(), await benchLint(), await benchSecurity(), await benchExtension(), await benchLab(), await benchLabDeep(), await benchReach()];
+  const sections = [await benchVirtual(), await benchLint(), await benchSecurity(), await benchExtension(), await benchLab(), await benchLabDeep(), await benchReach(), await benchPunch()];
   let allOk = true;
   for (const s of sections) {
     console.log(s.lines.join('\n'));
