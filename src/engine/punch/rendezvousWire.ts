@@ -27,6 +27,7 @@ import {
   type StunMessage,
   decodeXorAddress,
   encodeMessage,
+  encodePadding,
   encodeXorAddress,
   getAttribute,
   getAttributes,
@@ -62,12 +63,22 @@ export interface Introduction {
   readonly peer?: { readonly reflexive: Endpoint; readonly candidates: readonly Endpoint[] };
 }
 
+/**
+ * The largest introduction (header, XOR-MAPPED-ADDRESS, PEER-ADDRESS, MAX_CANDIDATES CANDIDATEs
+ * of an IPv4 peer, FINGERPRINT). A join must be at least this long, so a join sent with a forged
+ * source never buys its victim more bytes than it cost (RFC 8489 §16.1.2, amplification); the
+ * client pads its joins with PADDING (RFC 5780 §7.6) to this size.
+ */
+export const MIN_JOIN_BYTES = 20 + 12 + 12 + MAX_CANDIDATES * 12 + 8;
+
 export function encodeJoin(join: Join, transactionId: Uint8Array = newTransactionId()): Uint8Array {
   const attributes: StunAttribute[] = [
     { type: RendezvousAttr.Session, value: join.sessionId },
     { type: RendezvousAttr.Nonce, value: join.nonce },
     ...join.candidates.slice(0, MAX_CANDIDATES).map((c) => ({ type: RendezvousAttr.Candidate, value: encodeXorAddress(c, transactionId) })),
   ];
+  const unpadded = 20 + attributes.reduce((n, a) => n + 4 + Math.ceil(a.value.length / 4) * 4, 0) + 8;
+  if (unpadded < MIN_JOIN_BYTES) attributes.push({ type: Attr.Padding, value: encodePadding(Math.max(0, MIN_JOIN_BYTES - unpadded - 4)) });
   return encodeMessage({ cls: 'request', method: RENDEZVOUS_METHOD, transactionId, attributes }, { fingerprint: true });
 }
 

@@ -13,7 +13,7 @@
 import type { Endpoint } from '../net/udp';
 import { sameEndpoint } from '../net/udp';
 import { Attr, decodeMessage, encodeErrorCode, encodeMessage, splitMessageType, verifyFingerprint, type StunMessage } from '../stun';
-import { RENDEZVOUS_METHOD, REFUSED, RendezvousAttr, decodeJoin, encodeIntroduction } from '../punch/rendezvousWire';
+import { MIN_JOIN_BYTES, RENDEZVOUS_METHOD, REFUSED, RendezvousAttr, decodeJoin, encodeIntroduction } from '../punch/rendezvousWire';
 import { sourceKey } from './sourceRateLimit';
 
 /** "forgets a session after a minute": long enough to read a code over the phone and type it. */
@@ -88,6 +88,8 @@ export class Rendezvous {
     // join must carry a valid FINGERPRINT (RFC 8489 §7.3) so a stray datagram is never read as one.
     if (msg.cls !== 'request' || msg.rfc3489) return { kind: 'dropped', why: 'not a rendezvous request' };
     if (verifyFingerprint(msg, data) !== 'valid') return { kind: 'dropped', why: 'no valid FINGERPRINT' };
+    // Shorter than the largest answer: silence, so a forged source cannot be used to amplify.
+    if (data.length < MIN_JOIN_BYTES) return { kind: 'dropped', why: `a join shorter than ${MIN_JOIN_BYTES} bytes` };
     const unknown = msg.attributes.find((a) => a.type < 0x8000 && !KNOWN.has(a.type));
     if (unknown) return this.refuse(msg, `unknown attribute 0x${unknown.type.toString(16)}`);
     const join = decodeJoin(msg);
@@ -154,4 +156,4 @@ export class Rendezvous {
   }
 }
 
-const KNOWN: ReadonlySet<number> = new Set<number>([RendezvousAttr.Session, RendezvousAttr.Nonce, RendezvousAttr.Candidate]);
+const KNOWN: ReadonlySet<number> = new Set<number>([RendezvousAttr.Session, RendezvousAttr.Nonce, RendezvousAttr.Candidate, Attr.Padding]);

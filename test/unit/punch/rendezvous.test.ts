@@ -151,11 +151,30 @@ describe('rendezvous attacks: refused, nothing leaked, bounded memory', () => {
     assert.equal(w.send(join(new Uint8Array(16).fill(8)), A).kind, 'reply');
   });
 
+  it('amplification: no answer is longer than the join it answers, even the fullest introduction to a forged source; a short join gets silence', () => {
+    const w = world();
+    const id = new Uint8Array(16).fill(0x33);
+    const eight = Array.from({ length: 8 }, (_, i) => ({ address: `10.0.0.${i + 1}`, port: 1000 + i }));
+    const first = encodeJoin(join(id, undefined, eight));
+    const out1 = w.rendezvous.handle(first, A);
+    assert.ok(out1.kind !== 'dropped' && out1.data.length <= first.length);
+    const second = encodeJoin(join(id));
+    const out2 = w.rendezvous.handle(second, B);
+    assert.ok(out2.kind === 'reply' && out2.event === 'introduced');
+    assert.ok(out2.data.length <= second.length, `${out2.data.length} > ${second.length}`);
+    const short = encodeMessage(
+      { cls: 'request', method: RENDEZVOUS_METHOD, transactionId: newTransactionId(), attributes: [{ type: RendezvousAttr.Session, value: id }, { type: RendezvousAttr.Nonce, value: new Uint8Array(12) }] },
+      { fingerprint: true },
+    );
+    assert.equal(w.rendezvous.handle(short, EVE).kind, 'dropped');
+  });
+
   it('hostile joins: wrong lengths, too many candidates, unknown attributes, no FINGERPRINT, answers instead of requests', () => {
     const w = world();
     const id = newTransactionId();
+    // Padded to the minimum join size, so what is judged is the content, not the length.
     const bad = (attributes: { type: number; value: Uint8Array }[], options = { fingerprint: true }, cls: 'request' | 'success' = 'request') =>
-      w.rendezvous.handle(encodeMessage({ cls, method: RENDEZVOUS_METHOD, transactionId: id, attributes }, options), A).kind;
+      w.rendezvous.handle(encodeMessage({ cls, method: RENDEZVOUS_METHOD, transactionId: id, attributes: [...attributes, { type: 0x0026, value: new Uint8Array(160) }] }, options), A).kind;
     const session = { type: RendezvousAttr.Session, value: new Uint8Array(16) };
     const nonce = { type: RendezvousAttr.Nonce, value: new Uint8Array(12) };
     const candidate = { type: RendezvousAttr.Candidate, value: new Uint8Array([0, 1, 0, 80, 1, 2, 3, 4]) };
