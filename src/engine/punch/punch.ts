@@ -94,6 +94,9 @@ export const MAX_PROBES = 1_500;
 /** Probes (and extra-socket opens) per 10 ms tick: at most 1,000 a second. */
 const PER_TICK = 10;
 const TICK_MS = 10;
+/** Port prediction: a stride this small or less counts as sequential allocation; this many ports are declared. */
+const MAX_STRIDE = 16;
+const PREDICTED_PORTS = 4;
 /** The plain checks get this long at normal TTL before random-port probes begin. */
 const PROBES_AFTER_MS = 500;
 
@@ -151,10 +154,12 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
 
   // --- shared state, read by the receive handlers ---------------------------------------------
   const nonce = random(NONCE_LENGTH);
-  const hostCandidates = [...new Set(options.hostAddresses)]
+  const hostCandidates: Endpoint[] = [...new Set(options.hostAddresses)]
     .map((address) => ({ address, port: socket.localEndpoint().port }))
     .filter(usable)
     .slice(0, MAX_CANDIDATES);
+  /** Our own next mappings, predicted from a sequential NAT's stride (declared with the host candidates). */
+  const predictedPorts: Endpoint[] = [];
   const joinIds = new Set<string>();
   const bindings = new Map<string, (from: Endpoint, data: Uint8Array) => void>();
   const meet: { reflexive?: Endpoint; peer?: { reflexive: Endpoint; candidates: Endpoint[] }; refused?: boolean; answered: boolean } = { answered: false };
@@ -168,10 +173,14 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
   let pairVia: Sender = main;
   let connectedMs: number | undefined;
   let checksFromPeer = 0;
-  const symmetric: { ownMapping: OwnMapping; tried?: SymmetricAttempt['tried']; packets: number } = { ownMapping: 'unknown', packets: 0 };
+  const symmetric: { ownMapping: OwnMapping; stride?: number; tried?: SymmetricAttempt['tried']; packets: number } = { ownMapping: 'unknown', packets: 0 };
 
-  const kindOfLocal = (mapped: Endpoint, via: Sender): CandidateKind =>
-    via !== main ? 'prflx' : hostCandidates.some((h) => sameEndpoint(h, mapped)) ? 'host' : meet.reflexive && sameEndpoint(meet.reflexive, mapped) ? 'srflx' : 'prflx';
+  const kindOfLocal = (mapped: Endpoint, via: Sender): CandidateKind => {
+    if (via !== main) return 'prflx';
+    if (hostCandidates.some((h) => sameEndpoint(h, mapped))) return 'host';
+    if (meet.reflexive && sameEndpoint(meet.reflexive, mapped)) return 'srflx';
+    return predictedPorts.some((p) => sameEndpoint(p, mapped)) ? 'predicted' : 'prflx';
+  };
 
   const sendCheck = (via: Sender, remote: Remote, ttl: number, role: ContactRole = 'peer'): boolean => {
     const id = newTransactionId();
@@ -269,13 +278,17 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
     return undefined;
   };
 
-  /** RFC 5780 §4.3, test I and II in short: is our mapping the same towards the server's other address? */
-  const testOwnMapping = async (): Promise<OwnMapping> => {
+  /**
+   * RFC 5780 §4.3, tests I and II in short: is our mapping the same towards the server's other
+   * address? When it is not, the two ports also give the stride of a NAT that allocates in
+   * sequence.
+   */
+  const testOwnMapping = async (): Promise<{ mapping: OwnMapping; first?: Endpoint; second?: Endpoint }> => {
     const first = await binding(options.rendezvous);
-    if (!first?.mapped || !first.other || !usable(first.other) || first.other.address === options.rendezvous.address) return 'unknown';
+    if (!first?.mapped || !first.other || !usable(first.other) || first.other.address === options.rendezvous.address) return { mapping: 'unknown' };
     const second = await binding(first.other);
-    if (!second?.mapped) return 'unknown';
-    return sameEndpoint(first.mapped, second.mapped) ? 'endpoint-independent' : 'endpoint-dependent';
+    if (!second?.mapped) return { mapping: 'unknown' };
+    return { mapping: sameEndpoint(first.mapped, second.mapped) ? 'endpoint-independent' : 'endpoint-dependent', first: first.mapped, second: second.mapped };
   };
 
   const closeAll = (): void => {
@@ -296,7 +309,22 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
     // --- Phase 0: what kind of mapping do we have? (needs serve --alternate) ----------------
     if (options.manySockets !== false) {
       const measured = await testOwnMapping();
-      symmetric.ownMapping = measured !== 'unknown' ? measured : (options.reportedOwnMapping ?? 'unknown');
+      symmetric.ownMapping = measured.mapping !== 'unknown' ? measured.mapping : (options.reportedOwnMapping ?? 'unknown');
+      // A NAT that allocates in sequence gave our two mappings nearby ports: the mapping towards
+      // the peer will most likely be one of the next few. They are declared as candidates (the
+      // peer checks them like any other; ours are the checks that create the mapping).
+      const { first, second } = measured;
+      if (measured.mapping === 'endpoint-dependent' && first && second && first.address === second.address) {
+        const stride = second.port - first.port;
+        if (stride !== 0 && Math.abs(stride) <= MAX_STRIDE) {
+          symmetric.stride = stride;
+          hostCandidates.splice(MAX_CANDIDATES - PREDICTED_PORTS);
+          for (let k = 1; k <= PREDICTED_PORTS; k++) {
+            const port = second.port + k * stride;
+            if (port >= 1 && port <= 65535) predictedPorts.push({ address: second.address, port });
+          }
+        }
+      }
     }
     const peerMapping = options.reportedPeerMapping ?? 'unknown';
 
@@ -312,7 +340,7 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
       const id = newTransactionId();
       joinIds.add(hex(id));
       if (joinIds.size > 64) joinIds.delete(joinIds.values().next().value as string);
-      if (!main.send(encodeJoin({ sessionId: keys.sessionId, nonce, candidates: hostCandidates }, id), options.rendezvous, 'rendezvous')) break;
+      if (!main.send(encodeJoin({ sessionId: keys.sessionId, nonce, candidates: [...hostCandidates, ...predictedPorts] }, id), options.rendezvous, 'rendezvous')) break;
       await pause(POLL_MS);
       if (meet.reflexive && !announced && !meet.peer) {
         announced = true;
@@ -335,15 +363,20 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
     introducedAt = clock.now();
     checking = true;
     if (usable(peer.reflexive)) remotes.push({ endpoint: peer.reflexive, kind: 'srflx' });
-    for (const c of peer.candidates) if (usable(c) && !remotes.some((r) => sameEndpoint(r.endpoint, c))) remotes.push({ endpoint: c, kind: 'host' });
+    // A declared candidate on the peer's public address but another port is a predicted mapping
+    // (the peer's NAT allocates in sequence), not a host address.
+    for (const c of peer.candidates) {
+      if (usable(c) && !remotes.some((r) => sameEndpoint(r.endpoint, c))) remotes.push({ endpoint: c, kind: c.address === peer.reflexive.address && c.port !== peer.reflexive.port ? 'predicted' : 'host' });
+    }
     if (remotes.length === 0) {
       return finish({ direct: 'unknown', rendezvous: 'reached', reflexive: meet.reflexive, peer, reason: 'none of the addresses the rendezvous gave for the peer can be sent to (loopback, multicast or broadcast), so nothing was tried' });
     }
     const useLowTtl = lowTtl > 0 && lowTtl < NORMAL_TTL && typeof socket.setTtl === 'function';
     const end = introducedAt + options.budgetMs;
     const srflx = remotes.find((r) => r.kind === 'srflx');
-    // The symmetric side opens its sockets in the background, paced, once the plain checks had
-    // their chance, timed so they are open when the other side's probes begin.
+    // The symmetric side opens its sockets in the background, paced, once the plain checks (and
+    // a predicted port) had their chance: at the moment the other side's probes begin, or up to
+    // one poll later when it learned of us first; the probes last long enough to cover that.
     let opening: Promise<void> | undefined;
     let quietDone = !useLowTtl;
     let probes = 0;
@@ -365,7 +398,7 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
         }
       }
       const normalFor = t - (useLowTtl ? LOW_TTL_PHASE_MS + LOW_TTL_PAUSE_MS : 0);
-      if (!opening && symmetric.ownMapping === 'endpoint-dependent' && peerMapping !== 'endpoint-dependent' && srflx && quietDone && normalFor >= PROBES_AFTER_MS / 2) opening = openManySockets(srflx);
+      if (!opening && symmetric.ownMapping === 'endpoint-dependent' && peerMapping !== 'endpoint-dependent' && srflx && quietDone && normalFor >= PROBES_AFTER_MS) opening = openManySockets(srflx);
       // The easy side of a symmetric pair: random ports of the peer's public address, paced.
       const probing = symmetric.ownMapping === 'endpoint-independent' && peerMapping !== 'endpoint-independent' && srflx && quietDone && normalFor >= PROBES_AFTER_MS && probes < MAX_PROBES;
       if (probing) {

@@ -9,6 +9,8 @@ export type OwnMapping = 'endpoint-independent' | 'endpoint-dependent' | 'unknow
 
 export interface SymmetricAttempt {
   readonly ownMapping: OwnMapping;
+  /** Port prediction: the stride between our two mappings when they were close (a NAT allocating in sequence); the next ports were declared. */
+  readonly stride?: number;
   /** 'many-sockets': we are the symmetric side and opened the sockets; 'random-ports': we probed the peer's ports. */
   readonly tried?: 'many-sockets' | 'random-ports';
   /** Datagrams that method cost (the sockets' checks, or the probes). */

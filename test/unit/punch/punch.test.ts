@@ -4,7 +4,7 @@ import { DEFAULT_LOW_TTL, MANY_SOCKETS, MAX_PROBES, NORMAL_TTL, runPunch } from 
 import type { PunchResult } from '../../../src/engine/punch/result';
 import { startReflector } from '../../../src/engine/server/reflector';
 import { Rendezvous } from '../../../src/engine/server/rendezvous';
-import { VirtualClock, VirtualNetwork } from '../../support/vnet';
+import { VirtualClock, VirtualNetwork, natModels } from '../../support/vnet';
 import { KEYS, type Profile, SERVER, punchPair } from './punchScene';
 
 function assertDirect(r: PunchResult, pair: RegExp) {
@@ -101,6 +101,29 @@ describe('punch on the virtual network: the result agrees with the NAT physics',
       assert.match(r.reason, /changes per destination/);
       assert.ok(r.packets.sent < MANY_SOCKETS + 200);
     }
+  });
+
+  it('port-restricted ↔ symmetric with sequential ports: the symmetric end measures its stride from the rendezvous\'s two addresses, declares its next ports, and the peer\'s check meets one (no sockets, no probes)', async () => {
+    const { ra, rb } = await punchPair('port-restricted', 'symmetric sequential', { alternate: true, budgetMs: 5000 });
+    assert.equal(rb.symmetric.ownMapping, 'endpoint-dependent');
+    assert.equal(rb.symmetric.stride, 1);
+    assertDirect(ra, /^srflx↔predicted$/);
+    assertDirect(rb, /^predicted↔srflx$/);
+    assert.equal(ra.symmetric.tried, undefined, 'found before any random-port probe');
+    assert.equal(rb.symmetric.tried, undefined, 'found before the many sockets were opened');
+    assert.ok(ra.packets.sent + rb.packets.sent < 150);
+  });
+
+  it('the virtual NAT with sequential ports gives consecutive mappings (the model the prediction is tested on)', async () => {
+    const clock = new VirtualClock();
+    const net = new VirtualNetwork(clock, { seed: 4 });
+    const nat = net.addNat(natModels.symmetric('203.0.113.9', { portAllocation: 'sequential' }));
+    const host = net.addHost({ addresses: ['10.0.0.2'], behind: nat });
+    const s = await host.bind({ family: 4 });
+    for (const port of [1, 2, 3]) await s.send(new Uint8Array([port]), { address: '198.51.100.1', port });
+    await clock.advance(10);
+    const ports = nat.mappings().map((m) => m.external.port).sort((a, b) => a - b);
+    assert.deepEqual(ports, [ports[0], ports[0] + 1, ports[0] + 2]);
   });
 
   it('with the peer\'s report saying it is symmetric too, the symmetric ends spare their 256 sockets', async () => {

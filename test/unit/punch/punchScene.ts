@@ -8,18 +8,19 @@ import { startReflector } from '../../../src/engine/server/reflector';
 import { Rendezvous } from '../../../src/engine/server/rendezvous';
 import { Method, decodeMessage } from '../../../src/engine/stun';
 import { prngUint32 } from '../../support/prng';
-import { VirtualClock, VirtualNetwork, natModels, type NatModel, type VirtualHost } from '../../support/vnet';
+import { type PacketEvent, VirtualClock, VirtualNetwork, natModels, type NatModel, type VirtualHost } from '../../support/vnet';
 
 export const SERVER: Endpoint = { address: '198.51.100.1', port: 3478 };
 export const ALTERNATE: Endpoint = { address: '198.51.100.2', port: 3479 };
 export const KEYS: SessionKeys = { sessionId: new Uint8Array(16).fill(0x51), checkKey: new Uint8Array(32).fill(0x52) };
 
-export type Profile = 'open' | 'full cone' | 'restricted' | 'port-restricted' | 'symmetric';
+export type Profile = 'open' | 'full cone' | 'restricted' | 'port-restricted' | 'symmetric' | 'symmetric sequential';
 
 export function model(profile: Exclude<Profile, 'open'>, publicAddress: string): NatModel {
   if (profile === 'full cone') return natModels.fullCone(publicAddress);
   if (profile === 'restricted') return natModels.restrictedCone(publicAddress);
   if (profile === 'port-restricted') return natModels.portRestrictedCone(publicAddress);
+  if (profile === 'symmetric sequential') return natModels.symmetric(publicAddress, { portAllocation: 'sequential' });
   return natModels.symmetric(publicAddress);
 }
 
@@ -61,10 +62,11 @@ export function recording(factory: UdpSocketFactory, clock: VirtualClock, log: S
   };
 }
 
-export async function punchPair(a: Profile, b: Profile, options: { sameLan?: boolean; budgetMs?: number; delayJoinB?: number; alternate?: boolean; ttlBlind?: boolean; peerMappings?: [OwnMapping, OwnMapping]; linkDelayMs?: number } = {}) {
+export async function punchPair(a: Profile, b: Profile, options: { sameLan?: boolean; budgetMs?: number; delayJoinB?: number; alternate?: boolean; ttlBlind?: boolean; peerMappings?: [OwnMapping, OwnMapping]; linkDelayMs?: number; tap?: (e: PacketEvent) => void } = {}) {
   const clock = new VirtualClock();
   const net = new VirtualNetwork(clock, { seed: 11 });
   net.setDefaultLink({ delayMs: options.linkDelayMs ?? 5 });
+  if (options.tap) net.onPacket(options.tap);
   const server = net.addHost({ addresses: [SERVER.address, ALTERNATE.address], name: 'server' });
   const rendezvous = new Rendezvous({ now: () => clock.now() });
   await startReflector({ factory: server, clock, primary: SERVER, ...(options.alternate ? { alternate: ALTERNATE } : {}), software: 'natprobe', rendezvous });
@@ -91,6 +93,6 @@ export async function punchPair(a: Profile, b: Profile, options: { sameLan?: boo
     return runPunch({ ...common, reportedPeerMapping: options.peerMappings?.[1], factory: recording(hostB, clock, sentB, options.ttlBlind), hostAddresses: [options.sameLan ? '192.168.1.20' : b !== 'open' ? '10.0.2.20' : '192.0.2.20'] });
   })();
   const [ra, rb] = await clock.run(Promise.all([pa, pb]), { maxMs: 120_000 });
-  return { ra, rb, sentA, sentB, progress, rendezvous };
+  return { ra, rb, sentA, sentB, progress, rendezvous, net };
 }
 
