@@ -5,6 +5,9 @@ import type { PunchResult } from '../../../src/engine/punch/result';
 import { startReflector } from '../../../src/engine/server/reflector';
 import { Rendezvous } from '../../../src/engine/server/rendezvous';
 import { VirtualClock, VirtualNetwork, natModels } from '../../support/vnet';
+import type { Endpoint } from '../../../src/engine/net/udp';
+import { RENDEZVOUS_METHOD, RendezvousAttr } from '../../../src/engine/punch/rendezvousWire';
+import { Attr, type StunMessage, decodeMessage, encodeMessage, encodeXorAddress } from '../../../src/engine/stun';
 import { KEYS, type Profile, SERVER, punchPair } from './punchScene';
 
 function assertDirect(r: PunchResult, pair: RegExp) {
@@ -201,5 +204,46 @@ describe('punch: the rendezvous side of things', () => {
     assert.equal(ra.direct, 'no');
     assert.equal(rb.direct, 'no');
     assert.match(ra.reason, /none of the peer's checks reached us/, ra.reason);
+  });
+});
+
+describe('punch: a hostile rendezvous', () => {
+  /** A "rendezvous" that answers every join with what `craft` makes of it. */
+  async function hostile(craft: (join: StunMessage, from: Endpoint) => Uint8Array[]) {
+    const clock = new VirtualClock();
+    const net = new VirtualNetwork(clock, { seed: 8 });
+    const server = net.addHost({ addresses: [SERVER.address] });
+    const socket = await server.bind({ family: 4, address: SERVER.address, port: SERVER.port });
+    socket.onMessage((data, from) => {
+      const m = decodeMessage(data);
+      if (m.ok && m.value.method === RENDEZVOUS_METHOD) for (const out of craft(m.value, from)) void socket.send(out, from);
+    });
+    const host = net.addHost({ addresses: ['192.0.2.10'] });
+    return clock.run(runPunch({ factory: host, clock, rendezvous: SERVER, keys: KEYS, budgetMs: 2000, hostAddresses: [], waitMs: 3000 }));
+  }
+
+  it('an introduction naming 50 peer addresses: at most 8 are believed, and the packets stay within the cap', async () => {
+    const r = await hostile((join, from) => {
+      const id = join.transactionId;
+      const attributes = [
+        { type: Attr.XorMappedAddress, value: encodeXorAddress(from, id) },
+        { type: RendezvousAttr.PeerAddress, value: encodeXorAddress({ address: '203.0.113.50', port: 4000 }, id) },
+        ...Array.from({ length: 50 }, (_, i) => ({ type: RendezvousAttr.Candidate, value: encodeXorAddress({ address: `203.0.113.${i + 1}`, port: 5000 + i }, id) })),
+      ];
+      return [encodeMessage({ cls: 'success', method: RENDEZVOUS_METHOD, transactionId: id, attributes }, { fingerprint: true })];
+    });
+    assert.equal(r.direct, 'no');
+    assert.ok(r.peer!.candidates.length <= 8);
+    assert.ok(r.contacted.filter((c) => c.role === 'peer').length <= 9);
+    assert.ok(r.packets.sent < 250, `packets ${r.packets.sent}`);
+  });
+
+  it('answers with another transaction id, garbage and a flood of copies are ignored: "did not answer", bounded', async () => {
+    const r = await hostile((join, from) => {
+      const wrongId = encodeMessage({ cls: 'success', method: RENDEZVOUS_METHOD, transactionId: new Uint8Array(12).fill(7), attributes: [{ type: Attr.XorMappedAddress, value: encodeXorAddress(from, new Uint8Array(12).fill(7)) }] });
+      return [wrongId, new Uint8Array(3000).fill(0xff), ...Array<Uint8Array>(50).fill(wrongId)];
+    });
+    assert.equal(r.rendezvous, 'unreachable');
+    assert.equal(r.direct, 'unknown');
   });
 });
