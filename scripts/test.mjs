@@ -1,6 +1,7 @@
 // `npm test`: build, install what the lab needs (as root), then every suite: unit, CLI and lab
-// tests in one mocha run, then the extension in a real VS Code (test/integration). Ends with one
-// plain "N passed, N failed, N skipped" line summing both.
+// tests in one mocha run, then the extension in a real VS Code (test/integration), trusted and then
+// once more in Restricted Mode (an untrusted workspace). Ends with one plain "N passed, N failed,
+// N skipped" line summing them.
 import { spawn, spawnSync } from 'node:child_process';
 
 function run(cmd, args, opts = {}) {
@@ -10,9 +11,9 @@ function run(cmd, args, opts = {}) {
 }
 
 /** Runs a command with live output; returns its exit code and its closing "N passed, N failed" counts. */
-function runCounted(cmd, args) {
+function runCounted(cmd, args, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     let tail = '';
     child.stdout.on('data', (b) => {
       process.stdout.write(b);
@@ -43,6 +44,9 @@ const results = [await runCounted('npx', ['mocha', '--config', '.mocharc.json', 
 if (args.length === 0 && process.env.NATPROBE_SKIP_INTEGRATION !== '1') {
   // The extension in a real VS Code (test/integration/README.md); installs its VS Code server on first use.
   results.push(await runCounted('node', ['scripts/vscode/run-integration.mjs', '--no-build']));
+  // Restricted Mode needs its own VS Code start (trust is decided when the window opens): only the
+  // tests about it, in a fresh untrusted workspace (about 40 s; they are skipped in the pass above).
+  results.push(await runCounted('node', ['scripts/vscode/run-integration.mjs', '--no-build'], { NATPROBE_TEST_TRUST: 'restricted', NATPROBE_TEST_GREP: 'Restricted Mode' }));
 }
 const sum = (k) => results.reduce((n, r) => n + r[k], 0);
 console.log(`npm test: finished in ${Math.round((Date.now() - started) / 1000)} s`);

@@ -47,6 +47,7 @@ export async function runCodeServer({ tmp, workspace, results, timings, cleanups
       ...(process.env.NATPROBE_TEST_GREP ? { NATPROBE_TEST_GREP: process.env.NATPROBE_TEST_GREP } : {}),
     },
     onOutput: (s) => appendFileSync(serverLog, s),
+    workspaceTrust: process.env.NATPROBE_TEST_TRUST === 'restricted',
   });
   cleanups.push(() => server.stop());
   await waitForHttp(`http://127.0.0.1:${port}/`, 60_000, server.isDead);

@@ -79,14 +79,15 @@ export async function waitForHttp(url, timeoutMs, isDead = () => false) {
  * Starts `node server-main.js` (Node 24) in its own process group. Returns { child, pid, stop() }.
  * stop() ends that group only: SIGTERM, then SIGKILL after a grace period.
  */
-export function startServer({ paths = serverPaths(), port, userDataDir, serverDataDir, extraArgs = [], env = {}, onOutput }) {
+export function startServer({ paths = serverPaths(), port, userDataDir, serverDataDir, extraArgs = [], env = {}, onOutput, workspaceTrust = false }) {
   const args = [
     paths.serverMain,
     '--host', '127.0.0.1',
     '--port', String(port),
     '--without-connection-token',
     '--accept-server-license-terms',
-    '--disable-workspace-trust',
+    // Off by default (every folder trusted); on for the restricted pass, where the fresh folder is untrusted.
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--enable-smoke-test-driver',
     '--user-data-dir', userDataDir,
     '--server-data-dir', serverDataDir,

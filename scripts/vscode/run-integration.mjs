@@ -8,7 +8,9 @@
 //
 // The suite talks to the runner in console lines (test/integration/consoleProtocol.cjs).
 // Env: NATPROBE_TEST_RUNNER=electron|code-server (default: choose), NATPROBE_TEST_TIMEOUT_S (default 600),
-//      NATPROBE_TEST_GREP (mocha grep), NATPROBE_VSCODE_CACHE (the code-server runner's cache dir),
+//      NATPROBE_TEST_GREP (mocha grep), NATPROBE_TEST_TRUST=restricted (code-server runner: workspace trust on,
+//      so the fresh workspace is untrusted; with NATPROBE_TEST_GREP='Restricted Mode' for the tests about it),
+//      NATPROBE_VSCODE_CACHE (the code-server runner's cache dir),
 //      NATPROBE_VSCODE_VERSION (the electron runner's VS Code, default stable). Flags: --no-build (dist/ is
 //      already built), --keep (keep temp dirs).
 // Ends with one plain line "N passed, N failed, N skipped"; exit 0 only when the whole suite passed.

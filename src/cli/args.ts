@@ -4,6 +4,7 @@
  * helpers below check them against the declared range, and the help is printed from the same list.
  */
 import { DEFAULT_PORTS_TEXT, type PortSpec, parsePortList } from '../engine/probes/ports';
+import type { ConfigFormat } from '../lint/types';
 
 export class UsageError extends Error {}
 
@@ -129,6 +130,16 @@ export function portList(args: Parsed, name = 'ports'): PortSpec[] | undefined {
   const parsed = parsePortList(text === 'default' ? DEFAULT_PORTS_TEXT : text);
   if (!parsed.ok) throw new UsageError(`--${name} ${parsed.error}`);
   return parsed.value;
+}
+
+/** `--format auto|wireguard|openvpn`, for the commands that read VPN configs (lint, reach). */
+export function configFormatFlag(description: string): Flag {
+  return { name: 'format', value: 'FORMAT', choices: ['auto', 'wireguard', 'openvpn'], default: 'auto', description };
+}
+
+/** The value of a configFormatFlag: a format, or 'auto' (tell from the content). */
+export function configFormat(args: Parsed, name: string): ConfigFormat | 'auto' {
+  return choice(args, name) as ConfigFormat | 'auto';
 }
 
 export function noPositional(args: Parsed): void {

@@ -1,5 +1,5 @@
 /** What every `natprobe` command is: its declared flags, the exit codes it can end with, and its run. */
-import type { Flag, Parsed } from './args';
+import { type Flag, HELP_FLAG, type Parsed } from './args';
 
 export interface CliIo {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -41,4 +41,33 @@ export interface Command {
   readonly exits: readonly ExitCode[];
   readonly environment?: readonly EnvVar[];
   run(args: Parsed, io: CliIo): Promise<number>;
+}
+
+/** What a command file declares; `defineCommand` makes the Command. */
+export interface CommandDeclaration extends Omit<Command, 'flags' | 'exits'> {
+  /** Its own flags, in help order (--help is added last). */
+  readonly flags: readonly Flag[];
+  /** What each of its own exit codes means for it, by EXIT name (2 and 70 are COMMON_EXITS). */
+  readonly exits: { readonly [K in Exclude<keyof typeof EXIT, 'usage' | 'internal'>]?: string };
+}
+
+/** A command from its declaration: --help joins its flags, its exit meanings become the help's rows. */
+export function defineCommand(declaration: CommandDeclaration): Command {
+  const exits = Object.entries(declaration.exits).map(([name, meaning]) => ({ code: EXIT[name as keyof typeof EXIT], meaning: meaning as string }));
+  return { ...declaration, flags: [...declaration.flags, HELP_FLAG], exits };
+}
+
+/**
+ * Runs `body` with SIGINT aborting its signal (the command then prints what it has so far), and
+ * stops listening afterwards so a second command in the same process starts clean.
+ */
+export async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSignal);
+  try {
+    return await body(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
 }

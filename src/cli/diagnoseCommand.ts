@@ -13,38 +13,36 @@ import { renderText } from '../report/renderText';
 import { safeJson, safeText } from '../report/safeText';
 import type { StreamEvent } from '../report/streamEvents';
 import { VERSION } from '../version';
-import { type Flag, HELP_FLAG, type Parsed, UsageError, noPositional, portList, wholeNumber } from './args';
-import { type CliIo, type Command, type EnvVar, EXIT } from './command';
+import { type Parsed, UsageError, noPositional, portList, wholeNumber } from './args';
+import { type CliIo, EXIT, defineCommand, interruptible } from './command';
 
-const FLAGS: readonly Flag[] = [
-  { name: 'server', value: 'HOST[:PORT]', repeatable: true, default: DEFAULT_SERVERS.join(', '), description: 'A STUN server to ask (an RFC 5780 one, such as natprobe serve, also measures filtering). An IPv6 address with a port goes in brackets: [2001:db8::1]:3478.' },
-  { name: 'json', description: 'Prints the report as one JSON object.' },
-  { name: 'stream', description: 'Prints one JSON object per line: {"event":"log"|"lifetime"|"quick"|"report"}. Not with --json.' },
-  { name: 'budget', value: 'MS', range: [MIN_BUDGET_MS, MAX_BUDGET_MS], unit: 'milliseconds', default: DEFAULT_BUDGET_MS, description: 'Time for the behaviour tests; the optional probes add their own.' },
-  { name: 'verbose', description: 'Logs each step on stderr.' },
-  { name: 'ports', value: 'LIST|default', description: `Tests VPN ports, e.g. udp:51820,tcp:443 ("default" = ${DEFAULT_PORTS_TEXT}) against the first server, which must run serve --ports.` },
-  { name: 'turn', value: 'turn:HOST[:PORT]', description: 'Allocates once on a TURN server and frees it. Needs --turn-user and a password.' },
-  { name: 'turn-user', value: 'USER', description: 'The TURN user name.' },
-  { name: 'turn-pass', value: 'PASS', description: 'The TURN password; visible to other users in the process list, so NATPROBE_TURN_PASS is safer.' },
-  { name: 'port-mapping', description: 'Asks the default gateway, read-only, for NAT-PMP/PCP/UPnP and its external address (CGNAT and double-NAT evidence). Off by default: the gateway is not a configured server.' },
-  { name: 'lifetime', description: 'Measures how long the NAT keeps an idle UDP mapping, for keepalive advice; takes about that long.' },
-  { name: 'lifetime-max', value: 'S', range: [5, 3600], unit: 'seconds', default: 120, description: 'With --lifetime: the longest idle time tested.' },
-  { name: 'lifetime-full', description: 'With --lifetime: keeps watching for an absolute timeout up to --lifetime-max after the idle timeout is known (otherwise about 1.2 × that timeout).' },
-  { name: 'hairpin', description: 'Sends a few packets to our own public mapping (opt-in: some firewalls log it as an attack), only when two servers, or a server and the router with --port-mapping, agree on that address.' },
-  HELP_FLAG,
-];
-
-const ENVIRONMENT: readonly EnvVar[] = [
-  { name: 'NATPROBE_TURN_PASS', meaning: 'The password for --turn.' },
-  { name: 'NO_COLOR', meaning: 'Set (to anything): no colour in the text report. Colour is used only on a terminal.' },
-];
-
-export const diagnoseCommand: Command = {
-  name: 'diagnose', flags: FLAGS, environment: ENVIRONMENT, run,
+export const diagnoseCommand = defineCommand({
+  name: 'diagnose',
   summary: "Finds the NAT's mapping and filtering behaviour (RFC 5780), the public address and signs of carrier-grade NAT.",
   about: "Finds the NAT's mapping and filtering behaviour (RFC 5780), the public address, port preservation and signs of carrier-grade NAT, and says what it means for a VPN. SIGINT cancels and still prints the report of what was measured.",
-  exits: [{ code: EXIT.ok, meaning: 'a report with a measured public address' }, { code: EXIT.nothingMeasured, meaning: 'a report, but nothing about the NAT could be measured (no server answered usably)' }],
-};
+  flags: [
+    { name: 'server', value: 'HOST[:PORT]', repeatable: true, default: DEFAULT_SERVERS.join(', '), description: 'A STUN server to ask (an RFC 5780 one, such as natprobe serve, also measures filtering). An IPv6 address with a port goes in brackets: [2001:db8::1]:3478.' },
+    { name: 'json', description: 'Prints the report as one JSON object.' },
+    { name: 'stream', description: 'Prints one JSON object per line: {"event":"log"|"lifetime"|"quick"|"report"}. Not with --json.' },
+    { name: 'budget', value: 'MS', range: [MIN_BUDGET_MS, MAX_BUDGET_MS], unit: 'milliseconds', default: DEFAULT_BUDGET_MS, description: 'Time for the behaviour tests; the optional probes add their own.' },
+    { name: 'verbose', description: 'Logs each step on stderr.' },
+    { name: 'ports', value: 'LIST|default', description: `Tests VPN ports, e.g. udp:51820,tcp:443 ("default" = ${DEFAULT_PORTS_TEXT}) against the first server, which must run serve --ports.` },
+    { name: 'turn', value: 'turn:HOST[:PORT]', description: 'Allocates once on a TURN server and frees it. Needs --turn-user and a password.' },
+    { name: 'turn-user', value: 'USER', description: 'The TURN user name.' },
+    { name: 'turn-pass', value: 'PASS', description: 'The TURN password; visible to other users in the process list, so NATPROBE_TURN_PASS is safer.' },
+    { name: 'port-mapping', description: 'Asks the default gateway, read-only, for NAT-PMP/PCP/UPnP and its external address (CGNAT and double-NAT evidence). Off by default: the gateway is not a configured server.' },
+    { name: 'lifetime', description: 'Measures how long the NAT keeps an idle UDP mapping, for keepalive advice; takes about that long.' },
+    { name: 'lifetime-max', value: 'S', range: [5, 3600], unit: 'seconds', default: 120, description: 'With --lifetime: the longest idle time tested.' },
+    { name: 'lifetime-full', description: 'With --lifetime: keeps watching for an absolute timeout up to --lifetime-max after the idle timeout is known (otherwise about 1.2 × that timeout).' },
+    { name: 'hairpin', description: 'Sends a few packets to our own public mapping (opt-in: some firewalls log it as an attack), only when two servers, or a server and the router with --port-mapping, agree on that address.' },
+  ],
+  environment: [
+    { name: 'NATPROBE_TURN_PASS', meaning: 'The password for --turn.' },
+    { name: 'NO_COLOR', meaning: 'Set (to anything): no colour in the text report. Colour is used only on a terminal.' },
+  ],
+  exits: { ok: 'a report with a measured public address', nothingMeasured: 'a report, but nothing about the NAT could be measured (no server answered usably)' },
+  run,
+});
 
 async function run(args: Parsed, io: CliIo): Promise<number> {
   noPositional(args);
@@ -80,10 +78,7 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
       }
     : undefined;
   const verbose = args.has('verbose');
-  const controller = new AbortController();
-  const onSignal = (): void => controller.abort(new Error('interrupted'));
-  process.once('SIGINT', onSignal);
-  try {
+  return interruptible(async (signal) => {
     const report = await diagnose({
       servers,
       factory: nodeUdpFactory,
@@ -91,7 +86,7 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
       resolve: systemResolver,
       interfaces: localInterfaces,
       budgetMs,
-      signal: controller.signal,
+      signal,
       version: VERSION,
       // Log lines quote servers (SOFTWARE, reason phrases, realms): shown only through safeText.
       log: stream ? (line) => emit({ event: 'log', line: safeText(line) }) : verbose ? (line) => io.stderr.write(`natprobe: ${safeText(line)}\n`) : undefined,
@@ -107,9 +102,7 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
     else io.stdout.write(args.has('json') ? safeJson(report, 2) + '\n' : renderText(report, { color: !!io.stdout.isTTY && !process.env.NO_COLOR }));
     // A server that answers only unusably proves UDP works, but nothing about the NAT was measured.
     return report.udp === 'yes' && report.publicEndpoints.length > 0 ? EXIT.ok : EXIT.nothingMeasured;
-  } finally {
-    process.off('SIGINT', onSignal);
-  }
+  });
 }
 
 function turnOptions(args: Parsed, io: CliIo): { url: TurnUrl; username: string; password: string } | undefined {

@@ -3,17 +3,15 @@ import * as fs from 'node:fs';
 import { planPreferredFixes } from '../lint/applyFixes';
 import { type LintOutcome, lintText, readRuleSettings } from '../lint';
 import { fixForOutput } from '../lint/secretFixes';
-import type { ConfigFormat, Finding, RuleSetting } from '../lint/types';
+import type { Finding, RuleSetting } from '../lint/types';
 import { lintWorkspace } from '../lint/workspace';
-import type { Report } from '../report/report';
 import { safeJson, safeText } from '../report/safeText';
-import { type Flag, HELP_FLAG, type Parsed, UsageError, choice } from './args';
+import { type Parsed, UsageError, configFormat, configFormatFlag } from './args';
 import { applyEditsToBytes } from './byteEdits';
-import { readReport } from './compareCommand';
-import { describeFsError } from './fileErrors';
-import { readRegularFile } from './readRegularFile';
+import { type CliIo, EXIT, defineCommand } from './command';
+import { readNamedFile } from './readRegularFile';
+import { reportOption } from './reportFile';
 import { writeFileAtomic } from './writeFileAtomic';
-import { type CliIo, type Command, EXIT } from './command';
 
 /** Files larger than this are refused with a clear message rather than read whole. */
 const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -24,43 +22,33 @@ interface FileResult {
   readonly note?: string;
 }
 
-const FLAGS: readonly Flag[] = [
-  { name: 'json', description: 'Prints the findings as a JSON array (0-based line and character positions).' },
-  { name: 'format', value: 'FORMAT', choices: ['auto', 'wireguard', 'openvpn'], default: 'auto', description: 'How to read the files; auto tells from the content.' },
-  { name: 'report', value: 'REPORT.json', description: 'A diagnose --json report, for the rules that use what was measured (keepalive, MTU, ports).' },
-  { name: 'fix', description: 'Applies the preferred fixes in place (each file replaced whole, its other bytes untouched).' },
-  { name: 'disable', value: 'ID[,ID]', repeatable: true, description: 'Turns these rules off (repeatable). In a config, # natprobe-disable[-next-line] ID[,ID] does the same for one file or line.' },
-  { name: 'rule', value: 'ID=SEVERITY', repeatable: true, description: 'Sets a rule\'s severity: off, error, warning, information or hint (repeatable; PARSE cannot be changed).' },
-  HELP_FLAG,
-];
-
-export const lintCommand: Command = {
-  name: 'lint', operands: 'FILE...', flags: FLAGS, run,
+export const lintCommand = defineCommand({
+  name: 'lint',
+  operands: 'FILE...',
   summary: 'Lints WireGuard and OpenVPN configs as wg and openvpn read them.',
   about: 'Lints WireGuard and OpenVPN configs as wg and openvpn read them; prints file:line:col severity ID message, one finding a line. Secrets in the files never appear in the output.',
-  exits: [{ code: EXIT.ok, meaning: 'no finding of severity error' }, { code: EXIT.failed, meaning: 'a finding of severity error, or a file whose format cannot be told (FORMAT), or --fix could not write a file' }],
-};
+  flags: [
+    { name: 'json', description: 'Prints the findings as a JSON array (0-based line and character positions).' },
+    configFormatFlag('How to read the files; auto tells from the content.'),
+    { name: 'report', value: 'REPORT.json', description: 'A diagnose --json report, for the rules that use what was measured (keepalive, MTU, ports).' },
+    { name: 'fix', description: 'Applies the preferred fixes in place (each file replaced whole, its other bytes untouched).' },
+    { name: 'disable', value: 'ID[,ID]', repeatable: true, description: 'Turns these rules off (repeatable). In a config, # natprobe-disable[-next-line] ID[,ID] does the same for one file or line.' },
+    { name: 'rule', value: 'ID=SEVERITY', repeatable: true, description: 'Sets a rule\'s severity: off, error, warning, information or hint (repeatable; PARSE cannot be changed).' },
+  ],
+  exits: { ok: 'no finding of severity error', failed: 'a finding of severity error, or a file whose format cannot be told (FORMAT), or --fix could not write a file' },
+  run,
+});
 
 /** `natprobe lint FILE... [--json] [--format auto|wireguard|openvpn] [--report REPORT.json] [--fix] [--disable ID[,ID]]... [--rule ID=SEVERITY]...` */
 async function run(args: Parsed, io: CliIo): Promise<number> {
   const files = args.positional;
   if (files.length === 0) throw new UsageError('lint needs at least one FILE');
-  const format = choice(args, 'format') as ConfigFormat | 'auto';
-  const report = readLintReport(args.value('report'));
+  const format = configFormat(args, 'format');
+  const report = reportOption(args, 'report');
   const rules = ruleSettings(args.all('disable'), args.all('rule'));
 
   const contents = new Map<string, Buffer>();
-  for (const file of files) {
-    const read = readRegularFile(file, MAX_FILE_BYTES);
-    if (!read.ok) {
-      throw new UsageError(
-        read.reason === 'too-big'
-          ? `${file} is ${Math.round(read.size / 1048576)} MB; configs larger than 64 MB are not linted`
-          : read.reason === 'not-a-file' ? `${file} is not a file` : `cannot read ${file}: ${describeFsError(read.error)}`,
-      );
-    }
-    contents.set(file, read.bytes);
-  }
+  for (const file of files) contents.set(file, readNamedFile(file, MAX_FILE_BYTES, 'too large for a config: not linted'));
   const host = hostFacts();
   const fix = args.has('fix');
   const results: FileResult[] = [];
@@ -138,15 +126,6 @@ function ruleSettings(disable: readonly string[], rule: readonly string[]): Map<
   const read = readRuleSettings(Object.fromEntries(entries));
   if (read.problems.length > 0) throw new UsageError(`--disable/--rule: ${read.problems[0]}`);
   return read.settings;
-}
-
-function readLintReport(file: string | undefined): Report | undefined {
-  if (!file) return undefined;
-  try {
-    return readReport(file);
-  } catch (err) {
-    throw err instanceof UsageError ? new UsageError(`--report ${err.message}`) : err;
-  }
 }
 
 /** What the linter may know of this machine: the configs are usually used where they are linted. */

@@ -10,34 +10,34 @@ import { DEFAULT_BUDGET_MS, DEFAULT_LOW_TTL, runPunch } from '../engine/punch/pu
 import type { OwnMapping, PunchResult } from '../engine/punch/result';
 import type { Report } from '../report/report';
 import { safeJson } from '../report/safeText';
-import { type Flag, HELP_FLAG, type Parsed, UsageError, noPositional, wholeNumber } from './args';
-import { type CliIo, type Command, EXIT } from './command';
-import { readReport } from './compareCommand';
+import { type Parsed, UsageError, noPositional, wholeNumber } from './args';
+import { type CliIo, EXIT, defineCommand, interruptible } from './command';
+import { readReport } from './reportFile';
 
 const DEFAULT_RENDEZVOUS_PORT = 3478;
 
-const FLAGS: readonly Flag[] = [
-  { name: 'via', value: 'HOST[:PORT]', description: `Required. The rendezvous: a host running natprobe serve --rendezvous (port ${DEFAULT_RENDEZVOUS_PORT} if none is given). Both ends name the same one.` },
-  { name: 'code', value: 'CODE', description: 'Joins the peer that printed this code. Without it, a fresh code is printed (on stderr) to give to the peer, and punch waits up to 60 s for it.' },
-  { name: 'budget', value: 'MS', range: [1000, 120_000], unit: 'ms', default: DEFAULT_BUDGET_MS, description: 'How long to try once the peer is known, in milliseconds.' },
-  { name: 'ttl', value: 'N', range: [0, 32], unit: 'hops', default: DEFAULT_LOW_TTL, description: 'TTL of the first checks: enough to leave your own NAT(s), too little to reach the peer\'s (2 behind one NAT, 3 behind carrier-grade NAT too); 0 sends every check with the normal TTL.' },
-  { name: 'report', value: 'REPORT.json', description: 'This end\'s diagnose --json report; with --peer-report, compare\'s prediction is shown beside the proof.' },
-  { name: 'peer-report', value: 'REPORT.json', description: 'The peer\'s diagnose --json report.' },
-  { name: 'json', description: 'Prints one JSON object: direct, reason, pair, ms, rttMs, prediction, agrees, packets, symmetric, rendezvous, contacted.' },
-  HELP_FLAG,
-];
-
-export const punchCommand: Command = {
-  name: 'punch', operands: '--via HOST[:PORT]', flags: FLAGS, run,
+export const punchCommand = defineCommand({
+  name: 'punch',
+  operands: '--via HOST[:PORT]',
   summary: 'Proves (or disproves) a direct UDP path to a peer with a real hole punch.',
   about:
-    'Meets the peer at a rendezvous (natprobe serve --rendezvous) under a six-word code, then both ends send authenticated connectivity checks (STUN Binding with MESSAGE-INTEGRITY keyed from the code, RFC 8445 style) to every address of the other until one is answered or the budget ends. Says whether a direct path formed, over which pair (host↔host on one LAN, srflx↔srflx across NATs, prflx when a NAT changed the port), how long it took, the RTT over it, and compare\'s prediction beside it; a "no" says what would be needed. Only the rendezvous and the addresses the peer declared are contacted; nothing is relayed.',
-  exits: [
-    { code: EXIT.ok, meaning: 'a direct path was made' },
-    { code: EXIT.failed, meaning: 'no direct path (or the peer did not come, or the rendezvous refused the code)' },
-    { code: EXIT.nothingMeasured, meaning: 'the rendezvous could not be reached' },
+    'Meets the peer at a rendezvous (natprobe serve --rendezvous) under a six-word code, then both ends send authenticated connectivity checks (STUN Binding with MESSAGE-INTEGRITY keyed from the code, RFC 8445 style) to every address of the other until one is answered or the budget ends. Says whether a direct path formed, over which pair (host↔host on one LAN, srflx↔srflx across NATs, prflx when a NAT changed the port, predicted for a port found by port prediction or the many-sockets method), how long it took, the RTT over it, and compare\'s prediction beside it; a "no" says what would be needed. Only the rendezvous and the addresses it names for the peer are contacted; nothing is relayed.',
+  flags: [
+    { name: 'via', value: 'HOST[:PORT]', description: `Required. The rendezvous: a host running natprobe serve --rendezvous (port ${DEFAULT_RENDEZVOUS_PORT} if none is given). Both ends name the same one.` },
+    { name: 'code', value: 'CODE', description: 'Joins the peer that printed this code. Without it, a fresh code is printed (on stderr) to give to the peer, and punch waits up to 60 s for it.' },
+    { name: 'budget', value: 'MS', range: [1000, 120_000], unit: 'ms', default: DEFAULT_BUDGET_MS, description: 'How long to try once the peer is known, in milliseconds.' },
+    { name: 'ttl', value: 'N', range: [0, 32], unit: 'hops', default: DEFAULT_LOW_TTL, description: 'TTL of the first checks: enough to leave your own NAT(s), too little to reach the peer\'s (2 behind one NAT, 3 behind carrier-grade NAT too); 0 sends every check with the normal TTL.' },
+    { name: 'report', value: 'REPORT.json', description: 'This end\'s diagnose --json report; with --peer-report, compare\'s prediction is shown beside the proof.' },
+    { name: 'peer-report', value: 'REPORT.json', description: 'The peer\'s diagnose --json report.' },
+    { name: 'json', description: 'Prints one JSON object: direct, reason, pair, ms, rttMs, prediction, agrees, packets, symmetric, rendezvous, contacted.' },
   ],
-};
+  exits: {
+    ok: 'a direct path was made',
+    failed: 'no direct path (or the peer did not come, or the rendezvous refused the code)',
+    nothingMeasured: 'the rendezvous could not be reached',
+  },
+  run,
+});
 
 async function run(args: Parsed, io: CliIo): Promise<number> {
   noPositional(args);
@@ -76,12 +76,8 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
     io.stderr.write(`Code: ${code}\nOn the peer, within 60 s: natprobe punch --via ${viaShown} --code ${code}\n`);
   }
   const keys = deriveKeys(code);
-  const aborter = new AbortController();
-  const stop = (): void => aborter.abort();
-  process.once('SIGINT', stop);
-  let result: PunchResult;
-  try {
-    result = await runPunch({
+  const result: PunchResult = await interruptible((signal) =>
+    runPunch({
       factory: nodeUdpFactory,
       clock: systemClock,
       rendezvous,
@@ -92,17 +88,15 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
       lowTtl,
       reportedOwnMapping: reports ? reportedMapping(reports.own) : undefined,
       reportedPeerMapping: reports ? reportedMapping(reports.peer) : undefined,
-      signal: aborter.signal,
+      signal,
       onProgress: json
         ? undefined
         : (e) => {
             if (e.kind === 'waiting') io.stderr.write(`Waiting for the peer (our public address as the rendezvous sees it: ${endpointKey(e.reflexive)})…\n`);
             if (e.kind === 'introduced') io.stderr.write(`Peer found at ${endpointKey(e.peer.reflexive)}; checking ${1 + e.peer.candidates.length} address(es)…\n`);
           },
-    });
-  } finally {
-    process.off('SIGINT', stop);
-  }
+    }),
+  );
   io.stdout.write(json ? `${safeJson(toJson(result, prediction), 2)}\n` : renderText(result, prediction));
   if (result.rendezvous === 'unreachable') return EXIT.nothingMeasured;
   return result.direct === 'yes' ? EXIT.ok : EXIT.failed;

@@ -4,6 +4,8 @@
  * while reading, since a file can grow in between).
  */
 import * as fs from 'node:fs';
+import { UsageError } from './args';
+import { describeFsError } from './fileErrors';
 
 export type ReadOutcome =
   | { readonly ok: true; readonly bytes: Buffer }
@@ -43,4 +45,16 @@ export function readRegularFile(file: string, maxBytes: number): ReadOutcome {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * The bytes of a file named on the command line, or a usage error of one line that names it:
+ * "FILE: not a regular file", "FILE: no such file or directory", "FILE: larger than 8 MB, <why>".
+ */
+export function readNamedFile(file: string, maxBytes: number, tooBigWhy: string): Buffer {
+  const read = readRegularFile(file, maxBytes);
+  if (read.ok) return read.bytes;
+  if (read.reason === 'too-big') throw new UsageError(`${file}: larger than ${maxBytes / 1048576} MB, ${tooBigWhy}`);
+  if (read.reason === 'not-a-file') throw new UsageError(`${file}: not a regular file`);
+  throw new UsageError(`${file}: ${describeFsError(read.error)}`);
 }

@@ -11,30 +11,30 @@ import { SERVE_SOFTWARE } from '../engine/server/reflectorLogic';
 import { ServeSummary } from '../engine/server/serveSummary';
 import { DEFAULT_BURST, DEFAULT_RATE_PER_SECOND, SourceRateLimiter } from '../engine/server/sourceRateLimit';
 import { VERSION } from '../version';
-import { type Flag, HELP_FLAG, type Parsed, UsageError, noPositional, portList, wholeNumber } from './args';
-import { type CliIo, type Command, EXIT } from './command';
+import { type Parsed, UsageError, noPositional, portList, wholeNumber } from './args';
+import { type CliIo, EXIT, defineCommand } from './command';
 
 const DEFAULT_STUN_PORT = 3478;
 
-const FLAGS: readonly Flag[] = [
-  { name: 'primary', value: 'IP[:PORT]', description: `Required. The address to answer on: an IP address of this host (not a hostname, not 0.0.0.0 or ::); port ${DEFAULT_STUN_PORT} if none is given. IPv6 with a port in brackets: [2001:db8::1]:3478.` },
-  { name: 'alternate', value: 'IP[:PORT]', description: "A second IP address of this host (same family): then CHANGE-REQUEST is answered and OTHER-ADDRESS sent, so diagnose can measure filtering. Its port defaults to --primary's + 1." },
-  { name: 'ports', value: 'LIST|default', description: `Also answers STUN on these UDP/TCP ports of --primary, for diagnose --ports ("default" = ${DEFAULT_PORTS_TEXT}).` },
-  { name: 'rate', value: 'N', range: [1, 100_000], unit: 'answers a second per source', default: DEFAULT_RATE_PER_SECOND, description: 'Answers a second to one source (an IPv6 /64 counts as one).' },
-  { name: 'burst', value: 'N', range: [1, 1_000_000], unit: 'answers', default: `the larger of ${DEFAULT_BURST} and --rate`, description: 'Answers one source may get at once before --rate applies.' },
-  { name: 'tcp-per-source', value: 'N', range: [1, 1024], unit: 'connections', default: 4, description: 'TCP connections one source may hold open (with --ports).' },
-  { name: 'log-interval', value: 'S', range: [1, 86_400], unit: 'seconds', default: 60, description: 'Logs one summary line per interval on stderr.' },
-  { name: 'rendezvous', description: `Also introduces two natprobe punch clients that present the same code to each other (their public and declared local addresses only; nothing is relayed; a session is forgotten after ${SESSION_LIFETIME_MS / 1000} s).` },
-  { name: 'verbose', description: 'Adds up to 20 single events per interval to the log.' },
-  HELP_FLAG,
-];
-
-export const serveCommand: Command = {
-  name: 'serve', operands: '--primary IP[:PORT]', flags: FLAGS, run,
+export const serveCommand = defineCommand({
+  name: 'serve',
+  operands: '--primary IP[:PORT]',
   summary: 'Runs an RFC 5780 STUN server, for diagnose --server (and --ports).',
   about: 'Runs an RFC 5780 STUN server. With --alternate (a second IP address of this host) it answers CHANGE-REQUEST and sends OTHER-ADDRESS, so filtering can be measured against it. Runs until SIGINT or SIGTERM, then prints what it answered.',
-  exits: [{ code: EXIT.ok, meaning: 'stopped by SIGINT or SIGTERM' }, { code: EXIT.failed, meaning: 'cannot listen (a port in use, an address this host does not have, a port below 1024 without the privilege)' }],
-};
+  flags: [
+    { name: 'primary', value: 'IP[:PORT]', description: `Required. The address to answer on: an IP address of this host (not a hostname, not 0.0.0.0 or ::); port ${DEFAULT_STUN_PORT} if none is given. IPv6 with a port in brackets: [2001:db8::1]:3478.` },
+    { name: 'alternate', value: 'IP[:PORT]', description: "A second IP address of this host (same family): then CHANGE-REQUEST is answered and OTHER-ADDRESS sent, so diagnose can measure filtering. Its port defaults to --primary's + 1." },
+    { name: 'ports', value: 'LIST|default', description: `Also answers STUN on these UDP/TCP ports of --primary, for diagnose --ports ("default" = ${DEFAULT_PORTS_TEXT}).` },
+    { name: 'rate', value: 'N', range: [1, 100_000], unit: 'answers a second per source', default: DEFAULT_RATE_PER_SECOND, description: 'Answers a second to one source (an IPv6 /64 counts as one).' },
+    { name: 'burst', value: 'N', range: [1, 1_000_000], unit: 'answers', default: `the larger of ${DEFAULT_BURST} and --rate`, description: 'Answers one source may get at once before --rate applies.' },
+    { name: 'tcp-per-source', value: 'N', range: [1, 1024], unit: 'connections', default: 4, description: 'TCP connections one source may hold open (with --ports).' },
+    { name: 'log-interval', value: 'S', range: [1, 86_400], unit: 'seconds', default: 60, description: 'Logs one summary line per interval on stderr.' },
+    { name: 'rendezvous', description: `Also introduces two natprobe punch clients that present the same code to each other (their public and declared local addresses only; nothing is relayed; a session is forgotten after ${SESSION_LIFETIME_MS / 1000} s).` },
+    { name: 'verbose', description: 'Adds up to 20 single events per interval to the log.' },
+  ],
+  exits: { ok: 'stopped by SIGINT or SIGTERM', failed: 'cannot listen (a port in use, an address this host does not have, a port below 1024 without the privilege)' },
+  run,
+});
 
 async function run(args: Parsed, io: CliIo): Promise<number> {
   noPositional(args);

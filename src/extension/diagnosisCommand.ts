@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { parseServerSpec } from '../engine/discovery/serverSpec';
 import type { Report } from '../report/report';
 import type { LastReport } from './lastReport';
-import { type ProbeHost, runProbe } from './probeRunner';
+import { parseReport } from '../report/parseReport';
+import { type ProbeHost, recordAndShow, runProbe } from './probeRunner';
 import { showReportPanel } from './panel/reportPanel';
 import { readProbeSettings } from './settings';
 import type { TurnSecrets } from './turnSecrets';
@@ -15,15 +16,30 @@ import type { TurnSecrets } from './turnSecrets';
  */
 export function registerProbeCommands(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, last: LastReport, secrets: TurnSecrets): void {
   const cli = vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath;
-  const host: ProbeHost = { cli, output, last, secrets, show: (report, partial) => showReportPanel(context, report, { partial }) };
+  const host: ProbeHost = { cli, output, last, secrets, show: (report, partial, picture) => showReportPanel(context, report, { partial, picture }) };
   context.subscriptions.push(
-    vscode.commands.registerCommand('natProbe.runDiagnosis', () => runProbe(host, { title: vscode.l10n.t('NAT Probe: diagnosing…'), turn: true })),
+    vscode.commands.registerCommand('natProbe.runDiagnosis', () => runProbe(host, { kind: 'diagnosis', title: vscode.l10n.t('NAT Probe: diagnosing…'), turn: true })),
     vscode.commands.registerCommand('natProbe.measureLifetime', () =>
-      runProbe(host, { title: vscode.l10n.t('NAT Probe: measuring the NAT mapping lifetime (up to 2 minutes)…'), lifetime: true }),
+      runProbe(host, { kind: 'lifetime', title: vscode.l10n.t('NAT Probe: measuring the NAT mapping lifetime (up to 2 minutes)…'), lifetime: true }),
     ),
     vscode.commands.registerCommand('natProbe.testPorts', () => testPorts(host)),
+    // Hidden (not in the palette): records a report as if a run had made it, and shows the result
+    // as a run would, e.g. one made with `natprobe diagnose --json`, or one a test builds (an
+    // offline or cancelled run cannot be staged through the real commands in a test). Checked
+    // like a saved report before anything trusts it. Returns the outcome.
+    vscode.commands.registerCommand(RECORD_RUN_COMMAND, async (value: unknown, kind: unknown, cancelled: unknown) => {
+      const parsed = parseReport(value);
+      if (!parsed.ok || (kind !== 'diagnosis' && kind !== 'lifetime' && kind !== 'ports')) {
+        output.warn(`${RECORD_RUN_COMMAND}: not a report and a run kind (${parsed.ok ? `kind ${typeof kind === 'string' ? kind.slice(0, 20) : typeof kind}` : parsed.error})`);
+        return undefined;
+      }
+      return recordAndShow(host, { kind, report: parsed.report, cancelled: cancelled === true });
+    }),
   );
 }
+
+/** See registerProbeCommands. */
+export const RECORD_RUN_COMMAND = '_natProbe.recordRun';
 
 /**
  * Port tests need a server that answers on those ports (`natprobe serve --ports`): a public STUN
@@ -58,6 +74,7 @@ async function testPorts(host: ProbeHost): Promise<Report | undefined> {
     return undefined;
   }
   return runProbe(host, {
+    kind: 'ports',
     title: vscode.l10n.t('NAT Probe: testing VPN ports against {0}…', `${server.host}:${server.port}`),
     servers: [server],
     ports: settings.ports,

@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): NatProbeApi {
   registerReportPanel(context, output);
   const secrets = new TurnSecrets(context.secrets);
   registerProbeCommands(context, output, last, secrets);
-  registerShowLastReport(context, last);
+  registerShowLastReport(context, last, output);
   registerSetTurnPassword(context, secrets);
   registerExportReport(context, last, output);
   registerCompareReports(context, last);

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { ServerSpec } from '../engine/discovery/serverSpec';
 import type { PortSpec } from '../engine/probes/portList';
+import type { PictureInfo } from '../report/messages';
+import type { RecordOutcome, Run, RunKind } from '../report/networkResults';
 import type { Report } from '../report/report';
 import { verdictLine } from '../report/renderText';
 import { safeText } from '../report/safeText';
@@ -10,6 +12,8 @@ import { readProbeSettings } from './settings';
 import type { TurnSecrets } from './turnSecrets';
 
 export interface ProbeRequest {
+  /** Which parts of the picture the run measures (networkResults.ts). */
+  readonly kind: RunKind;
   /** The progress notification's title. */
   readonly title: string;
   /** Overrides natProbe.servers (Test VPN ports talks to the ports server only). */
@@ -27,13 +31,15 @@ export interface ProbeHost {
   readonly last: LastReport;
   readonly secrets: TurnSecrets;
   /** Shows a report in the panel: the quick verdict (partial) first, then the final report. */
-  readonly show: (report: Report, partial: boolean) => void;
+  readonly show: (report: Report, partial: boolean, picture?: PictureInfo) => void;
 }
 
 /**
  * One diagnosis from the palette: progress notification with Cancel, every line of "what was
  * sent where" in the log channel, the quick verdict in the panel as soon as it stands, then the
- * final report (kept as the last report, which the status bar and the linter follow).
+ * final report, recorded in the results of its network (lastReport.ts): the panel, the status
+ * bar and the linter follow that network's picture, which a cancelled, failed or offline run
+ * does not replace. Returns the run's own report.
  */
 export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<Report | undefined> {
   const { output } = host;
@@ -56,10 +62,14 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
 
   output.info(`diagnosis: ${servers.map((s) => `${s.host}:${s.port}`).join(', ')}; budget ${settings.budgetMs} ms${request.ports ? `; ports ${request.ports.map((p) => `${p.protocol}/${p.port}`).join(', ')}` : ''}`);
   let report: Report;
+  let cancelled = false;
   try {
     report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: request.title, cancellable: true }, (progress, token) => {
       const controller = new AbortController();
-      const cancel = token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
+      const cancel = token.onCancellationRequested(() => {
+        cancelled = true;
+        controller.abort(new Error('cancelled'));
+      });
       return runProbeProcess({
         cli: host.cli,
         servers,
@@ -72,7 +82,9 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
         onQuickVerdict: (quick) => {
           output.info(`quick verdict: ${verdictLine(quick)}`);
           progress.report({ message: vscode.l10n.t('{0} More tests running…', verdictLine(quick)) });
-          host.show(quick, true);
+          // The quick verdict merged with the parts it does not measure: the ports and the lifetime stay in view.
+          const preview = host.last.preview({ kind: request.kind, report: quick, cancelled: false });
+          host.show(preview.report, true, preview.info);
         },
         onLifetime: (p) =>
           progress.report({
@@ -97,7 +109,38 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
   if (report.mappingLifetime) output.info(`mapping lifetime: ${report.mappingLifetime.value ?? 'unknown'} (${report.mappingLifetime.reason})`);
   for (const p of report.ports ?? []) output.info(`port ${p.protocol}/${p.port}: ${p.reachable} (${p.basis})`);
   if (report.turn) output.info(`TURN: ${report.turn.value}${report.turn.error ? ` (${report.turn.error})` : ''}`);
-  await host.last.set(report);
-  host.show(report, false);
+  await recordAndShow(host, { kind: request.kind, report, cancelled });
   return report;
+}
+
+/** Records a finished run in its network's results and shows what the user should see now: the offline card, or the network's picture. */
+export async function recordAndShow(host: Pick<ProbeHost, 'last' | 'output' | 'show'>, run: Run): Promise<RecordOutcome> {
+  const outcome = await host.last.record(run);
+  host.output.info(`results: ${describeOutcome(outcome)}`);
+  const offline = host.last.offline();
+  if (outcome.kind === 'offline' && offline) {
+    host.show(offline.report, false, host.last.offlineInfo());
+    return outcome;
+  }
+  const shown = host.last.get();
+  if (shown) host.show(shown, false, host.last.info());
+  else host.show(run.report, false);
+  // A cancel was the user's wish: the log says what was kept; a failure is worth a word.
+  if (outcome.kind === 'ignored' && shown && !run.cancelled) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('NAT Probe: the run ended without a result ({0}); the last good results are kept.', safeText(outcome.reason, 200)));
+  }
+  return outcome;
+}
+
+function describeOutcome(o: RecordOutcome): string {
+  switch (o.kind) {
+    case 'offline':
+      return `offline (${o.reason}); the last good results are kept`;
+    case 'ignored':
+      return `nothing recorded (${o.reason})`;
+    case 'new-network':
+      return 'a network not seen before (earlier ports and lifetime belong to another network)';
+    case 'merged':
+      return o.kept.length ? `merged; kept from earlier runs on this network: ${o.kept.join(', ')}` : 'merged; every part is from this run';
+  }
 }

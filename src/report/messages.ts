@@ -8,7 +8,15 @@ import type { Report } from './report';
  */
 
 /** Commands the webview may ask the host to run (buttons such as "Measure the lifetime"). */
-export const WEBVIEW_COMMANDS = ['natProbe.runDiagnosis', 'natProbe.measureLifetime', 'natProbe.testPorts', 'natProbe.showLastReport'] as const;
+export const WEBVIEW_COMMANDS = [
+  'natProbe.runDiagnosis',
+  'natProbe.measureLifetime',
+  'natProbe.testPorts',
+  'natProbe.showLastReport',
+  // The offline card's "Open settings" and "Show log" (hidden commands, src/extension/showLastReport.ts).
+  '_natProbe.openSettings',
+  '_natProbe.showLog',
+] as const;
 export type WebviewCommand = (typeof WEBVIEW_COMMANDS)[number];
 
 /** The longest text the webview may ask to copy (a recommendation with its evidence fits easily). */
@@ -59,9 +67,29 @@ export function isReachRow(value: unknown): value is ReachRow {
   );
 }
 
+/**
+ * Where the shown report stands among this machine's results (src/report/networkResults.ts):
+ * the times of parts measured before the report itself, and for an offline report whether a
+ * good one is kept. Optional: a report shows without it.
+ */
+export interface PictureInfo {
+  /** The mapping lifetime shown was measured then (earlier than the report). */
+  readonly lifetimeAt?: string;
+  /** The oldest port result shown was measured then (earlier than the report). */
+  readonly portsAt?: string;
+  /** Offline: the last good report, kept, was made then ("Show last good report"). */
+  readonly lastGoodAt?: string;
+}
+
+export function isPictureInfo(value: unknown): value is PictureInfo {
+  if (!isPlainObject(value)) return false;
+  const keys = ['lifetimeAt', 'portsAt', 'lastGoodAt'];
+  return Object.keys(value).every((k) => keys.includes(k) && typeof value[k] === 'string' && (value[k] as string).length <= 40 && !Number.isNaN(Date.parse(value[k] as string)));
+}
+
 export type HostToWebview =
   /** A report to show; a diagnosis may post twice (the quick verdict first, deeper results later). */
-  | { readonly type: 'report'; readonly report: Report; readonly partial?: boolean }
+  | { readonly type: 'report'; readonly report: Report; readonly partial?: boolean; readonly picture?: PictureInfo }
   /** The config "Apply to config" would edit, or null when no WireGuard/OpenVPN file is open. */
   | { readonly type: 'config'; readonly config: OpenConfig | null }
   /** The latest reachability results of the configs tested in this window ("Your VPN servers"). */
@@ -153,7 +181,7 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
   if (!isPlainObject(value)) return false;
   switch (value.type) {
     case 'report':
-      return parseReport(value.report).ok;
+      return parseReport(value.report).ok && (value.picture === undefined || isPictureInfo(value.picture));
     case 'config': {
       const c = value.config;
       if (c === null) return true;

@@ -71,7 +71,8 @@ const TRISTATE = oneOf('yes', 'no', 'unknown');
 const BEHAVIOUR = oneOf('endpoint-independent', 'address-dependent', 'address-and-port-dependent', 'none', 'unknown');
 const NAT_TYPE = oneOf('open-internet', 'full-cone', 'restricted-cone', 'port-restricted-cone', 'symmetric', 'symmetric-udp-firewall', 'udp-blocked', 'unknown');
 const EVIDENCE = listOf(object({ test: string, observation: string }));
-const VERDICT = object({ value: TRISTATE, reason: string });
+const NOT_APPLICABLE: Check = (v, p) => (v === true ? null : expected('true')(v, p));
+const VERDICT = object({ value: TRISTATE, reason: string, notApplicable: optional(NOT_APPLICABLE) });
 const ISO_TIME: Check = (v, p) => string(v, p) ?? (Number.isNaN(Date.parse(v as string)) ? `${p}: expected an ISO 8601 time` : null);
 
 /** Every field of a schemaVersion 1 Report; a new field is one more line here. */
@@ -95,8 +96,8 @@ const REPORT_FIELDS: Readonly<Record<string, Check>> = {
   udpReason: string,
   localAddresses: listOf(string),
   publicEndpoints: listOf(object({ family: oneOf('IPv4', 'IPv6'), address: string, port, server: string })),
-  mapping: object({ value: BEHAVIOUR, reason: string, evidence: EVIDENCE }),
-  filtering: object({ value: BEHAVIOUR, reason: string, evidence: EVIDENCE }),
+  mapping: object({ value: BEHAVIOUR, reason: string, evidence: EVIDENCE, server: optional(string) }),
+  filtering: object({ value: BEHAVIOUR, reason: string, evidence: EVIDENCE, server: optional(string) }),
   portPreservation: VERDICT,
   natType: object({ value: NAT_TYPE, reason: string }),
   cgnat: object({ value: TRISTATE, reason: string, evidence: EVIDENCE, excludedInterfaces: listOf(string) }),

@@ -1,5 +1,6 @@
+import { splitFilteringHint } from './filteringHint';
 import { contactedLine, verdictLine } from './renderText';
-import type { BehaviourVerdict, Evidence, Report } from './report';
+import type { Answer, BehaviourVerdict, Evidence, Report } from './report';
 import { safeDeep, safeText } from './safeText';
 
 /**
@@ -18,18 +19,18 @@ export function renderMarkdown(untrusted: Report): string {
   row('UDP', report.udp, report.udpReason);
   for (const p of report.publicEndpoints) row(`Public ${p.family}`, `${p.address}:${p.port}`, `seen by ${p.server}`);
   if (report.publicEndpoints.length === 0) row('Public address', 'unknown', 'no server reported one');
-  row('Mapping', report.mapping.value, report.mapping.reason);
-  row('Filtering', report.filtering.value, report.filtering.reason);
-  row('Port preservation', report.portPreservation.value, report.portPreservation.reason);
+  row('Mapping', report.mapping.value, `${report.mapping.reason}${report.mapping.server ? ` (measured with ${report.mapping.server})` : ''}`);
+  row('Filtering', report.filtering.value, `${report.filtering.reason}${report.filtering.server ? ` (measured with ${report.filtering.server})` : ''}`);
+  row('Port preservation', answerWord(report.portPreservation), report.portPreservation.reason);
   row('NAT type', report.natType.value, report.natType.reason);
   row('Carrier-grade NAT', report.cgnat.value, report.cgnat.reason);
-  if (report.doubleNat) row('Double NAT', report.doubleNat.value, report.doubleNat.reason);
+  if (report.doubleNat) row('Double NAT', answerWord(report.doubleNat), report.doubleNat.reason);
   if (report.mappingLifetime) {
     const l = report.mappingLifetime;
     row('Mapping lifetime', l.value === null ? 'unknown' : `${l.value} s idle`, l.reason);
     row('Refreshed by inbound', l.refreshedByInbound, l.absoluteSeconds ? `absolute limit ${l.absoluteSeconds} s` : '');
   }
-  if (report.hairpinning) row('Hairpinning', report.hairpinning.value, report.hairpinning.reason);
+  if (report.hairpinning) row('Hairpinning', answerWord(report.hairpinning), report.hairpinning.reason);
   if (report.portMapping) {
     const pm = report.portMapping;
     row('UPnP IGD', pm.upnp, pm.reasons.upnp);
@@ -60,9 +61,10 @@ export function renderMarkdown(untrusted: Report): string {
     out.push('');
   }
 
-  if (report.recommendations.length) {
+  const { rest: recommendations, hint } = splitFilteringHint(report.recommendations);
+  if (recommendations.length) {
     out.push('## Recommendations', '');
-    for (const r of report.recommendations) out.push(`- **${r.severity}**: ${cell(r.text)}${r.rfc ? ` (${cell(r.rfc)})` : ''}`);
+    for (const r of recommendations) out.push(`- **${r.severity}**: ${cell(r.text)}${r.rfc ? ` (${cell(r.rfc)})` : ''}`);
     out.push('');
   }
 
@@ -70,6 +72,8 @@ export function renderMarkdown(untrusted: Report): string {
   evidence('Mapping', report.mapping);
   evidence('Filtering', report.filtering);
   evidence('Carrier-grade NAT', report.cgnat);
+  // What would settle the one thing left unknown, once, as the last line.
+  if (hint) out.push(cell(hint.text), '');
   return out.join('\n');
 
   function row(test: string, answer: string, why: string): void {
@@ -93,6 +97,10 @@ export function markdownText(text: string): string {
  * references (`&`, which could spell a bidi override as `&#x202e;`). Backticks stay: a code span
  * cannot hold markup, and the advice uses them for option names.
  */
+function answerWord(a: Answer): string {
+  return a.notApplicable ? 'not applicable' : a.value;
+}
+
 function cell(text: string): string {
   return text.replace(/[\\|[\]*_~]/g, '\\$&').replace(/[&<>]/g, (c) => HTML_ESCAPES[c]);
 }

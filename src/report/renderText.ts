@@ -1,4 +1,5 @@
-import type { BehaviourVerdict, ContactedAddress, Report, Tristate } from './report';
+import type { Answer, BehaviourVerdict, ContactedAddress, Report, Tristate } from './report';
+import { splitFilteringHint } from './filteringHint';
 import { safeDeep } from './safeText';
 
 /**
@@ -31,7 +32,7 @@ export function renderText(untrusted: Report, options: { color?: boolean } = {})
   if (report.publicEndpoints.length === 0) lines.push(`  Public address:    ${c.yellow('unknown')}`);
   behaviour('Mapping', report.mapping);
   behaviour('Filtering', report.filtering);
-  lines.push(`  Port preservation: ${tri(report.portPreservation.value, c)}  ${c.dim(report.portPreservation.reason)}`);
+  lines.push(`  Port preservation: ${answer(report.portPreservation, c)}  ${c.dim(report.portPreservation.reason)}`);
   lines.push(`  NAT type:          ${report.natType.value}  ${c.dim(report.natType.reason)}`);
   lines.push(`  Carrier-grade NAT: ${tri(report.cgnat.value, c)}  ${c.dim(report.cgnat.reason)}`);
   for (const e of report.cgnat.evidence) lines.push(c.dim(`      ${e.test}: ${e.observation}`));
@@ -41,8 +42,8 @@ export function renderText(untrusted: Report, options: { color?: boolean } = {})
     const l = report.mappingLifetime;
     lines.push(`  Mapping lifetime:  ${l.value !== null ? `${l.value} s idle` : c.yellow('unknown')}${l.absoluteSeconds ? `, ${l.absoluteSeconds} s absolute` : ''}, refreshed by inbound: ${tri(l.refreshedByInbound, c)}  ${c.dim(l.reason)}`);
   }
-  if (report.hairpinning) lines.push(`  Hairpinning:       ${tri(report.hairpinning.value, c)}  ${c.dim(report.hairpinning.reason)}`);
-  if (report.doubleNat) lines.push(`  Double NAT:        ${tri(report.doubleNat.value, c)}  ${c.dim(report.doubleNat.reason)}`);
+  if (report.hairpinning) lines.push(`  Hairpinning:       ${answer(report.hairpinning, c)}  ${c.dim(report.hairpinning.reason)}`);
+  if (report.doubleNat) lines.push(`  Double NAT:        ${answer(report.doubleNat, c)}  ${c.dim(report.doubleNat.reason)}`);
   if (report.portMapping) {
     const pm = report.portMapping;
     lines.push(`  Port mapping:      UPnP ${tri(pm.upnp, c)}, NAT-PMP ${tri(pm.natPmp, c)}, PCP ${tri(pm.pcp, c)}  ${c.dim(`(gateway ${pm.gateway ?? 'unknown'}; read-only, no mapping created)`)}`);
@@ -56,9 +57,10 @@ export function renderText(untrusted: Report, options: { color?: boolean } = {})
     lines.push('', `${c.bold('TURN relay:')} ${tri(t.value, c)}${t.relayedAddress ? `  relayed address ${t.relayedAddress}` : ''}${t.rttMs !== null ? `  ${t.rttMs} ms` : ''}${t.error ? `  ${c.dim(t.error)}` : ''}`);
   }
 
-  if (report.recommendations.length) {
+  const { rest: recommendations, hint } = splitFilteringHint(report.recommendations);
+  if (recommendations.length) {
     h('Recommendations');
-    for (const r of report.recommendations) {
+    for (const r of recommendations) {
       const tag = r.severity === 'error' ? c.red('error') : r.severity === 'warning' ? c.yellow('warning') : c.cyan('info');
       lines.push(`  [${tag}] ${r.text} ${c.dim(`(${r.id})`)}`);
     }
@@ -71,35 +73,45 @@ export function renderText(untrusted: Report, options: { color?: boolean } = {})
   if (ig.wrongTransaction + ig.unexpectedSource + ig.malformed > 0) {
     lines.push('', c.dim(`Ignored packets: ${ig.wrongTransaction} with a wrong transaction ID, ${ig.unexpectedSource} from an unexpected source, ${ig.malformed} malformed.`));
   }
+  // What would settle the one thing left unknown, once, as the last line.
+  if (hint) lines.push('', hint.text);
   return lines.join('\n') + '\n';
 
   function behaviour(label: string, v: BehaviourVerdict): void {
     const value = v.value === 'unknown' ? c.yellow('unknown') : v.value;
-    lines.push(`  ${(label + ':').padEnd(19)}${value}  ${c.dim(v.reason)}`);
+    lines.push(`  ${(label + ':').padEnd(19)}${value}  ${c.dim(v.reason)}${v.server ? c.dim(` (measured with ${v.server})`) : ''}`);
     for (const e of v.evidence) lines.push(c.dim(`      ${e.test}: ${e.observation}`));
   }
 }
 
-/** One sentence a person can act on (network text in it made safe to show). */
+/**
+ * The verdict: one short sentence a person can read aloud (about 120 characters at most). The
+ * reasons are not repeated here: each stands once, next to its own result.
+ */
 export function verdictLine(untrusted: Report): string {
   const report = safeDeep(untrusted);
   if (report.udp === 'no') return 'UDP is blocked: no server answered. UDP VPNs will not work from here.';
-  if (report.udp === 'unknown') return `Could not test UDP: ${report.udpReason}.`;
-  if (report.publicEndpoints.length === 0) return `UDP gets through, but no usable answer came back: ${report.udpReason}.`;
-  const pub = report.publicEndpoints.find((p) => p.family === 'IPv4') ?? report.publicEndpoints[0];
-  const where = pub ? ` Public address ${pub.address}.` : '';
+  if (report.udp === 'unknown') return 'UDP could not be tested.';
+  if (report.publicEndpoints.length === 0) return 'UDP gets through, but no server gave a usable answer.';
   const cg = report.cgnat.value === 'yes' ? ' Behind carrier-grade NAT.' : '';
   const words: Record<string, string> = {
     'open-internet': 'No NAT: this machine is directly on the internet.',
     'full-cone': 'Full-cone NAT: easy for VPNs and peer-to-peer.',
     'restricted-cone': 'Restricted-cone NAT: peer-to-peer works once both sides send first.',
     'port-restricted-cone': 'Port-restricted-cone NAT: peer-to-peer works with hole punching; keepalives needed.',
-    symmetric: 'Symmetric NAT: direct peer-to-peer usually fails; use a server with a public address or a relay.',
+    symmetric: 'Symmetric NAT: peer-to-peer usually fails; use a relay or a server with a public address.',
     'symmetric-udp-firewall': 'No NAT, but a firewall filters inbound UDP.',
     'udp-blocked': 'UDP is blocked.',
-    unknown: `NAT type unknown: ${report.natType.reason}.`,
+    unknown: unknownType(report),
   };
-  return `${words[report.natType.value]}${where}${cg}`;
+  return `${words[report.natType.value]}${cg}`;
+}
+
+/** What is known when the NAT type is not: the mapping's half of it. */
+function unknownType(report: Report): string {
+  if (report.mapping.value === 'endpoint-independent') return 'Cone NAT (endpoint-independent mapping); its filtering was not measured.';
+  if (report.mapping.value === 'none') return 'No NAT; whether a firewall filters inbound UDP was not measured.';
+  return 'NAT type unknown: the mapping could not be measured.';
 }
 
 /** "198.51.100.2:3479 udp, 2 packets: announced alternate (OTHER-ADDRESS of 198.51.100.1:3478), unconfirmed" */
@@ -107,6 +119,11 @@ export function contactedLine(c: ContactedAddress): string {
   const where = c.address.includes(':') ? `[${c.address}]:${c.port}` : `${c.address}:${c.port}`;
   const why = c.announcedBy ? `${c.role} (OTHER-ADDRESS of ${c.announcedBy})` : c.role;
   return `${where} ${c.transport}, ${c.packets} ${c.packets === 1 ? 'packet' : 'packets'}: ${why}${c.confirmed ? '' : ', unconfirmed'}`;
+}
+
+/** "not applicable" is not "could not tell": it is printed as itself, uncoloured. */
+function answer(a: Answer, c: Colors): string {
+  return a.notApplicable ? 'not applicable' : tri(a.value, c);
 }
 
 function tri(v: Tristate, c: Colors): string {

@@ -27,6 +27,17 @@ export type NatType =
   | 'udp-blocked'
   | 'unknown';
 
+/**
+ * A yes/no question answered with its reason. `notApplicable: true` means the question does not
+ * arise on this network (port preservation with no NAT): it is not "could not tell". The value
+ * stays 'unknown' then, so a reader that predates the field still reads a safe answer.
+ */
+export interface Answer {
+  readonly value: Tristate;
+  readonly reason: string;
+  readonly notApplicable?: true;
+}
+
 export interface Evidence {
   /** What was done, in words: "Binding request to 198.51.100.1:3478 from local port 40000". */
   readonly test: string;
@@ -38,6 +49,11 @@ export interface BehaviourVerdict {
   readonly value: Behaviour;
   readonly reason: string;
   readonly evidence: Evidence[];
+  /**
+   * The server whose tests gave this verdict, as host:port in the server list (for filtering:
+   * the RFC 5780 server it came from). Absent when no one server's tests decided it.
+   */
+  readonly server?: string;
 }
 
 export interface ServerResult {
@@ -162,13 +178,13 @@ export interface Report {
   readonly publicEndpoints: PublicEndpoint[];
   readonly mapping: BehaviourVerdict;
   readonly filtering: BehaviourVerdict;
-  readonly portPreservation: { readonly value: Tristate; readonly reason: string };
+  readonly portPreservation: Answer;
   readonly natType: { readonly value: NatType; readonly reason: string };
   readonly cgnat: CgnatVerdict;
   readonly recommendations: Recommendation[];
   readonly mappingLifetime?: MappingLifetime;
   /** Opt-in (`--hairpin`): does the NAT loop a packet to its own public address back inside? */
-  readonly hairpinning?: { readonly value: Tristate; readonly reason: string };
+  readonly hairpinning?: Answer;
   readonly ports?: PortResult[];
   /** Read-only presence checks of the gateway's port-mapping protocols (no mapping is created). */
   readonly portMapping?: {
@@ -180,7 +196,7 @@ export interface Report {
     readonly evidence: Evidence[];
   };
   /** A NAT beyond the home router (the router's own external address is not the public one). */
-  readonly doubleNat?: { readonly value: Tristate; readonly reason: string };
+  readonly doubleNat?: Answer;
   /** Opt-in (`--turn`): one Allocate with long-term credentials, freed at once. */
   readonly turn?: {
     readonly value: Tristate;

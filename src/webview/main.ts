@@ -4,9 +4,10 @@
  * host validates it again.
  */
 import styles from './styles.css';
-import { type HostToWebview, type WebviewCommand, isHostToWebview } from '../report/messages';
+import { type HostToWebview, type PictureInfo, type WebviewCommand, isHostToWebview } from '../report/messages';
 import { post } from './host';
 import { renderDropped, renderPage, renderWaiting } from './render';
+import { renderOffline } from './sections/offline';
 import { type Live, persist, restore } from './state';
 import { localize } from './strings';
 import type { RenderContext } from './widgets';
@@ -30,6 +31,8 @@ const state = restored.state;
 let dropped = restored.dropped;
 const live: Live = { config: null, results: new Map(), reach: [] };
 let restoredScroll: number | undefined = state.scrollY;
+/** Sent with each report, not saved: the host sends it again when the page (re)loads. */
+let picture: PictureInfo | undefined;
 
 const ctx: RenderContext = {
   isOpen: (key) => state.open.includes(key),
@@ -59,7 +62,8 @@ function draw(): void {
     return;
   }
   try {
-    renderPage(app, { report: state.report, partial: state.partial === true, config: live.config, results: live.results, reach: live.reach, ctx, actions, scrollY: restoredScroll });
+    if (renderOffline(app, state.report, picture, actions.run)) return;
+    renderPage(app, { report: state.report, partial: state.partial === true, config: live.config, results: live.results, reach: live.reach, ctx, actions, scrollY: restoredScroll, picture });
   } catch (err) {
     // parseReport lets no such report through; should one get by, the panel says so instead of
     // going blank, and the report is not saved again to fail the same way after a reload.
@@ -95,6 +99,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (state.report && state.report.startedAt !== msg.report.startedAt) live.results.clear();
       state.report = msg.report;
       state.partial = msg.partial === true;
+      picture = msg.picture;
       dropped = undefined;
       persist(state);
       draw();

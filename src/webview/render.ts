@@ -3,7 +3,7 @@
  * builds the new tree off-screen and swaps it in one step, then puts the scroll position and the
  * keyboard focus back where they were, before the next paint: no flicker, no lost place.
  */
-import type { OpenConfig, ReachRow, WebviewCommand } from '../report/messages';
+import type { OpenConfig, PictureInfo, ReachRow, WebviewCommand } from '../report/messages';
 import type { Report } from '../report/report';
 import { safeDeep, safeText } from '../report/safeText';
 import { post } from './host';
@@ -11,6 +11,7 @@ import { h } from './dom';
 import { behaviourSection } from './sections/behaviour';
 import { extrasSection } from './sections/extras';
 import { lifetimeSection } from './sections/lifetime';
+import { partsNote } from './sections/offline';
 import { pathSection } from './sections/path';
 import { portsSection } from './sections/ports';
 import { reachSection } from './sections/reach';
@@ -31,6 +32,8 @@ export interface PageInput {
   readonly actions: RecommendationActions & { run(command: WebviewCommand): void };
   /** Scroll here after rendering (a reload); otherwise the current position is kept. */
   readonly scrollY?: number;
+  /** Which parts come from earlier runs on this network (sections/offline.ts). */
+  readonly picture?: PictureInfo;
 }
 
 function formatWhen(iso: string): string {
@@ -68,6 +71,7 @@ export function renderPage(app: HTMLElement, untrusted: PageInput): void {
   const { report, ctx } = input;
   const nodes = [
     header(input),
+    partsNote(input.picture),
     verdictSection(report),
     pathSection(report),
     behaviourSection(ctx, report),

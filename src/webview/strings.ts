@@ -19,8 +19,11 @@ function strings() {
     verdictUdpUnknown: t('UDP could not be tested'),
     verdictBehindNat: t('Behind a NAT'),
     verdictNoNat: t('No NAT'),
-    verdictFilteringUnknown: (mapping: string, explain: string, why: string) => t('Its mapping is {0} ({1}); its filtering could not be told: {2}', mapping, explain, why),
-    verdictFirewallUnknown: (why: string) => t('This machine has a public address; whether a firewall filters inbound UDP could not be told: {0}', why),
+    // The reasons stand once, below the verdict (the facts and "How the NAT behaves"): not repeated here.
+    verdictFilteringUnknown: (mapping: string, explain: string) => t('Its mapping is {0} ({1}); its filtering was not measured.', mapping, explain),
+    verdictFirewallUnknown: t('This machine has a public address; whether a firewall filters inbound UDP was not measured.'),
+    filteringMeasuredWith: (server: string) => t('Measured with {0}.', server),
+    filteringHint: t('To measure filtering, run “natprobe serve --primary IP1 --alternate IP2” on a host with two public addresses, then add IP1 to the setting natProbe.servers.'),
     verdictCgnat: t('You are also behind carrier-grade NAT (your provider’s): port forwarding on your router cannot make a server here reachable.'),
     verdictDoubleNat: t('There is a second NAT beyond your router: port forwarding on the router alone will not make a server here reachable.'),
 
@@ -39,6 +42,7 @@ function strings() {
     yes: t('Yes'),
     no: t('No'),
     unknown: t('Could not tell'),
+    notApplicable: t('Not applicable'),
 
     // Verdict facts
     factNatType: t('NAT type'),

@@ -34,6 +34,17 @@ export function tri(value: unknown, words: Partial<Record<Tristate, string>> = {
   return h('span', { class: `tri tri-${v}`, 'data-state': v }, h('span', { class: 'tri-mark', 'aria-hidden': 'true' }, MARK[v]), ' ', words[v] ?? TRISTATE_WORD[v]);
 }
 
+/**
+ * An Answer's chip: "not applicable" (the question does not arise here, e.g. port preservation
+ * with no NAT) is its own muted state, never the amber "could not tell".
+ */
+export function answer(a: { value?: unknown; notApplicable?: unknown } | null | undefined): HTMLElement {
+  if (a?.notApplicable === true) {
+    return h('span', { class: 'tri tri-na', 'data-state': 'not-applicable' }, h('span', { class: 'tri-mark', 'aria-hidden': 'true' }, '–'), ' ', S.notApplicable);
+  }
+  return tri(a?.value);
+}
+
 /** A reason in muted text after a verdict. */
 export function reason(text: string | null | undefined): HTMLElement | null {
   return text ? h('span', { class: 'reason' }, text) : null;

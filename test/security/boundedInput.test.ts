@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MAX_REPORT_BYTES } from '../../src/cli/compareCommand';
+import { MAX_REPORT_BYTES } from '../../src/cli/reportFile';
 import { STACK_LINE, natprobe, tempDir } from './helpers';
 
 const REPORT = path.resolve(__dirname, '../fixtures/reports/lab-port-restricted.json');

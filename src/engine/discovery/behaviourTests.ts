@@ -1,11 +1,16 @@
 import type { StunSocket } from '../client/stunSocket';
 import { type Endpoint, type Family, endpointKey, normaliseAddress, sameEndpoint } from '../net/udp';
 import { Attr, type BindingAnswer, encodeChangeRequest, readBindingAnswer } from '../stun';
-import type { FilteringProbe } from './classify';
+import { type FilteringProbe, classifyFiltering } from './classify';
 import type { DiagnosisRun, Target } from './diagnosisRun';
+import { Pace } from './pace';
 
-/** How many servers get the (parallel) RFC 5780 filtering tests. */
-const MAX_FILTERING_CANDIDATES = 3;
+/**
+ * How many servers get the RFC 5780 filtering tests at once, before anything is known about
+ * them (enough for every default server); a server further down the list gets them as soon as
+ * its answer announces an OTHER-ADDRESS. Each test costs one socket and a few datagrams.
+ */
+const MAX_FILTERING_CANDIDATES = 6;
 
 /**
  * Datagrams per test to an address a server announced (OTHER-ADDRESS) until that address has
@@ -21,6 +26,10 @@ export interface ServerWork {
   readonly target: Target;
   primary?: BindingAnswer;
   primaryFailure?: string;
+  /** Clock time of the primary's answer: the server's own silence windows count from here. */
+  primaryAnsweredAt?: number;
+  /** The filtering tests II and III have been started against this server. */
+  filteringStarted?: boolean;
   rtts: number[];
   altIp?: BindingAnswer;
   altBoth?: BindingAnswer;
@@ -28,6 +37,8 @@ export interface ServerWork {
   alternateProblem?: string;
   /** The alternate stayed silent within the bound for unconfirmed addresses: loss cannot be told from a lie. */
   alternateUnheard?: boolean;
+  /** Its tests were stopped unfinished because another server had already settled the verdict. */
+  unfinished?: boolean;
   changeBoth?: FilteringProbe;
   changePort?: FilteringProbe;
   filteringMapped: { local: number; mapped: number }[];
@@ -63,34 +74,67 @@ export async function runBehaviourTests(
   const v6Results = new Map<Target, { rttMs: number | null; error?: string }>();
   let socketProblem: string | undefined;
   let mappingLocalPort = 0;
+  const pace = new Pace(run.signal, () => filteringSettled(works));
   try {
     const mapping = targets.length > 0 ? await run.open(family) : 'no server could be resolved';
     if (typeof mapping === 'string') socketProblem = mapping;
     const tasks: Promise<unknown>[] = [];
+    const startFiltering = (work: ServerWork): Promise<unknown> => {
+      work.filteringStarted = true;
+      return Promise.all((['changeBoth', 'changePort'] as const).map((kind) => filteringTest(run, pace, work, kind, family)));
+    };
     if (typeof mapping !== 'string') {
       mappingLocalPort = mapping.localEndpoint().port;
-      for (const work of works) tasks.push(askServer(run, work, mapping));
+      for (const work of works) tasks.push(askServer(run, pace, work, mapping, startFiltering));
     }
     // Filtering tests on fresh sockets, started at once, for the first few servers.
-    for (const work of works.slice(0, MAX_FILTERING_CANDIDATES)) {
-      for (const kind of ['changeBoth', 'changePort'] as const) tasks.push(filteringTest(run, work, kind, family));
-    }
+    for (const work of works.slice(0, MAX_FILTERING_CANDIDATES)) tasks.push(startFiltering(work));
     // IPv6 public address, when the behaviour tests ran over IPv4 and a server has IPv6.
     if (family === 4 && v6.length > 0) tasks.push(askIpv6(run, v6, v6Results));
     // The extras (ports, TURN, port mapping) keep running: the quick verdict does not wait for them.
     await Promise.all(tasks);
   } finally {
+    pace.release();
     run.closeSockets();
   }
   return { works, mappingLocalPort, socketProblem, v6Results };
 }
 
-/** Test I on the mapping socket; the alternate-address tests follow when the answer names OTHER-ADDRESS. */
-async function askServer(run: DiagnosisRun, work: ServerWork, mapping: StunSocket): Promise<void> {
+/** The RFC 5780 checks passed: every announced alternate answered like the server, from where we sent, saying so. */
+export function isVerified(w: ServerWork): boolean {
+  return !!(w.primary && w.altIp && w.altBoth && w.altPort && !w.alternateProblem);
+}
+
+/**
+ * Nothing the tests still running could show would change the filtering verdict: a server that
+ * passed the RFC 5780 checks saw a reply from its other address and port get through
+ * (endpoint-independent filtering, the most open there is, so no other server's silence can
+ * outweigh it; see pickFiltering). Every other verdict rests on a silence window that the
+ * slowest server's tests need anyway, so nothing is stopped early for them.
+ */
+function filteringSettled(works: readonly ServerWork[]): boolean {
+  return works.some(
+    (w) =>
+      isVerified(w) &&
+      !!w.changeBoth &&
+      !!w.changePort &&
+      classifyFiltering({ server: { primary: w.target.endpoint, other: w.primary!.other! }, changeBoth: w.changeBoth, changePort: w.changePort }).value === 'endpoint-independent',
+  );
+}
+
+/**
+ * Test I on the mapping socket; the alternate-address tests follow when the answer names
+ * OTHER-ADDRESS (and the filtering tests, for a server too far down the list to have had them).
+ */
+async function askServer(run: DiagnosisRun, pace: Pace, work: ServerWork, mapping: StunSocket, startFiltering: (work: ServerWork) => Promise<unknown>): Promise<void> {
   const { target } = work;
   run.log(`binding request to ${endpointKey(target.endpoint)} (${target.spec.host}) from local port ${mapping.localEndpoint().port}`);
-  const r = await mapping.exchange({ to: target.endpoint, giveUpAt: run.giveUpAfter(run.t0), rto: run.rto, signal: run.signal });
+  const r = await mapping.exchange({ to: target.endpoint, giveUpAt: run.giveUpAfter(run.t0), rto: run.rto, signal: pace.signal });
   run.noteResult(r);
+  if (pace.stoppedEarly(r)) {
+    work.primaryFailure = `no answer in ${Math.round(r.ok ? 0 : r.elapsedMs)} ms, and the verdict was complete without it`;
+    return;
+  }
   if (!r.ok) {
     const wrong = [
       r.wrongSource.length ? `${r.wrongSource.length} with our transaction ID came from ${endpointKey(r.wrongSource[0])} instead` : '',
@@ -101,6 +145,7 @@ async function askServer(run: DiagnosisRun, work: ServerWork, mapping: StunSocke
   }
   run.onAnswer(r.rttMs);
   work.rtts.push(r.rttMs);
+  work.primaryAnsweredAt = run.clock.now();
   work.primary = readBindingAnswer(r.message, r.from);
   if (work.primary.mapped) run.addPublic(work.primary.mapped, target);
   run.log(
@@ -108,12 +153,37 @@ async function askServer(run: DiagnosisRun, work: ServerWork, mapping: StunSocke
   );
   if (work.primary.other) {
     for (const f of work.filteringSockets) f.recheck();
-    await alternateTests(run, work, mapping);
+    await Promise.all([alternateTests(run, pace, work, mapping), work.filteringStarted ? undefined : startFiltering(work)]);
   }
 }
 
+/**
+ * When silence from one server is final: a silence window after that server itself answered,
+ * sized by its own round trip as well as the run's. The run's window follows the fastest
+ * servers; a slower RFC 5780 server next to them would otherwise have its filtered-looking
+ * silence judged before its replies could arrive (a false "filtered"). Before it answers, its
+ * own Binding request decides: once that has failed, the server's silence proves nothing.
+ */
+function giveUpForServer(run: DiagnosisRun, work: ServerWork, since: number): () => number {
+  return () => {
+    if (work.primaryFailure !== undefined) return since;
+    if (work.primaryAnsweredAt === undefined) return run.deadline;
+    return Math.min(run.deadline, Math.max(since, work.primaryAnsweredAt) + run.silenceWindowFor(work.rtts));
+  };
+}
+
+/** Retransmission interval towards one server: about eight tries per its silence window (see RttEstimator.probeInterval). */
+function rtoForServer(run: DiagnosisRun, work: ServerWork): () => number {
+  return () => (work.primaryAnsweredAt === undefined ? run.rto() : Math.max(run.rto(), run.silenceWindowFor(work.rtts) / 8));
+}
+
 /** RFC 5780 §4.4 test II (changeBoth) or III (changePort), from a socket of its own. */
-async function filteringTest(run: DiagnosisRun, work: ServerWork, kind: 'changeBoth' | 'changePort', family: Family): Promise<void> {
+async function filteringTest(run: DiagnosisRun, pace: Pace, work: ServerWork, kind: 'changeBoth' | 'changePort', family: Family): Promise<void> {
+  await filteringExchange(run, pace, work, kind, family);
+  pace.progress();
+}
+
+async function filteringExchange(run: DiagnosisRun, pace: Pace, work: ServerWork, kind: 'changeBoth' | 'changePort', family: Family): Promise<void> {
   const s = await run.open(family);
   if (typeof s === 'string') {
     work[kind] = { state: 'error', detail: s };
@@ -133,12 +203,16 @@ async function filteringTest(run: DiagnosisRun, work: ServerWork, kind: 'changeB
       const other = work.primary?.other;
       return sameEndpoint(from, primary) || (!!other && (sameEndpoint(from, other) || sameEndpoint(from, { address: primary.address, port: other.port })));
     },
-    giveUpAt: run.giveUpAfter(started),
-    rto: run.rto,
-    signal: run.signal,
+    giveUpAt: giveUpForServer(run, work, started),
+    rto: rtoForServer(run, work),
+    signal: pace.signal,
   });
   run.noteResult(r);
   s.close();
+  if (pace.stoppedEarly(r)) {
+    work.unfinished = true;
+    return;
+  }
   if (!r.ok) {
     work[kind] = { state: r.reason === 'timeout' ? 'silent' : 'error', detail: r.detail };
     return;
@@ -154,7 +228,7 @@ async function filteringTest(run: DiagnosisRun, work: ServerWork, kind: 'changeB
 }
 
 /** RFC 5780 §4.3 tests II and III, to the addresses the server announced, bounded until they prove to be the same server. */
-async function alternateTests(run: DiagnosisRun, work: ServerWork, socket: StunSocket): Promise<void> {
+async function alternateTests(run: DiagnosisRun, pace: Pace, work: ServerWork, socket: StunSocket): Promise<void> {
   const primary = work.target.endpoint;
   const other = work.primary!.other!;
   if (normaliseAddress(other.address) === normaliseAddress(primary.address) || other.port === primary.port) {
@@ -179,10 +253,20 @@ async function alternateTests(run: DiagnosisRun, work: ServerWork, socket: StunS
   await Promise.all(
     tests.map(async ([key, to]) => {
       run.log(`binding request to alternate ${endpointKey(to)}`);
-      const r = await socket.exchange({ to, giveUpAt: run.giveUpAfter(started), rto: run.rto, signal: run.signal, maxAttempts: bound(to) });
+      // While only the server vouches for the address, each of its few datagrams waits at least
+      // the server's own retransmission timeout (RFC 6298 §2, from its RTT samples): the
+      // exchange ends one interval after the last datagram, and at the run's pace (set by the
+      // fastest servers) a far server's answer could not have come back by then.
+      const unconfirmed = () => bound(to)() === UNCONFIRMED_ATTEMPTS;
+      const rto = () => (unconfirmed() ? Math.max(rtoForServer(run, work)(), run.rtoFor(work.rtts)) : rtoForServer(run, work)());
+      const r = await socket.exchange({ to, giveUpAt: giveUpForServer(run, work, started), rto, signal: pace.signal, maxAttempts: bound(to) });
       run.noteResult(r);
+      if (pace.stoppedEarly(r)) {
+        work.unfinished = true;
+        return;
+      }
       if (!r.ok) {
-        const bounded = r.reason === 'timeout' && r.wrongSource.length === 0 && bound(to)() === UNCONFIRMED_ATTEMPTS;
+        const bounded = r.reason === 'timeout' && r.wrongSource.length === 0 && unconfirmed();
         if (bounded && work.alternateProblem === undefined) work.alternateUnheard = true;
         work.alternateProblem ??=
           r.wrongSource.length > 0
@@ -203,6 +287,7 @@ async function alternateTests(run: DiagnosisRun, work: ServerWork, socket: StunS
       run.contacts.confirm(to, 'udp');
       run.confirmedHosts.add(normaliseAddress(to.address));
       work[key] = a;
+      pace.progress();
     }),
   );
 }

@@ -1,4 +1,4 @@
-import type { Behaviour, BehaviourVerdict, Evidence, NatType, Tristate } from '../../report/report';
+import type { Answer, Behaviour, BehaviourVerdict, Evidence, NatType, Tristate } from '../../report/report';
 import { type Endpoint, endpointKey, sameEndpoint } from '../net/udp';
 
 /**
@@ -32,7 +32,7 @@ const seen = (o: { server: Endpoint; mapped: Endpoint }): Evidence =>
 
 export function classifyMapping(o: MappingObservations): BehaviourVerdict {
   const all = [o.primary, o.altIp, o.altBoth, o.altPort, ...o.others].filter((x): x is NonNullable<typeof x> => !!x);
-  if (all.length === 0) return { value: 'unknown', reason: 'no server answered', evidence: [] };
+  if (all.length === 0) return { value: 'unknown', reason: 'no usable answer came back', evidence: [] };
   const first = o.primary ?? all[0];
   if (isNoNat(o.localAddresses, o.localPort, first.mapped)) {
     return {
@@ -161,6 +161,23 @@ export function classifyFiltering(o: FilteringObservations): BehaviourVerdict {
   return { value: 'unknown', reason: 'the filtering tests gave inconsistent answers', evidence };
 }
 
+/** How much a filtering verdict proves gets through: more is stronger evidence. */
+const OPENNESS: Partial<Record<Behaviour, number>> = { 'endpoint-independent': 3, 'address-dependent': 2, 'address-and-port-dependent': 1 };
+
+/**
+ * One filtering verdict from several RFC 5780 servers, naming the server it came from. A
+ * changed-source reply that got through proves the filter lets it in (it came from the
+ * announced alternate, which answered like the server, with our transaction ID); silence only
+ * fails to prove it, since a server may also not send (a slow, broken or lying one). So the
+ * most open verdict with evidence wins; with none conclusive, the first server's "unknown".
+ */
+export function pickFiltering(results: readonly { readonly server: string; readonly verdict: BehaviourVerdict }[]): BehaviourVerdict {
+  if (results.length === 0) return classifyFiltering({});
+  let best = results[0];
+  for (const r of results) if ((OPENNESS[r.verdict.value] ?? 0) > (OPENNESS[best.verdict.value] ?? 0)) best = r;
+  return { ...best.verdict, server: best.server };
+}
+
 function describeProbe(test: string, p: FilteringProbe): Evidence {
   switch (p.state) {
     case 'answered':
@@ -180,7 +197,8 @@ export function deriveNatType(udp: Tristate, mapping: BehaviourVerdict, filterin
   if (udp === 'unknown') return { value: 'unknown', reason: 'UDP could not be tested' };
   if (mapping.value === 'none') {
     if (filtering.value === 'endpoint-independent') return { value: 'open-internet', reason: 'no NAT and no inbound filtering' };
-    if (filtering.value === 'unknown') return { value: 'unknown', reason: `no NAT, but whether a firewall filters inbound UDP is unknown: ${filtering.reason}` };
+    // The filtering's own reason is given once, with the filtering verdict: not repeated here.
+    if (filtering.value === 'unknown') return { value: 'unknown', reason: 'no NAT; with the filtering unknown, firewall or open internet cannot be told' };
     return { value: 'symmetric-udp-firewall', reason: `no NAT, but a firewall filters inbound UDP (${filtering.value})` };
   }
   if (mappingVaries(mapping)) {
@@ -194,13 +212,13 @@ export function deriveNatType(udp: Tristate, mapping: BehaviourVerdict, filterin
     };
     const t = byFiltering[filtering.value];
     if (t) return { value: t, reason: `endpoint-independent mapping with ${filtering.value} filtering` };
-    return { value: 'unknown', reason: `endpoint-independent mapping (a cone NAT), but which cone needs the filtering: ${filtering.reason}` };
+    return { value: 'unknown', reason: 'which kind of cone NAT depends on the filtering, which is unknown' };
   }
-  return { value: 'unknown', reason: `the mapping behaviour is unknown: ${mapping.reason}` };
+  return { value: 'unknown', reason: 'the type depends on the mapping behaviour, which is unknown' };
 }
 
-export function portPreservation(noNat: boolean, localPorts: readonly { local: number; mapped: number }[]): { value: Tristate; reason: string } {
-  if (noNat) return { value: 'unknown', reason: 'not applicable: there is no NAT to translate ports' };
+export function portPreservation(noNat: boolean, localPorts: readonly { local: number; mapped: number }[]): Answer {
+  if (noNat) return { value: 'unknown', notApplicable: true, reason: 'there is no NAT to translate ports' };
   if (localPorts.length === 0) return { value: 'unknown', reason: 'no mapping was observed' };
   const changed = localPorts.filter((p) => p.local !== p.mapped);
   if (changed.length === 0) {

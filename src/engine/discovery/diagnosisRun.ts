@@ -71,6 +71,18 @@ export class DiagnosisRun {
 
   readonly rto = (): number => this.est.probeInterval();
 
+  /** The silence window for one server: the run's, or that server's own when it is slower (the same rule, from its own RTT samples). */
+  silenceWindowFor(serverRtts: readonly number[]): number {
+    const own = estimatorOf(serverRtts);
+    return Math.max(this.est.silenceWindow(), own.measured ? own.silenceWindow() : 0);
+  }
+
+  /** One server's own retransmission timeout (RFC 6298 §2), or the run's before it has answered. */
+  rtoFor(serverRtts: readonly number[]): number {
+    const own = estimatorOf(serverRtts);
+    return own.measured ? own.rto() : this.est.rto();
+  }
+
   /** A socket that is closed with the others at the end of the behaviour tests, or why there is none. */
   async open(family: Family): Promise<StunSocket | string> {
     try {
@@ -97,4 +109,10 @@ export class DiagnosisRun {
       this.publicEndpoints.push({ family, address: mapped.address, port: mapped.port, server: endpointKey(server.endpoint) });
     }
   }
+}
+
+function estimatorOf(rtts: readonly number[]): RttEstimator {
+  const e = new RttEstimator();
+  for (const rtt of rtts) e.sample(rtt);
+  return e;
 }

@@ -9,9 +9,9 @@ import type { LifetimeProgress } from '../probes/mappingLifetime';
 import type { PortMappingOptions } from '../probes/portMapping';
 import type { PortSpec } from '../probes/ports';
 import type { TurnUrl } from '../probes/turn';
-import { type BehaviourObservations, type ServerWork, round1, runBehaviourTests } from './behaviourTests';
+import { type BehaviourObservations, type ServerWork, isVerified, round1, runBehaviourTests } from './behaviourTests';
 import { type LocalInterface, cgnatFirstPass } from './cgnat';
-import { type MappingObservations, classifyFiltering, classifyMapping, classifyUdp, deriveNatType, portPreservation } from './classify';
+import { type MappingObservations, classifyFiltering, classifyMapping, classifyUdp, deriveNatType, pickFiltering, portPreservation } from './classify';
 import { DiagnosisRun, type Target } from './diagnosisRun';
 import {
   type OptionalResults,
@@ -159,7 +159,7 @@ function judge(options: DiagnoseOptions, run: DiagnosisRun, servers: Servers, se
   const { works } = seen;
   const interfaces = options.interfaces();
   const localAddresses = interfaces.filter((i) => !i.internal).map((i) => normaliseAddress(i.address));
-  const verified = works.find((w) => w.primary && w.altIp && w.altBoth && w.altPort && !w.alternateProblem);
+  const verified = works.find(isVerified);
   const mappedOf = (a: BindingAnswer | undefined, server: Endpoint) => (a?.mapped ? { server, mapped: a.mapped } : undefined);
   const observations: MappingObservations = {
     localPort: seen.mappingLocalPort,
@@ -169,7 +169,8 @@ function judge(options: DiagnoseOptions, run: DiagnosisRun, servers: Servers, se
     altIp: verified ? mappedOf(verified.altIp, verified.altIp!.from) : undefined,
     altBoth: verified ? mappedOf(verified.altBoth, verified.altBoth!.from) : undefined,
     altPort: verified ? mappedOf(verified.altPort, verified.altPort!.from) : undefined,
-    rfc5780Missing: verified ? undefined : rfc5780MissingReason(works),
+    // Each server's own problem is in its entry of the server list; the verdict says it once.
+    rfc5780Missing: verified ? undefined : works.some((w) => w.primary) ? 'no server passed the RFC 5780 checks' : 'no usable answer came back',
     others: works.flatMap((w) => mappedOf(w.primary, w.target.endpoint) ?? []),
   };
   const mapping = classifyMapping(observations);
@@ -187,22 +188,24 @@ function judge(options: DiagnoseOptions, run: DiagnosisRun, servers: Servers, se
     sends: { attempted: run.sendsAttempted, failed: run.sendFailures, firstServerFailure: works.map((w) => w.primaryFailure).filter(Boolean)[0] },
   });
 
-  const filteringServer = works.find((w) => w === verified && w.changeBoth && w.changePort);
-  const filtering = classifyFiltering(
-    filteringServer
-      ? {
-          server: { primary: filteringServer.target.endpoint, other: filteringServer.primary!.other! },
-          changeBoth: filteringServer.changeBoth,
-          changePort: filteringServer.changePort,
-        }
-      : {
-          missing: !run.answered
-            ? 'no server answered'
-            : verified
-              ? 'the filtering tests did not run against the RFC 5780 server'
-              : `filtering needs a server that answers CHANGE-REQUEST from a second address, and none did: ${rfc5780MissingReason(works)}`,
-        },
-  );
+  // Every server that passed the RFC 5780 checks and ran both filtering tests has a say; the
+  // verdict with proof of the most open filter wins (pickFiltering), so a server that is down,
+  // slow, or silent on CHANGE-REQUEST costs nothing next to one that answers.
+  const trusted = works.filter((w) => isVerified(w) && w.changeBoth && w.changePort);
+  const filtering = trusted.length
+    ? pickFiltering(
+        trusted.map((w) => ({
+          server: serverName(w),
+          verdict: classifyFiltering({ server: { primary: w.target.endpoint, other: w.primary!.other! }, changeBoth: w.changeBoth, changePort: w.changePort }),
+        })),
+      )
+    : classifyFiltering({
+        missing: !works.some((w) => w.primary)
+          ? 'no usable answer came back'
+          : verified
+            ? 'the filtering tests did not run against the RFC 5780 server'
+            : `none of the servers that answered passed the RFC 5780 checks (CHANGE-REQUEST answered from a second address), so filtering could not be measured`,
+      });
   return { interfaces, localAddresses, verified, mapping, filtering, udp };
 }
 
@@ -287,11 +290,9 @@ function assemble(d: Diagnosis, optional: Partial<OptionalResults>): Report {
   return { ...partial, recommendations: recommend(partial) };
 }
 
-function rfc5780MissingReason(works: readonly ServerWork[]): string {
-  const problems = works
-    .filter((w) => w.primary)
-    .map((w) => `${w.target.spec.host}: ${w.alternateProblem ?? (w.primary?.other ? 'the alternate-address tests got no answer' : 'no OTHER-ADDRESS in its answer, so no RFC 5780 support')}`);
-  return problems.length ? problems.join('; ') : 'no server answered';
+/** A server as the report's server list names it. */
+function serverName(w: ServerWork): string {
+  return `${w.target.spec.host}:${w.target.spec.port}`;
 }
 
 function serverResult(w: ServerWork): ServerResult {
@@ -303,7 +304,7 @@ function serverResult(w: ServerWork): ServerResult {
   const changeProblem = [w.changeBoth, w.changePort].find((p) => p?.state === 'wrong-source' || p?.state === 'error');
   let rfc5780: Tristate = 'no';
   let error: string | undefined;
-  if (!w.primary.other) error = 'no OTHER-ADDRESS: the server does not offer RFC 5780 tests';
+  if (!w.primary.other) error = 'no OTHER-ADDRESS in its answer';
   else if (w.alternateProblem) {
     error = w.alternateProblem;
     // Two unanswered datagrams cannot tell a lost packet from a lie: not "no".
@@ -311,7 +312,7 @@ function serverResult(w: ServerWork): ServerResult {
   }
   else if (!(w.altIp && w.altBoth && w.altPort)) {
     rfc5780 = 'unknown';
-    error = 'the alternate-address tests were incomplete';
+    error = w.unfinished ? 'its tests were stopped unfinished: another server had already settled the verdict' : 'the alternate-address tests were incomplete';
   } else if (changeProblem) {
     error =
       changeProblem.state === 'wrong-source'

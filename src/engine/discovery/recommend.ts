@@ -1,3 +1,4 @@
+import { FILTERING_HINT, FILTERING_HINT_ID } from '../../report/filteringHint';
 import type { Evidence, Recommendation, Report } from '../../report/report';
 import { mappingVaries } from './classify';
 import { openvpnKeepalive, wireguardKeepalive } from '../keepalive';
@@ -32,8 +33,9 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
       id: 'udp-unknown',
       severity: 'warning',
       vpn: 'general',
-      text: `UDP could not be tested: ${report.udpReason}. Check the server list and the network, then run the diagnosis again.`,
-      evidence: [],
+      // The reason stands once, with the UDP result; here it is the evidence.
+      text: 'UDP could not be tested: check the server list and the network, then run the diagnosis again.',
+      evidence: [{ test: 'binding requests to every server', observation: report.udpReason }],
     });
     return out;
   }
@@ -43,7 +45,8 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
       id: 'server-answers-incorrectly',
       severity: 'warning',
       vpn: 'general',
-      text: `UDP gets through, but no server gave a usable answer (${report.udpReason}). Nothing about the NAT could be measured: run the diagnosis again with another STUN server.`,
+      // The reason stands once, with the UDP result; here it is the evidence.
+      text: 'Nothing about the NAT could be measured: run the diagnosis again with another STUN server.',
       evidence: [{ test: 'binding requests to every server', observation: report.udpReason }],
     });
     return out;
@@ -77,7 +80,7 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
           ? 'No NAT and no inbound filter here: PersistentKeepalive is not needed on this side (leave it off to save battery and traffic).'
           : filtering.value === 'unknown'
             ? // Not measured is not "filtered": say what is known and what would settle it.
-              `No NAT here; whether a firewall filters inbound UDP was not measured (${filtering.reason}). If peers must reach this side from outside, keep PersistentKeepalive on until a diagnosis against an RFC 5780 server shows no filter.`
+              'No NAT here. If peers must reach this side from outside, keep PersistentKeepalive on until a diagnosis against an RFC 5780 server shows no filter.'
             : 'No NAT here, but a firewall filters inbound UDP: keep PersistentKeepalive on peers that must be reachable from outside.',
       evidence: [...mapping.evidence, ...filtering.evidence.slice(0, 2)],
     });
@@ -231,11 +234,10 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
   }
   if (filtering.value === 'unknown' && report.servers.every((s) => s.rfc5780 !== 'yes')) {
     out.push({
-      id: 'filtering-needs-rfc5780-server',
+      id: FILTERING_HINT_ID,
       severity: 'info',
       vpn: 'general',
-      text:
-        'Filtering behaviour needs a server that answers from a second address (RFC 5780). Run `natprobe serve --primary IP1 --alternate IP2` on a host with two public addresses and pass it with --server.',
+      text: FILTERING_HINT,
       evidence: [{ test: 'filtering tests', observation: filtering.reason }],
     });
   }

@@ -25,7 +25,7 @@
  * server's answers contradict themselves (two sockets "mapped" to one public endpoint, which
  * no NAT can do: a mapping belongs to one internal endpoint, RFC 4787 §4.1).
  */
-import type { Behaviour, Tristate } from '../../report/report';
+import type { Answer, Behaviour } from '../../report/report';
 import { type Clock, sleep } from '../clock';
 import { RttEstimator } from '../client/rtt';
 import { type InboundRequest, type Member, StunRouter } from '../client/stunRouter';
@@ -57,10 +57,7 @@ export interface HairpinOptions {
 /** Datagrams to an OTHER-ADDRESS nobody has confirmed (see ARCHITECTURE, invariants). */
 const UNCONFIRMED_ATTEMPTS = 2;
 
-export interface HairpinResult {
-  readonly value: Tristate;
-  readonly reason: string;
-}
+export type HairpinResult = Answer;
 
 /** Rounds of hairpin packets (each both ways), spread over the window. */
 const ROUNDS = 6;
@@ -112,7 +109,8 @@ export async function probeHairpin(opts: HairpinOptions): Promise<HairpinResult>
     if (await isOwnAddress(opts.factory, family, aPublic.address)) {
       return {
         value: 'unknown',
-        reason: `not applicable: the public address ${aPublic.address} is this host's own (no NAT), so there is nothing to hairpin; peers reach it at that address`,
+        notApplicable: true,
+        reason: `the public address ${aPublic.address} is this host's own (no NAT), so there is nothing to hairpin; peers reach it at that address`,
       };
     }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { MAX_REACH_ROWS, type ReachRow } from '../../report/messages';
+import { MAX_REACH_ROWS, type PictureInfo, type ReachRow } from '../../report/messages';
 import { parseReport } from '../../report/parseReport';
 import type { Report } from '../../report/report';
 import { ConfigTracker } from './configTracker';
@@ -102,10 +102,10 @@ function hostFor(context: vscode.ExtensionContext): PanelHost {
  * to config" and the file are both in view) or updating the one there is. `partial`: the quick
  * verdict of a diagnosis whose deeper tests are still running; the full report follows.
  */
-export function showReportPanel(context: vscode.ExtensionContext, report: Report, options: { partial?: boolean } = {}): void {
+export function showReportPanel(context: vscode.ExtensionContext, report: Report, options: { partial?: boolean; picture?: PictureInfo } = {}): void {
   const h = hostFor(context);
   if (view) {
-    view.show(report, options.partial === true);
+    view.show(report, options.partial === true, options.picture);
     if (!view.panel.visible) view.panel.reveal(undefined, true);
     return;
   }
@@ -117,5 +117,5 @@ export function showReportPanel(context: vscode.ExtensionContext, report: Report
     { viewColumn: besideConfig ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active, preserveFocus: false },
     { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')] },
   );
-  adopt(panel, h).show(report, options.partial === true);
+  adopt(panel, h).show(report, options.partial === true, options.picture);
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { recommendationEditsModule } from '../lazyModules';
-import { type HostToWebview, type OpenConfig, type ReachRow, parseWebviewMessage, type WebviewToHost } from '../../report/messages';
+import { type HostToWebview, type OpenConfig, type PictureInfo, type ReachRow, parseWebviewMessage, type WebviewToHost } from '../../report/messages';
 import type { Report } from '../../report/report';
 import { applyRecommendation } from './applyRecommendation';
 import type { ConfigTracker } from './configTracker';
@@ -22,6 +22,8 @@ export interface ReportViewDeps {
 export class ReportView implements vscode.Disposable {
   private report: Report | undefined;
   private partial = false;
+  /** Where the report stands among this machine's results (part times, a kept good report). */
+  private picture: PictureInfo | undefined;
   private lastConfig = '';
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposeEmitter = new vscode.EventEmitter<void>();
@@ -43,9 +45,10 @@ export class ReportView implements vscode.Disposable {
   }
 
   /** Shows a report (again, when a fuller one arrives: the webview keeps its scroll position). */
-  show(report: Report, partial = false): void {
+  show(report: Report, partial = false, picture?: PictureInfo): void {
     this.report = report;
     this.partial = partial;
+    this.picture = picture;
     this.postReport();
     this.postConfig(true);
   }
@@ -61,7 +64,7 @@ export class ReportView implements vscode.Disposable {
   }
 
   private postReport(): void {
-    if (this.report) this.post({ type: 'report', report: this.report, ...(this.partial ? { partial: true } : {}) });
+    if (this.report) this.post({ type: 'report', report: this.report, ...(this.partial ? { partial: true } : {}), ...(this.picture ? { picture: this.picture } : {}) });
   }
 
   /** Tells the webview which config "Apply to config" would edit (only when that changed, unless forced). */

@@ -2,12 +2,12 @@
 import type { Report } from '../../report/report';
 import { h } from '../dom';
 import { S } from '../strings';
-import { type RenderContext, collapsible, evidenceList, facts, reason, section, tri } from '../widgets';
+import { type RenderContext, answer, collapsible, evidenceList, facts, reason, section, tri } from '../widgets';
 
 export function extrasSection(ctx: RenderContext, report: Report): HTMLElement | null {
   const parts: HTMLElement[] = [];
   if (report.hairpinning) {
-    parts.push(h('h3', undefined, S.hairpin), h('p', undefined, tri(report.hairpinning.value), ' ', reason(report.hairpinning.reason)));
+    parts.push(h('h3', undefined, S.hairpin), h('p', undefined, answer(report.hairpinning), ' ', reason(report.hairpinning.reason)));
   }
   const pm = report.portMapping;
   if (pm) {

@@ -1,4 +1,5 @@
 /** The advice, each with Copy and, when the open config can take it, "Apply to config". */
+import { splitFilteringHint } from '../../report/filteringHint';
 import { MAX_COPY_CHARS, type OpenConfig } from '../../report/messages';
 import type { Recommendation, Report } from '../../report/report';
 import { h, richText } from '../dom';
@@ -63,8 +64,10 @@ export function recommendationsSection(
   results: ReadonlyMap<string, { ok: boolean; message: string }>,
   actions: RecommendationActions,
 ): HTMLElement {
-  const recs = Array.isArray(report.recommendations) ? report.recommendations : [];
-  if (recs.length === 0) return section('recommendations', S.recommendationsHeading, h('p', undefined, S.noRecommendations));
+  // The hint to run natprobe serve is the page's last line, once, not one card among the advice.
+  const { rest: recs, hint: filteringHint } = splitFilteringHint(Array.isArray(report.recommendations) ? report.recommendations : []);
+  const last = filteringHint ? h('p', { class: 'filtering-hint', id: 'filtering-hint' }, S.filteringHint) : null;
+  if (recs.length === 0) return section('recommendations', S.recommendationsHeading, h('p', undefined, S.noRecommendations), last);
   const anyApplicable = recs.some((r) => r.apply);
   const hint = config && config.applicable.length ? S.applyHint(config.fileName) : anyApplicable && !config ? S.applyNoConfig : null;
   return section(
@@ -72,5 +75,6 @@ export function recommendationsSection(
     S.recommendationsHeading,
     hint ? h('p', { class: 'muted small', id: 'apply-hint' }, hint) : null,
     h('div', { class: 'recs' }, ...recs.map((r) => card(ctx, r, config, results.get(r.id), actions))),
+    last,
   );
 }

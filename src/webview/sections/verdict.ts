@@ -3,7 +3,7 @@ import type { Report } from '../../report/report';
 import { h } from '../dom';
 import { BEHAVIOUR_WORDS, NAT_TYPE_WORDS, S } from '../strings';
 import { verdictWords } from '../verdictWords';
-import { facts, reason, section, tri } from '../widgets';
+import { answer, facts, reason, section, tri } from '../widgets';
 
 type Tone = 'good' | 'warn' | 'bad' | 'unknown';
 
@@ -47,9 +47,10 @@ export function verdictSection(report: Report): HTMLElement {
       [S.factUdp, tri(report.udp), ' ', reason(report.udpReason)],
       [S.factMapping, behaviour(mapping)],
       [S.factFiltering, behaviour(filtering)],
-      [S.factPortPreservation, tri(report.portPreservation?.value), ' ', reason(report.portPreservation?.reason)],
-      [S.factCgnat, tri(report.cgnat?.value), ' ', reason(report.cgnat?.reason)],
-      report.doubleNat ? [S.factDoubleNat, tri(report.doubleNat.value), ' ', reason(report.doubleNat.reason)] : null,
+      [S.factPortPreservation, answer(report.portPreservation), ' ', reason(report.portPreservation?.reason)],
+      // Its reason and evidence are under "How the NAT behaves": said once, there.
+      [S.factCgnat, tri(report.cgnat?.value)],
+      report.doubleNat ? [S.factDoubleNat, answer(report.doubleNat), ' ', reason(report.doubleNat.reason)] : null,
     ]),
   );
 }

@@ -28,6 +28,10 @@ const TEST_FILES: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
   ['labReport.test.ts', () => import('./labReport.test.js')],
   // Creates (and deletes again) reach-wg.conf and reach-client.ovpn; runs wireguard-go on loopback when it can.
   ['reach.test.ts', () => import('./reach.test.js')],
+  // Runs only in the runner's restricted pass (an untrusted workspace); skipped in the trusted one.
+  ['restrictedMode.test.ts', () => import('./restrictedMode.test.js')],
+  // Last: records runs (real ones on loopback, and an offline and a cancelled one) in the extension's results.
+  ['results.test.ts', () => import('./results.test.js')],
 ];
 
 function emit(e: TestEvent, sink: TestEvent[]): void {

@@ -6,12 +6,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ReachResult } from '../../../src/engine/reach/types';
+import { makeOpenVpnPki, openVpnServerArgs, SERVER_READY } from '../../lab/openvpnLab';
 import { ourExtension, waitFor } from './helpers';
 
 // Test reachability in a real VS Code: the lens above a WireGuard Endpoint and an OpenVPN
 // remote, the command it runs (natprobe reach in a child process), and the diagnostic on that
-// line. The WireGuard server is wireguard-go on loopback (needs root and /dev/net/tun; skipped
-// with the reason otherwise). The OpenVPN remote is a loopback port nobody listens on.
+// line. The servers are real and on loopback: wireguard-go (needs root and /dev/net/tun) and
+// openvpn 2.6 as a p2p TLS server on `--dev null` (no tun, no root) with tls-crypt and
+// certificates made here; each part is skipped with the reason when its server cannot start.
+// A loopback port nobody listens on gives the "refused / no answer" warning.
 
 const created: vscode.Uri[] = [];
 
@@ -36,6 +39,25 @@ function freeUdpPort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** An openvpn server on 127.0.0.1:port (UDP, tls-crypt) in `dir`; resolves once it is bound, with the tls-crypt key. */
+async function startOpenVpn(dir: string, port: number): Promise<{ server: ChildProcess; key: string }> {
+  execFileSync('sh', ['-c', 'command -v openvpn && command -v openssl'], { stdio: 'ignore' });
+  const pki = makeOpenVpnPki(dir);
+  const server = spawn('openvpn', openVpnServerArgs(pki, { wrap: 'tls-crypt', proto: 'udp', mode: 'p2p', local: '127.0.0.1', port }), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  server.stdout?.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-4000)));
+  server.stderr?.on('data', (b: Buffer) => (log = (log + b.toString()).slice(-4000)));
+  for (let i = 0; i < 200 && !SERVER_READY.test(log); i++) {
+    if (server.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (!SERVER_READY.test(log)) {
+    server.kill('SIGTERM');
+    throw new Error(`openvpn did not start (exit ${server.exitCode ?? 'none'}): ${log.trim().split('\n').slice(-3).join(' | ')}`);
+  }
+  return { server, key: fs.readFileSync(path.join(dir, pki.ta), 'utf8') };
 }
 
 function wg(args: string[], input?: string): string {
@@ -68,9 +90,22 @@ describe('Test reachability (natprobe reach from the editor)', function () {
   const client = { priv: '', pub: '' };
   let serverPub = '';
   let tmp = '';
+  let openvpn: ChildProcess | undefined;
+  let skipOpenVpn: string | undefined;
+  let openvpnPort = 0;
+  let openvpnKey = '';
+  let ovpnTmp = '';
 
   before(async () => {
     await ourExtension().activate();
+    try {
+      ovpnTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'natprobe-it-ovpn-'));
+      openvpnPort = await freeUdpPort();
+      ({ server: openvpn, key: openvpnKey } = await startOpenVpn(ovpnTmp, openvpnPort));
+    } catch (err) {
+      skipOpenVpn = `OpenVPN server part skipped: ${err instanceof Error ? err.message : String(err)}`;
+      console.log(`      ${skipOpenVpn}`);
+    }
     try {
       if (process.getuid?.() !== 0) throw new Error('wireguard-go needs root here');
       if (!fs.existsSync('/dev/net/tun')) throw new Error('no /dev/net/tun');
@@ -105,7 +140,9 @@ describe('Test reachability (natprobe reach from the editor)', function () {
 
   after(async () => {
     if (server?.pid) server.kill('SIGTERM');
+    if (openvpn?.pid) openvpn.kill('SIGTERM');
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    if (ovpnTmp) fs.rmSync(ovpnTmp, { recursive: true, force: true });
     for (const uri of created.splice(0)) await vscode.workspace.fs.delete(uri).then(undefined, () => undefined);
   });
 
@@ -125,7 +162,26 @@ describe('Test reachability (natprobe reach from the editor)', function () {
     assert.ok(!d.message.includes(client.priv.slice(0, 12)), 'no key material in the diagnostic');
   });
 
-  it('OpenVPN: a lens per remote; nothing listening on loopback gives a warning with the reason on that line', async () => {
+  it('OpenVPN: the lens sits on the remote line; clicking it gets a real openvpn server\'s hard reset answer and an information diagnostic there', async function () {
+    if (skipOpenVpn) this.skip();
+    const uri = await createFile('reach-tls-crypt.ovpn', `client\ndev tun\nproto udp\nremote 127.0.0.1 ${openvpnPort}\nnobind\n<tls-crypt>\n${openvpnKey}</tls-crypt>\n`);
+    const lenses = await lensesOf(uri, 'openvpn');
+    assert.equal(lenses.length, 1);
+    assert.equal(lenses[0].range.start.line, 3, 'on the remote line');
+    assert.equal(lenses[0].command?.title, 'Test reachability');
+    const results = await vscode.commands.executeCommand<ReachResult[]>(lenses[0].command!.command, ...(lenses[0].command!.arguments ?? []));
+    assert.equal(results?.[0]?.outcome, 'reachable', JSON.stringify(results));
+    assert.ok(results[0].evidence.some((e) => e.startsWith('received P_CONTROL_HARD_RESET_SERVER_V2 acknowledging our session id')), JSON.stringify(results[0].evidence));
+    const [d] = await waitFor('the reach diagnostic', () => reachDiagnostics(uri).length > 0 && reachDiagnostics(uri));
+    assert.equal(d.severity, vscode.DiagnosticSeverity.Information);
+    assert.equal(d.range.start.line, 3);
+    assert.match(d.message, /reachable \([\d.]+ ms\)\. The OpenVPN server at 127\.0\.0\.1:\d+ answered over UDP in [\d.]+ ms, and accepted our tls-crypt key/);
+    const keyLines = openvpnKey.split('\n').filter((l) => /^[0-9a-f]{32}$/.test(l));
+    assert.ok(keyLines.length >= 16, 'the key has its hex lines');
+    for (const l of keyLines) assert.ok(!d.message.includes(l), 'no key material in the diagnostic');
+  });
+
+  it('OpenVPN: nothing listening on loopback gives a warning with the reason on that line', async () => {
     const port = await freeUdpPort();
     const uri = await createFile('reach-client.ovpn', `client\ndev tun\nproto udp\nremote 127.0.0.1 ${port}\nnobind\n`);
     const lenses = await lensesOf(uri, 'openvpn');

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { deriveNatType } from '../../../src/engine/discovery/classify';
 import { recommend } from '../../../src/engine/discovery/recommend';
 import type { Report } from '../../../src/report/report';
 import { ourExtension, waitFor } from './helpers';
@@ -135,6 +136,30 @@ describe('NAT Probe report panel (webview content, Apply to config, themes)', fu
     assert.equal(await vscode.commands.executeCommand(SHOW_REPORT, full), true);
     const after = await waitForWebview({ selectors: SELECTORS }, (a) => (a.results!.partial.length === 0 && a.results!.portRows.length === 4 ? undefined : 'not the full report yet'));
     assert.ok(Math.abs((after.scrollY ?? 0) - (scrolled.scrollY ?? 0)) < 2, `scroll moved from ${scrolled.scrollY} to ${after.scrollY}`);
+  });
+
+  it('say it once: with no RFC 5780 server, each reason shows once and the natprobe serve hint once, as the last line', async function () {
+    if (!canQueryWebviews()) this.skip();
+    const home = homeReport();
+    const filtering = { value: 'unknown' as const, reason: 'none of the servers that answered passed the RFC 5780 checks (CHANGE-REQUEST answered from a second address), so filtering could not be measured', evidence: [] };
+    const { recommendations: _r, ...rest } = home;
+    const base: Omit<Report, 'recommendations'> = {
+      ...rest,
+      servers: home.servers.map((x) => ({ ...x, rfc5780: x.rfc5780 === 'yes' ? ('no' as const) : x.rfc5780, otherAddress: null })),
+      filtering,
+      natType: deriveNatType('yes', home.mapping, filtering),
+    };
+    const report: Report = { ...base, recommendations: recommend(base) };
+    assert.equal(await vscode.commands.executeCommand(SHOW_REPORT, report), true);
+    const selectors = { ...SELECTORS, hint: '#filtering-hint', recsLast: '#recommendations > :last-child' };
+    const answer = await waitForWebview({ selectors }, (a) => (a.results!.headline[0] === 'Behind a NAT' && a.results!.hint.length === 1 ? undefined : `headline ${JSON.stringify(a.results!.headline)}, ${a.results!.hint.length} hints`));
+    const page = answer.results!.app[0];
+    const times = (needle: string) => page.split(needle).length - 1;
+    assert.equal(times(filtering.reason), 1, 'the filtering reason is shown once');
+    assert.equal(times(report.natType.reason), 1, 'the NAT type reason is shown once');
+    assert.equal(times(report.cgnat.reason), 1, 'the CGNAT reason is shown once');
+    assert.equal(times('natprobe serve --primary IP1 --alternate IP2'), 1, 'the hint is shown once');
+    assert.match(answer.results!.recsLast[0], /^To measure filtering, run/);
   });
 
   it('refuses to show what is not a report', async () => {

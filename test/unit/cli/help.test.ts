@@ -61,7 +61,7 @@ describe('cli: help from the declarations', () => {
     it(`${command.name}: every flag its source reads is declared, and each declared one is accepted`, async () => {
       const file = path.join(SRC, `${command.name}Command.ts`);
       const source = fs.readFileSync(file, 'utf8');
-      const read = new Set([...source.matchAll(/\b(?:args\.(?:value|has|all)|wholeNumber|choice|portList)\((?:args, )?'([a-z-]+)'/g)].map((m) => m[1]));
+      const read = new Set([...source.matchAll(/\b(?:args\.(?:value|has|all)|wholeNumber|choice|portList|configFormat|reportOption)\((?:args, )?'([a-z-]+)'/g)].map((m) => m[1]));
       if (/\bportList\(args\)/.test(source)) read.add('ports');
       assert.ok(read.size > 0, `no flag reads found in ${file}`);
       for (const name of read) assert.ok(command.flags.some((f) => f.name === name), `${command.name} reads --${name} without declaring it`);

@@ -103,8 +103,12 @@ describe('the classic NAT type is derived from mapping × filtering', () => {
 describe('port preservation', () => {
   it('yes when every mapping kept the local port', () => assert.equal(portPreservation(false, [{ local: 5, mapped: 5 }]).value, 'yes'));
   it('no when one changed', () => assert.equal(portPreservation(false, [{ local: 5, mapped: 5 }, { local: 6, mapped: 9 }]).value, 'no'));
-  it('unknown without a NAT or without observations', () => {
-    assert.equal(portPreservation(true, [{ local: 5, mapped: 5 }]).value, 'unknown');
-    assert.equal(portPreservation(false, []).value, 'unknown');
+  it('not applicable without a NAT: its own state, still "unknown" for readers that predate it', () => {
+    const a = portPreservation(true, [{ local: 5, mapped: 5 }]);
+    assert.deepEqual([a.value, a.notApplicable], ['unknown', true]);
+  });
+  it('unknown (could not tell, not "not applicable") without observations', () => {
+    const a = portPreservation(false, []);
+    assert.deepEqual([a.value, a.notApplicable], ['unknown', undefined]);
   });
 });

@@ -95,12 +95,12 @@ describe('report panel: the verdict in words', () => {
     assert.match(verdictWords({ ...BASE, doubleNat: { value: 'yes', reason: '' } }).sentences.join(' '), /second NAT/);
   });
 
-  it('says what is known when the NAT type is not', () => {
+  it('says what is known when the NAT type is not, and leaves the reasons to the results below (said once)', () => {
     const w = verdictWords({ ...BASE, natType: { value: 'unknown', reason: 'filtering unknown' }, filtering: { ...BASE.filtering, value: 'unknown', reason: 'no server answers from a second address' } });
     assert.equal(w.headline, 'Behind a NAT');
-    assert.equal(w.sentences[0], 'Its mapping is endpoint-independent (the same public address and port for every destination); its filtering could not be told: no server answers from a second address.');
+    assert.deepEqual(w.sentences, ['Its mapping is endpoint-independent (the same public address and port for every destination); its filtering was not measured.']);
     const u = verdictWords({ ...BASE, udp: 'unknown', udpReason: 'no server could be resolved', natType: { value: 'unknown', reason: 'x' } });
-    assert.deepEqual(u, { headline: 'UDP could not be tested', sentences: ['no server could be resolved.'] });
+    assert.deepEqual(u, { headline: 'UDP could not be tested', sentences: [] });
   });
 
   it('never prints a raw value for could-not-tell', () => {

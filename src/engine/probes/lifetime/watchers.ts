@@ -6,18 +6,10 @@
  * the bracket moves (`nap` wakes early; the loop then re-plans).
  */
 import type { Clock } from '../../clock';
-import type { Member } from '../../client/stunRouter';
 import { type Endpoint, endpointKey, normaliseAddress } from '../../net/udp';
 import type { Bracket, Verdict } from './bracket';
 import { type Mode, round1 } from './conclude';
-
-export interface Probe {
-  readonly member: Member;
-  mapped: Endpoint;
-  /** Clock time the mapping was last refreshed by our own exchange (midpoint of its last round trip). */
-  idleStart: number;
-  used: boolean;
-}
+import type { Answer, Probe } from './probeSockets';
 
 export interface InboundWatch {
   lastAlive: number;
@@ -52,7 +44,7 @@ export interface WatchContext {
   /** Is `p`'s mapping alive now? (RESPONSE-PORT from another socket.) */
   check(p: Probe): Promise<Verdict>;
   /** One keepalive exchange from `p`'s own socket: its mapping as the server sees it, or why not. */
-  keepalive(p: Probe): Promise<{ mapped: Endpoint; at: number; rtt: number } | string>;
+  keepalive(p: Probe): Promise<Answer | string>;
   log(line: string): void;
 }
 

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { parseReport } from '../../../src/report/parseReport';
+import { renderMarkdown } from '../../../src/report/renderMarkdown';
+import { renderText } from '../../../src/report/renderText';
+import { makeWorld } from '../discovery/world';
+
+// Issue: with no NAT, port preservation was shown as a yellow "? Could not tell — not
+// applicable". "Not applicable" is its own state: the question does not arise.
+describe('"not applicable" is its own state, not "could not tell"', () => {
+  it('with no NAT, port preservation is not applicable in the Report, the text and the Markdown', async () => {
+    const report = await (await makeWorld({ publicClient: '203.0.113.9' })).run();
+    assert.equal(report.mapping.value, 'none');
+    assert.equal(report.portPreservation.notApplicable, true);
+    // Readers that predate the field still read a safe three-state answer.
+    assert.equal(report.portPreservation.value, 'unknown');
+    const parsed = parseReport(JSON.parse(JSON.stringify(report)));
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+
+    const text = renderText(report);
+    assert.match(text, /Port preservation: not applicable {2}there is no NAT/);
+    assert.doesNotMatch(text, /Port preservation: unknown/);
+    assert.match(renderMarkdown(report), /\| Port preservation \| not applicable \| there is no NAT/);
+  });
+
+  it('behind a NAT it is an answer (or "unknown"), never "not applicable"', async () => {
+    const report = await (await makeWorld({})).run();
+    assert.equal(report.portPreservation.notApplicable, undefined);
+    assert.doesNotMatch(renderText(report), /not applicable/);
+  });
+
+  it('a report whose notApplicable is anything but true is refused with the path', async () => {
+    const report = await (await makeWorld({ publicClient: '203.0.113.9' })).run();
+    const bad = { ...JSON.parse(JSON.stringify(report)), portPreservation: { value: 'unknown', reason: 'x', notApplicable: 'yes' } };
+    const parsed = parseReport(bad);
+    assert.equal(parsed.ok, false);
+    assert.match(parsed.ok ? '' : parsed.error, /report\.portPreservation\.notApplicable: expected true/);
+  });
+});
