@@ -1,6 +1,7 @@
 import { benchLab, benchLabDeep } from './lab';
 import { benchExtension } from './extension';
 import { benchLint } from './lint';
+import { benchPunch } from './punch';
 import { benchReach } from './reach';
 import { benchRouter } from './router';
 import { benchSecurity } from './security';
@@ -8,7 +9,7 @@ import { benchUdpBlocked } from './udpBlocked';
 import { benchVirtual } from './virtual';
 
 async function main(): Promise<void> {
-  const sections = [await benchVirtual(), await benchLint(), await benchSecurity(), await benchExtension(), await benchLab(), await benchUdpBlocked(), await benchLabDeep(), await benchRouter(), await benchReach()];
+  const sections = [await benchVirtual(), await benchLint(), await benchSecurity(), await benchExtension(), await benchLab(), await benchUdpBlocked(), await benchLabDeep(), await benchRouter(), await benchReach(), await benchPunch()];
   let allOk = true;
   for (const s of sections) {
     console.log(s.lines.join('\n'));

@@ -7,13 +7,14 @@ import { compareCommand } from './compareCommand';
 import { diagnoseCommand } from './diagnoseCommand';
 import { commandHelp, overviewHelp } from './help';
 import { lintCommand } from './lintCommand';
+import { punchCommand } from './punchCommand';
 import { reachCommand } from './reachCommand';
 import { serveCommand } from './serveCommand';
 
 export { type CliIo, EXIT } from './command';
 
 /** Every command, in the order help lists them: a new command is one line here. */
-export const COMMANDS: readonly Command[] = [diagnoseCommand, serveCommand, lintCommand, compareCommand, reachCommand];
+export const COMMANDS: readonly Command[] = [diagnoseCommand, serveCommand, lintCommand, compareCommand, reachCommand, punchCommand];
 
 function find(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -6,6 +6,7 @@ import { endpointKey } from '../engine/net/udp';
 import { DEFAULT_PORTS_TEXT } from '../engine/probes/ports';
 import { type ExtraPortEvent, ListenerError, describeExtraPorts, startExtraPorts } from '../engine/server/extraPorts';
 import { type ReflectorEvent, startReflector } from '../engine/server/reflector';
+import { Rendezvous, SESSION_LIFETIME_MS } from '../engine/server/rendezvous';
 import { SERVE_SOFTWARE } from '../engine/server/reflectorLogic';
 import { ServeSummary } from '../engine/server/serveSummary';
 import { DEFAULT_BURST, DEFAULT_GLOBAL_RATE_PER_SECOND, DEFAULT_RATE_PER_SECOND, SourceRateLimiter } from '../engine/server/sourceRateLimit';
@@ -36,6 +37,7 @@ export const serveCommand = defineCommand({
     },
     { name: 'tcp-per-source', value: 'N', range: [1, 1024], unit: 'connections', default: 4, description: 'TCP connections one source may hold open (with --ports).' },
     { name: 'log-interval', value: 'S', range: [1, 86_400], unit: 'seconds', default: 60, description: 'Logs one summary line per interval on stderr.' },
+    { name: 'rendezvous', description: `Also introduces two natprobe punch clients that present the same code to each other (their public and declared local addresses only; nothing is relayed; a session is forgotten after ${SESSION_LIFETIME_MS / 1000} s).` },
     { name: 'verbose', description: 'Adds up to 20 single events per interval to the log.' },
   ],
   exits: { ok: 'stopped by SIGINT or SIGTERM', failed: 'cannot listen (a port in use, an address this host does not have, a port below 1024 without the privilege)' },
@@ -65,6 +67,7 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
   const tcpPerSource = wholeNumber(args, 'tcp-per-source')!;
   const logInterval = wholeNumber(args, 'log-interval')!;
   const verbose = args.has('verbose');
+  const rendezvous = args.has('rendezvous') ? new Rendezvous({ now: () => systemClock.now() }) : undefined;
   const limiter = new SourceRateLimiter({ ratePerSecond, burst, globalPerSecond }, () => systemClock.now());
   // One bounded summary line per interval; --verbose adds a few single events per interval.
   const summary = new ServeSummary({ detailPerInterval: verbose ? 20 : 0 });
@@ -85,7 +88,7 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
   let reflector;
   let extra;
   try {
-    reflector = await startReflector({ factory: nodeUdpFactory, clock: systemClock, primary, alternate, software: SERVE_SOFTWARE, limiter, onEvent });
+    reflector = await startReflector({ factory: nodeUdpFactory, clock: systemClock, primary, alternate, software: SERVE_SOFTWARE, limiter, onEvent, rendezvous });
     if (extraPortSpecs.length > 0) {
       extra = await startExtraPorts({
         udp: nodeUdpFactory,
@@ -117,7 +120,7 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
   });
   if (extra) io.stdout.write(`${describeExtraPorts(extra)}\n`);
   io.stdout.write(
-    `natprobe ${VERSION} serving STUN (RFC 5780${alternate ? '' : ', single address: no OTHER-ADDRESS, CHANGE-REQUEST refused'}) on ${reflector.endpoints.map(endpointKey).join(', ')}; at most ${ratePerSecond} answers/s per source (burst ${burst}), ${globalPerSecond} answers/s in all\n`,
+    `natprobe ${VERSION} serving STUN (RFC 5780${alternate ? '' : ', single address: no OTHER-ADDRESS, CHANGE-REQUEST refused'}) on ${reflector.endpoints.map(endpointKey).join(', ')}${rendezvous ? ', with the punch rendezvous' : ''}; at most ${ratePerSecond} answers/s per source (burst ${burst}), ${globalPerSecond} answers/s in all\n`,
   );
   let intervalStart = performance.now();
   const ticker = setInterval(() => {
@@ -135,7 +138,8 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
   log(summary.flush(Math.max(1, Math.round((performance.now() - intervalStart) / 1000))));
   const answered = reflector.counters.answered + (extra?.counters.answered ?? 0);
   const dropped = reflector.counters.dropped + (extra?.counters.dropped ?? 0);
-  io.stdout.write(`stopped after ${answered} answers, ${dropped} dropped packets, ${limiter.refused} rate-limited, ${limiter.refusedGlobal} over the global cap\n`);
+  const introduced = rendezvous ? `, ${rendezvous.counters.introduced} rendezvous introductions (${rendezvous.counters.refused} joins refused)` : '';
+  io.stdout.write(`stopped after ${answered} answers, ${dropped} dropped packets, ${limiter.refused} rate-limited, ${limiter.refusedGlobal} over the global cap${introduced}\n`);
   return EXIT.ok;
 }
 

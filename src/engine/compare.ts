@@ -106,7 +106,11 @@ function compareKnown(a: Report, b: Report, t: Translate): DirectVerdict & { noU
   if (f === 'address-and-port-dependent') {
     return {
       direct: 'no',
-      reason: t("{0}'s port changes per destination and {1}'s filter is address-and-port-dependent: {1} can never aim at the right port, so traffic must be relayed", sym.name, cone.name),
+      reason: t(
+        "{0}'s port changes per destination and {1}'s filter is address-and-port-dependent: ordinary hole punching (WireGuard endpoints, most ICE stacks) can never aim at the right port, so traffic must be relayed; only the many-sockets method ({0} opens hundreds of ports towards {1}, {1} probes random ports: natprobe punch, Tailscale) gets through, at the cost of about 2,000 packets",
+        sym.name,
+        cone.name,
+      ),
     };
   }
   return { direct: 'unknown', reason: t("{0} has a destination-dependent mapping, and {1}'s filtering is unknown ({2})", sym.name, cone.name, cone.report.filtering.reason) };

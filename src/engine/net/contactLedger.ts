@@ -69,6 +69,7 @@ export class ContactLedger {
           onMessage: (handler) => socket.onMessage(handler),
           // ICMP port unreachable on a connected socket: passed through when the socket can tell.
           ...(socket.onRefused ? { onRefused: (handler: () => void) => socket.onRefused!(handler) } : {}),
+          ...(socket.setTtl ? { setTtl: (ttl: number) => socket.setTtl!(ttl) } : {}),
           close: () => socket.close(),
         };
       },

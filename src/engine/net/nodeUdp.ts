@@ -77,6 +77,10 @@ class NodeUdpSocket implements UdpSocket {
     });
   }
 
+  setTtl(ttl: number): void {
+    if (!this.closed) this.socket.setTTL(ttl);
+  }
+
   onRefused(handler: () => void): void {
     this.refusedHandler = handler;
   }

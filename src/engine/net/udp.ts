@@ -29,6 +29,12 @@ export interface UdpSocket {
    * optional, since a factory that cannot tell never calls it.
    */
   onRefused?(handler: () => void): void;
+  /**
+   * Sets the IP TTL (hop limit) of the datagrams sent from now on (IP_TTL / IPV6_UNICAST_HOPS).
+   * Optional: punch sends its first packets with a small TTL so they open our own NAT and
+   * expire before they reach the peer's (see engine/punch/checkLoop.ts).
+   */
+  setTtl?(ttl: number): void;
   close(): void;
 }
 

@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../clock';
 import type { Endpoint, Family, UdpSocket, UdpSocketFactory } from '../net/udp';
+import { type Rendezvous, isRendezvousMessage } from './rendezvous';
 import { type ReflectorAddresses, type Slot, answer, slotEndpoint } from './reflectorLogic';
 import { DEFAULT_BURST, DEFAULT_RATE_PER_SECOND, type SourceRateLimitOptions, SourceRateLimiter } from './sourceRateLimit';
 
@@ -12,6 +13,8 @@ export interface ReflectorOptions extends ReflectorAddresses {
   readonly limiter?: SourceRateLimiter;
   /** Time for the rate limiter: the network's clock (pass the virtual one with a virtual network). */
   readonly clock?: Clock;
+  /** With `serve --rendezvous`: joins (RENDEZVOUS_METHOD) go to it instead of being dropped. */
+  readonly rendezvous?: Rendezvous;
   /** Called for every request answered or dropped; the CLI logs from it. */
   readonly onEvent?: (event: ReflectorEvent) => void;
 }
@@ -34,6 +37,13 @@ export interface RunningReflector {
 /** A port a socket can be bound to; anything else is refused before a packet arrives. */
 export function isBindablePort(port: number): boolean {
   return Number.isInteger(port) && port >= 1 && port <= 65535;
+}
+
+/** A rendezvous answer as a reflector outcome: it always goes back where the join came from. */
+function rendezvousOutcome(rendezvous: Rendezvous, data: Uint8Array, from: Endpoint, slot: Slot): ReturnType<typeof answer> {
+  const out = rendezvous.handle(data, from);
+  if (out.kind === 'dropped') return { kind: 'dropped', why: `rendezvous: ${out.why}` };
+  return { kind: 'reply', reply: { via: slot, to: from, data: out.data } };
 }
 
 /** Binds the server's transport addresses and answers on all of them (RFC 5780 §6). */
@@ -79,7 +89,7 @@ export async function startReflector(options: ReflectorOptions): Promise<Running
     throw err;
   }
   const handle = (slot: Slot, on: Endpoint, data: Uint8Array, from: Endpoint): void => {
-    const outcome = answer(addresses, options.software, data, from, slot);
+    const outcome = options.rendezvous && isRendezvousMessage(data) ? rendezvousOutcome(options.rendezvous, data, from, slot) : answer(addresses, options.software, data, from, slot);
     if (outcome.kind === 'dropped') {
       counters.dropped++;
       emit({ kind: 'dropped', from, on, why: outcome.why });

@@ -36,6 +36,11 @@ export interface NatModel {
   readonly filtering: FilteringBehaviour;
   /** Keep the internal port when it is free on the external address, else take the next free one. Default true. */
   readonly portPreservation?: boolean;
+  /**
+   * Without port preservation: 'random' (default) draws each new mapping's port; 'sequential'
+   * takes the next free port after the last one allocated (from a random start), as some NATs do.
+   */
+  readonly portAllocation?: 'random' | 'sequential';
   /** 'paired' (default): one internal address always uses the same external address. 'arbitrary': any. */
   readonly pooling?: 'paired' | 'arbitrary';
   /** Idle timeout of a mapping, from the last outbound packet (and inbound with refreshOnInbound). Default 120000. */
@@ -284,6 +289,7 @@ interface ResolvedModel {
   readonly mapping: MappingBehaviour;
   readonly filtering: FilteringBehaviour;
   readonly portPreservation: boolean;
+  readonly portAllocation: 'random' | 'sequential';
   readonly pooling: 'paired' | 'arbitrary';
   readonly bindingTimeoutMs: number;
   readonly refreshOnInbound: boolean;
@@ -322,6 +328,7 @@ function resolveModel(m: NatModel): ResolvedModel {
     mapping: m.mapping,
     filtering: m.filtering,
     portPreservation: m.portPreservation ?? true,
+    portAllocation: m.portAllocation ?? 'random',
     pooling: m.pooling ?? 'paired',
     bindingTimeoutMs,
     refreshOnInbound: m.refreshOnInbound ?? false,
@@ -346,6 +353,8 @@ class NatNode {
   private readonly tombstones = new Set<string>();
   private readonly paired = new Map<string, string>();
   private pairedCount = 0;
+  /** portAllocation 'sequential': where the next search starts. */
+  private nextPort: number | undefined;
 
   constructor(
     readonly name: string,
@@ -471,6 +480,16 @@ class NatNode {
     // No preservation: a random port, never the internal one, avoiding recently expired ports.
     const avoid = (port: number): boolean =>
       taken(port) || port === src.port || this.tombstones.has(endpointKey({ address, port }));
+    if (this.model.portAllocation === 'sequential') {
+      this.nextPort ??= PORT_MIN + Math.floor(this.random() * PORT_SPAN);
+      for (let i = 0; i < PORT_SPAN; i++) {
+        const port = PORT_MIN + ((this.nextPort - PORT_MIN + i) % PORT_SPAN);
+        if (!avoid(port)) {
+          this.nextPort = port + 1 > 65535 ? PORT_MIN : port + 1;
+          return { address, port };
+        }
+      }
+    }
     for (let i = 0; i < 64; i++) {
       const port = PORT_MIN + Math.floor(this.random() * PORT_SPAN);
       if (!avoid(port)) return { address, port };

@@ -22,11 +22,11 @@ const SRC = path.resolve(__dirname, '../../../src/cli');
 const flat = (text: string): string => text.replace(/\s+/g, ' ');
 
 describe('cli: help from the declarations', () => {
-  it('lists the five commands', () => {
-    assert.deepEqual(COMMANDS.map((c) => c.name).sort(), ['compare', 'diagnose', 'lint', 'reach', 'serve']);
+  it('lists the six commands', () => {
+    assert.deepEqual(COMMANDS.map((c) => c.name).sort(), ['compare', 'diagnose', 'lint', 'punch', 'reach', 'serve']);
   });
 
-  for (const name of ['diagnose', 'serve', 'lint', 'compare', 'reach']) {
+  for (const name of ['diagnose', 'serve', 'lint', 'compare', 'reach', 'punch']) {
     it(`${name}: --help, -h and "help ${name}" print the same help, exit 0`, async () => {
       const forms = [[name, '--help'], [name, '-h'], ['help', name]];
       const results = await Promise.all(forms.map(cli));

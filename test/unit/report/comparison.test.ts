@@ -50,7 +50,7 @@ describe('Compare two reports, in words', () => {
 
   it('the reason as a sentence; each end in words, no raw enum values', () => {
     const md = renderComparison(sides, compareReports(BASE, PEER));
-    assert.match(md, /\n[A-Z][^\n]*relayed\.\n/);
+    assert.match(md, /\n[A-Z][^\n]*relayed[^\n]*\.\n/);
     assert.match(md, /\| NAT \| port-restricted cone NAT \| symmetric NAT \|/);
     assert.match(md, /\| Public port \| the same public port for every peer \| a new public port per peer address and port \|/);
     assert.match(md, /\| Behind carrier-grade NAT \| no \| yes \|/);

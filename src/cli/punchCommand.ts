@@ -1,0 +1,160 @@
+import * as os from 'node:os';
+import { systemClock } from '../engine/clock';
+import { type DirectVerdict, compareReports } from '../engine/compare';
+import { resolveWithin, systemResolver } from '../engine/discovery/resolve';
+import { parseServerSpec } from '../engine/discovery/serverSpec';
+import { nodeUdpFactory } from '../engine/net/nodeUdp';
+import { type Endpoint, endpointKey } from '../engine/net/udp';
+import { deriveKeys, newCode, parseCode } from '../engine/punch/code';
+import { DEFAULT_BUDGET_MS, DEFAULT_LOW_TTL, runPunch } from '../engine/punch/punch';
+import type { OwnMapping, PunchResult } from '../engine/punch/result';
+import type { Report } from '../report/report';
+import { safeJson } from '../report/safeText';
+import { type Parsed, UsageError, noPositional, wholeNumber } from './args';
+import { type CliIo, EXIT, defineCommand, interruptible } from './command';
+import { readReport } from './reportFile';
+
+const DEFAULT_RENDEZVOUS_PORT = 3478;
+
+export const punchCommand = defineCommand({
+  name: 'punch',
+  operands: '--via HOST[:PORT]',
+  summary: 'Proves (or disproves) a direct UDP path to a peer with a real hole punch.',
+  about:
+    'Meets the peer at a rendezvous (natprobe serve --rendezvous) under a six-word code, then both ends send authenticated connectivity checks (STUN Binding with MESSAGE-INTEGRITY keyed from the code, RFC 8445 style) to every address of the other until one is answered or the budget ends. Says whether a direct path formed, over which pair (host↔host on one LAN, srflx↔srflx across NATs, prflx when a NAT changed the port, predicted for a port found by port prediction or the many-sockets method), how long it took, the RTT over it, and compare\'s prediction beside it; a "no" says what would be needed. Only the rendezvous and the addresses it names for the peer are contacted; nothing is relayed.',
+  flags: [
+    { name: 'via', value: 'HOST[:PORT]', description: `Required. The rendezvous: a host running natprobe serve --rendezvous (port ${DEFAULT_RENDEZVOUS_PORT} if none is given). Both ends name the same one.` },
+    { name: 'code', value: 'CODE', description: 'Joins the peer that printed this code. Without it, a fresh code is printed (on stderr) to give to the peer, and punch waits up to 60 s for it.' },
+    { name: 'budget', value: 'MS', range: [1000, 120_000], unit: 'ms', default: DEFAULT_BUDGET_MS, description: 'How long to try once the peer is known, in milliseconds.' },
+    { name: 'ttl', value: 'N', range: [0, 32], unit: 'hops', default: DEFAULT_LOW_TTL, description: 'TTL of the first checks: enough to leave your own NAT(s), too little to reach the peer\'s (2 behind one NAT, 3 behind carrier-grade NAT too); 0 sends every check with the normal TTL.' },
+    { name: 'report', value: 'REPORT.json', description: 'This end\'s diagnose --json report; with --peer-report, compare\'s prediction is shown beside the proof.' },
+    { name: 'peer-report', value: 'REPORT.json', description: 'The peer\'s diagnose --json report.' },
+    { name: 'json', description: 'Prints one JSON object: direct, reason, pair, ms, rttMs, prediction, agrees, packets, symmetric, rendezvous, contacted.' },
+  ],
+  exits: {
+    ok: 'a direct path was made',
+    failed: 'no direct path (or the peer did not come, or the rendezvous refused the code)',
+    nothingMeasured: 'the rendezvous could not be reached',
+  },
+  run,
+});
+
+async function run(args: Parsed, io: CliIo): Promise<number> {
+  noPositional(args);
+  const viaText = args.value('via');
+  if (!viaText) throw new UsageError('punch needs --via HOST[:PORT] (a host running natprobe serve --rendezvous)');
+  const via = parseServerSpec(viaText);
+  if (!via.ok) throw new UsageError(`--via ${via.error}`);
+  const codeText = args.value('code');
+  const parsed = codeText === undefined ? undefined : parseCode(codeText);
+  if (parsed && !parsed.ok) throw new UsageError(`--code: ${parsed.error}`);
+  const budgetMs = wholeNumber(args, 'budget')!;
+  const lowTtl = wholeNumber(args, 'ttl')!;
+  const reportFile = args.value('report');
+  const peerReportFile = args.value('peer-report');
+  if ((reportFile === undefined) !== (peerReportFile === undefined)) throw new UsageError('--report and --peer-report go together (compare needs both ends)');
+  const reports = reportFile && peerReportFile ? { own: readReport(reportFile), peer: readReport(peerReportFile) } : undefined;
+  const prediction: DirectVerdict = reports
+    ? compareReports(reports.own, reports.peer)
+    : { direct: 'unknown', reason: 'no prediction: give --report (this end\'s diagnose --json) and --peer-report (the peer\'s) to see compare\'s beside the proof' };
+  const json = args.has('json');
+
+  const resolved = await resolveWithin(systemResolver, via.value.host, systemClock, 5000);
+  if (!resolved.ok) {
+    io.stderr.write(`natprobe: ${resolved.error}\n`);
+    return EXIT.nothingMeasured;
+  }
+  const v4 = resolved.addresses.find((a) => a.family === 4);
+  if (!v4) {
+    io.stderr.write(`natprobe: ${via.value.host} has no IPv4 address; punch works over IPv4\n`);
+    return EXIT.nothingMeasured;
+  }
+  const rendezvous: Endpoint = { address: v4.address, port: via.value.port || DEFAULT_RENDEZVOUS_PORT };
+  const code = parsed?.ok ? parsed.code : newCode();
+  if (!parsed) {
+    const viaShown = viaText.replace(/[^\x21-\x7e]/g, '');
+    io.stderr.write(`Code: ${code}\nOn the peer, within 60 s: natprobe punch --via ${viaShown} --code ${code}\n`);
+  }
+  const keys = deriveKeys(code);
+  const result: PunchResult = await interruptible((signal) =>
+    runPunch({
+      factory: nodeUdpFactory,
+      clock: systemClock,
+      rendezvous,
+      keys,
+      // A rendezvous on loopback is a test on one host: no interface address is declared or contacted.
+      hostAddresses: rendezvous.address.startsWith('127.') ? [] : hostAddresses(),
+      budgetMs,
+      lowTtl,
+      reportedOwnMapping: reports ? reportedMapping(reports.own) : undefined,
+      reportedPeerMapping: reports ? reportedMapping(reports.peer) : undefined,
+      signal,
+      onProgress: json
+        ? undefined
+        : (e) => {
+            if (e.kind === 'waiting') io.stderr.write(`Waiting for the peer (our public address as the rendezvous sees it: ${endpointKey(e.reflexive)})…\n`);
+            if (e.kind === 'introduced') io.stderr.write(`Peer found at ${endpointKey(e.peer.reflexive)}; checking ${1 + e.peer.candidates.length} address(es)…\n`);
+          },
+    }),
+  );
+  io.stdout.write(json ? `${safeJson(toJson(result, prediction), 2)}\n` : renderText(result, prediction));
+  if (result.rendezvous === 'unreachable') return EXIT.nothingMeasured;
+  return result.direct === 'yes' ? EXIT.ok : EXIT.failed;
+}
+
+/** A report's mapping in the terms the many-sockets method needs. */
+function reportedMapping(r: Report): OwnMapping {
+  const v = r.mapping.value;
+  if (v === 'endpoint-independent' || v === 'none') return 'endpoint-independent';
+  if (v === 'address-dependent' || v === 'address-and-port-dependent' || r.natType.value === 'symmetric') return 'endpoint-dependent';
+  return 'unknown';
+}
+
+/** This host's IPv4 addresses, declared to the peer as host candidates (RFC 8445 §5.1.1.1). */
+function hostAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .filter((i): i is os.NetworkInterfaceInfo => !!i && i.family === 'IPv4' && !i.internal)
+    .map((i) => i.address);
+}
+
+export function toJson(r: PunchResult, prediction: DirectVerdict): object {
+  return {
+    direct: r.direct,
+    reason: r.reason,
+    pair: r.pair ? { kind: r.pair.kind, local: endpointKey(r.pair.localEndpoint), remote: endpointKey(r.pair.remoteEndpoint) } : null,
+    ms: r.ms ?? null,
+    rttMs: r.rttMs ?? null,
+    prediction,
+    agrees: agreement(r, prediction),
+    packets: r.packets,
+    symmetric: r.symmetric,
+    rendezvous: r.rendezvous,
+    contacted: r.contacted,
+  };
+}
+
+/** yes/no when both the proof and the prediction are known; unknown otherwise. */
+function agreement(r: PunchResult, p: DirectVerdict): 'yes' | 'no' | 'unknown' {
+  if (r.direct === 'unknown' || p.direct === 'unknown') return 'unknown';
+  return r.direct === p.direct ? 'yes' : 'no';
+}
+
+export function renderText(r: PunchResult, prediction: DirectVerdict): string {
+  const lines: string[] = [];
+  if (r.direct === 'yes' && r.pair) {
+    lines.push(`Direct path: yes, ${r.pair.kind} (${endpointKey(r.pair.localEndpoint)} ↔ ${endpointKey(r.pair.remoteEndpoint)}) in ${r.ms} ms, RTT ${r.rttMs} ms`);
+  } else {
+    lines.push(`Direct path: ${r.direct}`);
+  }
+  lines.push(r.reason);
+  lines.push(`Predicted by compare: ${prediction.direct}: ${prediction.reason}`);
+  if (agreement(r, prediction) === 'no') lines.push('The proof and the prediction disagree: the proof is what happened on this path; the prediction came from the two reports.');
+  lines.push(`Packets: ${r.packets.sent} sent (${r.packets.lowTtl} with the small TTL), ${r.packets.received} received`);
+  const s = r.symmetric;
+  lines.push(
+    `Our mapping: ${s.ownMapping}${s.tried === 'many-sockets' ? `; many-sockets method: ${s.packets} sockets opened towards the peer` : s.tried === 'random-ports' ? `; many-sockets method: ${s.packets} probes to random ports of the peer` : ''}`,
+  );
+  lines.push(`Contacted: ${r.contacted.map((c) => `${endpointKey(c)} (${c.role}, ${c.packets})`).join(', ') || 'nothing'}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,475 @@
+/**
+ * `natprobe punch`: meet the peer at a rendezvous, then prove (or disprove) a direct UDP path by
+ * ICE-style connectivity checks on every candidate pair (RFC 8445 §7.2), from the one socket whose
+ * public mapping the rendezvous saw.
+ *
+ * The small-TTL start. Two NATs that filter by address and port (port-restricted, Linux
+ * `masquerade`) defeat naive simultaneous sending: our first packet that reaches the peer's router
+ * before the peer has sent makes a conntrack entry there (a flow to the router itself); the peer's
+ * own packet to us then clashes with it and leaves from another port, which our filter drops, for
+ * as long as we keep refreshing that entry. So each end first sends its checks with a TTL just big
+ * enough to leave its own NAT and expire one hop later, keeps doing that for longer than the two
+ * ends can be out of step (they learn of each other up to one rendezvous poll apart), pauses, and
+ * only then sends normally: by then both NATs hold an outbound mapping that admits the other's
+ * packets (measured in the lab: see docs/punch.md). Answers always go with the normal TTL.
+ *
+ * Symmetric NATs (the many-sockets, "birthday" method). Before joining, each end asks the
+ * rendezvous's second address (RFC 5780 OTHER-ADDRESS, when serve runs with --alternate) what it
+ * sees: a different port there means our mapping depends on the destination. Such an end opens
+ * MANY_SOCKETS extra sockets, each sending one small-TTL check to the peer's public address (a
+ * mapping towards it per socket, admitting that address); an end whose mapping does not depend on
+ * the destination sends, once the plain checks have had their chance, checks to random ports of
+ * the peer's public address. One in about 250 ports is open, so 1,500 probes hit with
+ * probability above 99 %; both are capped (count and rate) and reported.
+ *
+ * Time and sockets are injected (clock, factory) so the virtual network can run it.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Clock } from '../clock';
+import { ipFamily, isUnspecified } from '../net/ip';
+import { type Endpoint, type UdpSocket, type UdpSocketFactory, endpointKey, sameEndpoint } from '../net/udp';
+import { Method, decodeMessage, encodeMessage, newTransactionId, readBindingAnswer } from '../stun';
+import type { SessionKeys } from './code';
+import { encodeCheck, encodeCheckAnswer, readCheck } from './checks';
+import { MAX_CANDIDATES, NONCE_LENGTH, RENDEZVOUS_METHOD, decodeIntroduction, encodeJoin } from './rendezvousWire';
+import { type CandidateKind, type OwnMapping, type PunchPair, type PunchResult, type SymmetricAttempt, explainNoPath } from './result';
+import { type ContactRole, NORMAL_TTL, SendBudget, Sender } from './sender';
+
+export { NORMAL_TTL } from './sender';
+
+export interface PunchOptions {
+  readonly factory: UdpSocketFactory;
+  readonly clock: Clock;
+  readonly rendezvous: Endpoint;
+  readonly keys: SessionKeys;
+  /** This host's IPv4 addresses to declare as host candidates (LAN peers connect on these). */
+  readonly hostAddresses: readonly string[];
+  /** Time for the checks once introduced, in ms. */
+  readonly budgetMs: number;
+  /** How long to wait for the peer to join (the rendezvous forgets a session after 60 s). */
+  readonly waitMs?: number;
+  /** No answer at all from the rendezvous within this: it cannot be reached. */
+  readonly rendezvousTimeoutMs?: number;
+  /** TTL of the first checks; 0 sends every check with the normal TTL. */
+  readonly lowTtl?: number;
+  /** Hard cap on datagrams in total (joins, checks, answers, the many-sockets method). */
+  readonly maxPackets?: number;
+  readonly intervalMs?: number;
+  /** Tries the many-sockets method when one side is symmetric (default true). */
+  readonly manySockets?: boolean;
+  /**
+   * The mappings as diagnose reports measured them (--report, --peer-report): our own is used
+   * when the rendezvous cannot tell (no second address); the peer's spares the method where it
+   * cannot help (probing the ports of a peer whose mapping does not change, or opening sockets
+   * towards a peer that is symmetric too).
+   */
+  readonly reportedOwnMapping?: OwnMapping;
+  readonly reportedPeerMapping?: OwnMapping;
+  readonly random?: (n: number) => Uint8Array;
+  readonly randomPort?: () => number;
+  readonly onProgress?: (event: PunchProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export type PunchProgress =
+  | { readonly kind: 'waiting'; readonly reflexive: Endpoint }
+  | { readonly kind: 'introduced'; readonly peer: { readonly reflexive: Endpoint; readonly candidates: readonly Endpoint[] } }
+  | { readonly kind: 'connected'; readonly pair: PunchPair; readonly ms: number };
+
+export const DEFAULT_BUDGET_MS = 10_000;
+export const DEFAULT_LOW_TTL = 2;
+const POLL_MS = 250;
+const INTERVAL_MS = 100;
+/** The small-TTL phase outlasts the worst skew between the two ends (one poll) with margin. */
+export const LOW_TTL_PHASE_MS = 3 * POLL_MS;
+/** "waiting ~300 ms, then sending normally" (the lab measurement in the issue). */
+export const LOW_TTL_PAUSE_MS = 300;
+const LINGER_MS = 1_000;
+const RTT_PINGS = 3;
+const MAPPING_TEST_MS = 1_000;
+export const DEFAULT_MAX_PACKETS = 4_000;
+/** The many-sockets method: sockets on the symmetric side, probes from the other, and their pace. */
+export const MANY_SOCKETS = 256;
+export const MAX_PROBES = 1_500;
+/** Probes (and extra-socket opens) per 10 ms tick: at most 1,000 a second. */
+const PER_TICK = 10;
+const TICK_MS = 10;
+/** Port prediction: a stride this small or less counts as sequential allocation; this many ports are declared. */
+const MAX_STRIDE = 16;
+const PREDICTED_PORTS = 4;
+/** The plain checks get this long at normal TTL before random-port probes begin. */
+const PROBES_AFTER_MS = 500;
+
+interface Remote {
+  readonly endpoint: Endpoint;
+  readonly kind: CandidateKind;
+}
+
+interface Pending {
+  readonly remote: Remote;
+  readonly sentAt: number;
+  readonly via: Sender;
+}
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const isLoopback = (address: string): boolean => ipFamily(address) === 4 && address.startsWith('127.');
+
+/**
+ * Addresses a peer (or a rendezvous) may point us at: unicast IPv4, never multicast, broadcast or
+ * the wildcard, and loopback only when the rendezvous itself is on loopback (a test on one host).
+ */
+function usableCandidate(e: Endpoint, allowLoopback: boolean): boolean {
+  if (ipFamily(e.address) !== 4 || isUnspecified(e.address) || !(e.port >= 1 && e.port <= 65535)) return false;
+  const first = Number(e.address.split('.')[0]);
+  return (allowLoopback || first !== 127) && first < 224;
+}
+
+export async function runPunch(options: PunchOptions): Promise<PunchResult> {
+  const { clock, keys } = options;
+  const allowLoopback = isLoopback(options.rendezvous.address);
+  const usable = (e: Endpoint): boolean => usableCandidate(e, allowLoopback);
+  const random = options.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
+  const randomPort = options.randomPort ?? (() => randomInt(1024, 65536));
+  const intervalMs = Math.max(20, options.intervalMs ?? INTERVAL_MS);
+  const lowTtl = options.lowTtl ?? DEFAULT_LOW_TTL;
+  const budget = new SendBudget(options.maxPackets ?? DEFAULT_MAX_PACKETS);
+  const socket = await options.factory.bind({ family: 4 });
+  const main = new Sender(socket, budget);
+  const extra: Sender[] = [];
+  let wake: (() => void) | undefined;
+  const nudge = (): void => wake?.();
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const handle = clock.setTimeout(() => {
+        wake = undefined;
+        resolve();
+      }, Math.max(0, ms));
+      wake = () => {
+        clock.clearTimeout(handle);
+        wake = undefined;
+        resolve();
+      };
+    });
+  const aborted = (): boolean => options.signal?.aborted === true;
+
+  // --- shared state, read by the receive handlers ---------------------------------------------
+  const nonce = random(NONCE_LENGTH);
+  const hostCandidates: Endpoint[] = [...new Set(options.hostAddresses)]
+    .map((address) => ({ address, port: socket.localEndpoint().port }))
+    .filter(usable)
+    .slice(0, MAX_CANDIDATES);
+  /** Our own next mappings, predicted from a sequential NAT's stride (declared with the host candidates). */
+  const predictedPorts: Endpoint[] = [];
+  const joinIds = new Set<string>();
+  const bindings = new Map<string, (from: Endpoint, data: Uint8Array) => void>();
+  const meet: { reflexive?: Endpoint; peer?: { reflexive: Endpoint; candidates: Endpoint[] }; refused?: boolean; answered: boolean } = { answered: false };
+  const remotes: Remote[] = [];
+  const pending = new Map<string, Pending>();
+  const own = new Set<string>();
+  const rtts: number[] = [];
+  let introducedAt = 0;
+  let checking = false;
+  let pair: PunchPair | undefined;
+  let pairVia: Sender = main;
+  let connectedMs: number | undefined;
+  let checksFromPeer = 0;
+  const symmetric: { ownMapping: OwnMapping; stride?: number; tried?: SymmetricAttempt['tried']; packets: number } = { ownMapping: 'unknown', packets: 0 };
+
+  const kindOfLocal = (mapped: Endpoint, via: Sender): CandidateKind => {
+    if (via !== main) return 'prflx';
+    if (hostCandidates.some((h) => sameEndpoint(h, mapped))) return 'host';
+    if (meet.reflexive && sameEndpoint(meet.reflexive, mapped)) return 'srflx';
+    return predictedPorts.some((p) => sameEndpoint(p, mapped)) ? 'predicted' : 'prflx';
+  };
+
+  const sendCheck = (via: Sender, remote: Remote, ttl: number, role: ContactRole = 'peer'): boolean => {
+    const id = newTransactionId();
+    const key = hex(id);
+    if (!via.send(encodeCheck(keys.checkKey, id), remote.endpoint, role, ttl)) return false;
+    own.add(key);
+    if (own.size > 4096) own.delete(own.values().next().value as string);
+    pending.set(key, { remote, sentAt: clock.now(), via });
+    // Bounded: answers older than the probes in flight are no longer waited for.
+    if (pending.size > 2048) pending.delete(pending.keys().next().value as string);
+    return true;
+  };
+
+  /** Checks and answers on any of our sockets (the main one, or one of the many-sockets method's). */
+  const onPeerDatagram = (via: Sender, data: Uint8Array, from: Endpoint): void => {
+    if (!checking) return;
+    const read = readCheck(data, keys.checkKey);
+    if (read.kind === 'check') {
+      // Our own check come back (a NAT that hairpins to our own mapping) is not the peer.
+      if (own.has(hex(read.message.transactionId))) return;
+      checksFromPeer++;
+      via.send(encodeCheckAnswer(keys.checkKey, read.message, from), from, 'peer');
+      // RFC 8445 §7.3.1.3-4: an unknown source is a peer-reflexive candidate; check it at once
+      // (from the socket the check arrived on: on an extra socket that is the only open way).
+      const known = remotes.find((r) => sameEndpoint(r.endpoint, from));
+      if (!known && remotes.filter((r) => r.kind === 'prflx').length < MAX_CANDIDATES && usable(from)) remotes.push({ endpoint: from, kind: 'prflx' });
+      if ((!known || via !== main) && !pair && usable(from)) sendCheck(via, known ?? { endpoint: from, kind: 'prflx' }, NORMAL_TTL);
+      return;
+    }
+    if (read.kind === 'answer') {
+      const key = hex(read.message.transactionId);
+      const p = pending.get(key);
+      // §7.2.5.2.1: an answer counts only from where the check went, on the socket it left from.
+      if (!p || p.via !== via || !sameEndpoint(p.remote.endpoint, from)) return;
+      pending.delete(key);
+      const rtt = clock.now() - p.sentAt;
+      if (!pair) {
+        const local = kindOfLocal(read.mapped, via);
+        pair = { local, remote: p.remote.kind, kind: `${local}↔${p.remote.kind}`, localEndpoint: read.mapped, remoteEndpoint: p.remote.endpoint };
+        pairVia = via;
+        connectedMs = Math.round(clock.now() - introducedAt);
+        rtts.push(rtt);
+        options.onProgress?.({ kind: 'connected', pair, ms: connectedMs });
+        nudge();
+      } else if (via === pairVia && sameEndpoint(p.remote.endpoint, pair.remoteEndpoint)) rtts.push(rtt);
+    }
+  };
+
+  socket.onMessage((data, from) => {
+    budget.received++;
+    const m = decodeMessage(data);
+    if (m.ok && m.value.method === Method.Binding && m.value.cls !== 'request') {
+      const k = hex(m.value.transactionId);
+      const waiter = bindings.get(k);
+      if (waiter) {
+        bindings.delete(k);
+        waiter(from, data);
+        return;
+      }
+    }
+    if (sameEndpoint(from, options.rendezvous) && m.ok && m.value.method === RENDEZVOUS_METHOD) {
+      if (!joinIds.has(hex(m.value.transactionId))) return;
+      meet.answered = true;
+      if (m.value.cls === 'error') meet.refused = true;
+      else if (m.value.cls === 'success') {
+        const intro = decodeIntroduction(m.value);
+        if (intro.ok) {
+          meet.reflexive = intro.value.reflexive;
+          if (intro.value.peer && !meet.peer) meet.peer = { reflexive: intro.value.peer.reflexive, candidates: [...intro.value.peer.candidates] };
+        }
+      }
+      // Woken early only by news: a plain "still waiting" must not speed up the polling.
+      if (meet.peer || meet.refused) nudge();
+      return;
+    }
+    onPeerDatagram(main, data, from);
+  });
+
+  /** One plain Binding from the main socket; the answer's mapped and OTHER-ADDRESS, or undefined. */
+  const binding = async (to: Endpoint): Promise<{ mapped?: Endpoint; other?: Endpoint } | undefined> => {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const id = newTransactionId();
+      const got = new Promise<{ mapped?: Endpoint; other?: Endpoint } | undefined>((resolve) => {
+        bindings.set(hex(id), (from, data) => {
+          const m = decodeMessage(data);
+          resolve(m.ok && sameEndpoint(from, to) ? readBindingAnswer(m.value, from) : undefined);
+          nudge();
+        });
+      });
+      if (!main.send(encodeMessage({ cls: 'request', method: Method.Binding, transactionId: id, attributes: [] }, { fingerprint: true }), to, 'rendezvous')) return undefined;
+      const outcome = await Promise.race([got, pause(MAPPING_TEST_MS / 2).then(() => 'timeout' as const)]);
+      bindings.delete(hex(id));
+      if (outcome !== 'timeout') return outcome;
+    }
+    return undefined;
+  };
+
+  /**
+   * RFC 5780 §4.3, tests I and II in short: is our mapping the same towards the server's other
+   * address? When it is not, the two ports also give the stride of a NAT that allocates in
+   * sequence.
+   */
+  const testOwnMapping = async (): Promise<{ mapping: OwnMapping; first?: Endpoint; second?: Endpoint }> => {
+    const first = await binding(options.rendezvous);
+    if (!first?.mapped || !first.other || !usable(first.other) || first.other.address === options.rendezvous.address) return { mapping: 'unknown' };
+    const second = await binding(first.other);
+    if (!second?.mapped) return { mapping: 'unknown' };
+    return { mapping: sameEndpoint(first.mapped, second.mapped) ? 'endpoint-independent' : 'endpoint-dependent', first: first.mapped, second: second.mapped };
+  };
+
+  const closeAll = (): void => {
+    socket.close();
+    for (const s of extra) s.socket.close();
+  };
+  const finish = (result: Omit<PunchResult, 'packets' | 'contacted' | 'symmetric'>): PunchResult => {
+    closeAll();
+    return {
+      ...result,
+      symmetric: { ...symmetric },
+      packets: { sent: budget.sent, received: budget.received, lowTtl: budget.lowTtl },
+      contacted: [...budget.contacted.values()].map((c) => ({ ...c })),
+    };
+  };
+
+  try {
+    // --- Phase 0: what kind of mapping do we have? (needs serve --alternate) ----------------
+    if (options.manySockets !== false) {
+      const measured = await testOwnMapping();
+      symmetric.ownMapping = measured.mapping !== 'unknown' ? measured.mapping : (options.reportedOwnMapping ?? 'unknown');
+      // A NAT that allocates in sequence gave our two mappings nearby ports: the mapping towards
+      // the peer will most likely be one of the next few. They are declared as candidates (the
+      // peer checks them like any other; ours are the checks that create the mapping).
+      const { first, second } = measured;
+      if (measured.mapping === 'endpoint-dependent' && first && second && first.address === second.address) {
+        const stride = second.port - first.port;
+        if (stride !== 0 && Math.abs(stride) <= MAX_STRIDE) {
+          symmetric.stride = stride;
+          hostCandidates.splice(MAX_CANDIDATES - PREDICTED_PORTS);
+          for (let k = 1; k <= PREDICTED_PORTS; k++) {
+            const port = second.port + k * stride;
+            if (port >= 1 && port <= 65535) predictedPorts.push({ address: second.address, port });
+          }
+        }
+      }
+    }
+    const peerMapping = options.reportedPeerMapping ?? 'unknown';
+
+    // --- Phase 1: the rendezvous -------------------------------------------------------------
+    const start = clock.now();
+    const waitMs = options.waitMs ?? 60_000;
+    const rendezvousTimeoutMs = options.rendezvousTimeoutMs ?? 5_000;
+    let announced = false;
+    while (!meet.peer && !meet.refused && !aborted()) {
+      const elapsed = clock.now() - start;
+      if (!meet.answered && elapsed >= rendezvousTimeoutMs) break;
+      if (elapsed >= waitMs) break;
+      const id = newTransactionId();
+      joinIds.add(hex(id));
+      if (joinIds.size > 64) joinIds.delete(joinIds.values().next().value as string);
+      if (!main.send(encodeJoin({ sessionId: keys.sessionId, nonce, candidates: [...hostCandidates, ...predictedPorts] }, id), options.rendezvous, 'rendezvous')) break;
+      await pause(POLL_MS);
+      if (meet.reflexive && !announced && !meet.peer) {
+        announced = true;
+        options.onProgress?.({ kind: 'waiting', reflexive: meet.reflexive });
+      }
+    }
+    if (!meet.answered) {
+      return finish({ direct: 'unknown', rendezvous: 'unreachable', reason: `the rendezvous ${endpointKey(options.rendezvous)} did not answer in ${rendezvousTimeoutMs / 1000} s (is it running natprobe serve --rendezvous, and is UDP to it open?)` });
+    }
+    if (meet.refused) {
+      return finish({ direct: 'unknown', rendezvous: 'refused', reflexive: meet.reflexive, reason: 'the rendezvous refused the join: the code is already used by two others, this address has too many sessions waiting, or the server is full; make a new code' });
+    }
+    if (!meet.peer) {
+      return finish({ direct: 'unknown', rendezvous: 'reached', reflexive: meet.reflexive, reason: aborted() ? 'stopped before the peer joined' : `the peer did not join within ${Math.round(waitMs / 1000)} s` });
+    }
+    const peer = meet.peer;
+    options.onProgress?.({ kind: 'introduced', peer });
+
+    // --- Phase 2: connectivity checks ---------------------------------------------------------
+    introducedAt = clock.now();
+    checking = true;
+    if (usable(peer.reflexive)) remotes.push({ endpoint: peer.reflexive, kind: 'srflx' });
+    // A declared candidate on the peer's public address but another port is a predicted mapping
+    // (the peer's NAT allocates in sequence), not a host address.
+    for (const c of peer.candidates) {
+      if (usable(c) && !remotes.some((r) => sameEndpoint(r.endpoint, c))) remotes.push({ endpoint: c, kind: c.address === peer.reflexive.address && c.port !== peer.reflexive.port ? 'predicted' : 'host' });
+    }
+    if (remotes.length === 0) {
+      return finish({ direct: 'unknown', rendezvous: 'reached', reflexive: meet.reflexive, peer, reason: 'none of the addresses the rendezvous gave for the peer can be sent to (loopback, multicast or broadcast), so nothing was tried' });
+    }
+    const useLowTtl = lowTtl > 0 && lowTtl < NORMAL_TTL && typeof socket.setTtl === 'function';
+    const end = introducedAt + options.budgetMs;
+    const srflx = remotes.find((r) => r.kind === 'srflx');
+    // The symmetric side opens its sockets in the background, paced, once the plain checks (and
+    // a predicted port) had their chance: at the moment the other side's probes begin, or up to
+    // one poll later when it learned of us first; the probes last long enough to cover that.
+    let opening: Promise<void> | undefined;
+    let quietDone = !useLowTtl;
+    let probes = 0;
+    let nextRound = clock.now();
+    while (!pair && !aborted() && clock.now() < end) {
+      const t = clock.now() - introducedAt;
+      if (clock.now() >= nextRound) {
+        if (useLowTtl && t < LOW_TTL_PHASE_MS) {
+          for (const r of remotes) sendCheck(main, r, lowTtl);
+          nextRound = clock.now() + intervalMs;
+        } else if (!quietDone) {
+          quietDone = true;
+          await pause(Math.min(LOW_TTL_PAUSE_MS, end - clock.now()));
+          nextRound = clock.now();
+          continue;
+        } else {
+          for (const r of remotes) sendCheck(main, r, NORMAL_TTL);
+          nextRound = clock.now() + intervalMs;
+        }
+      }
+      const normalFor = t - (useLowTtl ? LOW_TTL_PHASE_MS + LOW_TTL_PAUSE_MS : 0);
+      if (!opening && symmetric.ownMapping === 'endpoint-dependent' && peerMapping !== 'endpoint-dependent' && srflx && quietDone && normalFor >= PROBES_AFTER_MS) opening = openManySockets(srflx);
+      // The easy side of a symmetric pair: random ports of the peer's public address, paced.
+      const probing = symmetric.ownMapping === 'endpoint-independent' && peerMapping !== 'endpoint-independent' && srflx && quietDone && normalFor >= PROBES_AFTER_MS && probes < MAX_PROBES;
+      if (probing) {
+        symmetric.tried = 'random-ports';
+        for (let i = 0; i < PER_TICK && probes < MAX_PROBES; i++) {
+          const port = randomPort();
+          if (port === srflx.endpoint.port) continue;
+          if (!sendCheck(main, { endpoint: { address: srflx.endpoint.address, port }, kind: 'predicted' }, NORMAL_TTL, 'peer (random ports)')) break;
+          probes++;
+          symmetric.packets++;
+        }
+      }
+      await pause(Math.max(1, Math.min(probing ? TICK_MS : nextRound - clock.now(), end - clock.now())));
+    }
+    await opening;
+    if (!pair) {
+      return finish({
+        direct: aborted() ? 'unknown' : 'no',
+        rendezvous: 'reached',
+        reflexive: meet.reflexive,
+        peer,
+        reason: aborted()
+          ? 'stopped before a direct path formed'
+          : explainNoPath({ budgetMs: options.budgetMs, remotes: remotes.map((r) => r.kind), checksFromPeer, packetCapHit: budget.sent >= budget.maxPackets, symmetric }),
+      });
+    }
+    // A few more checks on the working pair for its RTT, and time for the peer to finish too:
+    // its checks are answered until the linger ends.
+    const found: PunchPair = pair;
+    const lingerEnd = clock.now() + LINGER_MS;
+    for (let i = 0; i < RTT_PINGS && !aborted(); i++) {
+      sendCheck(pairVia, { endpoint: found.remoteEndpoint, kind: found.remote }, NORMAL_TTL);
+      await pause(LINGER_MS / (RTT_PINGS + 1));
+    }
+    while (clock.now() < lingerEnd && !aborted()) await pause(lingerEnd - clock.now());
+    const sorted = [...rtts].sort((a, b) => a - b);
+    return finish({
+      direct: 'yes',
+      rendezvous: 'reached',
+      reflexive: meet.reflexive,
+      peer,
+      pair: found,
+      ms: connectedMs,
+      rttMs: Math.round(sorted[Math.floor(sorted.length / 2)] * 10) / 10,
+      reason: `a check and its answer crossed ${found.kind} (${endpointKey(found.localEndpoint)} ↔ ${endpointKey(found.remoteEndpoint)}), authenticated with the code${pairVia !== main ? ', on one of the many sockets (the peer found its mapping among random ports)' : ''}`,
+    });
+  } catch (err) {
+    closeAll();
+    throw err;
+  }
+
+  /** The hard side: MANY_SOCKETS sockets, each sending one small-TTL check to the peer, paced. */
+  async function openManySockets(target: Remote): Promise<void> {
+    symmetric.tried = 'many-sockets';
+    const ttl = lowTtl > 0 ? lowTtl : NORMAL_TTL;
+    for (let i = 0; i < MANY_SOCKETS && !pair && !aborted() && clock.now() < introducedAt + options.budgetMs; i++) {
+      let s: UdpSocket;
+      try {
+        s = await options.factory.bind({ family: 4 });
+      } catch {
+        break; // out of ports or descriptors: the sockets opened so far still count
+      }
+      const sender = new Sender(s, budget);
+      extra.push(sender);
+      s.onMessage((data, from) => {
+        budget.received++;
+        onPeerDatagram(sender, data, from);
+      });
+      if (sendCheck(sender, target, ttl)) symmetric.packets++;
+      // A plain timer: pause() belongs to the main loop, whose wake-up must not be taken.
+      if (i % PER_TICK === PER_TICK - 1) await new Promise<void>((resolve) => clock.setTimeout(resolve, TICK_MS));
+    }
+  }
+}

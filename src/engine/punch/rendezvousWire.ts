@@ -1,0 +1,131 @@
+/**
+ * The rendezvous messages: STUN (RFC 8489) with a method of our own, so they share the socket,
+ * the codec, FINGERPRINT and the per-source rate limit of `natprobe serve`.
+ *
+ * Which method value. RFC 8489 §18.2 (and the IANA "STUN Methods" registry, as updated by
+ * RFC 7983) splits methods into 0x000-0x07F (IETF Review) and 0x080-0x0FF (Expert Review), and
+ * reserves 0x100-0xFFF, whose message types would start with a byte above 3 and break the
+ * STUN/DTLS/RTP demultiplexing of RFC 7983 §7. No range is set aside for private or experimental
+ * use, so we take a value the registry lists as unassigned, 0x0D7, in the Expert Review half (far
+ * from GOOG-PING, 0x080, the one value assigned there), never expect an ordinary STUN server to
+ * know it (our own answers a method it does not know with silence), and would ask the expert
+ * for it if the protocol were ever offered to others. Attribute types come from the Expert Review
+ * half of the comprehension-required range (0x4000-0x7FFF, RFC 8489 §18.3), where the registry
+ * lists nothing near 0x4E50: a server that does not know them must refuse with 420 rather than
+ * misread a join.
+ *
+ * A join (request): SESSION (the scrypt-derived id, never the code), NONCE (this client's random
+ * member id), up to MAX_CANDIDATES CANDIDATE (the local addresses it declares), FINGERPRINT.
+ * The answer (success): XOR-MAPPED-ADDRESS (what the server sees of the joiner) and, once the
+ * other member has joined, PEER-ADDRESS (what it saw of the peer) and the peer's CANDIDATEs.
+ * Refusals are one error, 403, whatever the cause, so a refusal says nothing about a session.
+ */
+import type { Endpoint } from '../net/udp';
+import {
+  Attr,
+  type StunAttribute,
+  type StunMessage,
+  decodeXorAddress,
+  encodeMessage,
+  encodePadding,
+  encodeXorAddress,
+  getAttribute,
+  getAttributes,
+  newTransactionId,
+} from '../stun';
+import { SESSION_ID_LENGTH } from './code';
+
+export const RENDEZVOUS_METHOD = 0x0d7;
+
+export const RendezvousAttr = {
+  Session: 0x4e50,
+  Nonce: 0x4e51,
+  Candidate: 0x4e52,
+  PeerAddress: 0x4e53,
+} as const;
+
+export const NONCE_LENGTH = 12;
+/** Host candidates a client may declare: a few interfaces, not a scan of its LAN. */
+export const MAX_CANDIDATES = 8;
+/** The one refusal: unknown, full, replayed, flooded, malformed all look the same from outside. */
+export const REFUSED = { code: 403, reason: 'Refused' } as const;
+
+export interface Join {
+  readonly sessionId: Uint8Array;
+  readonly nonce: Uint8Array;
+  readonly candidates: readonly Endpoint[];
+}
+
+export interface Introduction {
+  /** What the server saw of us. */
+  readonly reflexive: Endpoint;
+  /** Present once the peer has joined. */
+  readonly peer?: { readonly reflexive: Endpoint; readonly candidates: readonly Endpoint[] };
+}
+
+/**
+ * The largest introduction (header, XOR-MAPPED-ADDRESS, PEER-ADDRESS, MAX_CANDIDATES CANDIDATEs
+ * of an IPv4 peer, FINGERPRINT). A join must be at least this long, so a join sent with a forged
+ * source never buys its victim more bytes than it cost (RFC 8489 §16.1.2, amplification); the
+ * client pads its joins with PADDING (RFC 5780 §7.6) to this size.
+ */
+export const MIN_JOIN_BYTES = 20 + 12 + 12 + MAX_CANDIDATES * 12 + 8;
+
+export function encodeJoin(join: Join, transactionId: Uint8Array = newTransactionId()): Uint8Array {
+  const attributes: StunAttribute[] = [
+    { type: RendezvousAttr.Session, value: join.sessionId },
+    { type: RendezvousAttr.Nonce, value: join.nonce },
+    ...join.candidates.slice(0, MAX_CANDIDATES).map((c) => ({ type: RendezvousAttr.Candidate, value: encodeXorAddress(c, transactionId) })),
+  ];
+  const unpadded = 20 + attributes.reduce((n, a) => n + 4 + Math.ceil(a.value.length / 4) * 4, 0) + 8;
+  if (unpadded < MIN_JOIN_BYTES) attributes.push({ type: Attr.Padding, value: encodePadding(Math.max(0, MIN_JOIN_BYTES - unpadded - 4)) });
+  return encodeMessage({ cls: 'request', method: RENDEZVOUS_METHOD, transactionId, attributes }, { fingerprint: true });
+}
+
+export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly why: string };
+
+/** A join as the server reads it; anything off by one byte is refused, not repaired. */
+export function decodeJoin(msg: StunMessage): Decoded<Join> {
+  const session = getAttribute(msg, RendezvousAttr.Session);
+  const nonce = getAttribute(msg, RendezvousAttr.Nonce);
+  if (!session || session.value.length !== SESSION_ID_LENGTH) return { ok: false, why: 'no SESSION of the right length' };
+  if (!nonce || nonce.value.length !== NONCE_LENGTH) return { ok: false, why: 'no NONCE of the right length' };
+  const raw = getAttributes(msg, RendezvousAttr.Candidate);
+  if (raw.length > MAX_CANDIDATES) return { ok: false, why: `more than ${MAX_CANDIDATES} candidates` };
+  const candidates: Endpoint[] = [];
+  for (const c of raw) {
+    const a = decodeXorAddress(c.value, msg.transactionId);
+    if (!a.ok || a.value.port === 0) return { ok: false, why: 'a CANDIDATE is not an address' };
+    candidates.push({ address: a.value.address, port: a.value.port });
+  }
+  return { ok: true, value: { sessionId: session.value, nonce: nonce.value, candidates } };
+}
+
+export function encodeIntroduction(request: StunMessage, intro: Introduction): Uint8Array {
+  const id = request.transactionId;
+  const attributes: StunAttribute[] = [{ type: Attr.XorMappedAddress, value: encodeXorAddress(intro.reflexive, id) }];
+  if (intro.peer) {
+    attributes.push({ type: RendezvousAttr.PeerAddress, value: encodeXorAddress(intro.peer.reflexive, id) });
+    for (const c of intro.peer.candidates.slice(0, MAX_CANDIDATES)) attributes.push({ type: RendezvousAttr.Candidate, value: encodeXorAddress(c, id) });
+  }
+  return encodeMessage({ cls: 'success', method: RENDEZVOUS_METHOD, transactionId: id, attributes }, { fingerprint: true });
+}
+
+/** An answer as the client reads it. The peer's data is bounded like a join's. */
+export function decodeIntroduction(msg: StunMessage): Decoded<Introduction> {
+  const mapped = getAttribute(msg, Attr.XorMappedAddress);
+  const self = mapped ? decodeXorAddress(mapped.value, msg.transactionId) : undefined;
+  if (!self?.ok) return { ok: false, why: 'the rendezvous answer has no XOR-MAPPED-ADDRESS' };
+  const reflexive = { address: self.value.address, port: self.value.port };
+  const peerAttr = getAttribute(msg, RendezvousAttr.PeerAddress);
+  if (!peerAttr) return { ok: true, value: { reflexive } };
+  const peer = decodeXorAddress(peerAttr.value, msg.transactionId);
+  if (!peer.ok || peer.value.port === 0) return { ok: false, why: 'PEER-ADDRESS is not an address' };
+  const raw = getAttributes(msg, RendezvousAttr.Candidate).slice(0, MAX_CANDIDATES);
+  const candidates: Endpoint[] = [];
+  for (const c of raw) {
+    const a = decodeXorAddress(c.value, msg.transactionId);
+    if (a.ok && a.value.port !== 0) candidates.push({ address: a.value.address, port: a.value.port });
+  }
+  return { ok: true, value: { reflexive, peer: { reflexive: { address: peer.value.address, port: peer.value.port }, candidates } } };
+}

@@ -1,0 +1,213 @@
+/**
+ * The punch lab: two client namespaces behind two NAT routers, a core router between them and
+ * the public namespace with the rendezvous (natprobe serve --rendezvous, an RFC 5780 server on
+ * two addresses so diagnose can measure each side for compare).
+ *
+ *   clientA 192.168.10.2 ─┐                                            ┌─ clientB 192.168.20.2
+ *   clientC 192.168.10.3 ─┴ br0 routerA 203.0.113.1 ── core ── 192.0.2.1 routerB ┘
+ *                                                       │
+ *                                          public 198.51.100.1/.2 (rendezvous)
+ *
+ * The core hop matters: a check sent with TTL 2 leaves its own NAT and expires at the core,
+ * before the peer's router (without it the small-TTL start would have nowhere to expire).
+ * Names start with "pu" + this process's pid in base 36, so parallel lab runs (ours or the
+ * single-NAT lab's "nl…") never touch each other's namespaces; created veths live only inside
+ * them. Every process started is tracked and killed by PID.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+
+export type PunchProfile = 'no-nat' | 'full-cone' | 'restricted' | 'port-restricted' | 'symmetric';
+export const PUNCH_PROFILES: readonly PunchProfile[] = ['no-nat', 'full-cone', 'restricted', 'port-restricted', 'symmetric'];
+
+export const RENDEZVOUS_IP = '198.51.100.1';
+export const ALTERNATE_IP = '198.51.100.2';
+
+interface Side {
+  readonly router: string;
+  readonly client: string;
+  readonly wanIp: string;
+  readonly lan: string;
+  readonly clientIp: string;
+}
+
+const PREFIX = `pu${process.pid.toString(36)}`;
+let counter = 0;
+
+export interface Exec {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export class PunchLab {
+  readonly base = `${PREFIX}-${(counter++).toString(36)}`;
+  readonly ns = { public: `${this.base}p`, core: `${this.base}k`, routerA: `${this.base}ra`, routerB: `${this.base}rb`, clientA: `${this.base}ca`, clientB: `${this.base}cb`, clientC: `${this.base}cc` };
+  readonly a: Side = { router: this.ns.routerA, client: this.ns.clientA, wanIp: '203.0.113.1', lan: '192.168.10.0/24', clientIp: '192.168.10.2' };
+  readonly b: Side = { router: this.ns.routerB, client: this.ns.clientB, wanIp: '192.0.2.1', lan: '192.168.20.0/24', clientIp: '192.168.20.2' };
+  private readonly children = new Set<ChildProcess>();
+
+  /** Builds the namespaces; throws with the failing command on any error. */
+  create(): void {
+    const { ns } = this;
+    for (const n of Object.values(ns)) this.must('ip', ['netns', 'add', n]);
+    for (const n of Object.values(ns)) {
+      const router = n === ns.core || n === ns.routerA || n === ns.routerB;
+      this.in(n, 'sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0', `net.ipv4.ip_forward=${router ? 1 : 0}`]);
+      this.in(n, 'ip', ['link', 'set', 'lo', 'up']);
+    }
+    // Links are made inside the namespaces (peer moved at creation): names are per-namespace.
+    const link = (a: string, ifA: string, addrA: string | undefined, b: string, ifB: string, addrB: string | undefined): void => {
+      this.must('ip', ['-n', a, 'link', 'add', ifA, 'type', 'veth', 'peer', 'name', ifB, 'netns', b]);
+      if (addrA) this.in(a, 'ip', ['addr', 'add', addrA, 'dev', ifA]);
+      if (addrB) this.in(b, 'ip', ['addr', 'add', addrB, 'dev', ifB]);
+      this.in(a, 'ip', ['link', 'set', ifA, 'up']);
+      this.in(b, 'ip', ['link', 'set', ifB, 'up']);
+    };
+    link(ns.core, 'topub', '198.51.100.254/24', ns.public, 'eth0', `${RENDEZVOUS_IP}/24`);
+    this.in(ns.public, 'ip', ['addr', 'add', `${ALTERNATE_IP}/24`, 'dev', 'eth0']);
+    this.in(ns.public, 'ip', ['route', 'add', 'default', 'via', '198.51.100.254']);
+    link(ns.core, 'toa', '203.0.113.254/24', ns.routerA, 'wan', `${this.a.wanIp}/24`);
+    link(ns.core, 'tob', '192.0.2.254/24', ns.routerB, 'wan', `${this.b.wanIp}/24`);
+    this.in(ns.routerA, 'ip', ['route', 'add', 'default', 'via', '203.0.113.254']);
+    this.in(ns.routerB, 'ip', ['route', 'add', 'default', 'via', '192.0.2.254']);
+    // Side A's LAN is a bridge, so two clients share it (same-LAN host↔host).
+    this.in(ns.routerA, 'ip', ['link', 'add', 'lan', 'type', 'bridge']);
+    this.in(ns.routerA, 'ip', ['addr', 'add', '192.168.10.1/24', 'dev', 'lan']);
+    this.in(ns.routerA, 'ip', ['link', 'set', 'lan', 'up']);
+    for (const [client, ip, port] of [[ns.clientA, '192.168.10.2', 'porta'], [ns.clientC, '192.168.10.3', 'portc']] as const) {
+      link(ns.routerA, port, undefined, client, 'eth0', `${ip}/24`);
+      this.in(ns.routerA, 'ip', ['link', 'set', port, 'master', 'lan']);
+      this.in(client, 'ip', ['route', 'add', 'default', 'via', '192.168.10.1']);
+    }
+    link(ns.routerB, 'lan', '192.168.20.1/24', ns.clientB, 'eth0', `${this.b.clientIp}/24`);
+    this.in(ns.clientB, 'ip', ['route', 'add', 'default', 'via', '192.168.20.1']);
+  }
+
+  /** Loads each router's profile, routes a no-NAT side's LAN through the core, and forgets all NAT state. */
+  configure(profileA: PunchProfile, profileB: PunchProfile): void {
+    for (const [side, profile, coreVia] of [[this.a, profileA, this.a.wanIp], [this.b, profileB, this.b.wanIp]] as const) {
+      this.in(side.router, 'nft', ['flush', 'ruleset']);
+      const rules = nftRules(profile, side.wanIp, side.clientIp);
+      if (rules) this.in(side.router, 'nft', ['-f', '-'], rules);
+      // Only a side without NAT is routable from outside; a NAT side's LAN must stay unreachable.
+      if (profile === 'no-nat') this.in(this.ns.core, 'ip', ['route', 'replace', side.lan, 'via', coreVia]);
+      else spawnSync('ip', ['-n', this.ns.core, 'route', 'del', side.lan], { stdio: 'ignore' });
+      spawnSync('ip', ['netns', 'exec', side.router, 'conntrack', '-F'], { stdio: 'ignore' });
+    }
+  }
+
+  /** Runs a command in a namespace; resolves with its output (code null on timeout). */
+  run(ns: string, cmd: string, args: string[], timeoutMs = 60_000): Promise<Exec> {
+    return new Promise((resolve) => {
+      const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      this.children.add(child);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        this.children.delete(child);
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
+  /** A process to watch while it runs (the server, the end that prints the code): killed by PID in destroy(). */
+  background(ns: string, cmd: string, args: string[]): { stdout: () => string; stderr: () => string; exited: Promise<number | null> } {
+    const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => {
+      this.children.delete(child);
+      resolve(code);
+    }));
+    return { stdout: () => stdout, stderr: () => stderr, exited };
+  }
+
+  destroy(): void {
+    for (const child of this.children) if (child.pid !== undefined && child.exitCode === null) child.kill('SIGKILL');
+    this.children.clear();
+    for (const n of Object.values(this.ns)) {
+      for (const pid of spawnSync('ip', ['netns', 'pids', n], { encoding: 'utf8' }).stdout?.split(/\s+/).filter(Boolean) ?? []) {
+        const p = Number(pid);
+        if (Number.isInteger(p) && p > 1 && p !== process.pid) {
+          try {
+            process.kill(p, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
+        }
+      }
+      spawnSync('ip', ['netns', 'del', n], { stdio: 'ignore' });
+    }
+  }
+
+  private in(ns: string, cmd: string, args: string[], input?: string): void {
+    this.must('ip', ['netns', 'exec', ns, cmd, ...args], input);
+  }
+
+  private must(cmd: string, args: string[], input?: string): void {
+    const r = spawnSync(cmd, args, { encoding: 'utf8', input, timeout: 10_000 });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${(r.stderr || r.error?.message || '').trim()}`);
+  }
+}
+
+/** Deletes namespaces of earlier punch-lab runs whose process is gone (our prefix only). */
+export function sweepStalePunchLabs(): void {
+  const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout ?? '';
+  for (const line of list.split('\n')) {
+    const name = line.trim().split(/\s+/)[0];
+    const m = /^pu([0-9a-z]+)-[0-9a-z]+?(p|k|ra|rb|ca|cb|cc)$/.exec(name ?? '');
+    if (!m) continue;
+    const owner = parseInt(m[1], 36);
+    let alive = false;
+    try {
+      process.kill(owner, 0);
+      alive = true;
+    } catch (e) {
+      alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    if (!alive && owner !== process.pid) spawnSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
+  }
+}
+
+/**
+ * The same NAT behaviours as the single-NAT lab (test/lab/README.md, "Profiles"): masquerade is
+ * EIM + APDF; random,fully-random makes the mapping per destination; full cone is snat plus a
+ * dnat of all inbound UDP; restricted adds a set of contacted addresses checked on the way in.
+ */
+function nftRules(profile: PunchProfile, wanIp: string, client: string): string | undefined {
+  const t = (body: string[]): string => ['table ip punchlab {', ...body, '}', ''].join('\n');
+  const post = (rule: string): string[] => ['  chain post {', '    type nat hook postrouting priority srcnat; policy accept;', `    oifname "wan" ${rule}`, '  }'];
+  const fullConeIn = ['  chain pre {', '    type nat hook prerouting priority dstnat; policy accept;', `    iifname "wan" ip daddr ${wanIp} meta l4proto udp dnat to ${client}`, '  }'];
+  switch (profile) {
+    case 'no-nat':
+      return undefined;
+    case 'port-restricted':
+      return t(post('masquerade'));
+    case 'symmetric':
+      return t(post('masquerade random,fully-random'));
+    case 'full-cone':
+      return t([...post(`snat to ${wanIp}`), ...fullConeIn]);
+    case 'restricted':
+      return t([
+        '  set contacts { type inet_service . ipv4_addr; flags dynamic,timeout; timeout 120s; }',
+        '  chain in_filter {',
+        '    type filter hook prerouting priority -150; policy accept;',
+        `    iifname "wan" ip daddr ${wanIp} udp dport . ip saddr @contacts accept`,
+        `    iifname "wan" ip daddr ${wanIp} meta l4proto udp drop`,
+        '  }',
+        '  chain out_record {',
+        '    type filter hook postrouting priority 200; policy accept;',
+        '    oifname "wan" meta l4proto udp update @contacts { udp sport . ip daddr }',
+        '  }',
+        ...post(`snat to ${wanIp}`),
+        ...fullConeIn,
+      ]);
+  }
+}

@@ -1,0 +1,98 @@
+/** The virtual-network scene for punch tests and bench/punch.ts: two hosts behind NATs of given profiles and a rendezvous. */
+import type { Endpoint, UdpSocket, UdpSocketFactory } from '../../../src/engine/net/udp';
+import type { SessionKeys } from '../../../src/engine/punch/code';
+import { type PunchProgress, runPunch } from '../../../src/engine/punch/punch';
+import type { OwnMapping } from '../../../src/engine/punch/result';
+import { NORMAL_TTL } from '../../../src/engine/punch/sender';
+import { startReflector } from '../../../src/engine/server/reflector';
+import { Rendezvous } from '../../../src/engine/server/rendezvous';
+import { Method, decodeMessage } from '../../../src/engine/stun';
+import { prngUint32 } from '../../support/prng';
+import { type PacketEvent, VirtualClock, VirtualNetwork, natModels, type NatModel, type VirtualHost } from '../../support/vnet';
+
+export const SERVER: Endpoint = { address: '198.51.100.1', port: 3478 };
+export const ALTERNATE: Endpoint = { address: '198.51.100.2', port: 3479 };
+export const KEYS: SessionKeys = { sessionId: new Uint8Array(16).fill(0x51), checkKey: new Uint8Array(32).fill(0x52) };
+
+export type Profile = 'open' | 'full cone' | 'restricted' | 'port-restricted' | 'symmetric' | 'symmetric sequential';
+
+export function model(profile: Exclude<Profile, 'open'>, publicAddress: string): NatModel {
+  if (profile === 'full cone') return natModels.fullCone(publicAddress);
+  if (profile === 'restricted') return natModels.restrictedCone(publicAddress);
+  if (profile === 'port-restricted') return natModels.portRestrictedCone(publicAddress);
+  if (profile === 'symmetric sequential') return natModels.symmetric(publicAddress, { portAllocation: 'sequential' });
+  return natModels.symmetric(publicAddress);
+}
+
+export interface Sent {
+  readonly to: Endpoint;
+  readonly ttl: number;
+  readonly at: number;
+  readonly kind: 'check' | 'answer' | 'other';
+}
+
+/**
+ * The virtual network has no TTL; this records the TTL each datagram was written with, and
+ * treats one written with a small TTL as expired on the way: it is not sent at all. That is
+ * harsher than the real thing (where it still opens our own NAT), so a path found here was found
+ * by the checks that follow the small-TTL start.
+ */
+export function recording(factory: UdpSocketFactory, clock: VirtualClock, log: Sent[], ttlBlind = false): UdpSocketFactory {
+  return {
+    bind: async (options) => {
+      const socket = await factory.bind(options);
+      let ttl = NORMAL_TTL;
+      const wrapped: UdpSocket = {
+        family: socket.family,
+        localEndpoint: () => socket.localEndpoint(),
+        onMessage: (h) => socket.onMessage(h),
+        close: () => socket.close(),
+        setTtl: (t) => {
+          ttl = t;
+        },
+        send: (data, to) => {
+          const m = decodeMessage(data);
+          const kind = m.ok && m.value.method === Method.Binding ? (m.value.cls === 'request' ? 'check' : 'answer') : 'other';
+          log.push({ to, ttl, at: clock.now(), kind });
+          return ttl < NORMAL_TTL && !ttlBlind ? Promise.resolve() : socket.send(data, to);
+        },
+      };
+      return wrapped;
+    },
+  };
+}
+
+export async function punchPair(a: Profile, b: Profile, options: { sameLan?: boolean; budgetMs?: number; delayJoinB?: number; alternate?: boolean; ttlBlind?: boolean; peerMappings?: [OwnMapping, OwnMapping]; linkDelayMs?: number; tap?: (e: PacketEvent) => void } = {}) {
+  const clock = new VirtualClock();
+  const net = new VirtualNetwork(clock, { seed: 11 });
+  net.setDefaultLink({ delayMs: options.linkDelayMs ?? 5 });
+  if (options.tap) net.onPacket(options.tap);
+  const server = net.addHost({ addresses: [SERVER.address, ALTERNATE.address], name: 'server' });
+  const rendezvous = new Rendezvous({ now: () => clock.now() });
+  await startReflector({ factory: server, clock, primary: SERVER, ...(options.alternate ? { alternate: ALTERNATE } : {}), software: 'natprobe', rendezvous });
+  let hostA: VirtualHost;
+  let hostB: VirtualHost;
+  if (options.sameLan) {
+    const nat = net.addNat(model('port-restricted', '203.0.113.1'), { name: 'nat' });
+    hostA = net.addHost({ addresses: ['192.168.1.10'], behind: nat, name: 'a' });
+    hostB = net.addHost({ addresses: ['192.168.1.20'], behind: nat, name: 'b' });
+  } else {
+    const natA = a === 'open' ? undefined : net.addNat(model(a, '203.0.113.1'), { name: 'natA' });
+    const natB = b === 'open' ? undefined : net.addNat(model(b, '203.0.113.2'), { name: 'natB' });
+    hostA = net.addHost({ addresses: [natA ? '192.168.1.10' : '192.0.2.10'], ...(natA ? { behind: natA } : {}), name: 'a' });
+    hostB = net.addHost({ addresses: [natB ? '10.0.2.20' : '192.0.2.20'], ...(natB ? { behind: natB } : {}), name: 'b' });
+  }
+  const sentA: Sent[] = [];
+  const sentB: Sent[] = [];
+  const progress: PunchProgress[] = [];
+  const ports = prngUint32(99);
+  const common = { clock, rendezvous: SERVER, keys: KEYS, budgetMs: options.budgetMs ?? 5000, randomPort: () => 1024 + (ports() % 64512) };
+  const pa = runPunch({ ...common, reportedPeerMapping: options.peerMappings?.[0], factory: recording(hostA, clock, sentA, options.ttlBlind), hostAddresses: [options.sameLan || a !== 'open' ? '192.168.1.10' : '192.0.2.10'], onProgress: (e) => progress.push(e) });
+  const pb = (async () => {
+    await new Promise<void>((resolve) => clock.setTimeout(resolve, options.delayJoinB ?? 1000));
+    return runPunch({ ...common, reportedPeerMapping: options.peerMappings?.[1], factory: recording(hostB, clock, sentB, options.ttlBlind), hostAddresses: [options.sameLan ? '192.168.1.20' : b !== 'open' ? '10.0.2.20' : '192.0.2.20'] });
+  })();
+  const [ra, rb] = await clock.run(Promise.all([pa, pb]), { maxMs: 120_000 });
+  return { ra, rb, sentA, sentB, progress, rendezvous, net };
+}
+
