@@ -33,6 +33,24 @@ process.on('uncaughtException', (err) => {
   process.exit();
 });
 
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then((code) => {
+/**
+ * The command is done: leave as soon as what it wrote has gone out. Name lookups the system
+ * resolver is still working on (getaddrinfo cannot be cancelled) otherwise held the process
+ * until every one had ended: 20 s after the report was printed, offline with the six default
+ * servers. Exiting still waits for the lookups already running in Node's threads to return
+ * (about 5 s there): the report itself is out at once.
+ */
+function exitWhenWritten(code: number): void {
   process.exitCode = code;
-}, fail);
+  let pending = 2;
+  const written = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', written);
+  process.stderr.write('', written);
+}
+
+runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(exitWhenWritten, (err: unknown) => {
+  fail(err);
+  exitWhenWritten(process.exitCode === undefined ? EXIT.internal : Number(process.exitCode));
+});

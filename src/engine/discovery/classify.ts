@@ -298,7 +298,8 @@ export function classifyUdp(o: UdpObservations): { value: Tristate; reason: stri
       reason:
         o.configuredServers === 0
           ? 'no server was configured'
-          : `no server answered: none of the ${o.configuredServers} server(s) could even be resolved, so this machine looks offline (${o.resolveErrors.join('; ')})`,
+          : // Each server's own reason is listed with it (report.servers[].error): said once, there.
+            `no server answered: none of the ${o.configuredServers} server(s) could be resolved${o.resolveErrors.some((e) => /: no such host$/.test(e)) ? ' (check the names: DNS says at least one does not exist)' : ', so this machine looks offline (DNS did not answer)'}`,
     };
   }
   if (o.socketProblem) return { value: 'unknown', reason: o.socketProblem };

@@ -60,7 +60,7 @@ function offlineReport(cli: string, good: Report): { report: Report; real: boole
       startedAt: new Date().toISOString(),
       servers: [{ host: 'stun.example.net', port: 3478, address: null, rttMs: null, rfc5780: 'unknown', otherAddress: null, error }],
       udp: 'unknown',
-      udpReason: `no server answered: none of the 1 server(s) could even be resolved, so this machine looks offline (${error})`,
+      udpReason: 'no server answered: none of the 1 server(s) could be resolved, so this machine looks offline (DNS did not answer)',
       localAddresses: [],
       publicEndpoints: [],
       mappingLifetime: undefined,

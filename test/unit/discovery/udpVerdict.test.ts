@@ -64,7 +64,13 @@ const table: { name: string; change: Partial<UdpObservations>; value: 'yes' | 'n
     name: 'no server could be resolved',
     change: { asked: 0, resolveErrors: ['a: no such host', 'b: timed out'], socketProblem: 'x' },
     value: 'unknown',
-    reason: 'no server answered: none of the 2 server(s) could even be resolved, so this machine looks offline (a: no such host; b: timed out)',
+    reason: 'no server answered: none of the 2 server(s) could be resolved (check the names: DNS says at least one does not exist)',
+  },
+  {
+    name: 'no server could be resolved, DNS silent',
+    change: { asked: 0, resolveErrors: ['a: DNS lookup of a took longer than 1200 ms', 'b: DNS lookup of b took longer than 1200 ms'], socketProblem: 'x' },
+    value: 'unknown',
+    reason: 'no server answered: none of the 2 server(s) could be resolved, so this machine looks offline (DNS did not answer)',
   },
   { name: 'the behaviour socket could not be opened', change: { socketProblem: 'cannot open a UDP socket for IPv4: EMFILE', sends: { attempted: 0, failed: 0 } }, value: 'unknown', reason: 'cannot open a UDP socket for IPv4: EMFILE' },
   {
