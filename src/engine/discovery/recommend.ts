@@ -28,27 +28,22 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
     });
     return out;
   }
+  // Nothing below has anything to rest on: one general warning. Its reason stands once, with the
+  // UDP result; here it is the evidence.
+  const nothingMeasured = (id: string, text: string): Recommendation => ({
+    id,
+    severity: 'warning',
+    vpn: 'general',
+    text,
+    evidence: [{ test: 'binding requests to every server', observation: report.udpReason }],
+  });
   if (udp === 'unknown') {
-    out.push({
-      id: 'udp-unknown',
-      severity: 'warning',
-      vpn: 'general',
-      // The reason stands once, with the UDP result; here it is the evidence.
-      text: 'Whether UDP gets through is not known: check the server list and the network, then run the diagnosis again.',
-      evidence: [{ test: 'binding requests to every server', observation: report.udpReason }],
-    });
+    out.push(nothingMeasured('udp-unknown', 'Whether UDP gets through is not known: check the server list and the network, then run the diagnosis again.'));
     return out;
   }
   if (report.publicEndpoints.length === 0) {
-    // UDP came back (udp is "yes"), but no answer was usable: nothing below has anything to rest on.
-    out.push({
-      id: 'server-answers-incorrectly',
-      severity: 'warning',
-      vpn: 'general',
-      // The reason stands once, with the UDP result; here it is the evidence.
-      text: 'Nothing about the NAT could be measured: run the diagnosis again with another STUN server.',
-      evidence: [{ test: 'binding requests to every server', observation: report.udpReason }],
-    });
+    // UDP came back (udp is "yes"), but no answer was usable.
+    out.push(nothingMeasured('server-answers-incorrectly', 'Nothing about the NAT could be measured: run the diagnosis again with another STUN server.'));
     return out;
   }
 
