@@ -121,8 +121,10 @@ function runRunner(lab: Lab): Promise<number> {
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const unavailable = [labAvailability(), miniupnpdAvailability()].find((a) => !a.ok);
-  if (unavailable && !unavailable.ok) {
+  // The lab first: miniupnpd's check may install it (as root), pointless when the lab cannot run.
+  let unavailable = labAvailability();
+  if (unavailable.ok) unavailable = miniupnpdAvailability();
+  if (!unavailable.ok) {
     if (process.env.NATLAB_REQUIRE === '1') {
       console.error(TAG, `the lab is required here (NATLAB_REQUIRE=1) but cannot run: ${unavailable.reason}`);
       console.log('0 passed, 1 failed, 0 skipped');
