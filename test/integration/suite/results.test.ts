@@ -186,7 +186,7 @@ describe('NAT Probe results per network (one network, one picture)', function ()
     const retried = await queryWebview({ click: '#offline vscode-button:nth-of-type(1)' });
     assert.ok(retried.ok, retried.error);
     await waitForWebview({ selectors: SELECTORS }, (a) => (a.results!.offline.length === 0 && a.results!.portRows.length === 3 ? undefined : 'still offline'), 30_000);
-    await waitForWebview({ workbench: true, selectors: STATUS }, (a) => (a.results?.item[0] === 'NAT: no NAT' ? undefined : `status bar reads ${JSON.stringify(a.results?.item)}`), 30_000);
+    await waitForWebview({ workbench: true, selectors: STATUS }, (a) => (a.results?.item[0] === 'NAT: Open internet' ? undefined : `status bar reads ${JSON.stringify(a.results?.item)}`), 30_000);
   });
 
   it('another network: its picture has no ports or lifetime of the old one; back home, they are there again', async () => {
