@@ -1,6 +1,7 @@
 // `npm test`: build, install what the lab needs (as root), then every suite: unit, CLI and lab
-// tests in one mocha run, then the extension in a real VS Code (test/integration), trusted and then
-// once more in Restricted Mode (an untrusted workspace). Ends with one plain "N passed, N failed,
+// tests in one mocha run, then the extension in a real VS Code (test/integration), trusted, once more
+// in Restricted Mode (an untrusted workspace), and, as root, once more inside the double-NAT namespace
+// lab for the router test (scripts/lab/integration-router.ts). Ends with one plain "N passed, N failed,
 // N skipped" line summing them.
 import { spawn, spawnSync } from 'node:child_process';
 
@@ -47,6 +48,17 @@ if (args.length === 0 && process.env.NATPROBE_SKIP_INTEGRATION !== '1') {
   // Restricted Mode needs its own VS Code start (trust is decided when the window opens): only the
   // tests about it, in a fresh untrusted workspace (about 40 s; they are skipped in the pass above).
   results.push(await runCounted('node', ['scripts/vscode/run-integration.mjs', '--no-build'], { NATPROBE_TEST_TRUST: 'restricted', NATPROBE_TEST_GREP: 'Restricted Mode' }));
+  // The router's answer in the extension (routerAnswer.test.ts, skipped in the passes above): a VS Code
+  // of its own inside the double-NAT namespace lab, only that test (about 15 s). The script checks
+  // the lab is sealed, deletes the namespaces on every way out, and says why when it cannot run.
+  if (process.getuid?.() === 0 && process.platform === 'linux') {
+    results.push(await runCounted('node', ['--import', 'tsx', 'scripts/lab/integration-router.ts', '--no-build']));
+  } else if (process.env.NATLAB_REQUIRE === '1') {
+    console.error('npm test: the router test in the namespace lab is required here (NATLAB_REQUIRE=1) but needs root on Linux');
+    results.push({ code: 1, passed: 0, failed: 1, skipped: 0 });
+  } else {
+    console.log('npm test: not root on Linux, so the router test in the namespace lab (scripts/lab/integration-router.ts) stays skipped.');
+  }
 }
 const sum = (k) => results.reduce((n, r) => n + r[k], 0);
 console.log(`npm test: finished in ${Math.round((Date.now() - started) / 1000)} s`);

@@ -22,6 +22,6 @@ export const DEFAULT_SERVERS: readonly string[] = [
 
 export const DEFAULT_BUDGET_MS = 3000;
 
-/** The budget's range, the same for `natprobe diagnose --budget` and the setting natProbe.budgetMs. */
+/** The budget's range, the same for `natprobe diagnose --budget` and the setting natProbe.timeBudget (formerly natProbe.budgetMs). */
 export const MIN_BUDGET_MS = 200;
 export const MAX_BUDGET_MS = 600_000;

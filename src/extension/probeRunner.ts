@@ -52,6 +52,7 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
   const { output } = host;
   const settings = readProbeSettings();
   for (const p of settings.problems) output.warn(`ignoring a setting: ${p}`);
+  for (const r of settings.renamed) output.info(r);
   const servers = request.servers ?? settings.servers;
   if (servers.length === 0) {
     void showError(vscode.l10n.t('No STUN server to ask: natProbe.servers is empty or every entry is invalid (see the NAT Probe log).'));

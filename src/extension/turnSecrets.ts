@@ -53,8 +53,8 @@ export function registerSetTurnPassword(context: vscode.ExtensionContext, secret
 export async function setTurnPasswordCommand(secrets: TurnSecrets, servers: readonly TurnServerSetting[]): Promise<void> {
   if (servers.length === 0) {
     const open = vscode.l10n.t('Open settings');
-    const choice = await showInfo(vscode.l10n.t('No TURN server is configured: add one to natProbe.turnServers first.'), open);
-    if (choice === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'natProbe.turnServers');
+    const choice = await showInfo(vscode.l10n.t('No TURN server is configured: add one to natProbe.relayServers first.'), open);
+    if (choice === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'natProbe.relayServers');
     return;
   }
   const picked =

@@ -39,8 +39,9 @@ describe('the extension manifest (package.json)', () => {
     const props = pkg.contributes.configuration.properties as Record<string, { markdownDescription?: string; default?: unknown }>;
     for (const [key, p] of Object.entries(props)) assert.ok(p.markdownDescription, `${key} has no markdownDescription`);
     // A title in words for each setting, translatable (package.nls.json). VS Code's settings editor
-    // still labels extension settings from the key ("Budget Ms"); the title is there for where it
-    // is shown and for when the editor honours it (microsoft/vscode#191807).
+    // labels extension settings from the key, not from this title (the next test checks those
+    // labels); the title is there for where it is shown and for when the editor honours it
+    // (microsoft/vscode#191807).
     const nls = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
     for (const [key, p] of Object.entries(props) as [string, { title?: string; markdownDescription?: string }][]) {
       const title = /^%(.+)%$/.exec(p.title ?? '')?.[1];
@@ -52,10 +53,41 @@ describe('the extension manifest (package.json)', () => {
     assert.ok(!('natProbe.turnPassword' in props) && !Object.keys(props).some((k) => /pass/i.test(k)), 'no password setting: TURN passwords live in SecretStorage');
   });
 
+  it('the settings editor labels every setting in words: no "Budget Ms", no "Turn Servers"', () => {
+    // VS Code's settings editor builds an extension setting's label from its key, ignoring "title":
+    // the part after the last dot, camelCase split into words, the first letter upper-cased, and
+    // a short list of known acronyms (CSS, HTML, JSON, JS, TS, ID…) upper-cased
+    // (wordifyKey in src/vs/workbench/contrib/preferences/browser/settingsTreeModels.ts/settingsLayout.ts).
+    const acronyms = new Set(['css', 'html', 'scss', 'less', 'json', 'js', 'ts', 'ie', 'id', 'php', 'scm']);
+    const label = (key: string) =>
+      key
+        .slice(key.lastIndexOf('.') + 1)
+        .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+        .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+        .replace(/^[a-z]/, (c) => c.toUpperCase())
+        .replace(/\b\w+\b/g, (w) => (acronyms.has(w.toLowerCase()) ? w.toUpperCase() : w));
+    const props = pkg.contributes.configuration.properties as Record<string, { markdownDeprecationMessage?: string }>;
+    const labels: Record<string, string> = Object.fromEntries(Object.entries(props).filter(([, p]) => !p.markdownDeprecationMessage).map(([k]) => [k, label(k)]));
+    assert.deepEqual(labels, {
+      'natProbe.servers': 'Servers',
+      'natProbe.timeBudget': 'Time Budget',
+      'natProbe.askRouter': 'Ask Router',
+      'natProbe.ports': 'Ports',
+      'natProbe.portsServer': 'Ports Server',
+      'natProbe.relayServers': 'Relay Servers',
+      'natProbe.lint.enabled': 'Enabled',
+      'natProbe.lint.useProbeResults': 'Use Probe Results',
+      'natProbe.lint.rules': 'Rules',
+    });
+    // A new setting must be added here with the label it gets: units and protocol names a label
+    // cannot show right ("Ms", "Turn") go in the description, not the key.
+    assert.equal(pkg.contributes.configuration.title, 'NAT Probe');
+  });
+
   it('Restricted Mode: linting works (limited support) and no workspace setting can point the probe at a server', () => {
     const trust = pkg.capabilities.untrustedWorkspaces;
     assert.equal(trust.supported, 'limited');
-    for (const key of ['natProbe.servers', 'natProbe.portsServer', 'natProbe.turnServers']) assert.ok(trust.restrictedConfigurations.includes(key), key);
+    for (const key of ['natProbe.servers', 'natProbe.portsServer', 'natProbe.relayServers', 'natProbe.turnServers']) assert.ok(trust.restrictedConfigurations.includes(key), key);
     for (const key of trust.restrictedConfigurations) assert.ok(key in pkg.contributes.configuration.properties, `${key} is not a setting`);
   });
 

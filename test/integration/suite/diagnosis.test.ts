@@ -21,12 +21,12 @@ describe('NAT Probe: Run NAT diagnosis (against natprobe serve on loopback)', fu
     if (!fs.existsSync(cli)) throw new Error(`${cli} is missing: run \`node scripts/build.mjs\` first (the runner does)`);
     serve = await startServe(cli);
     await config().update('servers', [`127.0.0.1:${serve.port}`], vscode.ConfigurationTarget.Global);
-    await config().update('budgetMs', 5000, vscode.ConfigurationTarget.Global);
+    await config().update('timeBudget', 5000, vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
     await config().update('servers', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('budgetMs', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('timeBudget', undefined, vscode.ConfigurationTarget.Global);
     serve?.child.kill('SIGTERM');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });

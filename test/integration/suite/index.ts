@@ -16,6 +16,8 @@ import { type TestEvent, resultLine } from '../consoleProtocol.cjs';
 const TEST_FILES: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
   ['activation.test.ts', () => import('./activation.test.js')],
   ['commands.test.ts', () => import('./commands.test.js')],
+  // Changes natProbe.timeBudget / natProbe.budgetMs and restores them.
+  ['settingsRename.test.ts', () => import('./settingsRename.test.js')],
   ['diagnosis.test.ts', () => import('./diagnosis.test.js')],
   ['workspace.test.ts', () => import('./workspace.test.js')],
   // After workspace.test.ts: it creates (and deletes again) files in the workspace folder.

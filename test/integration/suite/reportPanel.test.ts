@@ -87,14 +87,14 @@ describe('NAT Probe report panel (webview content, Apply to config, themes)', fu
     await ext.activate();
     serve = await startPortsServe(path.join(ext.extensionPath, 'dist', 'cli.js'));
     await config().update('servers', [`127.0.0.1:${serve.port}`], vscode.ConfigurationTarget.Global);
-    await config().update('budgetMs', 4000, vscode.ConfigurationTarget.Global);
+    await config().update('timeBudget', 4000, vscode.ConfigurationTarget.Global);
     await config().update('portsServer', `127.0.0.1:${serve.port}`, vscode.ConfigurationTarget.Global);
     await config().update('ports', [`udp:${serve!.udpOpen}`, `tcp:${serve!.tcpOpen}`, `udp:${serve!.udpClosed}`], vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   after(async () => {
-    for (const key of ['servers', 'budgetMs', 'ports', 'portsServer']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    for (const key of ['servers', 'timeBudget', 'ports', 'portsServer']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
     serve?.child.kill('SIGTERM');
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');

@@ -39,12 +39,12 @@ describe('NAT Probe: report tools, workspace lint, port test (real extension hos
     await ext.activate();
     serve = await startPortsServe(path.join(ext.extensionPath, 'dist', 'cli.js'));
     await config().update('servers', [`127.0.0.1:${serve.port}`], vscode.ConfigurationTarget.Global);
-    await config().update('budgetMs', 4000, vscode.ConfigurationTarget.Global);
+    await config().update('timeBudget', 4000, vscode.ConfigurationTarget.Global);
     await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(folder(), scratch));
   });
 
   after(async () => {
-    for (const key of ['servers', 'budgetMs', 'ports', 'portsServer', 'lint.useProbeResults']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    for (const key of ['servers', 'timeBudget', 'ports', 'portsServer', 'lint.useProbeResults']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     serve?.child.kill('SIGTERM');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), scratch), { recursive: true });

@@ -82,7 +82,7 @@ describe('NAT Probe results per network (one network, one picture)', function ()
     cli = path.join(ext.extensionPath, 'dist', 'cli.js');
     serve = await startPortsServe(cli);
     await config().update('servers', [`127.0.0.1:${serve.port}`], vscode.ConfigurationTarget.Global);
-    await config().update('budgetMs', 4000, vscode.ConfigurationTarget.Global);
+    await config().update('timeBudget', 4000, vscode.ConfigurationTarget.Global);
     await config().update('portsServer', `127.0.0.1:${serve.port}`, vscode.ConfigurationTarget.Global);
     await config().update('ports', [`udp:${serve.udpOpen}`, `tcp:${serve.tcpOpen}`, `udp:${serve.udpClosed}`], vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -91,7 +91,7 @@ describe('NAT Probe results per network (one network, one picture)', function ()
   });
 
   after(async () => {
-    for (const key of ['servers', 'budgetMs', 'ports', 'portsServer']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    for (const key of ['servers', 'timeBudget', 'ports', 'portsServer']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     serve?.child.kill('SIGTERM');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder(), SCRATCH), { recursive: true });

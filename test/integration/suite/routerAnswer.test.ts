@@ -24,13 +24,13 @@ describe('NAT Probe: the router’s answer in a real diagnosis (double-NAT lab)'
     }
     await ourExtension().activate();
     await config().update('servers', [LAB_SERVER], vscode.ConfigurationTarget.Global);
-    await config().update('budgetMs', 3000, vscode.ConfigurationTarget.Global);
+    await config().update('timeBudget', 3000, vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
     if (!LAB_SERVER) return;
     await config().update('servers', undefined, vscode.ConfigurationTarget.Global);
-    await config().update('budgetMs', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('timeBudget', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
