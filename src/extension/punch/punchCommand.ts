@@ -16,8 +16,13 @@ interface DirectPathOptions {
   readonly code?: string;
 }
 
-/** The row the panel shows, built only from the child's checked fields. */
-export function punchRow(via: string, o: PunchOutput, at: Date): PunchRow {
+/**
+ * The row the panel shows, built only from the child's checked fields. The extension passes the
+ * child no reports (--report/--peer-report), so there is no prediction to show: the CLI's words
+ * for that name its flags, the panel's name the command that makes one.
+ */
+export function punchRow(via: string, o: PunchOutput, at: Date, noPrediction: string): PunchRow {
+  const prediction = o.prediction.direct === 'unknown' ? { direct: 'unknown' as const, reason: noPrediction } : o.prediction;
   return {
     via,
     direct: o.direct,
@@ -25,7 +30,7 @@ export function punchRow(via: string, o: PunchOutput, at: Date): PunchRow {
     ...(o.pair ? { pair: o.pair } : {}),
     ...(o.ms !== null ? { ms: o.ms } : {}),
     ...(o.rttMs !== null ? { rttMs: o.rttMs } : {}),
-    prediction: o.prediction,
+    prediction,
     agrees: o.agrees,
     packetsSent: o.packets.sent,
     at: at.toISOString(),
@@ -131,7 +136,7 @@ export function registerPunch(context: vscode.ExtensionContext, output: vscode.L
     }
     const o = outcome.output;
     output.info(`punch: direct ${o.direct}${o.pair ? ` ${o.pair.kind} in ${o.ms} ms, RTT ${o.rttMs} ms` : ''}: ${o.reason}; ${o.packets.sent} packets sent`);
-    const row = punchRow(viaText, o, new Date());
+    const row = punchRow(viaText, o, new Date(), vscode.l10n.t('No prediction here: compare needs both ends’ reports. “NAT Probe: Compare two reports” with the peer’s report shows it.'));
     setPunchRow(row);
     revealReportPanel(context, last.get());
     if (o.direct === 'yes' && o.pair) void showInfo(vscode.l10n.t('Direct path: yes, {0} in {1} ms (RTT {2} ms).', o.pair.kind, String(o.ms), String(o.rttMs)));
