@@ -94,4 +94,33 @@ describe('Test a direct path to a peer (natprobe punch from the editor)', functi
     assert.match(a.results!.facts[1], /^srflx↔srflx \(127\.0\.0\.1:\d+ ↔ 127\.0\.0\.1:\d+\)$/);
     assert.ok(a.results!.facts.some((f) => /^\? Could not tell/.test(f)), 'compare\'s prediction beside the proof: ' + a.results!.facts.join(' | '));
   });
+  it('Join: the peer (the CLI) starts and prints its code; the command joins with it; direct: yes in the panel', async () => {
+    await config().update('rendezvous', `127.0.0.1:${serve!.port}`, vscode.ConfigurationTarget.Global);
+    const node = process.env.NATPROBE_NODE || 'node';
+    let out = '';
+    let err = '';
+    const starter = spawn(node, [cli, 'punch', '--via', `127.0.0.1:${serve!.port}`, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    peer = starter;
+    starter.stdout!.on('data', (c) => (out += c));
+    starter.stderr!.on('data', (c) => (err += c));
+    const exit = new Promise<number | null>((resolve) => starter.once('exit', resolve));
+    const code = await waitFor('the code on the peer\'s stderr', () => /^Code: (\S+)$/m.exec(err)?.[1], 20_000);
+    // As a person types it: upper case, spaces instead of hyphens.
+    const row = await vscode.commands.executeCommand<PunchRow | undefined>('natProbe.testDirectPath', { role: 'join', code: code.toUpperCase().replace(/-/g, ' ') });
+    assert.ok(row, 'the command returned no result');
+    assert.equal(row.direct, 'yes', row.reason);
+    assert.equal(row.pair?.kind, 'srflx↔srflx');
+    assert.equal(await exit, 0, out + err);
+    if (!canQueryWebviews()) return;
+    await waitForWebview({ selectors: { facts: '#punch dd' } }, (x) => (x.results?.facts?.[0]?.startsWith('✓ Direct path') && x.results.facts[1]?.includes(row.pair!.local) ? undefined : 'not this punch yet'));
+  });
+
+  it('Join with something that is not a code: an error naming why, and nothing run', async () => {
+    await config().update('rendezvous', `127.0.0.1:${serve!.port}`, vscode.ConfigurationTarget.Global);
+    const before = api.notifications().length;
+    assert.equal(await vscode.commands.executeCommand('natProbe.testDirectPath', { role: 'join', code: 'acorn actor adobe agent album --via=198.51.100.1' }), undefined);
+    const shown = api.notifications().slice(before);
+    assert.deepEqual(shown.map((n) => n.kind), ['error']);
+    assert.match(shown[0].text, /^That is not a code: /);
+  });
 });
