@@ -7,6 +7,7 @@ import { registerLanguageSupport } from './language/registerLanguageSupport';
 import { LastReport } from './lastReport';
 import { lazyLogOutputChannel } from './lazyOutput';
 import { registerReportPanel } from './panel/reportPanel';
+import { registerPunch } from './punch/punchCommand';
 import { registerReach } from './reach/reachCommands';
 import { registerShowLastReport } from './showLastReport';
 import { type ShownNotification, shownNotifications } from './notify';
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): NatProbeApi {
   registerLanguageSupport(context);
   registerWorkspaceLint(context);
   registerReach(context, output, last);
+  registerPunch(context, output, last);
   const activateMs = performance.now() - started;
   const round = (ms: number) => Math.round(ms * 100) / 100;
   return { activationMs: round(loadMs + activateMs), loadMs: round(loadMs), activateMs: round(activateMs), notifications: shownNotifications };

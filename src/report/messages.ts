@@ -78,6 +78,54 @@ export function isReachRow(value: unknown): value is ReachRow {
 }
 
 /**
+ * "Direct path to a peer": the last `natprobe punch` of this window (the proof) with compare's
+ * prediction beside it. Built by the host from the child's checked JSON (src/extension/punch/).
+ */
+export interface PunchRow {
+  /** The rendezvous as the user named it (natProbe.rendezvous). */
+  readonly via: string;
+  readonly direct: 'yes' | 'no' | 'unknown';
+  readonly reason: string;
+  /** "srflx↔srflx", "host↔host"… (ours first), with both addresses; only when a path formed. */
+  readonly pair?: { readonly kind: string; readonly local: string; readonly remote: string };
+  /** From the introduction to the first answered check. */
+  readonly ms?: number;
+  readonly rttMs?: number;
+  /** compare's verdict from the two reports, or unknown with why there is none. */
+  readonly prediction: { readonly direct: 'yes' | 'no' | 'unknown'; readonly reason: string };
+  readonly agrees: 'yes' | 'no' | 'unknown';
+  readonly packetsSent: number;
+  /** When it finished (ISO 8601). */
+  readonly at: string;
+}
+
+const TRISTATES: readonly unknown[] = ['yes', 'no', 'unknown'];
+const finiteAtLeastZero = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+export function isPunchRow(value: unknown): value is PunchRow {
+  if (!isPlainObject(value)) return false;
+  const v = value;
+  const p = v.prediction;
+  const pair = v.pair;
+  return (
+    typeof v.via === 'string' &&
+    TRISTATES.includes(v.direct) &&
+    typeof v.reason === 'string' &&
+    (pair === undefined || (isPlainObject(pair) && typeof pair.kind === 'string' && typeof pair.local === 'string' && typeof pair.remote === 'string')) &&
+    (v.ms === undefined || finiteAtLeastZero(v.ms)) &&
+    (v.rttMs === undefined || finiteAtLeastZero(v.rttMs)) &&
+    isPlainObject(p) &&
+    TRISTATES.includes(p.direct) &&
+    typeof p.reason === 'string' &&
+    TRISTATES.includes(v.agrees) &&
+    Number.isInteger(v.packetsSent) &&
+    (v.packetsSent as number) >= 0 &&
+    typeof v.at === 'string' &&
+    !Number.isNaN(Date.parse(v.at))
+  );
+}
+
+/**
  * Where the shown report stands among this machine's results (src/report/networkResults.ts):
  * the times of parts measured before the report itself, and for an offline report whether a
  * good one is kept. Optional: a report shows without it.
@@ -111,6 +159,8 @@ export type HostToWebview =
   | { readonly type: 'config'; readonly config: OpenConfig | null }
   /** The latest reachability results of the configs tested in this window ("Your VPN servers"). */
   | { readonly type: 'reach'; readonly rows: readonly ReachRow[] }
+  /** The last "Test a direct path to a peer" of this window, or null before there is one. */
+  | { readonly type: 'punch'; readonly row: PunchRow | null }
   /** The outcome of a copy or apply request, in words for the user. */
   | {
       readonly type: 'result';
@@ -217,6 +267,8 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
     }
     case 'reach':
       return Array.isArray(value.rows) && value.rows.length <= MAX_REACH_ROWS && value.rows.every(isReachRow);
+    case 'punch':
+      return value.row === null || isPunchRow(value.row);
     case 'result':
       return typeof value.ok === 'boolean' && typeof value.message === 'string' && (value.action === 'copy' || value.action === 'apply' || value.action === 'command');
     default:

@@ -33,7 +33,7 @@ const restored = restore();
 const state = restored.state;
 /** Why the saved report could not be shown, until a new report arrives. */
 let dropped = restored.dropped;
-const live: Live = { config: null, results: new Map(), reach: [] };
+const live: Live = { config: null, results: new Map(), reach: [], punch: null };
 let restoredScroll: number | undefined = state.scrollY;
 /** Sent with each report, not saved: the host sends it again when the page (re)loads. */
 let picture: PictureInfo | undefined;
@@ -62,12 +62,12 @@ const actions = {
 function draw(): void {
   if (!state.report) {
     if (dropped !== undefined) renderDropped(app, dropped);
-    else renderWaiting(app, live.reach);
+    else renderWaiting(app, live.reach, live.punch);
     return;
   }
   try {
     if (renderOffline(app, state.report, picture, actions.run)) return;
-    renderPage(app, { report: state.report, partial: state.partial === true, config: live.config, results: live.results, reach: live.reach, ctx, actions, scrollY: restoredScroll, picture });
+    renderPage(app, { report: state.report, partial: state.partial === true, config: live.config, results: live.results, reach: live.reach, punch: live.punch, ctx, actions, scrollY: restoredScroll, picture });
   } catch (err) {
     // parseReport lets no such report through; should one get by, the panel says so instead of
     // going blank, and the report is not saved again to fail the same way after a reload.
@@ -117,6 +117,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       break;
     case 'reach':
       live.reach = [...msg.rows];
+      draw();
+      break;
+    case 'punch':
+      live.punch = msg.row;
       draw();
       break;
     case 'result':

@@ -42,6 +42,8 @@ export const FACT_MEANING = {
   serverAnswered: { yes: 'good', no: 'bad' },
   /** natprobe reach: the VPN server answered its own protocol. */
   reachAnswered: { yes: 'good', no: 'bad' },
+  /** natprobe punch: a direct path formed (or compare predicts one). */
+  directPath: { yes: 'good', no: 'bad' },
 } as const satisfies Record<string, Polarity>;
 
 export type Fact = keyof typeof FACT_MEANING;

@@ -3,7 +3,7 @@
  * builds the new tree off-screen and swaps it in one step, then puts the scroll position and the
  * keyboard focus back where they were, before the next paint: no flicker, no lost place.
  */
-import type { OpenConfig, PictureInfo, ReachRow, WebviewCommand } from '../report/messages';
+import type { OpenConfig, PictureInfo, PunchRow, ReachRow, WebviewCommand } from '../report/messages';
 import type { Report } from '../report/report';
 import { formatDuration } from '../report/durations';
 import { safeDeep, safeText } from '../report/safeText';
@@ -15,6 +15,7 @@ import { lifetimeSection } from './sections/lifetime';
 import { partsNote } from './sections/offline';
 import { pathSection } from './sections/path';
 import { portsSection } from './sections/ports';
+import { punchSection } from './sections/punch';
 import { reachSection } from './sections/reach';
 import { type RecommendationActions, recommendationsSection } from './sections/recommendations';
 import { serversSection } from './sections/servers';
@@ -29,6 +30,8 @@ export interface PageInput {
   readonly results: ReadonlyMap<string, { ok: boolean; message: string }>;
   /** natprobe reach results of this window's configs. */
   readonly reach: readonly ReachRow[];
+  /** The last natprobe punch of this window ("Direct path to a peer"), or null. */
+  readonly punch?: PunchRow | null;
   readonly ctx: RenderContext;
   readonly actions: RecommendationActions & { run(command: WebviewCommand): void };
   /** Scroll here after rendering (a reload); otherwise the current position is kept. */
@@ -69,12 +72,14 @@ export function renderPage(app: HTMLElement, untrusted: PageInput): void {
   // Text goes in through textContent (no HTML), but a bidi override or control character from a
   // server would still reorder or hide what the reader sees: every string is made visible first.
   // Reach rows quote the config (file names, host names) and what endpoints answered: the same.
-  const input: PageInput = { ...untrusted, report: safeDeep(untrusted.report), reach: safeDeep(untrusted.reach ?? []) };
+  const input: PageInput = { ...untrusted, report: safeDeep(untrusted.report), reach: safeDeep(untrusted.reach ?? []), punch: untrusted.punch ? safeDeep(untrusted.punch) : null };
   const { report, ctx } = input;
   const nodes = [
     header(input),
     partsNote(input.picture),
     verdictSection(report),
+    // Beside the verdict: the proof of a direct path (and compare's prediction), when one was tested.
+    punchSection(input.punch ?? null),
     pathSection(report),
     behaviourSection(ctx, report),
     serversSection(report),
@@ -93,9 +98,10 @@ export function renderPage(app: HTMLElement, untrusted: PageInput): void {
   });
 }
 
-export function renderWaiting(app: HTMLElement, reach: readonly ReachRow[] = []): void {
+export function renderWaiting(app: HTMLElement, reach: readonly ReachRow[] = [], punch: PunchRow | null = null): void {
   const servers = reachSection(safeDeep(reach));
-  app.replaceChildren(h('h1', undefined, S.title), h('p', { class: 'muted' }, S.waiting), ...(servers ? [servers] : []));
+  const direct = punchSection(punch ? safeDeep(punch) : null);
+  app.replaceChildren(h('h1', undefined, S.title), h('p', { class: 'muted' }, S.waiting), ...(direct ? [direct] : []), ...(servers ? [servers] : []));
 }
 
 /** The saved report was unreadable (restoreFrom dropped it): say why, and how to get a new one. */

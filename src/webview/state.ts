@@ -3,7 +3,7 @@
  * evidence lists were open and where the page was scrolled. The host's WebviewPanelSerializer
  * gets the same object back when VS Code restarts.
  */
-import type { OpenConfig, ReachRow } from '../report/messages';
+import type { OpenConfig, PunchRow, ReachRow } from '../report/messages';
 import { parseReport } from '../report/parseReport';
 import type { Report } from '../report/report';
 import { loadState, saveState } from './host';
@@ -24,6 +24,8 @@ export interface Live {
   results: Map<string, { ok: boolean; message: string }>;
   /** natprobe reach results (the host sends them again on reload). */
   reach: ReachRow[];
+  /** The last natprobe punch of this window (the host sends it again on reload). */
+  punch: PunchRow | null;
 }
 
 export interface Restored {

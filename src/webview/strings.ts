@@ -134,6 +134,19 @@ function strings() {
                 ? t('Not tested')
                 : t('Unexpected answer'),
 
+    // Direct path to a peer (natprobe punch)
+    punchHeading: t('Direct path to a peer'),
+    punchIntro: (via: string) => t('A real UDP hole punch, met through the rendezvous {0} (“Test a direct path to a peer”): proof of what happened on this path, with compare’s prediction from the two reports beside it.', via),
+    punchProof: t('Proved'),
+    punchPredicted: t('Predicted by compare'),
+    punchPair: t('Pair'),
+    punchTime: t('Time to the path'),
+    punchRtt: t('RTT over the path'),
+    punchPackets: t('Packets sent'),
+    punchDirect: { yes: t('Direct path'), no: t('No direct path'), unknown: t('Could not tell') },
+    punchDisagree: t('The proof and the prediction disagree: the proof is what happened on this path; the prediction came from the two reports.'),
+    punchAt: (when: string) => t('Tested {0}.', when),
+
     // Lifetime
     lifetimeNotMeasured: t('Not measured.'),
     lifetimeHowTo: t('How long this NAT keeps an idle UDP mapping decides the keepalive your tunnel needs. Measuring it takes up to 2 minutes.'),

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { MAX_REACH_ROWS, type PictureInfo, REPORT_FOCUS, type ReachRow, type ReportFocus } from '../../report/messages';
+import { MAX_REACH_ROWS, type PictureInfo, type PunchRow, REPORT_FOCUS, type ReachRow, type ReportFocus } from '../../report/messages';
 import { parseReport } from '../../report/parseReport';
 import type { Report } from '../../report/report';
 import { withSafeLines } from '../safeLog';
@@ -20,6 +20,7 @@ interface PanelHost {
   readonly output: vscode.LogOutputChannel;
   readonly tracker: ConfigTracker;
   readonly reachRows?: () => readonly ReachRow[];
+  readonly punchRow?: () => PunchRow | null;
 }
 
 export type { ReportFocus };
@@ -33,11 +34,35 @@ export const SHOW_REPORT_COMMAND = '_natProbe.showReport';
 let host: PanelHost | undefined;
 let view: ReportView | undefined;
 let reachRows: readonly ReachRow[] = [];
+let punchRow: PunchRow | null = null;
 
 /** Updates "Your VPN servers" in the panel, if one is open (a panel opened later gets them too). */
 export function setReachRows(rows: readonly ReachRow[]): void {
   reachRows = rows.slice(0, MAX_REACH_ROWS);
   view?.postReach();
+}
+
+/** Updates "Direct path to a peer" in the panel, if one is open (a panel opened later gets it too). */
+export function setPunchRow(row: PunchRow | null): void {
+  punchRow = row;
+  view?.postPunch();
+}
+
+/**
+ * Brings the panel into view to show a result that is not a report (a punch): the panel there
+ * is, else one with this report (the last one), else an empty one that shows the result alone.
+ */
+export function revealReportPanel(context: vscode.ExtensionContext, report: Report | undefined): void {
+  if (view) {
+    if (!view.panel.visible) view.panel.reveal(undefined, true);
+    return;
+  }
+  if (report) {
+    showReportPanel(context, report);
+    return;
+  }
+  const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, vscode.l10n.t('NAT Probe report'), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, { enableScripts: true });
+  adopt(panel, hostFor(context));
 }
 
 function adopt(panel: vscode.WebviewPanel, h: PanelHost, report?: Report): ReportView {
@@ -59,6 +84,7 @@ export function registerReportPanel(context: vscode.ExtensionContext, output: vs
     extensionUri: context.extensionUri,
     output,
     reachRows: () => reachRows,
+    punchRow: () => punchRow,
     get tracker(): ConfigTracker {
       if (!tracker) {
         tracker = new ConfigTracker();
@@ -100,7 +126,7 @@ function hostFor(context: vscode.ExtensionContext): PanelHost {
     const output = withSafeLines(vscode.window.createOutputChannel('NAT Probe report panel', { log: true }));
     const tracker = new ConfigTracker();
     context.subscriptions.push(output, tracker);
-    host = { extensionUri: context.extensionUri, output, tracker, reachRows: () => reachRows };
+    host = { extensionUri: context.extensionUri, output, tracker, reachRows: () => reachRows, punchRow: () => punchRow };
   }
   return host;
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { showInfo } from '../notify';
 import { recommendationEditsModule } from '../lazyModules';
-import { type HostToWebview, type OpenConfig, type PictureInfo, type ReachRow, type ReportFocus, parseWebviewMessage, type WebviewToHost } from '../../report/messages';
+import { type HostToWebview, type OpenConfig, type PictureInfo, type PunchRow, type ReachRow, type ReportFocus, parseWebviewMessage, type WebviewToHost } from '../../report/messages';
 import type { Report } from '../../report/report';
 import { applyRecommendation } from './applyRecommendation';
 import type { ConfigTracker } from './configTracker';
@@ -13,6 +13,8 @@ export interface ReportViewDeps {
   readonly tracker: ConfigTracker;
   /** The rows of "Your VPN servers" (natprobe reach results of this window). */
   readonly reachRows?: () => readonly ReachRow[];
+  /** The last "Test a direct path to a peer" of this window (natprobe punch). */
+  readonly punchRow?: () => PunchRow | null;
 }
 
 /**
@@ -67,6 +69,11 @@ export class ReportView implements vscode.Disposable {
     this.post({ type: 'reach', rows });
   }
 
+  /** Sends the last punch result (after a punch, or to a (re)loaded page). */
+  postPunch(): void {
+    this.post({ type: 'punch', row: this.deps.punchRow?.() ?? null });
+  }
+
   private post(message: HostToWebview): void {
     void this.panel.webview.postMessage(message).then(undefined, (err: unknown) => this.deps.output.warn(`report panel: posting ${message.type} failed: ${String(err)}`));
   }
@@ -119,6 +126,7 @@ export class ReportView implements vscode.Disposable {
         this.postReport();
         this.postConfig(true);
         this.postReach();
+        this.postPunch();
         return;
       case 'copy': {
         await vscode.env.clipboard.writeText(message.text);

@@ -32,6 +32,8 @@ const TEST_FILES: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
   ['labReport.test.ts', () => import('./labReport.test.js')],
   // Creates (and deletes again) reach-wg.conf and reach-client.ovpn; runs wireguard-go on loopback when it can.
   ['reach.test.ts', () => import('./reach.test.js')],
+  // Runs natprobe serve --rendezvous on loopback; sets natProbe.rendezvous and restores it.
+  ['punch.test.ts', () => import('./punch.test.js')],
   // Only with NATPROBE_LAB_SERVER (scripts/lab/integration-router.ts, in the lab's client namespace); changes settings and restores them.
   ['routerAnswer.test.ts', () => import('./routerAnswer.test.js')],
   // Runs only in the runner's restricted pass (an untrusted workspace); skipped in the trusted one.

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import * as dgram from 'node:dgram';
 import * as vscode from 'vscode';
+import type { NatProbeApi } from '../../../src/extension/extension';
 import { ourExtension } from './helpers';
 
 // Restricted Mode in a real VS Code: a config from an untrusted folder must not make the editor
-// send packets (issue 12). Runs only in the runner's restricted pass (NATPROBE_TEST_TRUST=
+// send packets (issue 12), nor a direct-path test (issue 16). Runs only in the runner's restricted pass (NATPROBE_TEST_TRUST=
 // restricted: the VS Code server starts without --disable-workspace-trust, so the fresh workspace
 // folder is untrusted); in the normal, trusted pass it is skipped with that reason. The "server"
 // is a UDP socket on loopback that counts what reaches it.
@@ -61,5 +62,21 @@ describe('Restricted Mode: no reachability test from an untrusted workspace', fu
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(received, 0, 'no packet reached the endpoint');
     assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'NAT Probe reach'), []);
+  });
+  it('Test a direct path to a peer refuses too, even with the rendezvous in the user settings: a warning, no packet', async () => {
+    const api = ourExtension().exports as NatProbeApi;
+    // A user setting (not restricted): only the trust check stands between the command and a send.
+    await vscode.workspace.getConfiguration('natProbe').update('rendezvous', `127.0.0.1:${port}`, vscode.ConfigurationTarget.Global);
+    try {
+      const before = api.notifications().length;
+      assert.equal(await vscode.commands.executeCommand('natProbe.testDirectPath', { role: 'start' }).then(undefined, () => undefined), undefined);
+      const shown = api.notifications().slice(before);
+      assert.deepEqual(shown.map((n) => n.kind), ['warning']);
+      assert.match(shown[0].text, /off in Restricted Mode/);
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(received, 0, 'no packet reached the rendezvous');
+    } finally {
+      await vscode.workspace.getConfiguration('natProbe').update('rendezvous', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });

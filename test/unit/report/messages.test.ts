@@ -141,3 +141,30 @@ describe('messages: "Your VPN servers" rows (reach)', () => {
     assert.equal(isHostToWebview({ type: 'reach' }), false);
   });
 });
+
+describe('messages: "Direct path to a peer" (punch)', () => {
+  const row = {
+    via: 'rendezvous.example.org',
+    direct: 'yes',
+    reason: 'a check and its answer crossed srflx↔srflx',
+    pair: { kind: 'srflx↔srflx', local: '127.0.0.1:40000', remote: '127.0.0.1:40001' },
+    ms: 1100,
+    rttMs: 0.4,
+    prediction: { direct: 'unknown', reason: 'no prediction' },
+    agrees: 'unknown',
+    packetsSent: 14,
+    at: '2026-12-02T17:00:00.000Z',
+  };
+  it('accepts a row, or null before any punch, and refuses a row with a field of the wrong kind', () => {
+    assert.equal(isHostToWebview({ type: 'punch', row }), true);
+    assert.equal(isHostToWebview({ type: 'punch', row: null }), true);
+    assert.equal(isHostToWebview({ type: 'punch', row: { ...row, pair: undefined, ms: undefined, rttMs: undefined, direct: 'no' } }), true);
+    assert.equal(isHostToWebview({ type: 'punch', row: { ...row, direct: true } }), false);
+    assert.equal(isHostToWebview({ type: 'punch', row: { ...row, rttMs: -1 } }), false);
+    assert.equal(isHostToWebview({ type: 'punch', row: { ...row, pair: { kind: 'srflx↔srflx', local: 1, remote: 'x' } } }), false);
+    assert.equal(isHostToWebview({ type: 'punch', row: { ...row, prediction: { direct: 'maybe', reason: '' } } }), false);
+    assert.equal(isHostToWebview({ type: 'punch', row: { ...row, packetsSent: 1.5 } }), false);
+    assert.equal(isHostToWebview({ type: 'punch', row: { ...row, at: 'yesterday' } }), false);
+    assert.equal(isHostToWebview({ type: 'punch' }), false);
+  });
+});

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { NatProbeApi } from '../../../src/extension/extension';
+import type { PunchRow } from '../../../src/report/messages';
+import { ourExtension, waitFor } from './helpers';
+import { type ServeProcess, startServe } from './serve';
+import { canQueryWebviews, waitForWebview } from './webviewQuery';
+
+// "Test a direct path to a peer" in a real VS Code: `natprobe serve --rendezvous` on loopback,
+// one end started through the command (its code read from the notification that shows it, as a
+// user would read it), the other end `natprobe punch --code …` as a child process of the test.
+// The proof must reach the command's result, a toast, and the report panel's "Direct path to a
+// peer" (the last through the runner's look into the webview, code-server runner only).
+
+const config = () => vscode.workspace.getConfiguration('natProbe');
+
+describe('Test a direct path to a peer (natprobe punch from the editor)', function () {
+  this.timeout(90_000);
+  let serve: ServeProcess | undefined;
+  let peer: ChildProcess | undefined;
+  let cli = '';
+  let api: NatProbeApi;
+
+  before(async () => {
+    const ext = ourExtension();
+    api = (await ext.activate()) as NatProbeApi;
+    cli = path.join(ext.extensionPath, 'dist', 'cli.js');
+    serve = await startServe(cli, () => ['--rendezvous']);
+  });
+
+  after(async () => {
+    if (peer && peer.exitCode === null) peer.kill('SIGTERM');
+    serve?.child.kill('SIGTERM');
+    await config().update('rendezvous', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('no rendezvous set: an error that says what to set, with Open settings, and nothing run', async () => {
+    await config().update('rendezvous', undefined, vscode.ConfigurationTarget.Global);
+    const before = api.notifications().length;
+    assert.equal(await vscode.commands.executeCommand('natProbe.testDirectPath', { role: 'start' }), undefined);
+    const shown = api.notifications().slice(before);
+    assert.equal(shown.length, 1, JSON.stringify(shown));
+    assert.equal(shown[0].kind, 'error');
+    assert.match(shown[0].text, /needs a rendezvous: .*natprobe serve --rendezvous.*natProbe\.rendezvous/);
+    assert.deepEqual(shown[0].buttons, ['Open settings']);
+  });
+
+  it('Start: the code is shown with Copy code; the peer joins with it; direct: yes, srflx↔srflx, in the toast and the panel', async () => {
+    await config().update('rendezvous', `127.0.0.1:${serve!.port}`, vscode.ConfigurationTarget.Global);
+    const before = api.notifications().length;
+    const running = vscode.commands.executeCommand<PunchRow | undefined>('natProbe.testDirectPath', { role: 'start' });
+    const codeToast = await waitFor('the notification with the code', () => api.notifications().slice(before).find((n) => n.kind === 'info' && n.text.startsWith('Your code: ')), 20_000);
+    assert.deepEqual(codeToast.buttons, ['Copy code']);
+    const code = /^Your code: ([a-z]+(?:-[a-z]+){5})\./.exec(codeToast.text)?.[1];
+    assert.ok(code, codeToast.text);
+    const progress = api.notifications().slice(before).find((n) => n.kind === 'progress');
+    assert.ok(progress, 'a progress notification');
+    assert.ok(progress.text.includes(`127.0.0.1:${serve!.port}`), JSON.stringify(progress));
+    assert.ok(progress.buttons.includes('Cancel'));
+    assert.ok(progress.messages.some((m) => m.includes(code)), JSON.stringify(progress.messages));
+
+    // The peer: the CLI, as on another machine.
+    const node = process.env.NATPROBE_NODE || 'node';
+    let peerOut = '';
+    peer = spawn(node, [cli, 'punch', '--via', `127.0.0.1:${serve!.port}`, '--code', code, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    peer.stdout!.on('data', (c) => (peerOut += c));
+    peer.stderr!.on('data', (c) => (peerOut += c));
+    const peerExit = new Promise<number | null>((resolve) => peer!.once('exit', resolve));
+
+    const row = await running;
+    assert.ok(row, 'the command returned no result');
+    assert.equal(row.direct, 'yes', row.reason);
+    // On loopback punch declares no interface addresses: the pair is the one the rendezvous saw.
+    assert.equal(row.pair?.kind, 'srflx↔srflx');
+    assert.ok(typeof row.rttMs === 'number' && row.rttMs >= 0);
+    assert.equal(row.prediction.direct, 'unknown');
+    assert.equal(await peerExit, 0, peerOut);
+    assert.equal((JSON.parse(peerOut.slice(peerOut.indexOf('{'))) as { direct: string }).direct, 'yes');
+
+    const toast = api.notifications().slice(before).find((n) => n.kind === 'info' && n.text.startsWith('Direct path: yes'));
+    assert.ok(toast, JSON.stringify(api.notifications().slice(before).map((n) => n.text)));
+    assert.match(toast.text, /^Direct path: yes, srflx↔srflx in \d+ ms \(RTT [\d.]+ ms\)\.$/);
+    assert.ok(progress.done, 'the progress went away');
+
+    if (!canQueryWebviews()) return;
+    const a = await waitForWebview({ selectors: { punch: '#punch', facts: '#punch dd' } }, (x) => (x.results?.punch?.length === 1 ? undefined : 'no Direct path section yet'));
+    const section = a.results!.punch[0];
+    assert.match(section, /Direct path to a peer/);
+    assert.match(section, new RegExp(`rendezvous 127\\.0\\.0\\.1:${serve!.port}`));
+    assert.match(a.results!.facts[0], /^✓ Direct path/);
+    assert.match(a.results!.facts[1], /^srflx↔srflx \(127\.0\.0\.1:\d+ ↔ 127\.0\.0\.1:\d+\)$/);
+    assert.ok(a.results!.facts.some((f) => /^\? Could not tell/.test(f)), 'compare\'s prediction beside the proof: ' + a.results!.facts.join(' | '));
+  });
+  it('Join: the peer (the CLI) starts and prints its code; the command joins with it; direct: yes in the panel', async () => {
+    await config().update('rendezvous', `127.0.0.1:${serve!.port}`, vscode.ConfigurationTarget.Global);
+    const node = process.env.NATPROBE_NODE || 'node';
+    let out = '';
+    let err = '';
+    const starter = spawn(node, [cli, 'punch', '--via', `127.0.0.1:${serve!.port}`, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    peer = starter;
+    starter.stdout!.on('data', (c) => (out += c));
+    starter.stderr!.on('data', (c) => (err += c));
+    const exit = new Promise<number | null>((resolve) => starter.once('exit', resolve));
+    const code = await waitFor('the code on the peer\'s stderr', () => /^Code: (\S+)$/m.exec(err)?.[1], 20_000);
+    // As a person types it: upper case, spaces instead of hyphens.
+    const row = await vscode.commands.executeCommand<PunchRow | undefined>('natProbe.testDirectPath', { role: 'join', code: code.toUpperCase().replace(/-/g, ' ') });
+    assert.ok(row, 'the command returned no result');
+    assert.equal(row.direct, 'yes', row.reason);
+    assert.equal(row.pair?.kind, 'srflx↔srflx');
+    assert.equal(await exit, 0, out + err);
+    if (!canQueryWebviews()) return;
+    await waitForWebview({ selectors: { facts: '#punch dd' } }, (x) => (x.results?.facts?.[0]?.startsWith('✓ Direct path') && x.results.facts[1]?.includes(row.pair!.local) ? undefined : 'not this punch yet'));
+  });
+
+  it('Join with something that is not a code: an error naming why, and nothing run', async () => {
+    await config().update('rendezvous', `127.0.0.1:${serve!.port}`, vscode.ConfigurationTarget.Global);
+    const before = api.notifications().length;
+    assert.equal(await vscode.commands.executeCommand('natProbe.testDirectPath', { role: 'join', code: 'acorn actor adobe agent album --via=198.51.100.1' }), undefined);
+    const shown = api.notifications().slice(before);
+    assert.deepEqual(shown.map((n) => n.kind), ['error']);
+    assert.match(shown[0].text, /^That is not a code: /);
+  });
+});
