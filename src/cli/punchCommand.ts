@@ -24,13 +24,14 @@ export const punchCommand = defineCommand({
     'Meets the peer at a rendezvous (natprobe serve --rendezvous) under a six-word code, then both ends send authenticated connectivity checks (STUN Binding with MESSAGE-INTEGRITY keyed from the code, RFC 8445 style) to every address of the other until one is answered or the budget ends. Says whether a direct path formed, over which pair (host↔host on one LAN, srflx↔srflx across NATs, prflx when a NAT changed the port, predicted for a port found by port prediction or the many-sockets method), how long it took, the RTT over it, and compare\'s prediction beside it; a "no" says what would be needed. Only the rendezvous and the addresses it names for the peer are contacted; nothing is relayed.',
   flags: [
     { name: 'via', value: 'HOST[:PORT]', description: `Required. The rendezvous: a host running natprobe serve --rendezvous (port ${DEFAULT_RENDEZVOUS_PORT} if none is given). Both ends name the same one.` },
-    { name: 'code', value: 'CODE', description: 'Joins the peer that printed this code. Without it, a fresh code is printed (on stderr) to give to the peer, and punch waits up to 60 s for it.' },
+    { name: 'code', value: 'CODE', description: 'Joins the peer that printed this code (other users of this machine can read a command line: NATPROBE_PUNCH_CODE is safer). Without it, a fresh code is printed (on stderr) to give to the peer, and punch waits up to 60 s for it.' },
     { name: 'budget', value: 'MS', range: [1000, 120_000], unit: 'ms', default: DEFAULT_BUDGET_MS, description: 'How long to try once the peer is known, in milliseconds.' },
     { name: 'ttl', value: 'N', range: [0, 32], unit: 'hops', default: DEFAULT_LOW_TTL, description: 'TTL of the first checks: enough to leave your own NAT(s), too little to reach the peer\'s (2 behind one NAT, 3 behind carrier-grade NAT too); 0 sends every check with the normal TTL.' },
     { name: 'report', value: 'REPORT.json', description: 'This end\'s diagnose --json report; with --peer-report, compare\'s prediction is shown beside the proof.' },
     { name: 'peer-report', value: 'REPORT.json', description: 'The peer\'s diagnose --json report.' },
     { name: 'json', description: 'Prints one JSON object: direct, reason, pair, ms, rttMs, prediction, agrees, packets, symmetric, rendezvous, contacted.' },
   ],
+  environment: [{ name: 'NATPROBE_PUNCH_CODE', meaning: 'The code to join with, instead of --code (kept out of the process list).' }],
   exits: {
     ok: 'a direct path was made',
     failed: 'no direct path (or the peer did not come, or the rendezvous refused the code)',
@@ -45,9 +46,12 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
   if (!viaText) throw new UsageError('punch needs --via HOST[:PORT] (a host running natprobe serve --rendezvous)');
   const via = parseServerSpec(viaText);
   if (!via.ok) throw new UsageError(`--via ${via.error}`);
-  const codeText = args.value('code');
+  // The code is the session's only secret: from the environment it stays out of the process list.
+  const fromEnv = process.env.NATPROBE_PUNCH_CODE?.trim() || undefined;
+  if (fromEnv !== undefined && args.value('code') !== undefined) throw new UsageError('--code and NATPROBE_PUNCH_CODE both give a code: choose one');
+  const codeText = args.value('code') ?? fromEnv;
   const parsed = codeText === undefined ? undefined : parseCode(codeText);
-  if (parsed && !parsed.ok) throw new UsageError(`--code: ${parsed.error}`);
+  if (parsed && !parsed.ok) throw new UsageError(`${fromEnv !== undefined ? 'NATPROBE_PUNCH_CODE' : '--code'}: ${parsed.error}`);
   const budgetMs = wholeNumber(args, 'budget')!;
   const lowTtl = wholeNumber(args, 'ttl')!;
   const reportFile = args.value('report');

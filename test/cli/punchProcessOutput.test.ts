@@ -102,6 +102,21 @@ describe('the extension\'s punch runner checks every field of natprobe punch --j
     await assert.rejects(runWith('', 3, 'natprobe: nowhere.invalid did not resolve\n'), /the rendezvous could not be reached: nowhere\.invalid did not resolve/);
   });
 
+  it('join: the code reaches the child in NATPROBE_PUNCH_CODE, never on its command line (other users can read that)', async () => {
+    const code = newCode();
+    const cli = path.join(dir, `cli${n++}.js`);
+    // The stand-in prints what it was given as its result's reason.
+    fs.writeFileSync(
+      cli,
+      `process.stdout.write(JSON.stringify({ ...${JSON.stringify(noPath)}, reason: JSON.stringify({ argv: process.argv.slice(2), env: process.env.NATPROBE_PUNCH_CODE }) }));\nprocess.exitCode = 1;\n`,
+    );
+    const run = await runPunchProcess({ cli, via: '127.0.0.1:3478', code });
+    assert.equal(run.kind, 'done', JSON.stringify(run));
+    const seen = JSON.parse(run.kind === 'done' ? run.output.reason : '{}') as { argv: string[]; env: string };
+    assert.equal(seen.env, code);
+    assert.ok(!seen.argv.some((a) => a.includes(code.split('-')[0])), JSON.stringify(seen.argv));
+  });
+
   it('a code that is not a code never becomes an argument', async () => {
     await assert.rejects(runPunchProcess({ cli: CLI, via: '127.0.0.1:3478', code: '--via=198.51.100.1' }), /a code is 6 words/);
   });

@@ -32,13 +32,16 @@ const MAX_STDERR = 64 * 1024;
  */
 export async function runPunchProcess(request: PunchRequest): Promise<PunchRun> {
   if (request.code !== undefined) {
-    // Checked here too: the code becomes an argument of the child.
+    // Checked here too, before it goes to the child.
     const parsed = parseCode(request.code);
     if (!parsed.ok) throw new Error(parsed.error);
   }
-  const args = [request.cli, 'punch', '--via', request.via, '--json', ...(request.code !== undefined ? ['--code', request.code] : [])];
+  const args = [request.cli, 'punch', '--via', request.via, '--json'];
   const { code, stdout, stderr, aborted } = await new Promise<{ code: number | null; stdout: string; stderr: string; aborted: boolean }>((resolve, reject) => {
-    const child = spawn(request.node ?? process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    // The code goes in the child's environment, not its arguments: other users of this machine
+    // can read every process's command line.
+    const env: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1', NATPROBE_PUNCH_CODE: request.code ?? '' };
+    const child = spawn(request.node ?? process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     let err = '';
     let overflow = false;

@@ -37,6 +37,31 @@ describe('natprobe punch: arguments', () => {
   }
 });
 
+describe('natprobe punch: the code from NATPROBE_PUNCH_CODE (kept out of the process list)', () => {
+  const saved = process.env.NATPROBE_PUNCH_CODE;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.NATPROBE_PUNCH_CODE;
+    else process.env.NATPROBE_PUNCH_CODE = saved;
+  });
+  it('a bad code there is refused by its name, exit 2', async () => {
+    process.env.NATPROBE_PUNCH_CODE = 'acorn-actor';
+    const r = await cli(['punch', '--via', '127.0.0.1']);
+    assert.equal(r.code, EXIT.usage);
+    assert.match(r.stderr, /NATPROBE_PUNCH_CODE: a code is 6 words/);
+  });
+  it('both --code and NATPROBE_PUNCH_CODE: exit 2, choose one', async () => {
+    process.env.NATPROBE_PUNCH_CODE = newCode();
+    const r = await cli(['punch', '--via', '127.0.0.1', '--code', newCode()]);
+    assert.equal(r.code, EXIT.usage);
+    assert.match(r.stderr, /choose one/);
+  });
+  it('an empty one is no code: a fresh one is made (what the extension passes to Start)', async () => {
+    process.env.NATPROBE_PUNCH_CODE = '';
+    const r = await cli(['punch', '--via', '127.0.0.1', '--code', 'acorn-actor']);
+    assert.match(r.stderr, /^natprobe: --code: /m, 'the flag, not the empty variable, was read');
+  });
+});
+
 describe('natprobe punch on loopback, end to end', function () {
   this.timeout(30_000);
 
