@@ -1,5 +1,6 @@
 import { ipFamily } from './net/ip';
 import type { Report, Tristate } from '../report/report';
+import { type RelayChoice, bestRelay } from './relayChoice';
 import { safeDeep } from '../report/safeText';
 
 /**
@@ -13,6 +14,8 @@ import { safeDeep } from '../report/safeText';
 export interface DirectVerdict {
   readonly direct: Tristate;
   readonly reason: string;
+  /** When the path may not be direct: the relay with the lowest sum of both ends' measured RTTs (relayChoice.ts). */
+  readonly relay?: RelayChoice;
 }
 
 /**
@@ -49,7 +52,10 @@ export function compareReports(reportA: Report, reportB: Report, t: Translate = 
   // and the extension show it as it is: the text is made safe to show before it is quoted.
   const a = safeDeep(reportA);
   const b = safeDeep(reportB);
-  const { noUdpPath, ...verdict } = compareKnown(a, b, t);
+  const { noUdpPath, ...known } = compareKnown(a, b, t);
+  // Named only when a relay may be needed; over TCP/TLS (no UDP path) a UDP relay helps nobody.
+  const relay = known.direct !== 'yes' && !noUdpPath ? bestRelay(a, b) : undefined;
+  const verdict: DirectVerdict = relay ? { ...known, relay } : known;
   if (noUdpPath) return verdict;
   if (!isRedacted(a) && !isRedacted(b)) return verdict;
   return {
