@@ -17,12 +17,14 @@ export interface RelaySpec {
 }
 
 export const STUN_SERVER = { address: '198.51.100.1', port: 3478 };
+export const STUN_ALTERNATE = { address: '198.51.100.2', port: 3479 };
 export const TURN_PORT = 3478;
 
 export async function relayWorld(relays: readonly RelaySpec[], nat: Partial<NatModel> = {}, publicAddress = '203.0.113.5') {
   const clock = new VirtualClock();
   const net = new VirtualNetwork(clock, { seed: 5 });
-  await startReflector({ factory: net.addHost({ addresses: [STUN_SERVER.address] }), primary: STUN_SERVER, software: 't' });
+  // An RFC 5780 server (a second address): mapping and filtering are measured, so compare can judge.
+  await startReflector({ factory: net.addHost({ addresses: [STUN_SERVER.address, STUN_ALTERNATE.address] }), primary: STUN_SERVER, alternate: STUN_ALTERNATE, software: 't' });
   const turns: FakeTurn[] = [];
   for (const r of relays) {
     const host = net.addHost({ addresses: [r.address], link: { delayMs: r.delayMs } });
