@@ -1,4 +1,11 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { renderText as renderPunch, toJson as punchJson } from '../../src/cli/punchCommand';
+import { runCli } from '../../src/cli/run';
+import type { PunchResult } from '../../src/engine/punch/result';
 import { compareReports } from '../../src/engine/compare';
 import { bestRelay } from '../../src/engine/relayChoice';
 import type { Report } from '../../src/report/report';
@@ -75,4 +82,48 @@ describe('compare names the best relay for the pair: the lowest sum of both ends
     // eslint-disable-next-line no-control-regex
     assert.doesNotMatch(JSON.stringify(v.relay.url), /[\u0000-\u001f\u202e]/);
   });
+
+  it('natprobe compare prints "Best relay:" with the sum, and --json carries it as relay', async () => {
+    const a = await end({ x: 5, y: 15 }, 'symmetric', '203.0.113.50');
+    const b = await end({ x: 50, y: 10 }, 'port-restricted', '203.0.113.51');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'natprobe-relay-'));
+    const [fa, fb] = [path.join(dir, 'a.json'), path.join(dir, 'b.json')];
+    fs.writeFileSync(fa, JSON.stringify(a));
+    fs.writeFileSync(fb, JSON.stringify(b));
+    const text = await cli(['compare', fa, fb]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^Direct connection: no\n.*\nBest relay: turn:198\.51\.100\.32:3478 \(the lowest sum of both ends' RTTs to a relay both could allocate on: 30 ms from A \+ 20 ms from B = 50 ms\)\n$/);
+    const json = JSON.parse((await cli(['compare', fa, fb, '--json'])).stdout) as { relay: { url: string; sumMs: number } };
+    assert.deepEqual([json.relay.url, json.relay.sumMs], ['turn:198.51.100.32:3478', 50]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('punch: with no direct path the best relay is printed and in the JSON; with a direct path, none', async () => {
+    const a = await end({ x: 5, y: 15 }, 'symmetric', '203.0.113.52');
+    const b = await end({ x: 50, y: 10 }, 'port-restricted', '203.0.113.53');
+    const relay = bestRelay(a, b);
+    const failed: PunchResult = {
+      direct: 'no',
+      reason: 'no check was answered',
+      rendezvous: 'reached',
+      packets: { sent: 10, received: 0, lowTtl: 2 },
+      symmetric: { ownMapping: 'endpoint-dependent', packets: 0 },
+      contacted: [],
+    };
+    const prediction = compareReports(a, b);
+    assert.match(renderPunch(failed, prediction, relay), /\nBest relay for this pair: turn:198\.51\.100\.32:3478 \(.*= 50 ms\)\n/);
+    assert.equal((punchJson(failed, prediction, relay) as { relay: { url: string } }).relay.url, 'turn:198.51.100.32:3478');
+    assert.equal((punchJson(failed, prediction) as { relay: unknown }).relay, null);
+  });
 });
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => (out += c));
+  stderr.on('data', (c) => (err += c));
+  const code = await runCli(args, { stdout, stderr });
+  return { code, stdout: out, stderr: err };
+}
