@@ -1,4 +1,5 @@
 import type { Report, TurnServerResult } from '../report/report';
+import { type Translate, english } from './translate';
 
 /**
  * When no direct path forms, which relay should the two ends share? The one with the lowest
@@ -27,7 +28,7 @@ function working(r: Report): Map<string, TurnServerResult> {
 }
 
 /** The best relay for the pair, or undefined when neither report has a relay that worked. */
-export function bestRelay(a: Report, b: Report): RelayChoice | undefined {
+export function bestRelay(a: Report, b: Report, t: Translate = english): RelayChoice | undefined {
   const [wa, wb] = [working(a), working(b)];
   let best: RelayChoice | undefined;
   for (const [k, ta] of wa) {
@@ -35,7 +36,7 @@ export function bestRelay(a: Report, b: Report): RelayChoice | undefined {
     if (!tb) continue;
     const sum = Math.round((ta.rttMs! + tb.rttMs!) * 10) / 10;
     if (best && best.sumMs! <= sum) continue;
-    best = { url: ta.url, rttMs: { a: ta.rttMs, b: tb.rttMs }, sumMs: sum, reason: `the lowest sum of both ends' RTTs to a relay both could allocate on: ${ta.rttMs} ms from A + ${tb.rttMs} ms from B = ${sum} ms` };
+    best = { url: ta.url, rttMs: { a: ta.rttMs, b: tb.rttMs }, sumMs: sum, reason: t("the lowest sum of both ends' RTTs to a relay both could allocate on: {0} ms from A + {1} ms from B = {2} ms", ta.rttMs!, tb.rttMs!, sum) };
   }
   if (best) return best;
   // No relay both ends measured: the fastest one that one end measured and the other did not
@@ -53,6 +54,6 @@ export function bestRelay(a: Report, b: Report): RelayChoice | undefined {
     url: one.t.url,
     rttMs: one.side === 'A' ? { a: one.t.rttMs, b: null } : { a: null, b: one.t.rttMs },
     sumMs: null,
-    reason: `the fastest relay ${one.side} measured (${one.t.rttMs} ms); ${other} did not test it (natprobe diagnose --turn ${one.t.url} on ${other} gives the sum)`,
+    reason: t('the fastest relay {0} measured ({1} ms); {2} did not test it (natprobe diagnose --turn {3} on {2} gives the sum)', one.side, one.t.rttMs!, other, one.t.url),
   };
 }
