@@ -60,6 +60,13 @@ describe('TURN relays: every configured server allocated on in parallel, ranked 
     }
   });
 
+  it('the relay that refused is named in the advice even though another one works', async () => {
+    const w = await relayWorld([FAR, REFUSING, NEAR, SILENT]);
+    const { report } = await w.run();
+    const advice = report.recommendations.filter((r) => r.id === 'turn-failed').map((r) => r.text);
+    assert.deepEqual(advice, ['A TURN relay refused: turn:198.51.100.23:3478 (401 Unauthorized from the TURN server (realm "lab.example")). Check the user name and password.']);
+  });
+
   it('the ranking is shown once in the text and in the Markdown', async () => {
     const w = await relayWorld([FAR, REFUSING, NEAR, SILENT]);
     const { report } = await w.run();
