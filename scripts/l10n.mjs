@@ -10,7 +10,7 @@ import * as path from 'node:path';
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const OUT = path.join(ROOT, 'l10n', 'bundle.l10n.json');
 /** Shared modules whose messages the extension passes through vscode.l10n.t (the compare text). */
-const SHARED = ['src/engine/compare.ts', 'src/report/renderComparison.ts'];
+const SHARED = ['src/engine/compare.ts', 'src/engine/relayChoice.ts', 'src/report/renderComparison.ts'];
 
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {

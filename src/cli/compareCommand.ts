@@ -19,6 +19,7 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
   if (args.positional.length !== 2) throw new UsageError('compare needs exactly two reports: natprobe compare A.json B.json');
   const [a, b] = args.positional.map(readReport);
   const verdict = compareReports(a, b);
-  io.stdout.write(args.has('json') ? safeJson(verdict, 2) + '\n' : `Direct connection: ${verdict.direct}\n${verdict.reason}\n`);
+  const relay = verdict.relay ? `Best relay: ${verdict.relay.url} (${verdict.relay.reason})\n` : '';
+  io.stdout.write(args.has('json') ? safeJson(verdict, 2) + '\n' : `Direct connection: ${verdict.direct}\n${verdict.reason}\n${relay}`);
   return EXIT.ok;
 }

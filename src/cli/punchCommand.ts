@@ -9,7 +9,8 @@ import { deriveKeys, newCode, parseCode } from '../engine/punch/code';
 import { DEFAULT_BUDGET_MS, DEFAULT_LOW_TTL, runPunch } from '../engine/punch/punch';
 import type { OwnMapping, PunchResult } from '../engine/punch/result';
 import type { Report } from '../report/report';
-import { safeJson } from '../report/safeText';
+import { type RelayChoice, bestRelay } from '../engine/relayChoice';
+import { safeDeep, safeJson } from '../report/safeText';
 import { type Parsed, UsageError, noPositional, wholeNumber } from './args';
 import { type CliIo, EXIT, defineCommand, interruptible } from './command';
 import { readReport } from './reportFile';
@@ -29,7 +30,7 @@ export const punchCommand = defineCommand({
     { name: 'ttl', value: 'N', range: [0, 32], unit: 'hops', default: DEFAULT_LOW_TTL, description: 'TTL of the first checks: enough to leave your own NAT(s), too little to reach the peer\'s (2 behind one NAT, 3 behind carrier-grade NAT too); 0 sends every check with the normal TTL.' },
     { name: 'report', value: 'REPORT.json', description: 'This end\'s diagnose --json report; with --peer-report, compare\'s prediction is shown beside the proof.' },
     { name: 'peer-report', value: 'REPORT.json', description: 'The peer\'s diagnose --json report.' },
-    { name: 'json', description: 'Prints one JSON object: direct, reason, pair, ms, rttMs, prediction, agrees, packets, symmetric, rendezvous, contacted.' },
+    { name: 'json', description: 'Prints one JSON object: direct, reason, pair, ms, rttMs, prediction, agrees, packets, symmetric, rendezvous, contacted, relay (with --report and --peer-report, when no direct path formed: the relay with the lowest sum of both ends\' RTTs).' },
   ],
   environment: [{ name: 'NATPROBE_PUNCH_CODE', meaning: 'The code to join with, instead of --code (kept out of the process list).' }],
   exits: {
@@ -101,7 +102,9 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
           },
     }),
   );
-  io.stdout.write(json ? `${safeJson(toJson(result, prediction), 2)}\n` : renderText(result, prediction));
+  // No direct path: the relay with the lowest sum of both ends' measured RTTs (both reports' turnServers).
+  const relay = result.direct !== 'yes' && reports ? bestRelay(safeDeep(reports.own), safeDeep(reports.peer)) : undefined;
+  io.stdout.write(json ? `${safeJson(toJson(result, prediction, relay), 2)}\n` : renderText(result, prediction, relay));
   if (result.rendezvous === 'unreachable') return EXIT.nothingMeasured;
   return result.direct === 'yes' ? EXIT.ok : EXIT.failed;
 }
@@ -122,7 +125,7 @@ function hostAddresses(): string[] {
     .map((i) => i.address);
 }
 
-export function toJson(r: PunchResult, prediction: DirectVerdict): object {
+export function toJson(r: PunchResult, prediction: DirectVerdict, relay?: RelayChoice): object {
   return {
     direct: r.direct,
     reason: r.reason,
@@ -135,6 +138,7 @@ export function toJson(r: PunchResult, prediction: DirectVerdict): object {
     symmetric: r.symmetric,
     rendezvous: r.rendezvous,
     contacted: r.contacted,
+    relay: relay ?? null,
   };
 }
 
@@ -144,7 +148,7 @@ function agreement(r: PunchResult, p: DirectVerdict): 'yes' | 'no' | 'unknown' {
   return r.direct === p.direct ? 'yes' : 'no';
 }
 
-export function renderText(r: PunchResult, prediction: DirectVerdict): string {
+export function renderText(r: PunchResult, prediction: DirectVerdict, relay?: RelayChoice): string {
   const lines: string[] = [];
   if (r.direct === 'yes' && r.pair) {
     lines.push(`Direct path: yes, ${r.pair.kind} (${endpointKey(r.pair.localEndpoint)} ↔ ${endpointKey(r.pair.remoteEndpoint)}) in ${r.ms} ms, RTT ${r.rttMs} ms`);
@@ -154,6 +158,7 @@ export function renderText(r: PunchResult, prediction: DirectVerdict): string {
   lines.push(r.reason);
   lines.push(`Predicted by compare: ${prediction.direct}: ${prediction.reason}`);
   if (agreement(r, prediction) === 'no') lines.push('The proof and the prediction disagree: the proof is what happened on this path; the prediction came from the two reports.');
+  if (relay) lines.push(`Best relay for this pair: ${relay.url} (${relay.reason})`);
   lines.push(`Packets: ${r.packets.sent} sent (${r.packets.lowTtl} with the small TTL), ${r.packets.received} received`);
   const s = r.symmetric;
   lines.push(

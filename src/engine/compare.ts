@@ -1,5 +1,7 @@
 import { ipFamily } from './net/ip';
 import type { Report, Tristate } from '../report/report';
+import { type RelayChoice, bestRelay } from './relayChoice';
+import { type Translate, english } from './translate';
 import { safeDeep } from '../report/safeText';
 
 /**
@@ -13,16 +15,11 @@ import { safeDeep } from '../report/safeText';
 export interface DirectVerdict {
   readonly direct: Tristate;
   readonly reason: string;
+  /** When the path may not be direct: the relay with the lowest sum of both ends' measured RTTs (relayChoice.ts). */
+  readonly relay?: RelayChoice;
 }
 
-/**
- * How the reasons are worded: English by default (the CLI, the JSON); the extension passes
- * vscode.l10n.t, so the same sentences reach translators (scripts/l10n.mjs collects the
- * `t('…')` messages of this file). `{0}`, `{1}`… are the arguments, as in vscode.l10n.t.
- */
-export type Translate = (message: string, ...args: (string | number)[]) => string;
-
-export const english: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));
+export { type Translate, english } from './translate';
 
 type Side = { name: string; report: Report };
 
@@ -49,7 +46,10 @@ export function compareReports(reportA: Report, reportB: Report, t: Translate = 
   // and the extension show it as it is: the text is made safe to show before it is quoted.
   const a = safeDeep(reportA);
   const b = safeDeep(reportB);
-  const { noUdpPath, ...verdict } = compareKnown(a, b, t);
+  const { noUdpPath, ...known } = compareKnown(a, b, t);
+  // Named only when a relay may be needed; over TCP/TLS (no UDP path) a UDP relay helps nobody.
+  const relay = known.direct !== 'yes' && !noUdpPath ? bestRelay(a, b, t) : undefined;
+  const verdict: DirectVerdict = relay ? { ...known, relay } : known;
   if (noUdpPath) return verdict;
   if (!isRedacted(a) && !isRedacted(b)) return verdict;
   return {

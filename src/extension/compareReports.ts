@@ -94,6 +94,7 @@ function comparisonWords(): ComparisonWords {
     notApplicable: vscode.l10n.t('not applicable'),
     couldNotTell,
     basis: vscode.l10n.t('Predicted from both ends’ mapping and filtering, the way UDP hole punching works (RFC 4787 §4–5, RFC 5128 §3.3).'),
+    bestRelay: vscode.l10n.t('Best relay for this pair'),
   };
 }
 

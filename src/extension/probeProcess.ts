@@ -16,13 +16,20 @@ export interface ProbeProcessRequest {
   readonly askRouter?: boolean;
   readonly ports?: readonly PortSpec[];
   readonly lifetime?: boolean;
-  readonly turn?: { readonly url: TurnUrl; readonly username: string; readonly password: string };
+  /** TURN servers to allocate on (each freed at once), ranked by RTT in the report. */
+  readonly turn?: TurnCredential | readonly TurnCredential[];
   readonly signal?: AbortSignal;
   readonly onLog?: (line: string) => void;
   /** One line about something the probe printed that was dropped (malformed), or a callback that threw. */
   readonly onWarning?: (line: string) => void;
   readonly onQuickVerdict?: (report: Report) => void;
   readonly onLifetime?: (p: { lowSeconds: number; highSeconds: number | null; elapsedMs: number }) => void;
+}
+
+export interface TurnCredential {
+  readonly url: TurnUrl;
+  readonly username: string;
+  readonly password: string;
 }
 
 /** Cancelled before the probe had anything to report (it was still starting). */
@@ -62,13 +69,14 @@ export function runProbeProcess(request: ProbeProcessRequest): Promise<Report> {
     if (request.ports?.length) args.push('--ports', request.ports.map((p) => `${p.protocol}:${p.port}`).join(','));
     if (request.lifetime) args.push('--lifetime');
     const env: NodeJS.ProcessEnv = { ...process.env };
-    delete env.NATPROBE_TURN_PASS;
-    if (request.turn) {
-      const { host, port } = request.turn.url;
-      args.push('--turn', `turn:${host.includes(':') ? `[${host}]` : host}:${port}`, '--turn-user', request.turn.username);
-      // The password goes by environment, never on the command line (visible in ps).
-      env.NATPROBE_TURN_PASS = request.turn.password;
-    }
+    // Only the passwords of this run reach the child, whatever the extension host inherited.
+    for (const name of Object.keys(env)) if (/^NATPROBE_TURN_PASS(_\d+)?$/.test(name)) delete env[name];
+    const turns = !request.turn ? [] : 'url' in request.turn ? [request.turn] : (request.turn as readonly TurnCredential[]);
+    turns.forEach(({ url: { host, port }, username, password }, i) => {
+      args.push('--turn', `turn:${host.includes(':') ? `[${host}]` : host}:${port}`, '--turn-user', username);
+      // The password goes by environment, never on the command line (visible in ps): one variable per server.
+      env[i === 0 ? 'NATPROBE_TURN_PASS' : `NATPROBE_TURN_PASS_${i + 1}`] = password;
+    });
     let child: ChildProcess;
     try {
       child = fork(request.cli, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env, execArgv: [] });

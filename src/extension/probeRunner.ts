@@ -9,7 +9,8 @@ import { verdictLine } from '../report/renderText';
 import { safeText } from '../report/safeText';
 import type { LastReport } from './lastReport';
 import { showError, showWarning, withNotificationProgress } from './notify';
-import { ProbeCancelled, type ProbeProcessRequest, runProbeProcess } from './probeProcess';
+import { MAX_TURN_SERVERS } from '../engine/probes/turnRank';
+import { ProbeCancelled, type TurnCredential, runProbeProcess } from './probeProcess';
 import { readProbeSettings } from './settings';
 import type { TurnSecrets } from './turnSecrets';
 
@@ -59,13 +60,14 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
     return undefined;
   }
 
-  let turn: ProbeProcessRequest['turn'];
-  const turnServer = request.turn ? settings.turnServers[0] : undefined;
-  if (turnServer) {
+  // Every configured TURN server (up to the CLI's cap), allocated on in parallel and ranked by RTT.
+  const turn: TurnCredential[] = [];
+  const turnServers = request.turn ? settings.turnServers.slice(0, MAX_TURN_SERVERS) : [];
+  if (request.turn && settings.turnServers.length > MAX_TURN_SERVERS) output.warn(`TURN: testing the first ${MAX_TURN_SERVERS} of ${settings.turnServers.length} configured servers`);
+  for (const turnServer of turnServers) {
     const password = await host.secrets.getOrAsk(turnServer);
     if (password === undefined) output.info(`TURN test skipped: no password entered for ${turnServer.username} at ${turnServer.urlText}`);
-    else turn = { url: turnServer.url, username: turnServer.username, password };
-    if (settings.turnServers.length > 1) output.info(`TURN: testing the first of ${settings.turnServers.length} configured servers (${turnServer.urlText})`);
+    else turn.push({ url: turnServer.url, username: turnServer.username, password });
   }
 
   output.info(`diagnosis: ${servers.map((s) => `${s.host}:${s.port}`).join(', ')}; budget ${settings.budgetMs} ms${settings.askRouter ? '' : '; router not asked (natProbe.askRouter off)'}${request.ports ? `; ports ${request.ports.map((p) => `${p.protocol}/${p.port}`).join(', ')}` : ''}`);
@@ -90,7 +92,7 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
         askRouter: settings.askRouter,
         ports: request.ports,
         lifetime: request.lifetime,
-        turn,
+        turn: turn.length ? turn : undefined,
         signal: controller.signal,
         onLog: (line) => output.info(line),
         onWarning: (line) => output.warn(line),
@@ -129,6 +131,7 @@ export async function runProbe(host: ProbeHost, request: ProbeRequest): Promise<
   if (report.mappingLifetime) output.info(`mapping lifetime: ${report.mappingLifetime.value ?? 'unknown'} (${report.mappingLifetime.reason})`);
   for (const p of report.ports ?? []) output.info(`port ${p.protocol}/${p.port}: ${p.reachable} (${p.basis})`);
   if (report.turn) output.info(`TURN: ${report.turn.value}${report.turn.error ? ` (${report.turn.error})` : ''}`);
+  if (report.turnServers && report.turnServers.length > 1) output.info(`TURN relays ranked by RTT: ${report.turnServers.map((t) => `${t.url} ${t.value === 'yes' && t.rttMs !== null ? `${t.rttMs} ms` : t.value}`).join(', ')}`);
   const outcome = await recordAndShow(host, { kind: request.kind, report, cancelled });
   request.onRecorded?.(report, outcome, cancelled);
   return report;

@@ -132,6 +132,7 @@ const REPORT_FIELDS: Readonly<Record<string, Check>> = {
   ),
   doubleNat: optional(VERDICT),
   turn: optional(object({ value: TRISTATE, relayedAddress: nullable(string), rttMs: nullable(number), error: nullable(string), released: optional(nullable(boolean)) })),
+  turnServers: optional(listOf(object({ url: string, value: TRISTATE, relayedAddress: nullable(string), rttMs: nullable(number), error: nullable(string), released: nullable(boolean) }))),
   ignoredPackets: object({ wrongTransaction: number, unexpectedSource: number, malformed: number }),
   // Optional: reports from before the contact ledger lack it.
   contacted: optional(

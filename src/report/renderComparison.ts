@@ -39,6 +39,8 @@ export interface ComparisonWords {
   readonly notApplicable: string;
   readonly couldNotTell: string;
   readonly basis: string;
+  /** "Best relay for this pair": the heading of the line naming it when the path may not be direct. */
+  readonly bestRelay: string;
 }
 
 export const ENGLISH_COMPARISON: ComparisonWords = {
@@ -86,6 +88,7 @@ export const ENGLISH_COMPARISON: ComparisonWords = {
   notApplicable: 'not applicable',
   couldNotTell: 'could not tell',
   basis: 'Predicted from both ends’ mapping and filtering, the way UDP hole punching works (RFC 4787 §4–5, RFC 5128 §3.3).',
+  bestRelay: 'Best relay for this pair',
 };
 
 /** A reason as a sentence: capital first letter, one full stop. */
@@ -110,6 +113,7 @@ export function renderComparison(sides: readonly ComparedSide[], verdict: Direct
     '',
     markdownText(sentence(verdict.reason)),
     '',
+    ...(verdict.relay ? [`**${markdownText(w.bestRelay)}:** ${markdownText(verdict.relay.url)}: ${markdownText(sentence(verdict.relay.reason))}`, ''] : []),
     // The reason calls the ends A and B.
     `| | A: ${markdownText(sides[0].label)} | B: ${markdownText(sides[1].label)} |`,
     '| --- | --- | --- |',

@@ -41,6 +41,9 @@ export function renderMarkdown(untrusted: Report): string {
     const t = report.turn;
     row('TURN relay', t.value, [t.relayedAddress ? `relayed address ${t.relayedAddress}` : '', t.rttMs !== null ? `${t.rttMs} ms` : '', t.error ?? ''].filter(Boolean).join('; '));
   }
+  if (report.turnServers && report.turnServers.length > 1) {
+    report.turnServers.forEach((s, i) => row(`TURN relay ${i + 1} by RTT`, s.value, [s.url, s.rttMs !== null ? `${s.rttMs} ms` : '', s.error ?? ''].filter(Boolean).join('; ')));
+  }
   out.push('');
 
   out.push('## Servers', '', '| Server | Address | RTT | RFC 5780 | Note |', '| --- | --- | --- | --- | --- |');

@@ -56,6 +56,11 @@ export function renderText(untrusted: Report, options: { color?: boolean } = {})
     const t = report.turn;
     lines.push('', `${c.bold('TURN relay:')} ${tri(t.value, c)}${t.relayedAddress ? `  relayed address ${t.relayedAddress}` : ''}${t.rttMs !== null ? `  ${t.rttMs} ms` : ''}${t.error ? `  ${c.dim(t.error)}` : ''}`);
   }
+  if (report.turnServers && report.turnServers.length > 1) {
+    // The line above is the first of these; the ranking says why it was chosen.
+    lines.push(`  ${c.dim('Relays ranked by RTT:')}`);
+    report.turnServers.forEach((s, i) => lines.push(`  ${i + 1}. ${s.url}  ${tri(s.value, c)}${s.rttMs !== null ? `  ${s.rttMs} ms` : ''}${s.error ? `  ${c.dim(s.error)}` : ''}`));
+  }
 
   const { rest: recommendations, hint } = splitFilteringHint(report.recommendations);
   if (recommendations.length) {

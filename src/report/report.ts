@@ -215,7 +215,7 @@ export interface Report {
   };
   /** A NAT beyond the home router (the router's own external address is not the public one). */
   readonly doubleNat?: Answer;
-  /** Opt-in (`--turn`): one Allocate with long-term credentials, freed at once. */
+  /** Opt-in (`--turn`): one Allocate with long-term credentials, freed at once; with several servers, the best of `turnServers`. */
   readonly turn?: {
     readonly value: Tristate;
     readonly relayedAddress: string | null;
@@ -224,8 +224,28 @@ export interface Report {
     /** Whether the Refresh with LIFETIME 0 freed the allocation (null when none was made). */
     readonly released?: boolean | null;
   };
+  /**
+   * Opt-in (`--turn`, repeatable): every configured TURN server, allocated on in parallel and
+   * freed at once, ranked: relayed addresses first, by the Allocate's RTT to the relay (lowest
+   * first), then the failures in the configured order. `turn` is the first of them (absent in
+   * older reports).
+   */
+  readonly turnServers?: TurnServerResult[];
   /** Transactions that were ignored: replies with a wrong ID or from an unexpected source. */
   readonly ignoredPackets: { readonly wrongTransaction: number; readonly unexpectedSource: number; readonly malformed: number };
   /** Every address this diagnosis sent packets to, and why (absent in reports made before it was recorded). */
   readonly contacted?: ContactedAddress[];
+}
+
+/** One TURN server's Allocate (RFC 8656 §7.2), as `turnServers` lists it. Never a user name or password. */
+export interface TurnServerResult {
+  /** The server as configured, turn:HOST:PORT. */
+  readonly url: string;
+  readonly value: Tristate;
+  readonly relayedAddress: string | null;
+  /** Round trip of the authenticated Allocate: the RTT to the relay. */
+  readonly rttMs: number | null;
+  readonly error: string | null;
+  /** Whether the Refresh with LIFETIME 0 freed the allocation (null when none was made). */
+  readonly released: boolean | null;
 }

@@ -180,6 +180,7 @@ function strings() {
     turnReleasedYes: t('yes'),
     turnReleasedNo: t('no: it will expire on its own'),
     turnReleasedNone: t('no allocation was made'),
+    turnRanking: t('Every configured relay, fastest first'),
     none: t('—'),
 
     // Recommendations

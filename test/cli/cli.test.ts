@@ -186,4 +186,37 @@ describe('natprobe CLI (built dist/cli.js, loopback only)', function () {
     assert.match(bad.stderr, /only UDP/);
     assert.ok(!bad.stderr.includes('hunter2') && !bad.stdout.includes('hunter2'));
   });
+
+  it('--turn is repeatable: --turn-user once for all or once per --turn; a missing password names its variable', async () => {
+    const counts = await run(['diagnose', '--turn', 'turn:127.0.0.1:3478', '--turn', 'turn:127.0.0.2:3478', '--turn-user', 'a', '--turn-user', 'b', '--turn-user', 'c']);
+    assert.equal(counts.code, 2);
+    assert.match(counts.stderr, /--turn-user given 3 times for 2 --turn servers/);
+    const passes = await run(['diagnose', '--turn', 'turn:127.0.0.1:3478', '--turn', 'turn:127.0.0.2:3478', '--turn-user', 'a', '--turn-pass', 'pw-one-x', '--turn-pass', 'pw-two-x', '--turn-pass', 'pw-three-x']);
+    assert.equal(passes.code, 2);
+    assert.match(passes.stderr, /--turn-pass given 3 times/);
+    assert.ok(!/pw-(one|two|three)-x/.test(passes.stderr + passes.stdout), 'no password echoed');
+    const noSecond = await runEnv(['diagnose', '--turn', 'turn:127.0.0.1:3478', '--turn', 'turn:127.0.0.2:3478', '--turn-user', 'a'], {});
+    assert.equal(noSecond.code, 2);
+    assert.match(noSecond.stderr, /--turn turn:127\.0\.0\.1:3478 needs a password: set NATPROBE_TURN_PASS/);
+    const nine = await run(['diagnose', ...Array.from({ length: 9 }, (_, i) => ['--turn', `turn:127.0.0.${i + 1}:3478`]).flat(), '--turn-user', 'a']);
+    assert.equal(nine.code, 2);
+    assert.match(nine.stderr, /at most 8 TURN servers/);
+  });
 });
+
+/** `run` with an environment without any NATPROBE_TURN_PASS* but these. */
+function runEnv(args: string[], extra: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('NATPROBE_TURN_PASS')));
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env, ...extra } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

@@ -105,6 +105,33 @@ describe('the extension\'s probe process (natprobe diagnose --stream)', function
     assert.deepEqual(seen.argv.slice(seen.argv.indexOf('--turn')), ['--turn', 'turn:127.0.0.1:3478', '--turn-user', 'alice']);
   });
 
+  it('several TURN servers: one --turn and --turn-user each, one password variable each, none inherited, none on the command line', async () => {
+    const sample = await runProbeProcess({ cli: CLI, servers: [{ host: '127.0.0.1', port }], budgetMs: 1500 });
+    const fake = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'natprobe-fake-')), 'cli.js');
+    fs.writeFileSync(
+      fake,
+      `const r = ${JSON.stringify(sample)};\nr.udpReason = JSON.stringify({ argv: process.argv.slice(2), env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('NATPROBE_TURN_PASS'))) });\nprocess.stdout.write(JSON.stringify({ event: 'report', report: r }) + '\\n');\n`,
+    );
+    process.env.NATPROBE_TURN_PASS_3 = 'inherited-stale';
+    try {
+      const report = await runProbeProcess({
+        cli: fake,
+        servers: [{ host: '127.0.0.1', port }],
+        budgetMs: 1500,
+        turn: [
+          { url: { host: '127.0.0.1', port: 3478, transport: 'udp' }, username: 'alice', password: 'first-pass' },
+          { url: { host: '::1', port: 3479, transport: 'udp' }, username: 'bob', password: 'second-pass' },
+        ],
+      });
+      const seen = JSON.parse(report.udpReason) as { argv: string[]; env: Record<string, string> };
+      assert.deepEqual(seen.env, { NATPROBE_TURN_PASS: 'first-pass', NATPROBE_TURN_PASS_2: 'second-pass' });
+      assert.ok(!/first-pass|second-pass/.test(seen.argv.join(' ')), seen.argv.join(' '));
+      assert.deepEqual(seen.argv.slice(seen.argv.indexOf('--turn')), ['--turn', 'turn:127.0.0.1:3478', '--turn-user', 'alice', '--turn', 'turn:[::1]:3479', '--turn-user', 'bob']);
+    } finally {
+      delete process.env.NATPROBE_TURN_PASS_3;
+    }
+  });
+
   it('natProbe.askRouter off passes --no-port-mapping; on (the default) passes nothing, the CLI asks by default', async () => {
     const sample = await runProbeProcess({ cli: CLI, servers: [{ host: '127.0.0.1', port }], budgetMs: 1500 });
     const fake = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'natprobe-fake-')), 'cli.js');

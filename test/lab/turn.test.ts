@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TurnResult } from '../../src/engine/probes/turn';
+import type { Report } from '../../src/report/report';
 import { type BackgroundProcess, type Lab, SERVERS, createLab, requireLabOrSkip, sweepStaleLabs } from './lab';
 
 const RUNNER = path.resolve(__dirname, 'turnRunner.ts');
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const UDP_TOOL = path.resolve(__dirname, 'udp-tool.cjs');
 // Away from the lab's coturn (3478/3479), stund (3480/3481) and natprobe serve (3490/3491).
 const TURN_PORT = 3482;
@@ -109,6 +111,34 @@ describe('lab: TURN Allocate (probeTurn) against coturn with a static user, thro
     // coturn agrees on why: its log names the failed check.
     const log = fs.readFileSync(path.join(lab!.tmpDir, 'turn-auth.log'), 'utf8');
     assert.match(log, /check_stun_auth: user alice credentials are incorrect/);
+  });
+
+  it('natprobe diagnose with three --turn (a port nobody serves, the right password, a wrong one): all in parallel, ranked, freed, declared, no password anywhere', async () => {
+    await lab!.resetNat();
+    const good = `turn:${SERVERS.primary}:${TURN_PORT}`;
+    const nobody = `turn:${SERVERS.primary}:${TURN_PORT + 4}`;
+    const t0 = Date.now();
+    const r = await lab!.exec(
+      'client',
+      process.execPath,
+      [CLI, 'diagnose', '--json', '--no-port-mapping', '--budget', '2000', '--server', `${SERVERS.primary}:${SERVERS.stundPort}`, '--turn', nobody, '--turn', good, '--turn', good, '--turn-user', USER],
+      // One password variable per server: the second is right, the third wrong.
+      { timeoutMs: 30000, env: { NATPROBE_TURN_PASS: 'first-unused-pw', NATPROBE_TURN_PASS_2: PASS, NATPROBE_TURN_PASS_3: 'third-wrong-pw' } },
+    );
+    const ms = Date.now() - t0;
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    const list = report.turnServers ?? [];
+    console.log(`      ${ms} ms; ${JSON.stringify(list.map((t) => ({ url: t.url, value: t.value, rttMs: t.rttMs, released: t.released, error: t.error })))}`);
+    // The working relay first; then the failures in the configured order.
+    assert.deepEqual(list.map((t) => [t.url, t.value]), [[good, 'yes'], [nobody, 'unknown'], [good, 'no']]);
+    assert.equal(list[0].released, true);
+    assert.match(list[0].relayedAddress ?? '', /^198\.51\.100\.\d+:\d+$/);
+    assert.equal(list[2].error, `401 Unauthorized from the TURN server (realm "${REALM}")`);
+    assert.deepEqual(report.turn, { value: 'yes', relayedAddress: list[0].relayedAddress, rttMs: list[0].rttMs, error: null, released: true });
+    const declared = (report.contacted ?? []).filter((c) => c.role === 'TURN server').map((c) => `${c.address}:${c.port}`);
+    assert.deepEqual(declared.sort(), [`${SERVERS.primary}:${TURN_PORT}`, `${SERVERS.primary}:${TURN_PORT + 4}`]);
+    for (const secret of [PASS, 'first-unused-pw', 'third-wrong-pw']) assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), `${secret} leaked`);
   });
 
   it('oracle: coturn\'s turnutils_uclient allocates with the right password and fails with the wrong one', async () => {

@@ -57,6 +57,11 @@ export function everywhere(report: Report, text = HOSTILE): Report {
     ports: [{ protocol: 'udp', port: 51820, reachable: 'unknown', basis: text }],
     portMapping: { upnp: 'unknown', natPmp: 'unknown', pcp: 'unknown', gateway: text, reasons: { upnp: text, natPmp: text, pcp: text }, evidence: ev },
     turn: { value: 'no', relayedAddress: text, rttMs: null, error: text },
+    // Two entries, so the ranking is drawn too.
+    turnServers: [
+      { url: text, value: 'yes', relayedAddress: text, rttMs: 12, error: null, released: true },
+      { url: text, value: 'no', relayedAddress: text, rttMs: null, error: text, released: null },
+    ],
     recommendations: [{ id: 'x', severity: 'warning', text, evidence: ev, rfc: text }],
   };
 }

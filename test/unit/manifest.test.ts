@@ -75,6 +75,7 @@ describe('the extension manifest (package.json)', () => {
       'natProbe.ports': 'Ports',
       'natProbe.portsServer': 'Ports Server',
       'natProbe.relayServers': 'Relay Servers',
+      'natProbe.rendezvous': 'Rendezvous',
       'natProbe.lint.enabled': 'Enabled',
       'natProbe.lint.useProbeResults': 'Use Probe Results',
       'natProbe.lint.rules': 'Rules',

@@ -29,6 +29,13 @@ import { recommend } from './recommend';
 import { type Resolver, resolveWithin } from './resolve';
 import type { ServerSpec } from './serverSpec';
 
+/** A TURN server to allocate on; the password only derives the key (RFC 8489 §9.2.2), it is never shown. */
+export interface TurnServerOption {
+  readonly url: TurnUrl;
+  readonly username: string;
+  readonly password: string;
+}
+
 export interface DiagnoseOptions {
   readonly servers: readonly ServerSpec[];
   readonly factory: UdpSocketFactory;
@@ -45,8 +52,8 @@ export interface DiagnoseOptions {
   /** VPN ports to test against the first server (which runs `natprobe serve --ports`). */
   readonly ports?: readonly PortSpec[];
   readonly tcp?: TcpConnector;
-  /** One TURN Allocate with long-term credentials, freed at once (opt-in). */
-  readonly turn?: { readonly url: TurnUrl; readonly username: string; readonly password: string };
+  /** A TURN Allocate with long-term credentials on each server (in parallel), freed at once (opt-in). */
+  readonly turn?: TurnServerOption | readonly TurnServerOption[];
   /**
    * Ask the default gateway, read-only (NAT-PMP opcode 0, PCP ANNOUNCE, UPnP IGD
    * GetExternalIPAddress), what it believes its external address is: the CGNAT and double-NAT
@@ -308,7 +315,7 @@ function assemble(d: Diagnosis, optional: Partial<OptionalResults>): Report {
     natType,
     cgnat,
     ...(ports ? { ports } : {}),
-    ...(turn ? { turn } : {}),
+    ...(turn ? { turn: turn.best, turnServers: turn.ranked } : {}),
     ...(mappingLifetime ? { mappingLifetime } : {}),
     ...(hairpinning ? { hairpinning } : {}),
     ...(portMapping

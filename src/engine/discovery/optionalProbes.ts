@@ -1,4 +1,4 @@
-import type { BehaviourVerdict, Report } from '../../report/report';
+import type { BehaviourVerdict, Report, TurnServerResult } from '../../report/report';
 import { errorText } from '../client/stunSocket';
 import { endpointKey, normaliseAddress } from '../net/udp';
 import { probeHairpin } from '../probes/hairpin';
@@ -7,9 +7,10 @@ import { measureMappingLifetime } from '../probes/mappingLifetime';
 import { type PortMappingResult, probePortMapping } from '../probes/portMapping';
 import { nodeHttpRequester } from '../probes/portMapping/http';
 import { probePorts } from '../probes/ports';
-import { probeTurn } from '../probes/turn';
+import { type TurnUrl, probeTurn } from '../probes/turn';
+import { MAX_TURN_SERVERS, rankTurnServers } from '../probes/turnRank';
 import { type ServerWork, round1 } from './behaviourTests';
-import type { DiagnoseOptions } from './discover';
+import type { DiagnoseOptions, TurnServerOption } from './discover';
 import type { DiagnosisRun, Target } from './diagnosisRun';
 import { resolveWithin } from './resolve';
 import type { ServerSpec } from './serverSpec';
@@ -17,7 +18,8 @@ import type { ServerSpec } from './serverSpec';
 /** What the opt-in probes add to the report, by the report's own field names (the gateway's raw result). */
 export interface OptionalResults {
   readonly ports: NonNullable<Report['ports']>;
-  readonly turn: NonNullable<Report['turn']>;
+  /** The best TURN server (the report's `turn`) and all of them, ranked (`turnServers`). */
+  readonly turn: { readonly best: NonNullable<Report['turn']>; readonly ranked: TurnServerResult[] };
   readonly portMapping: PortMappingResult;
   readonly mappingLifetime: NonNullable<Report['mappingLifetime']>;
   readonly hairpinning: NonNullable<Report['hairpinning']>;
@@ -152,18 +154,32 @@ export function portMappingProbe(options: DiagnoseOptions, run: DiagnosisRun, be
   };
 }
 
-/** One TURN Allocate with long-term credentials, freed at once. */
+/** The TURN servers of one diagnosis, as DiagnoseOptions gives them (one, or a list). */
+export function turnServerList(turn: DiagnoseOptions['turn']): readonly TurnServerOption[] {
+  if (!turn) return [];
+  return 'url' in turn ? [turn] : (turn as readonly TurnServerOption[]);
+}
+
+/** turn:HOST:PORT as the report names a server (never with the user name). */
+export function turnUrlText(url: TurnUrl): string {
+  return `turn:${url.host.includes(':') ? `[${url.host}]` : url.host}:${url.port}`;
+}
+
+/**
+ * One TURN Allocate with long-term credentials on every configured server, in parallel, each
+ * freed at once; ranked by the RTT to the relay (turnRank.ts). Each has the same budget, so a
+ * silent server costs no more wall time than one server did.
+ */
 export function turnProbe(options: DiagnoseOptions, run: DiagnosisRun, servers: ResolvedServers): Plan | undefined {
-  if (!options.turn) return undefined;
-  const { url, username, password } = options.turn;
-  return {
-    key: 'turn',
-    run: async () => {
+  const list = turnServerList(options.turn).slice(0, MAX_TURN_SERVERS);
+  if (list.length === 0) return undefined;
+  const failed = (url: string, error: string): TurnServerResult => ({ url, value: 'unknown', relayedAddress: null, rttMs: null, error, released: null });
+  const one = async ({ url, username, password }: TurnServerOption): Promise<TurnServerResult> => {
+    const text = turnUrlText(url);
+    try {
       const resolved = await resolveWithin(options.resolve, url.host, run.clock, servers.resolveBudgetMs, run.signal);
       const address = resolved.ok ? (resolved.addresses.find((a) => a.family === 4) ?? resolved.addresses[0]) : undefined;
-      if (!resolved.ok || !address) {
-        return { value: 'unknown', relayedAddress: null, rttMs: null, error: resolved.ok ? 'no address' : resolved.error, released: null };
-      }
+      if (!resolved.ok || !address) return failed(text, resolved.ok ? 'no address' : resolved.error);
       run.log(`TURN Allocate at ${endpointKey({ address: address.address, port: url.port })} as user ${username}`);
       run.contacts.declare({ address: address.address, port: url.port }, 'udp', 'TURN server', true);
       const r = await probeTurn({
@@ -177,9 +193,23 @@ export function turnProbe(options: DiagnoseOptions, run: DiagnosisRun, servers: 
         log: run.log,
         software: `natprobe ${options.version}`,
       });
-      return { value: r.value, relayedAddress: r.relayedAddress, rttMs: r.rttMs === null ? null : round1(r.rttMs), error: r.error, released: r.released };
+      return { url: text, value: r.value, relayedAddress: r.relayedAddress, rttMs: r.rttMs === null ? null : round1(r.rttMs), error: r.error, released: r.released };
+    } catch (err) {
+      return failed(text, `the TURN probe failed: ${errorText(err)}`);
+    }
+  };
+  return {
+    key: 'turn',
+    run: async () => {
+      const ranked = rankTurnServers(await Promise.all(list.map(one)));
+      if (list.length > 1) run.log(`TURN relays ranked by RTT: ${ranked.map((t) => `${t.url} ${t.value === 'yes' ? (t.rttMs !== null ? `${t.rttMs} ms` : 'yes') : t.value}`).join(', ')}`);
+      const { url: _url, ...best } = ranked[0];
+      return { best, ranked };
     },
-    fallback: (err) => ({ value: 'unknown', relayedAddress: null, rttMs: null, error: `the TURN probe failed: ${errorText(err)}`, released: null }),
+    fallback: (err) => {
+      const error = `the TURN probe failed: ${errorText(err)}`;
+      return { best: { value: 'unknown', relayedAddress: null, rttMs: null, error, released: null }, ranked: list.map((t) => failed(turnUrlText(t.url), error)) };
+    },
   };
 }
 

@@ -221,9 +221,19 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
       evidence: outer.evidence,
     });
   }
-  if (report.turn?.value === 'no' && report.turn.error) {
-    // Only 401 and 441 are about the credentials (RFC 8656); 486, 508 and 437 are about the server or the allocation.
-    const credentials = /^(401|441)\b/.test(report.turn.error);
+  // Only 401 and 441 are about the credentials (RFC 8656); 486, 508 and 437 are about the server or the allocation.
+  const aboutCredentials = (error: string): boolean => /^(401|441)\b/.test(error);
+  const relays = report.turnServers ?? [];
+  if (relays.length > 1) {
+    // Several relays: each one that refused is named, even when another one works.
+    const refused = relays.filter((t) => t.value === 'no' && t.error);
+    if (refused.length) {
+      const credentials = refused.some((t) => aboutCredentials(t.error!));
+      const list = refused.map((t) => `${t.url} (${t.error})`).join('; ');
+      out.push({ id: 'turn-failed', severity: 'warning', vpn: 'p2p', text: `${refused.length === 1 ? 'A TURN relay' : `${refused.length} TURN relays`} refused: ${list}.${credentials ? ' Check the user name and password.' : ''}`, evidence: [] });
+    }
+  } else if (report.turn?.value === 'no' && report.turn.error) {
+    const credentials = aboutCredentials(report.turn.error);
     out.push({ id: 'turn-failed', severity: 'warning', vpn: 'p2p', text: `The TURN relay refused: ${report.turn.error}.${credentials ? ' Check the user name and password.' : ''}`, evidence: [] });
   }
   if (filtering.value === 'unknown' && report.servers.every((s) => s.rfc5780 !== 'yes')) {

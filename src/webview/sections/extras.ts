@@ -34,6 +34,20 @@ export function extrasSection(ctx: RenderContext, report: Report): HTMLElement |
         turn.released !== undefined ? [S.turnReleased, released] : null,
       ]),
     );
+    // Several relays: the ranking by RTT to the relay (the first is the one above).
+    const ranked = report.turnServers ?? [];
+    if (ranked.length > 1) {
+      parts.push(
+        h('h4', undefined, S.turnRanking),
+        h(
+          'ol',
+          { class: 'turn-ranking' },
+          ...ranked.map((r) =>
+            h('li', undefined, h('span', { class: 'mono' }, r.url), ' ', tri(r.value, 'turnAllocated'), ' ', r.rttMs !== null ? h('span', { class: 'num' }, S.ms(r.rttMs)) : '', ' ', reason(r.error)),
+          ),
+        ),
+      );
+    }
   }
   return parts.length ? section('extras', S.extrasHeading, ...parts) : null;
 }

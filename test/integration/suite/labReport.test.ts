@@ -66,4 +66,21 @@ describe('NAT Probe report panel with a report recorded in the lab', function ()
       }
     }
   });
+
+  it('several TURN relays: the TURN section lists them fastest first, the failures after', async function () {
+    if (!canQueryWebviews()) this.skip();
+    const relay = (url: string, value: 'yes' | 'no' | 'unknown', rttMs: number | null, error: string | null) => ({ url, value, relayedAddress: value === 'yes' ? '198.51.100.21:49152' : null, rttMs, error, released: value === 'yes' ? true : null });
+    const turnServers = [
+      relay('turn:198.51.100.21:3478', 'yes', 12.5, null),
+      relay('turn:198.51.100.22:3478', 'yes', 80, null),
+      relay('turn:198.51.100.23:3478', 'no', null, '401 Unauthorized from the TURN server (realm "lab")'),
+    ];
+    const withRelays: Report = { ...report, turn: { value: 'yes', relayedAddress: '198.51.100.21:49152', rttMs: 12.5, error: null, released: true }, turnServers };
+    assert.equal(await vscode.commands.executeCommand(SHOW_REPORT, withRelays), true);
+    const a = await waitForWebview({ selectors: { ranking: '.turn-ranking li' } }, (x) => (x.results!.ranking.length === 3 ? undefined : `${x.results!.ranking.length} relays shown`));
+    const rows = a.results!.ranking;
+    assert.match(rows[0], /^turn:198\.51\.100\.21:3478 .*12\.5 ms/);
+    assert.match(rows[1], /^turn:198\.51\.100\.22:3478 .*80 ms/);
+    assert.match(rows[2], /^turn:198\.51\.100\.23:3478 .*401 Unauthorized/);
+  });
 });

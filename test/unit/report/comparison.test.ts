@@ -48,6 +48,26 @@ describe('Compare two reports, in words', () => {
     assert.equal(renderComparison(sides, { direct: 'unknown', reason: 'x' }).split('\n')[0], '# Whether they can connect directly could not be told');
   });
 
+  it('the best relay for the pair under the reason, translated with the rest, its URL escaped', () => {
+    const relay = (url: string, rttMs: number) => [{ url, value: 'yes' as const, relayedAddress: '198.51.100.1:49152', rttMs, error: null, released: true }];
+    const a: Report = { ...BASE, turnServers: [...relay('turn:relay.example:3478', 30), ...relay('turn:[evil](http://x.example)', 5)] };
+    const b: Report = { ...PEER, turnServers: [...relay('turn:relay.example:3478', 20), ...relay('turn:[evil](http://x.example)', 90)] };
+    const md = renderComparison(sides, compareReports(a, b));
+    assert.match(md, /\n\*\*Best relay for this pair:\*\* turn:relay\.example:3478: The lowest sum of both ends' RTTs to a relay both could allocate on: 30 ms from A \+ 20 ms from B = 50 ms\.\n/);
+    // The same words through a translator (the extension passes vscode.l10n.t).
+    const de = (m: string, ...args: (string | number)[]) => (m.startsWith('the lowest sum') ? `Summe ${args[2]} ms` : m.replace(/\{(\d+)\}/g, (_x, i: string) => String(args[Number(i)])));
+    const md2 = renderComparison(sides, compareReports(a, b, de), utcDate, { ...ENGLISH_COMPARISON, bestRelay: 'Bestes Relay' });
+    assert.match(md2, /\*\*Bestes Relay:\*\* turn:relay\.example:3478: Summe 50 ms\./);
+    // A direct verdict names no relay.
+    assert.doesNotMatch(renderComparison(sides, { direct: 'yes', reason: 'x' }), /Best relay/);
+    // A hostile URL cannot make a link: its brackets are escaped.
+    const c: Report = { ...a, turnServers: relay('turn:[evil](http://x.example)', 5) };
+    const d: Report = { ...b, turnServers: relay('turn:[evil](http://x.example)', 5) };
+    const hostile = renderComparison(sides, compareReports(c, d));
+    assert.match(hostile, /turn:\\\[evil\\\]\(http/);
+    assert.doesNotMatch(hostile, /[^\\]\]\(http/);
+  });
+
   it('the reason as a sentence; each end in words, no raw enum values', () => {
     const md = renderComparison(sides, compareReports(BASE, PEER));
     assert.match(md, /\n[A-Z][^\n]*relayed[^\n]*\.\n/);
