@@ -6,6 +6,8 @@
 import type { Behaviour, NatType, Severity, Tristate, VpnKind } from '../report/report';
 import { setBundle, t } from './l10n';
 
+// Long because it is a table: one entry per string the panel shows; the only logic is choosing a
+// plural or a word per value, next to the strings it chooses between.
 function strings() {
   return {
     title: t('NAT Probe report'),

@@ -1,32 +1,56 @@
 import { FILTERING_HINT, FILTERING_HINT_ID } from '../../report/filteringHint';
-import type { Evidence, Recommendation, Report } from '../../report/report';
+import type { Evidence, PortResult, Recommendation, Report } from '../../report/report';
 import { mappingVaries } from './classify';
 import { openvpnKeepalive, wireguardKeepalive } from '../keepalive';
+
+type Input = Omit<Report, 'recommendations'>;
+
+/** What several kinds of advice rest on, worked out once from the Report. */
+interface Facts {
+  readonly behindNat: boolean;
+  /** The UDP port's result when it was measured blocked towards the first server. */
+  readonly blockedUdp: (port: number) => PortResult | undefined;
+  readonly portEvidence: (...ps: (PortResult | undefined)[]) => Evidence[];
+  readonly lifetimeEvidence: Evidence[];
+}
 
 /**
  * Advice from a Report, per kind of VPN. Each item says what to do in plain words, names the
  * evidence it rests on and, where one applies, the requirement behind it. Nothing here
  * measures anything: the same Report always gives the same advice.
  */
-export function recommend(report: Omit<Report, 'recommendations'>): Recommendation[] {
+export function recommend(report: Input): Recommendation[] {
   const out: Recommendation[] = [];
-  const { mapping, filtering, udp, cgnat } = report;
+  const stop = udpAdvice(report);
+  if (stop) return [stop];
   const lifetime = report.mappingLifetime;
-  const behindNat = mapping.value !== 'none' && udp === 'yes';
-  const blockedUdp = (port: number) => report.ports?.find((p) => p.protocol === 'udp' && p.port === port && p.reachable === 'no');
-  const tcp443 = report.ports?.find((p) => p.protocol === 'tcp' && p.port === 443);
-  const portEvidence = (...ps: (typeof report.ports extends (infer T)[] | undefined ? T | undefined : never)[]): Evidence[] =>
-    ps.flatMap((p) => (p ? [{ test: `${p.protocol}/${p.port} towards the first server`, observation: `${p.reachable}: ${p.basis}` }] : []));
+  const facts: Facts = {
+    behindNat: report.mapping.value !== 'none' && report.udp === 'yes',
+    blockedUdp: (port) => report.ports?.find((p) => p.protocol === 'udp' && p.port === port && p.reachable === 'no'),
+    portEvidence: (...ps) => ps.flatMap((p) => (p ? [{ test: `${p.protocol}/${p.port} towards the first server`, observation: `${p.reachable}: ${p.basis}` }] : [])),
+    lifetimeEvidence: lifetime?.value ? [{ test: 'mapping lifetime (RFC 5780 §4.6)', observation: `an idle mapping lived ${lifetime.value} s` }] : [],
+  };
+  wireguardAdvice(report, facts, out);
+  openvpnAdvice(report, facts, out);
+  ipsecAdvice(report, facts, out);
+  p2pAdvice(report, out);
+  outerNatAdvice(report, out);
+  relayAdvice(report, out);
+  generalAdvice(report, out);
+  return out;
+}
 
+/** The one advice when UDP itself failed or nothing usable came back: nothing else has anything to rest on. */
+function udpAdvice(report: Input): Recommendation | undefined {
+  const { udp } = report;
   if (udp === 'no') {
-    out.push({
+    return {
       id: 'udp-blocked',
       severity: 'error',
       vpn: 'general',
       text: 'No UDP answer came back. WireGuard, IPsec and OpenVPN over UDP will not connect from here: use OpenVPN over TCP port 443, or a relay (TURN, DERP) reached over TCP/TLS.',
       evidence: [{ test: 'binding requests to every server', observation: report.udpReason }],
-    });
-    return out;
+    };
   }
   // Nothing below has anything to rest on: one general warning. Its reason stands once, with the
   // UDP result; here it is the evidence.
@@ -38,21 +62,20 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
     evidence: [{ test: 'binding requests to every server', observation: report.udpReason }],
   });
   if (udp === 'unknown') {
-    out.push(nothingMeasured('udp-unknown', 'Whether UDP gets through is not known: check the server list and the network, then run the diagnosis again.'));
-    return out;
+    return nothingMeasured('udp-unknown', 'Whether UDP gets through is not known: check the server list and the network, then run the diagnosis again.');
   }
   if (report.publicEndpoints.length === 0) {
     // UDP came back (udp is "yes"), but no answer was usable.
-    out.push(nothingMeasured('server-answers-incorrectly', 'Nothing about the NAT could be measured: run the diagnosis again with another STUN server.'));
-    return out;
+    return nothingMeasured('server-answers-incorrectly', 'Nothing about the NAT could be measured: run the diagnosis again with another STUN server.');
   }
+  return undefined;
+}
 
-  // --- WireGuard ---------------------------------------------------------------------------
+function wireguardAdvice(report: Input, { behindNat, blockedUdp, portEvidence, lifetimeEvidence }: Facts, out: Recommendation[]): void {
+  const { mapping, filtering } = report;
+  const lifetime = report.mappingLifetime;
   // The one keepalive rule, shared with the linter's quick fixes: docs/probes/lifetime.md.
   const keepalive = wireguardKeepalive(lifetime?.value);
-  const lifetimeEvidence: Evidence[] = lifetime?.value
-    ? [{ test: 'mapping lifetime (RFC 5780 §4.6)', observation: `an idle mapping lived ${lifetime.value} s` }]
-    : [];
   if (behindNat) {
     out.push({
       id: 'wireguard-keepalive',
@@ -110,8 +133,11 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
       evidence: portEvidence(wgBlocked, blockedUdp(443) ? undefined : report.ports?.find((p) => p.protocol === 'udp' && p.port === 443)),
     });
   }
+}
 
-  // --- OpenVPN -----------------------------------------------------------------------------
+function openvpnAdvice(report: Input, { behindNat, blockedUdp, portEvidence, lifetimeEvidence }: Facts, out: Recommendation[]): void {
+  const { mapping } = report;
+  const tcp443 = report.ports?.find((p) => p.protocol === 'tcp' && p.port === 443);
   const ovBlocked = blockedUdp(1194);
   if (ovBlocked) {
     out.push({
@@ -127,7 +153,7 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
     });
   }
   if (behindNat) {
-    const { interval, timeout } = openvpnKeepalive(lifetime?.value);
+    const { interval, timeout } = openvpnKeepalive(report.mappingLifetime?.value);
     out.push({
       id: 'openvpn-keepalive',
       severity: 'info',
@@ -138,8 +164,11 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
       apply: { format: 'openvpn', key: 'keepalive', value: `${interval} ${timeout}` },
     });
   }
+}
 
-  // --- IPsec NAT-T -------------------------------------------------------------------------
+/** IPsec NAT-T. */
+function ipsecAdvice(report: Input, { behindNat, blockedUdp, portEvidence }: Facts, out: Recommendation[]): void {
+  const { mapping } = report;
   const ike = blockedUdp(500);
   const natt = blockedUdp(4500);
   if (ike || natt) {
@@ -161,8 +190,11 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
       evidence: mapping.evidence.slice(0, 1),
     });
   }
+}
 
-  // --- Peer-to-peer overlays (Tailscale, ZeroTier, WebRTC) ----------------------------------
+/** Peer-to-peer overlays (Tailscale, ZeroTier, WebRTC). */
+function p2pAdvice(report: Input, out: Recommendation[]): void {
+  const { mapping, filtering } = report;
   if (mapping.value === 'endpoint-independent' && (filtering.value === 'endpoint-independent' || filtering.value === 'address-dependent')) {
     out.push({
       id: 'p2p-direct-likely',
@@ -201,8 +233,11 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
       evidence: [{ test: 'hairpin probe', observation: report.hairpinning.reason }],
     });
   }
+}
 
-  // --- Carrier-grade NAT and double NAT ---------------------------------------------------
+/** Carrier-grade NAT and double NAT: one advice for a NAT above the router, carrier or not, in the words of what was seen. */
+function outerNatAdvice(report: Input, out: Recommendation[]): void {
+  const { cgnat } = report;
   // One advice for a NAT above the router, carrier or not, in the words of what was seen.
   const outer =
     cgnat.value === 'yes'
@@ -221,6 +256,10 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
       evidence: outer.evidence,
     });
   }
+}
+
+/** TURN relays that refused. */
+function relayAdvice(report: Input, out: Recommendation[]): void {
   // Only 401 and 441 are about the credentials (RFC 8656); 486, 508 and 437 are about the server or the allocation.
   const aboutCredentials = (error: string): boolean => /^(401|441)\b/.test(error);
   const relays = report.turnServers ?? [];
@@ -236,6 +275,10 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
     const credentials = aboutCredentials(report.turn.error);
     out.push({ id: 'turn-failed', severity: 'warning', vpn: 'p2p', text: `The TURN relay refused: ${report.turn.error}.${credentials ? ' Check the user name and password.' : ''}`, evidence: [] });
   }
+}
+
+function generalAdvice(report: Input, out: Recommendation[]): void {
+  const { mapping, filtering } = report;
   if (filtering.value === 'unknown' && report.servers.every((s) => s.rfc5780 !== 'yes')) {
     out.push({
       id: FILTERING_HINT_ID,
@@ -254,5 +297,4 @@ export function recommend(report: Omit<Report, 'recommendations'>): Recommendati
       evidence: mapping.evidence,
     });
   }
-  return out;
 }

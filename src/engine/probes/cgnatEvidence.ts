@@ -83,17 +83,31 @@ function kindOf(address: string): AddressKind {
   return 'public';
 }
 
+/** What the router and the servers said, sorted by what it argues for or against. */
+interface Findings {
+  readonly evidence: Evidence[];
+  readonly cgnatYes: string[];
+  readonly cgnatNo: string[];
+  readonly doubleYes: string[];
+  readonly doubleNo: string[];
+}
+
 export function combineCgnatEvidence(input: CgnatEvidenceInput): CombinedCgnatVerdict {
   const { firstPass } = input;
-  const evidence: Evidence[] = [...firstPass.evidence];
   const stun = [...new Set(input.stunPublic.map(normaliseAddress).filter(isIPv4))];
-  const stunText = stun.join(', ');
-  const cgnatYes: string[] = [];
-  const cgnatNo: string[] = [];
-  const doubleYes: string[] = [];
-  const doubleNo: string[] = [];
+  const found: Findings = { evidence: [...firstPass.evidence], cgnatYes: [], cgnatNo: [], doubleYes: [], doubleNo: [] };
+  weighRouterAddresses(input, stun, found);
+  weighNoPublicAddress(input, stun, found);
+  const pooling = weighPooling(stun, found);
+  const double = doubleNatVerdict(input, found);
+  const { value, reason } = cgnatVerdict(input, stun, found, pooling, double);
+  return { value, reason, evidence: found.evidence, excludedInterfaces: [...firstPass.excludedInterfaces], doubleNat: double.value, doubleNatReason: double.reason };
+}
 
-  // One line per address the router reported, naming every protocol that said it (said once).
+/** One line per address the router reported, naming every protocol that said it (said once). */
+function weighRouterAddresses(input: CgnatEvidenceInput, stun: string[], found: Findings): void {
+  const { evidence, cgnatYes, cgnatNo, doubleYes, doubleNo } = found;
+  const stunText = stun.join(', ');
   const told = new Map<string, string[]>();
   for (const r of input.routerExternal) {
     const address = normaliseAddress(String(r.address));
@@ -129,7 +143,11 @@ export function combineCgnatEvidence(input: CgnatEvidenceInput): CombinedCgnatVe
         break;
     }
   }
+}
 
+function weighNoPublicAddress(input: CgnatEvidenceInput, stun: string[], found: Findings): void {
+  const { evidence, cgnatYes, doubleYes } = found;
+  const stunText = stun.join(', ');
   const noPublic: string[] = [];
   if (input.natPmpNoPublicAddress) noPublic.push('NAT-PMP answered "Network Failure" (result 3) / 0.0.0.0');
   if (input.upnpNoPublicAddress) noPublic.push('UPnP GetExternalIPAddress answered an empty address');
@@ -150,62 +168,51 @@ export function combineCgnatEvidence(input: CgnatEvidenceInput): CombinedCgnatVe
       evidence.push({ test, observation: `${noPublic.join('; ')}, and no STUN server answered: the router's WAN may simply be down` });
     }
   }
+}
 
-  let pooling = false;
-  if (stun.length > 1) {
-    pooling = true;
-    evidence.push({
-      test: 'public address per STUN server',
-      observation: `the servers see ${stun.length} different public addresses (${stunText}): non-paired address pooling (RFC 4787 REQ-2 not met), typical of carrier-grade NAT pools or of load-balanced multi-WAN`,
-    });
-  }
+/** Several public addresses for one client: non-paired pooling. */
+function weighPooling(stun: string[], found: Findings): boolean {
+  if (stun.length <= 1) return false;
+  found.evidence.push({
+    test: 'public address per STUN server',
+    observation: `the servers see ${stun.length} different public addresses (${stun.join(', ')}): non-paired address pooling (RFC 4787 REQ-2 not met), typical of carrier-grade NAT pools or of load-balanced multi-WAN`,
+  });
+  return true;
+}
 
-  // The verdicts.
-  const noNatAtAll = firstPass.value === 'no';
-  let doubleNat: Tristate;
-  let doubleNatReason: string;
-  if (noNatAtAll) {
-    doubleNat = 'no';
-    doubleNatReason = `no NAT at all (${firstPass.reason})`;
-  } else if (doubleYes.length > 0 && doubleNo.length > 0) {
-    doubleNat = 'unknown';
-    doubleNatReason = `conflicting router evidence: ${doubleYes[0]}; but ${doubleNo[0]}`;
-  } else if (doubleYes.length > 0) {
-    doubleNat = 'yes';
-    doubleNatReason = doubleYes.join('; ');
-  } else if (doubleNo.length > 0) {
-    doubleNat = 'no';
-    doubleNatReason = doubleNo.join('; ');
-  } else {
-    doubleNat = 'unknown';
-    doubleNatReason = input.routerSilent ?? 'the router reported no external address to compare with the servers’ view';
-  }
+function doubleNatVerdict(input: CgnatEvidenceInput, { doubleYes, doubleNo }: Findings): { value: Tristate; reason: string } {
+  const { firstPass } = input;
+  if (firstPass.value === 'no') return { value: 'no', reason: `no NAT at all (${firstPass.reason})` };
+  if (doubleYes.length > 0 && doubleNo.length > 0) return { value: 'unknown', reason: `conflicting router evidence: ${doubleYes[0]}; but ${doubleNo[0]}` };
+  if (doubleYes.length > 0) return { value: 'yes', reason: doubleYes.join('; ') };
+  if (doubleNo.length > 0) return { value: 'no', reason: doubleNo.join('; ') };
+  return { value: 'unknown', reason: input.routerSilent ?? 'the router reported no external address to compare with the servers’ view' };
+}
 
-  let value: Tristate;
-  let reason: string;
-  if (noNatAtAll) {
-    value = 'no';
-    reason = firstPass.reason;
-  } else if (firstPass.value === 'yes' || cgnatYes.length > 0) {
-    value = 'yes';
-    reason = [...(firstPass.value === 'yes' ? [firstPass.reason] : []), ...cgnatYes].join('; ');
-  } else if (pooling && doubleNat === 'yes') {
-    value = 'yes';
-    reason = `a NAT beyond the router that spreads one client over several public addresses (${stunText}): a carrier-grade NAT pool`;
-  } else if (cgnatNo.length > 0 && doubleNat !== 'unknown') {
-    value = 'no';
-    reason = cgnatNo.join('; ');
-  } else {
-    value = 'unknown';
-    reason =
-      doubleNat === 'yes'
-        ? `${doubleNatReason}; whether that outer NAT is the carrier's is not shown`
-        : pooling
-          ? 'the servers see several public addresses, but nothing shows a NAT beyond the router'
-          : input.routerSilent
-            ? // The detail is the double-NAT reason's: said once, there.
-              'no local or reflexive address in 100.64.0.0/10, and the router did not tell its own external address'
-            : firstPass.reason;
+function cgnatVerdict(
+  input: CgnatEvidenceInput,
+  stun: string[],
+  { cgnatYes, cgnatNo }: Findings,
+  pooling: boolean,
+  double: { value: Tristate; reason: string },
+): { value: Tristate; reason: string } {
+  const { firstPass } = input;
+  if (firstPass.value === 'no') return { value: 'no', reason: firstPass.reason };
+  if (firstPass.value === 'yes' || cgnatYes.length > 0) {
+    return { value: 'yes', reason: [...(firstPass.value === 'yes' ? [firstPass.reason] : []), ...cgnatYes].join('; ') };
   }
-  return { value, reason, evidence, excludedInterfaces: [...firstPass.excludedInterfaces], doubleNat, doubleNatReason };
+  if (pooling && double.value === 'yes') {
+    return { value: 'yes', reason: `a NAT beyond the router that spreads one client over several public addresses (${stun.join(', ')}): a carrier-grade NAT pool` };
+  }
+  if (cgnatNo.length > 0 && double.value !== 'unknown') return { value: 'no', reason: cgnatNo.join('; ') };
+  const reason =
+    double.value === 'yes'
+      ? `${double.reason}; whether that outer NAT is the carrier's is not shown`
+      : pooling
+        ? 'the servers see several public addresses, but nothing shows a NAT beyond the router'
+        : input.routerSilent
+          ? // The detail is the double-NAT reason's: said once, there.
+            'no local or reflexive address in 100.64.0.0/10, and the router did not tell its own external address'
+          : firstPass.reason;
+  return { value: 'unknown', reason };
 }

@@ -122,88 +122,133 @@ export async function probeHairpin(opts: HairpinOptions): Promise<HairpinResult>
       };
     }
 
-    // Mapping behaviour: from the caller, else A asks the alternate address the server announced.
-    let mapping: 'independent' | 'dependent' | 'unknown' = 'unknown';
-    let mappingBasis = 'not known';
-    if (opts.mapping === 'endpoint-independent') {
-      mapping = 'independent';
-      mappingBasis = 'endpoint-independent per the diagnosis';
-    } else if (opts.mapping === 'address-dependent' || opts.mapping === 'address-and-port-dependent') {
-      mapping = 'dependent';
-      mappingBasis = `${opts.mapping} per the diagnosis`;
-    } else if (ra.other) {
-      // Only the server's word: a probe, not the full schedule (ARCHITECTURE, invariants).
-      opts.contacts?.declare(ra.other, 'udp', 'announced alternate', false, endpointKey(server));
-      const alt = await ask(a, ra.other, UNCONFIRMED_ATTEMPTS);
-      if (alt === 'cancelled') return { value: 'unknown', reason: 'cancelled' };
-      if (typeof alt !== 'string') {
-        const same = alt.mapped.port === aPublic.port && normaliseAddress(alt.mapped.address) === normaliseAddress(aPublic.address);
-        mapping = same ? 'independent' : 'dependent';
-        opts.contacts?.confirm(ra.other, 'udp');
-        mappingBasis = same
-          ? `A kept ${endpointKey(aPublic)} towards ${endpointKey(ra.other)} too`
-          : `A got ${endpointKey(alt.mapped)} towards ${endpointKey(ra.other)}, ${endpointKey(aPublic)} towards the server`;
-      }
-    }
+    const learned = await mappingBehaviour(opts, (to, maxAttempts) => ask(a, to, maxAttempts), aPublic, ra.other);
+    if (learned === 'cancelled') return { value: 'unknown', reason: 'cancelled' };
+    const { mapping, mappingBasis } = learned;
     const filteringOpen = opts.filtering === 'endpoint-independent';
 
-    // Both ways, several rounds: A → B', B → A'.
-    const sent = new Map<string, { from: Member; to: Member }>();
-    let seen: { req: InboundRequest; from: Member; to: Member } | undefined;
-    router.onRequest((req) => {
-      const origin = sent.get(hex(req.message.transactionId));
-      // Only our own requests, arriving at the socket they were meant for, count.
-      if (!origin || req.by !== origin.to) return;
-      seen ??= { req, from: origin.from, to: origin.to };
-    });
-    const send = async (from: Member, to: Member, toPublic: Endpoint): Promise<void> => {
-      const id = newTransactionId();
-      sent.set(hex(id), { from, to });
-      await router.sendRaw(from, toPublic, encodeMessage({ cls: 'request', method: Method.Binding, transactionId: id, attributes: [] }));
-    };
-    const window = Math.max(est.silenceWindow(), 500);
-    const step = window / ROUNDS;
-    const started = clock.now();
-    for (let i = 0; i < ROUNDS && !seen; i++) {
-      await send(a, b, bPublic);
-      await send(b, a, aPublic);
-      await sleep(clock, step, signal).catch(() => undefined);
-      if (signal?.aborted) return { value: 'unknown', reason: 'cancelled' };
-    }
-    // Leave the last packets a full window to come back.
-    while (!seen && clock.now() < started + 2 * window) {
-      await sleep(clock, Math.min(step, started + 2 * window - clock.now()), signal).catch(() => undefined);
-      if (signal?.aborted) return { value: 'unknown', reason: 'cancelled' };
-    }
-    const method =
-      `A (${endpointKey(aPublic)}) and B (${endpointKey(bPublic)}) each sent ${ROUNDS} Binding requests to the other's public mapping ` +
-      `over ${Math.round(window)} ms, to ${agreed.address} only because ${agreed.basis}`;
-    if (seen) {
-      const src = seen.req.from;
-      const fromPublic = seen.from === a ? aPublic : bPublic;
-      const how = sameEndpoint(src, fromPublic)
-        ? `with its source translated to ${seen.from.name}'s public mapping ${endpointKey(src)} (RFC 4787 REQ-9)`
-        : `from ${endpointKey(src)}, not from ${seen.from.name}'s public mapping ${endpointKey(fromPublic)} (the NAT does not translate hairpinned sources as RFC 4787 REQ-9 asks; replies to it may fail)`;
-      return { value: 'yes', reason: `the NAT hairpins: ${seen.from.name}'s request to ${seen.to.name}'s public mapping arrived at ${seen.to.name} ${how}; ${method}` };
-    }
-    if (mapping === 'independent' || filteringOpen) {
-      return {
-        value: 'no',
-        reason:
-          `the NAT does not hairpin: none arrived; ${method}, so each mapping had sent to the other first and no ` +
-          `filter could drop them (mapping ${mappingBasis}${filteringOpen ? '; filtering endpoint-independent' : ''})`,
-      };
-    }
-    return {
-      value: 'unknown',
-      reason:
-        `none arrived, but that may be filtering rather than no hairpinning: ` +
-        (mapping === 'dependent'
-          ? `the NAT maps each destination separately (${mappingBasis}), so A's packet to B' left through another mapping and did not open A's mapping to the server for B' (and the same for B)`
-          : 'the mapping behaviour is unknown (no OTHER-ADDRESS from the server and none given), so a filter may have dropped them') +
-        `; ${method}`,
-    };
+    const exchanged = await exchangeBothWays(router, clock, est, signal, { a, aPublic }, { b, bPublic });
+    if (exchanged === 'cancelled') return { value: 'unknown', reason: 'cancelled' };
+    const { seen, window } = exchanged;
+    return hairpinVerdict({ a, aPublic, bPublic, agreed, window, seen, mapping, mappingBasis, filteringOpen });
   } finally {
     router.closeAll();
   }
+}
+
+type MappingKind = 'independent' | 'dependent' | 'unknown';
+
+/** Mapping behaviour: from the caller, else A asks the alternate address the server announced. */
+async function mappingBehaviour(
+  opts: HairpinOptions,
+  askFromA: (to: Endpoint, maxAttempts?: number) => Promise<string | { mapped: Endpoint; other?: Endpoint }>,
+  aPublic: Endpoint,
+  other: Endpoint | undefined,
+): Promise<{ mapping: MappingKind; mappingBasis: string } | 'cancelled'> {
+  if (opts.mapping === 'endpoint-independent') return { mapping: 'independent', mappingBasis: 'endpoint-independent per the diagnosis' };
+  if (opts.mapping === 'address-dependent' || opts.mapping === 'address-and-port-dependent') {
+    return { mapping: 'dependent', mappingBasis: `${opts.mapping} per the diagnosis` };
+  }
+  if (!other) return { mapping: 'unknown', mappingBasis: 'not known' };
+  // Only the server's word: a probe, not the full schedule (ARCHITECTURE, invariants).
+  opts.contacts?.declare(other, 'udp', 'announced alternate', false, endpointKey(opts.server));
+  const alt = await askFromA(other, UNCONFIRMED_ATTEMPTS);
+  if (alt === 'cancelled') return 'cancelled';
+  if (typeof alt === 'string') return { mapping: 'unknown', mappingBasis: 'not known' };
+  const same = alt.mapped.port === aPublic.port && normaliseAddress(alt.mapped.address) === normaliseAddress(aPublic.address);
+  opts.contacts?.confirm(other, 'udp');
+  return {
+    mapping: same ? 'independent' : 'dependent',
+    mappingBasis: same
+      ? `A kept ${endpointKey(aPublic)} towards ${endpointKey(other)} too`
+      : `A got ${endpointKey(alt.mapped)} towards ${endpointKey(other)}, ${endpointKey(aPublic)} towards the server`,
+  };
+}
+
+interface Seen {
+  readonly req: InboundRequest;
+  readonly from: Member;
+  readonly to: Member;
+}
+
+/** Both ways, several rounds over an RTT-sized window: A → B', B → A'; the first of ours to arrive. */
+async function exchangeBothWays(
+  router: StunRouter,
+  clock: Clock,
+  est: RttEstimator,
+  signal: AbortSignal | undefined,
+  { a, aPublic }: { a: Member; aPublic: Endpoint },
+  { b, bPublic }: { b: Member; bPublic: Endpoint },
+): Promise<{ seen: Seen | undefined; window: number } | 'cancelled'> {
+  const sent = new Map<string, { from: Member; to: Member }>();
+  let seen: Seen | undefined;
+  router.onRequest((req) => {
+    const origin = sent.get(hex(req.message.transactionId));
+    // Only our own requests, arriving at the socket they were meant for, count.
+    if (!origin || req.by !== origin.to) return;
+    seen ??= { req, from: origin.from, to: origin.to };
+  });
+  const send = async (from: Member, to: Member, toPublic: Endpoint): Promise<void> => {
+    const id = newTransactionId();
+    sent.set(hex(id), { from, to });
+    await router.sendRaw(from, toPublic, encodeMessage({ cls: 'request', method: Method.Binding, transactionId: id, attributes: [] }));
+  };
+  const window = Math.max(est.silenceWindow(), 500);
+  const step = window / ROUNDS;
+  const started = clock.now();
+  for (let i = 0; i < ROUNDS && !seen; i++) {
+    await send(a, b, bPublic);
+    await send(b, a, aPublic);
+    await sleep(clock, step, signal).catch(() => undefined);
+    if (signal?.aborted) return 'cancelled';
+  }
+  // Leave the last packets a full window to come back.
+  while (!seen && clock.now() < started + 2 * window) {
+    await sleep(clock, Math.min(step, started + 2 * window - clock.now()), signal).catch(() => undefined);
+    if (signal?.aborted) return 'cancelled';
+  }
+  return { seen, window };
+}
+
+/** What arrived, or what silence means given the mapping and filtering behaviour. */
+function hairpinVerdict(o: {
+  a: Member;
+  aPublic: Endpoint;
+  bPublic: Endpoint;
+  agreed: { readonly address: string; readonly basis: string };
+  window: number;
+  seen: Seen | undefined;
+  mapping: MappingKind;
+  mappingBasis: string;
+  filteringOpen: boolean;
+}): HairpinResult {
+  const { a, aPublic, bPublic, agreed, window, seen, mapping, mappingBasis, filteringOpen } = o;
+  const method =
+    `A (${endpointKey(aPublic)}) and B (${endpointKey(bPublic)}) each sent ${ROUNDS} Binding requests to the other's public mapping ` +
+    `over ${Math.round(window)} ms, to ${agreed.address} only because ${agreed.basis}`;
+  if (seen) {
+    const src = seen.req.from;
+    const fromPublic = seen.from === a ? aPublic : bPublic;
+    const how = sameEndpoint(src, fromPublic)
+      ? `with its source translated to ${seen.from.name}'s public mapping ${endpointKey(src)} (RFC 4787 REQ-9)`
+      : `from ${endpointKey(src)}, not from ${seen.from.name}'s public mapping ${endpointKey(fromPublic)} (the NAT does not translate hairpinned sources as RFC 4787 REQ-9 asks; replies to it may fail)`;
+    return { value: 'yes', reason: `the NAT hairpins: ${seen.from.name}'s request to ${seen.to.name}'s public mapping arrived at ${seen.to.name} ${how}; ${method}` };
+  }
+  if (mapping === 'independent' || filteringOpen) {
+    return {
+      value: 'no',
+      reason:
+        `the NAT does not hairpin: none arrived; ${method}, so each mapping had sent to the other first and no ` +
+        `filter could drop them (mapping ${mappingBasis}${filteringOpen ? '; filtering endpoint-independent' : ''})`,
+    };
+  }
+  return {
+    value: 'unknown',
+    reason:
+      `none arrived, but that may be filtering rather than no hairpinning: ` +
+      (mapping === 'dependent'
+        ? `the NAT maps each destination separately (${mappingBasis}), so A's packet to B' left through another mapping and did not open A's mapping to the server for B' (and the same for B)`
+        : 'the mapping behaviour is unknown (no OTHER-ADDRESS from the server and none given), so a filter may have dropped them') +
+      `; ${method}`,
+  };
 }

@@ -126,104 +126,141 @@ export class StunTcpSession {
 }
 
 export async function startExtraPorts(options: ExtraPortsOptions): Promise<RunningExtraPorts> {
-  const family: Family = options.address.includes(':') ? 6 : 4;
-  const counters = { answered: 0, dropped: 0, rateLimited: 0, globalLimited: 0 };
-  const endpoints: { protocol: 'udp' | 'tcp'; endpoint: Endpoint }[] = [];
-  const skipped: PortSpec[] = [];
-  const udpSockets: UdpSocket[] = [];
-  const tcpServers: net.Server[] = [];
-  const connections = new Set<net.Socket>();
-  const idleMs = options.tcpIdleMs ?? 10_000;
-  const maxConnections = options.maxTcpConnections ?? 64;
-  const maxPerSource = options.maxTcpPerSource ?? 4;
-  const clock = options.clock ?? systemClock;
-  const messageDeadlineMs = options.tcpMessageDeadlineMs ?? 5_000;
-  const limiter = options.limiter ?? new SourceRateLimiter({ ratePerSecond: DEFAULT_RATE_PER_SECOND, burst: DEFAULT_BURST }, () => clock.now());
-  // A throwing listener must not take the server down (nor skip the cleanup after it).
-  const emit = (event: ExtraPortEvent): void => {
-    try {
-      options.onEvent?.(event);
-    } catch {
-      /* lost event; keep serving */
-    }
-  };
-  /** Counts and reports a request one of the limiter's limits refused. */
-  const refused = (by: 'source' | 'global', protocol: 'udp' | 'tcp', from: Endpoint, on: Endpoint): void => {
-    if (by === 'source') counters.rateLimited++;
-    else counters.globalLimited++;
-    emit({ kind: by === 'source' ? 'rate-limited' : 'global-limited', protocol, from, on });
-  };
-  const openPerSource = new Map<string, number>();
-  const seen = new Set<string>();
-  const openPerPort = new Map<number, number>();
-
-  const closeAll = (): void => {
-    for (const s of udpSockets) s.close();
-    for (const c of connections) c.destroy();
-    for (const s of tcpServers) s.close();
-  };
-
+  const listeners = new ExtraPortListeners(options);
   try {
+    const seen = new Set<string>();
     for (const spec of options.ports) {
       const key = `${spec.protocol}/${spec.port}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const at: Endpoint = { address: options.address, port: spec.port };
-      if (spec.protocol === 'udp') {
-        if (sameEndpoint(at, options.primary)) {
-          skipped.push(spec);
-          continue;
-        }
-        const socket = await options.udp.bind({ family, address: options.address, port: spec.port }).catch((err: unknown) => {
-          throw new ListenerError('udp', at, err);
-        });
-        udpSockets.push(socket);
-        const addresses: ReflectorAddresses = { primary: at };
-        socket.onMessage((data, from) => {
-          let outcome;
-          try {
-            outcome = answer(addresses, options.software, data, from, SLOT);
-          } catch (err) {
-            // No single datagram may end the process.
-            outcome = { kind: 'dropped' as const, why: `internal error: ${err instanceof Error ? err.message : String(err)}` };
-          }
-          if (outcome.kind === 'dropped') {
-            counters.dropped++;
-            emit({ kind: 'dropped', protocol: 'udp', from, on: at, why: outcome.why });
-            return;
-          }
-          const admission = limiter.admit(outcome.reply.to.address);
-          if (admission !== 'answer') {
-            refused(admission, 'udp', from, at);
-            return;
-          }
-          counters.answered++;
-          socket.send(outcome.reply.data, outcome.reply.to).then(
-            () => emit({ kind: 'answered', protocol: 'udp', from, on: at }),
-            (err: unknown) => emit({ kind: 'dropped', protocol: 'udp', from, on: at, why: `send failed: ${String(err)}` }),
-          );
-        });
-      } else {
-        const server = net.createServer((socket) => serveTcp(socket, at));
-        tcpServers.push(server);
-        await new Promise<void>((resolve, reject) => {
-          server.once('error', (err) => reject(new ListenerError('tcp', at, err)));
-          server.listen({ host: options.address, port: spec.port, exclusive: true }, () => {
-            server.removeAllListeners('error');
-            // Errors after listening (EMFILE on accept) must not crash the server.
-            server.on('error', () => undefined);
-            resolve();
-          });
-        });
-      }
-      endpoints.push({ protocol: spec.protocol, endpoint: at });
+      await listeners.open(spec);
     }
   } catch (err) {
-    closeAll();
+    listeners.close();
     throw err;
   }
+  return {
+    endpoints: listeners.endpoints,
+    skipped: listeners.skipped,
+    counters: listeners.counters,
+    close: () => listeners.close(),
+  };
+}
 
-  function serveTcp(socket: net.Socket, at: Endpoint): void {
+/** The listening sockets of `startExtraPorts`, the limits they share and what they counted. */
+class ExtraPortListeners {
+  readonly counters = { answered: 0, dropped: 0, rateLimited: 0, globalLimited: 0 };
+  readonly endpoints: { protocol: 'udp' | 'tcp'; endpoint: Endpoint }[] = [];
+  readonly skipped: PortSpec[] = [];
+  private readonly family: Family;
+  private readonly udpSockets: UdpSocket[] = [];
+  private readonly tcpServers: net.Server[] = [];
+  private readonly connections = new Set<net.Socket>();
+  private readonly idleMs: number;
+  private readonly maxConnections: number;
+  private readonly maxPerSource: number;
+  private readonly clock: Clock;
+  private readonly messageDeadlineMs: number;
+  private readonly limiter: SourceRateLimiter;
+  private readonly openPerSource = new Map<string, number>();
+  private readonly openPerPort = new Map<number, number>();
+
+  constructor(private readonly options: ExtraPortsOptions) {
+    this.family = options.address.includes(':') ? 6 : 4;
+    this.idleMs = options.tcpIdleMs ?? 10_000;
+    this.maxConnections = options.maxTcpConnections ?? 64;
+    this.maxPerSource = options.maxTcpPerSource ?? 4;
+    const clock = options.clock ?? systemClock;
+    this.clock = clock;
+    this.messageDeadlineMs = options.tcpMessageDeadlineMs ?? 5_000;
+    this.limiter = options.limiter ?? new SourceRateLimiter({ ratePerSecond: DEFAULT_RATE_PER_SECOND, burst: DEFAULT_BURST }, () => clock.now());
+  }
+
+  /** Opens one listener, or skips a UDP port the main reflector already answers. */
+  async open(spec: PortSpec): Promise<void> {
+    const at: Endpoint = { address: this.options.address, port: spec.port };
+    if (spec.protocol === 'udp') {
+      if (sameEndpoint(at, this.options.primary)) {
+        this.skipped.push(spec);
+        return;
+      }
+      await this.openUdp(at);
+    } else {
+      await this.openTcp(at);
+    }
+    this.endpoints.push({ protocol: spec.protocol, endpoint: at });
+  }
+
+  close(): void {
+    for (const s of this.udpSockets) s.close();
+    for (const c of this.connections) c.destroy();
+    for (const s of this.tcpServers) s.close();
+  }
+
+  // A throwing listener must not take the server down (nor skip the cleanup after it).
+  private emit(event: ExtraPortEvent): void {
+    try {
+      this.options.onEvent?.(event);
+    } catch {
+      /* lost event; keep serving */
+    }
+  }
+
+  /** Counts and reports a request one of the limiter's limits refused. */
+  private refused(by: 'source' | 'global', protocol: 'udp' | 'tcp', from: Endpoint, on: Endpoint): void {
+    if (by === 'source') this.counters.rateLimited++;
+    else this.counters.globalLimited++;
+    this.emit({ kind: by === 'source' ? 'rate-limited' : 'global-limited', protocol, from, on });
+  }
+
+  private async openUdp(at: Endpoint): Promise<void> {
+    const socket = await this.options.udp.bind({ family: this.family, address: this.options.address, port: at.port }).catch((err: unknown) => {
+      throw new ListenerError('udp', at, err);
+    });
+    this.udpSockets.push(socket);
+    const addresses: ReflectorAddresses = { primary: at };
+    socket.onMessage((data, from) => {
+      let outcome;
+      try {
+        outcome = answer(addresses, this.options.software, data, from, SLOT);
+      } catch (err) {
+        // No single datagram may end the process.
+        outcome = { kind: 'dropped' as const, why: `internal error: ${err instanceof Error ? err.message : String(err)}` };
+      }
+      if (outcome.kind === 'dropped') {
+        this.counters.dropped++;
+        this.emit({ kind: 'dropped', protocol: 'udp', from, on: at, why: outcome.why });
+        return;
+      }
+      const admission = this.limiter.admit(outcome.reply.to.address);
+      if (admission !== 'answer') {
+        this.refused(admission, 'udp', from, at);
+        return;
+      }
+      this.counters.answered++;
+      socket.send(outcome.reply.data, outcome.reply.to).then(
+        () => this.emit({ kind: 'answered', protocol: 'udp', from, on: at }),
+        (err: unknown) => this.emit({ kind: 'dropped', protocol: 'udp', from, on: at, why: `send failed: ${String(err)}` }),
+      );
+    });
+  }
+
+  private async openTcp(at: Endpoint): Promise<void> {
+    const server = net.createServer((socket) => this.serveTcp(socket, at));
+    this.tcpServers.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err) => reject(new ListenerError('tcp', at, err)));
+      server.listen({ host: this.options.address, port: at.port, exclusive: true }, () => {
+        server.removeAllListeners('error');
+        // Errors after listening (EMFILE on accept) must not crash the server.
+        server.on('error', () => undefined);
+        resolve();
+      });
+    });
+  }
+
+  private serveTcp(socket: net.Socket, at: Endpoint): void {
+    const { counters, openPerPort, openPerSource, connections, clock, idleMs, maxConnections, maxPerSource, messageDeadlineMs } = this;
     const count = openPerPort.get(at.port) ?? 0;
     const from: Endpoint = { address: normaliseAddress(socket.remoteAddress ?? ''), port: socket.remotePort ?? 0 };
     const source = sourceKey(from.address);
@@ -231,7 +268,7 @@ export async function startExtraPorts(options: ExtraPortsOptions): Promise<Runni
     socket.on('error', () => undefined);
     const refuse = (why: string): void => {
       counters.dropped++;
-      emit({ kind: 'dropped', protocol: 'tcp', from, on: at, why });
+      this.emit({ kind: 'dropped', protocol: 'tcp', from, on: at, why });
       socket.destroy();
     };
     if (!socket.remoteAddress) return refuse('no remote address');
@@ -256,7 +293,7 @@ export async function startExtraPorts(options: ExtraPortsOptions): Promise<Runni
       if (left > 0) openPerSource.set(source, left);
       else openPerSource.delete(source);
     });
-    const session = new StunTcpSession(at, from, options.software);
+    const session = new StunTcpSession(at, from, this.options.software);
     socket.on('data', (chunk: Buffer) => {
       let result;
       try {
@@ -266,17 +303,17 @@ export async function startExtraPorts(options: ExtraPortsOptions): Promise<Runni
       }
       for (const why of result.dropped) {
         counters.dropped++;
-        emit({ kind: 'dropped', protocol: 'tcp', from, on: at, why });
+        this.emit({ kind: 'dropped', protocol: 'tcp', from, on: at, why });
       }
       for (const reply of result.replies) {
-        const admission = limiter.admit(from.address);
+        const admission = this.limiter.admit(from.address);
         if (admission !== 'answer') {
-          refused(admission, 'tcp', from, at);
+          this.refused(admission, 'tcp', from, at);
           continue;
         }
         counters.answered++;
         socket.write(reply);
-        emit({ kind: 'answered', protocol: 'tcp', from, on: at });
+        this.emit({ kind: 'answered', protocol: 'tcp', from, on: at });
       }
       if (result.close) return refuse(result.close);
       if (socket.writableLength > MAX_TCP_PENDING_WRITE) return refuse('client does not read its answers');
@@ -284,13 +321,6 @@ export async function startExtraPorts(options: ExtraPortsOptions): Promise<Runni
       else if (deadline === undefined) deadline = clock.setTimeout(() => refuse(`no whole message within ${messageDeadlineMs} ms`), messageDeadlineMs);
     });
   }
-
-  return {
-    endpoints,
-    skipped,
-    counters,
-    close: closeAll,
-  };
 }
 
 /** "udp/51820, tcp/443 on 198.51.100.1" for the serve banner. */

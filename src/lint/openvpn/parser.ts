@@ -135,6 +135,84 @@ interface Scope {
   forwardCompatible: boolean;
 }
 
+/** bypass_doubledash: "--x" → "x" (only with at least one character after the dashes). */
+function bypassDoubleDash(tokens: Token[]): Token[] {
+  const t0 = tokens[0];
+  if (t0.text.length >= 3 && t0.text.startsWith('--')) {
+    return [{ text: t0.text.slice(2), start: t0.start + (t0.quote ? 0 : 2), end: t0.end, quote: t0.quote }, ...tokens.slice(1)];
+  }
+  return tokens;
+}
+
+/**
+ * Skips the lines of PEM text begun outside any block, up to its END line or the next tag line;
+ * returns where the last skipped line ends (`end`, the BEGIN line's, when none follows).
+ */
+function skipOrphanPem(text: string, cur: LineCursor, end: number): number {
+  let last = end;
+  for (let l = nextLine(text, cur); l; l = nextLine(text, cur)) {
+    let j = l.start;
+    while (j < l.end && isCSpace(text.charCodeAt(j))) j++;
+    if (text.charCodeAt(j) === 60) {
+      // A tag line (<key>, </cert>…) is not PEM data: read it normally.
+      cur.pos = l.start;
+      break;
+    }
+    last = l.end;
+    if (startsWithAt(text, j, '-----END')) break;
+  }
+  return last;
+}
+
+/**
+ * Inline block: a line whose one parameter looks like <tag>. Moves the cursor past its closing
+ * line, or to the end when it has none (closeStart -1). Undefined when the token is no tag.
+ */
+function readInlineBlock(text: string, cur: LineCursor, open: Token): InlineBlock | undefined {
+  const name0 = open.text;
+  if (!(name0.length >= 2 && name0.startsWith('<') && name0.endsWith('>'))) return undefined;
+  const tag = name0.slice(1, -1);
+  const close = `</${tag}>`;
+  const contentStart = cur.pos;
+  let closeStart = -1;
+  let contentEnd = cur.end;
+  let endOffset = cur.end;
+  // The first `</tag>` preceded on its line only by blanks ends the block.
+  for (let at = text.indexOf(close, contentStart); at >= 0 && at + close.length <= cur.end; at = text.indexOf(close, at + 1)) {
+    let j = at;
+    while (j > contentStart && text.charCodeAt(j - 1) !== 10 && isCSpace(text.charCodeAt(j - 1))) j--;
+    if (j === contentStart || text.charCodeAt(j - 1) === 10) {
+      closeStart = at;
+      contentEnd = j;
+      const nl = text.indexOf('\n', at);
+      endOffset = nl < 0 || nl >= cur.end ? cur.end : nl + 1;
+      cur.pos = endOffset;
+      break;
+    }
+  }
+  if (closeStart < 0) cur.pos = cur.end;
+  return {
+    tag,
+    openStart: open.start,
+    openEnd: open.end,
+    contentStart,
+    contentEnd,
+    closeStart,
+    closeEnd: closeStart < 0 ? -1 : closeStart + close.length,
+    endOffset,
+  };
+}
+
+/** setenv opt NAME …: NAME is the option; unknown or wrong counts only warn. */
+function optionName(tokens: Token[]): { setenvOpt: boolean; nameToken: Token; args: Token[]; name: string } {
+  const args = tokens.slice(1);
+  if (tokens[0].text === 'setenv' && args.length >= 1 && args[0].text === 'opt') {
+    if (args.length >= 2) return { setenvOpt: true, nameToken: args[1], name: args[1].text, args: args.slice(2) };
+    return { setenvOpt: true, nameToken: args[0], name: 'setenv opt', args: [] };
+  }
+  return { setenvOpt: false, nameToken: tokens[0], name: tokens[0].text, args };
+}
+
 export function parseConfig(text: string): ParsedConfig {
   const directives: Directive[] = [];
   const byName = new Map<string, Directive[]>();
@@ -171,13 +249,8 @@ export function parseConfig(text: string): ParsedConfig {
       }
       if (tl.ignoredFrom >= 0) issues.push({ kind: 'ignored-tokens', start: tl.ignoredFrom, end });
       if (tl.tokens.length === 0) continue;
-      let tokens = tl.tokens;
-      // bypass_doubledash: "--x" → "x" (only with at least one character after the dashes).
-      const t0 = tokens[0];
-      if (t0.text.length >= 3 && t0.text.startsWith('--')) {
-        tokens = [{ text: t0.text.slice(2), start: t0.start + (t0.quote ? 0 : 2), end: t0.end, quote: t0.quote }, ...tokens.slice(1)];
-      }
-      const name0 = tokens[0].text;
+      const tokens = bypassDoubleDash(tl.tokens);
+      const t0 = tl.tokens[0];
 
       // PEM text outside any block: skip to its END line, one issue for all of it.
       const dashed = t0.quote === 0 && text.charCodeAt(t0.start) === 45;
@@ -186,79 +259,20 @@ export function parseConfig(text: string): ParsedConfig {
         continue;
       }
       if (dashed && t0.text.startsWith('-----BEGIN')) {
-        let last = end;
-        for (let l = nextLine(text, cur); l; l = nextLine(text, cur)) {
-          let j = l.start;
-          while (j < l.end && isCSpace(text.charCodeAt(j))) j++;
-          if (text.charCodeAt(j) === 60) {
-            // A tag line (<key>, </cert>…) is not PEM data: read it normally.
-            cur.pos = l.start;
-            break;
-          }
-          last = l.end;
-          if (startsWithAt(text, j, '-----END')) break;
-        }
-        issues.push({ kind: 'orphan-pem', start, end: last });
+        issues.push({ kind: 'orphan-pem', start, end: skipOrphanPem(text, cur, end) });
         continue;
       }
 
       // Inline block: exactly one parameter that looks like <tag>.
-      let inline: InlineBlock | undefined;
-      if (tokens.length === 1 && name0.length >= 2 && name0.startsWith('<') && name0.endsWith('>')) {
-        const tag = name0.slice(1, -1);
-        const close = `</${tag}>`;
-        const contentStart = cur.pos;
-        let closeStart = -1;
-        let contentEnd = cur.end;
-        let endOffset = cur.end;
-        // The first `</tag>` preceded on its line only by blanks ends the block.
-        for (let at = text.indexOf(close, contentStart); at >= 0 && at + close.length <= cur.end; at = text.indexOf(close, at + 1)) {
-          let j = at;
-          while (j > contentStart && text.charCodeAt(j - 1) !== 10 && isCSpace(text.charCodeAt(j - 1))) j--;
-          if (j === contentStart || text.charCodeAt(j - 1) === 10) {
-            closeStart = at;
-            contentEnd = j;
-            const nl = text.indexOf('\n', at);
-            endOffset = nl < 0 || nl >= cur.end ? cur.end : nl + 1;
-            cur.pos = endOffset;
-            break;
-          }
-        }
-        if (closeStart < 0) cur.pos = cur.end;
-        inline = {
-          tag,
-          openStart: tokens[0].start,
-          openEnd: tokens[0].end,
-          contentStart,
-          contentEnd,
-          closeStart,
-          closeEnd: closeStart < 0 ? -1 : closeStart + close.length,
-          endOffset,
-        };
-        if (closeStart < 0) {
-          issues.push({ kind: 'missing-end-tag', tag, start: tokens[0].start, end: tokens[0].end, context: scope.context });
-          // OpenVPN stops here (fatal); there is nothing left to read anyway.
-          return;
-        }
+      const inline = tokens.length === 1 ? readInlineBlock(text, cur, tokens[0]) : undefined;
+      if (inline && inline.closeStart < 0) {
+        issues.push({ kind: 'missing-end-tag', tag: inline.tag, start: tokens[0].start, end: tokens[0].end, context: scope.context });
+        // OpenVPN stops here (fatal); there is nothing left to read anyway.
+        return;
       }
 
       // setenv opt NAME …: NAME is the option; unknown or wrong counts only warn.
-      let setenvOpt = false;
-      let nameToken = tokens[0];
-      let args = tokens.slice(1);
-      let name = inline ? inline.tag : name0;
-      if (!inline && name === 'setenv' && args.length >= 1 && args[0].text === 'opt') {
-        setenvOpt = true;
-        if (args.length >= 2) {
-          nameToken = args[1];
-          name = nameToken.text;
-          args = args.slice(2);
-        } else {
-          nameToken = args[0];
-          name = 'setenv opt';
-          args = [];
-        }
-      }
+      const { setenvOpt, nameToken, args, name } = inline ? { setenvOpt: false, nameToken: tokens[0], args: tokens.slice(1), name: inline.tag } : optionName(tokens);
       let lenient: Leniency | undefined;
       if (setenvOpt) lenient = 'setenv-opt';
       else if (scope.ignoreUnknown.has(name)) lenient = 'ignore-unknown-option';

@@ -93,6 +93,11 @@ function tokenizePlain(text: string, start: number, end: number): TokenizedLine 
   return { tokens, commentStart, ignoredFrom };
 }
 
+/**
+ * The character loop of OpenVPN's parse_line (options.c), kept as one state machine that reads
+ * top to bottom like the C it mirrors: splitting its states apart would hide the shared
+ * backslash/state variables that make a diff against parse_line possible.
+ */
 export function tokenizeLine(text: string, start: number, end: number, newline: boolean): TokenizedLine {
   const plain = tokenizePlain(text, start, end);
   if (plain) return plain;

@@ -51,6 +51,35 @@ export interface UpnpProbeOptions {
 }
 
 export async function probeUpnp(o: UpnpProbeOptions): Promise<UpnpProbeResult> {
+  const evidence: Evidence[] = [];
+  const search = await searchGateway(o, evidence);
+  if (search.kind === 'done') return search.result;
+  const { found, test } = search;
+  const base = { noPublicAddress: false };
+  const location = (gatewayUrl(found.location, o.gateway) as { ok: true; url: string }).url;
+  evidence.push({
+    test,
+    observation: `the gateway answers ${found.st}${found.server ? ` (SERVER: ${printable(found.server, 80)})` : ''}, LOCATION ${location}`,
+  });
+  const yes = (reason: string, extra: Partial<UpnpProbeResult> = {}): UpnpProbeResult => ({
+    ...base,
+    present: 'yes',
+    reason,
+    location,
+    ...(found.server ? { server: found.server } : {}),
+    ...extra,
+    evidence,
+  });
+  const service = await readWanService(o, location, evidence, yes);
+  if (service.kind === 'done') return service.result;
+  return askExternalAddress(o, service.serviceType, service.controlUrl, evidence, yes);
+}
+
+type FoundAnswer = Extract<SsdpAnswer, { ok: true }>;
+type Yes = (reason: string, extra?: Partial<UpnpProbeResult>) => UpnpProbeResult;
+
+/** SSDP: the gateway's answer whose LOCATION is on the gateway, or the result when none came. */
+async function searchGateway(o: UpnpProbeOptions, evidence: Evidence[]): Promise<{ kind: 'found'; found: FoundAnswer; test: string } | { kind: 'done'; result: UpnpProbeResult }> {
   const intervalMs = o.intervalMs ?? 250;
   const ssdpPort = o.ssdpPort ?? SSDP_PORT;
   const gw = { address: o.gateway, port: ssdpPort };
@@ -70,7 +99,6 @@ export async function probeUpnp(o: UpnpProbeOptions): Promise<UpnpProbeResult> {
     decode: parseSsdpResponse,
     isFinal: (a) => a.ok && gatewayUrl(a.location, o.gateway).ok,
   });
-  const evidence: Evidence[] = [];
   const base = { noPublicAddress: false };
   // A few ignored answers are named, the rest counted: a flood from the gateway costs one line.
   let unnamed = r.excess;
@@ -85,29 +113,20 @@ export async function probeUpnp(o: UpnpProbeOptions): Promise<UpnpProbeResult> {
   }
   if (unnamed > 0) evidence.push({ test, observation: `ignored ${unnamed} more answer(s) from the gateway` });
   if (r.ignored > 0) evidence.push({ test, observation: `ignored ${r.ignored} answer(s) from other devices than the gateway` });
-  const found = r.answers.find((a): a is Extract<SsdpAnswer, { ok: true }> => a.ok && gatewayUrl(a.location, o.gateway).ok);
+  const found = r.answers.find((a): a is FoundAnswer => a.ok && gatewayUrl(a.location, o.gateway).ok);
   if (!found) {
     const s = silence('UPnP', r, r.answers.length > 0 || r.excess > 0);
-    return { ...base, ...s, evidence: [...evidence, ...silenceEvidence(test, r, intervalMs)] };
+    return { kind: 'done', result: { ...base, ...s, evidence: [...evidence, ...silenceEvidence(test, r, intervalMs)] } };
   }
-  const location = (gatewayUrl(found.location, o.gateway) as { ok: true; url: string }).url;
-  evidence.push({
-    test,
-    observation: `the gateway answers ${found.st}${found.server ? ` (SERVER: ${printable(found.server, 80)})` : ''}, LOCATION ${location}`,
-  });
-  const yes = (reason: string, extra: Partial<UpnpProbeResult> = {}): UpnpProbeResult => ({
-    ...base,
-    present: 'yes',
-    reason,
-    location,
-    ...(found.server ? { server: found.server } : {}),
-    ...extra,
-    evidence,
-  });
+  return { kind: 'found', found, test };
+}
 
-  // The description.
+/** The description: the WAN connection service and its control URL on the gateway. */
+async function readWanService(o: UpnpProbeOptions, location: string, evidence: Evidence[], yes: Yes): Promise<{ kind: 'next'; serviceType: string; controlUrl: string } | { kind: 'done'; result: UpnpProbeResult }> {
+  const base = { noPublicAddress: false };
+  const done = (result: UpnpProbeResult) => ({ kind: 'done' as const, result });
   const remaining = (): number => o.deadline - o.clock.now();
-  if (remaining() <= 0) return yes('the gateway announces a UPnP Internet Gateway Device (no time left to read its description)');
+  if (remaining() <= 0) return done(yes('the gateway announces a UPnP Internet Gateway Device (no time left to read its description)'));
   let desc;
   try {
     const res = await o.http({ method: 'GET', url: location, timeoutMs: remaining(), maxBytes: MAX_DESCRIPTION_BYTES, signal: o.signal });
@@ -115,35 +134,39 @@ export async function probeUpnp(o: UpnpProbeOptions): Promise<UpnpProbeResult> {
     desc = parseDescription(res.body);
   } catch (e) {
     evidence.push({ test: `GET ${location}`, observation: `failed: ${errorText(e)}` });
-    return yes('the gateway announces a UPnP Internet Gateway Device (its description could not be read)');
+    return done(yes('the gateway announces a UPnP Internet Gateway Device (its description could not be read)'));
   }
   if (!desc.ok) {
     evidence.push({ test: `GET ${location}`, observation: `not usable: ${desc.reason}` });
-    return { ...base, present: 'unknown', reason: 'the gateway answered the UPnP search, but its description is not a usable device description', location, evidence };
+    return done({ ...base, present: 'unknown', reason: 'the gateway answered the UPnP search, but its description is not a usable device description', location, evidence });
   }
   if (!desc.wan) {
     evidence.push({ test: `GET ${location}`, observation: `${desc.services.length} service(s), none is WANIPConnection or WANPPPConnection` });
-    return { ...base, present: 'no', reason: 'the gateway is a UPnP device without a WAN connection service (no port mapping through UPnP)', location, evidence };
+    return done({ ...base, present: 'no', reason: 'the gateway is a UPnP device without a WAN connection service (no port mapping through UPnP)', location, evidence });
   }
   const control = gatewayUrl(desc.wan.controlURL, o.gateway, desc.urlBase ?? location);
   if (!control.ok) {
     evidence.push({ test: `GET ${location}`, observation: `${desc.wan.serviceType} has an unusable controlURL: ${control.reason}` });
-    return yes('the gateway offers UPnP IGD, but its control URL is not on the gateway', { serviceType: desc.wan.serviceType });
+    return done(yes('the gateway offers UPnP IGD, but its control URL is not on the gateway', { serviceType: desc.wan.serviceType }));
   }
   evidence.push({ test: `GET ${location}`, observation: `${desc.wan.serviceType}, controlURL ${control.url}` });
+  return { kind: 'next', serviceType: desc.wan.serviceType, controlUrl: control.url };
+}
 
-  // The one SOAP action.
-  const soapTest = `SOAP GetExternalIPAddress to ${control.url}`;
+/** The one SOAP action: GetExternalIPAddress. */
+async function askExternalAddress(o: UpnpProbeOptions, serviceType: string, controlUrl: string, evidence: Evidence[], yes: Yes): Promise<UpnpProbeResult> {
+  const remaining = (): number => o.deadline - o.clock.now();
+  const soapTest = `SOAP GetExternalIPAddress to ${controlUrl}`;
   if (remaining() <= 0) {
     evidence.push({ test: soapTest, observation: 'not sent: no time left' });
-    return yes('the gateway offers UPnP IGD (no time left to ask its external address)', { serviceType: desc.wan.serviceType, controlUrl: control.url });
+    return yes('the gateway offers UPnP IGD (no time left to ask its external address)', { serviceType, controlUrl });
   }
-  const soap = buildGetExternalIpSoap(desc.wan.serviceType);
+  const soap = buildGetExternalIpSoap(serviceType);
   let answer: SoapExternalIp;
   try {
     const res = await o.http({
       method: 'POST',
-      url: control.url,
+      url: controlUrl,
       headers: { 'Content-Type': 'text/xml; charset="utf-8"', SOAPAction: soap.soapAction },
       body: soap.body,
       timeoutMs: remaining(),
@@ -153,9 +176,9 @@ export async function probeUpnp(o: UpnpProbeOptions): Promise<UpnpProbeResult> {
     answer = parseGetExternalIpResponse(res.status, res.body);
   } catch (e) {
     evidence.push({ test: soapTest, observation: `failed: ${errorText(e)}` });
-    return yes('the gateway offers UPnP IGD (the external-address request failed)', { serviceType: desc.wan.serviceType, controlUrl: control.url });
+    return yes('the gateway offers UPnP IGD (the external-address request failed)', { serviceType, controlUrl });
   }
-  const where = { serviceType: desc.wan.serviceType, controlUrl: control.url };
+  const where = { serviceType, controlUrl };
   switch (answer.kind) {
     case 'address':
       evidence.push({ test: soapTest, observation: `external address ${answer.address}` });

@@ -21,6 +21,10 @@ function ms(n: number): string {
   return `${Math.round(n * 10) / 10} ms`;
 }
 
+/**
+ * One switch case per way the exchange ended, each only the words for it: long because it is a
+ * table of messages, kept in one place so the wording of every outcome reads side by side.
+ */
 export function describeExchange(plan: RemotePlan, to: Endpoint, x: Exchange, evidence: string[], budgetMs: number): ReachResult {
   const { target, wrapKind } = plan;
   const where = endpointKey(to);
