@@ -26,7 +26,7 @@
 import { type Clock, sleep } from '../clock';
 import { RttEstimator } from '../client/rtt';
 import { type ExchangeResult, StunSocket, errorText } from '../client/stunSocket';
-import { type TcpConnector, type TcpStream, StunStreamFramer, isTcpConnectError } from '../net/tcp';
+import { type TcpConnectError, type TcpConnector, type TcpStream, StunStreamFramer, isTcpConnectError } from '../net/tcp';
 import { type Endpoint, type Family, type UdpSocketFactory, endpointKey } from '../net/udp';
 import { Method, decodeMessage, encodeMessage, newTransactionId } from '../stun';
 import type { PortResult } from '../../report/report';
@@ -56,104 +56,121 @@ type Liveness = { udp: string | undefined; any: string | undefined; reference: b
 
 /** Probes every port at once; results come back in the order of `ports`. Never rejects. */
 export async function probePorts(options: ProbePortsOptions): Promise<PortResult[]> {
-  const { clock, signal } = options;
-  const log = options.log ?? (() => undefined);
-  const t0 = clock.now();
-  const deadline = t0 + Math.max(0, options.budgetMs);
-  const family: Family = options.host.includes(':') ? 6 : 4;
-  const est = new RttEstimator();
-  let firstAnswerAt: number | undefined;
+  const run = new PortsRun(options);
+  // The reference port first: its answer (or silence) decides what silence elsewhere means.
+  const reference = run.startReference();
+  const probes = options.ports.map((spec) => run.probe(spec));
+  try {
+    return await Promise.all(probes);
+  } finally {
+    await reference.catch(() => undefined);
+    run.close();
+  }
+}
+
+/** One run's shared state: the RTT estimate, what answered first, and the sockets to close. */
+class PortsRun {
+  private readonly clock: Clock;
+  private readonly signal: AbortSignal | undefined;
+  private readonly log: (line: string) => void;
+  private readonly t0: number;
+  private readonly deadline: number;
+  private readonly family: Family;
+  private readonly est = new RttEstimator();
+  private firstAnswerAt: number | undefined;
   /** The first thing that answered, in words ("udp/3478"): the server is alive. */
-  const alive: Liveness = { udp: undefined, any: undefined, reference: false };
-  const answered = (what: string, protocol: 'udp' | 'tcp', rttMs: number | undefined): void => {
-    if (rttMs !== undefined) est.sample(rttMs);
-    firstAnswerAt ??= clock.now();
-    if (protocol === 'udp') alive.udp ??= what;
-    alive.any ??= what;
-  };
-  /** Silence is final a silence window after the first answer anywhere (or at the deadline). */
-  const giveUpAt = (floorMs = 0) => (): number =>
-    firstAnswerAt === undefined ? deadline : Math.min(deadline, Math.max(t0 + floorMs, firstAnswerAt + est.silenceWindow()));
+  private readonly alive: Liveness = { udp: undefined, any: undefined, reference: false };
+  private readonly sockets: StunSocket[] = [];
+  private readonly streams: TcpStream[] = [];
+  private reference: Promise<ExchangeResult | string | undefined> = Promise.resolve(undefined);
 
-  const sockets: StunSocket[] = [];
-  const streams: TcpStream[] = [];
+  constructor(private readonly options: ProbePortsOptions) {
+    this.clock = options.clock;
+    this.signal = options.signal;
+    this.log = options.log ?? (() => undefined);
+    this.t0 = this.clock.now();
+    this.deadline = this.t0 + Math.max(0, options.budgetMs);
+    this.family = options.host.includes(':') ? 6 : 4;
+  }
 
-  const udpExchange = async (port: number): Promise<ExchangeResult | string> => {
-    let socket: StunSocket;
-    try {
-      socket = new StunSocket(await options.udp.bind({ family }), clock);
-    } catch (err) {
-      return `cannot open a UDP socket: ${errorText(err)}`;
-    }
-    sockets.push(socket);
-    const r = await socket.exchange({ to: { address: options.host, port }, giveUpAt: giveUpAt(), rto: () => est.probeInterval(), signal });
-    if (r.ok) answered(`udp/${port}`, 'udp', r.attempts === 1 ? r.rttMs : undefined);
-    return r;
-  };
+  startReference(): Promise<ExchangeResult | string | undefined> {
+    const port = this.options.referencePort;
+    this.reference =
+      port !== undefined
+        ? this.udpExchange(port).then((r) => {
+            if (typeof r !== 'string' && r.ok) this.alive.reference = true;
+            return r;
+          })
+        : Promise.resolve(undefined);
+    return this.reference;
+  }
 
-  const reference =
-    options.referencePort !== undefined
-      ? udpExchange(options.referencePort).then((r) => {
-          if (typeof r !== 'string' && r.ok) alive.reference = true;
-          return r;
-        })
-      : Promise.resolve(undefined);
-
-  const probes = options.ports.map(async (spec): Promise<PortResult> => {
+  async probe(spec: PortSpec): Promise<PortResult> {
     try {
       if (spec.protocol === 'udp') {
-        const r = await udpExchange(spec.port);
+        const r = await this.udpExchange(spec.port);
         // Wait for the reference: its answer (or silence) decides what our silence means.
-        await reference;
-        return udpVerdict(spec.port, r, alive, options.referencePort);
+        await this.reference;
+        return udpVerdict(spec.port, r, this.alive, this.options.referencePort);
       }
-      return await tcpProbe(spec.port);
+      return await this.tcpProbe(spec.port);
     } catch (err) {
       return { protocol: spec.protocol, port: spec.port, reachable: 'unknown', basis: `probe failed: ${errorText(err)}` };
     }
-  });
+  }
 
-  async function tcpProbe(port: number): Promise<PortResult> {
-    const to: Endpoint = { address: options.host, port };
+  close(): void {
+    for (const s of this.sockets) s.close();
+    for (const s of this.streams) s.close();
+  }
+
+  private answered(what: string, protocol: 'udp' | 'tcp', rttMs: number | undefined): void {
+    if (rttMs !== undefined) this.est.sample(rttMs);
+    this.firstAnswerAt ??= this.clock.now();
+    if (protocol === 'udp') this.alive.udp ??= what;
+    this.alive.any ??= what;
+  }
+
+  /** Silence is final a silence window after the first answer anywhere (or at the deadline). */
+  private giveUpAt(floorMs = 0): () => number {
+    return (): number =>
+      this.firstAnswerAt === undefined ? this.deadline : Math.min(this.deadline, Math.max(this.t0 + floorMs, this.firstAnswerAt + this.est.silenceWindow()));
+  }
+
+  private async udpExchange(port: number): Promise<ExchangeResult | string> {
+    let socket: StunSocket;
+    try {
+      socket = new StunSocket(await this.options.udp.bind({ family: this.family }), this.clock);
+    } catch (err) {
+      return `cannot open a UDP socket: ${errorText(err)}`;
+    }
+    this.sockets.push(socket);
+    const r = await socket.exchange({ to: { address: this.options.host, port }, giveUpAt: this.giveUpAt(), rto: () => this.est.probeInterval(), signal: this.signal });
+    if (r.ok) this.answered(`udp/${port}`, 'udp', r.attempts === 1 ? r.rttMs : undefined);
+    return r;
+  }
+
+  private async tcpProbe(port: number): Promise<PortResult> {
+    const { clock, signal } = this;
+    const to: Endpoint = { address: this.options.host, port };
     const started = clock.now();
     const stop = new AbortController();
     const onAbort = (): void => stop.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     // The connect gives up when the shared silence window (at least TCP_MIN_WAIT_MS) closes.
-    const watch = watchUntil(clock, giveUpAt(TCP_MIN_WAIT_MS), () => stop.abort());
+    const watch = watchUntil(clock, this.giveUpAt(TCP_MIN_WAIT_MS), () => stop.abort());
     try {
-      const c = await options.tcp.connect(to, Math.max(1, deadline - started), stop.signal);
-      if (isTcpConnectError(c)) {
-        if (signal?.aborted) return tcp(port, 'unknown', 'cancelled');
-        const waited = Math.round(clock.now() - started);
-        if (c.error === 'refused') {
-          return tcp(
-            port,
-            'unknown',
-            `TCP refused (${c.detail ?? 'ECONNREFUSED'}): either nothing listens on tcp/${port} at the server, or a firewall on the path rejects it (a REJECT rule looks the same from here)`,
-          );
-        }
-        if (c.error === 'timeout' || c.error === 'aborted' || c.error === 'unreachable') {
-          const what =
-            c.error === 'unreachable'
-              ? `ICMP unreachable for tcp/${port} (${c.detail ?? 'EHOSTUNREACH'})`
-              : `no answer to the TCP handshake in ${waited} ms`;
-          await reference;
-          const who = alive.reference ? `udp/${options.referencePort}` : (alive.udp ?? alive.any);
-          if (who) return tcp(port, 'no', `${what} while ${who} answered: blocked or filtered`);
-          return tcp(port, 'unknown', `${what}, and nothing else answered either: the server may be down or the path cut`);
-        }
-        return tcp(port, 'unknown', `TCP connect failed: ${c.detail ?? c.error}`);
-      }
-      streams.push(c);
+      const c = await this.options.tcp.connect(to, Math.max(1, this.deadline - started), stop.signal);
+      if (isTcpConnectError(c)) return await this.tcpFailed(port, c, started);
+      this.streams.push(c);
       watch.cancel();
       const connectedAt = clock.now();
       const connectMs = connectedAt - started;
-      answered(`tcp/${port}`, 'tcp', connectMs);
-      log(`tcp/${port}: connected in ${Math.round(connectMs)} ms`);
+      this.answered(`tcp/${port}`, 'tcp', connectMs);
+      this.log(`tcp/${port}: connected in ${Math.round(connectMs)} ms`);
       // A STUN answer needs one more round trip: a silence window from now, within the budget.
-      const stunGiveUp = (): number => Math.min(deadline, Math.max(giveUpAt(0)(), connectedAt + est.silenceWindow()));
-      const stun = await stunOverTcp(c, stunGiveUp, stop.signal);
+      const stunGiveUp = (): number => Math.min(this.deadline, Math.max(this.giveUpAt(0)(), connectedAt + this.est.silenceWindow()));
+      const stun = await this.stunOverTcp(c, stunGiveUp, stop.signal);
       if (stun.ok) return tcp(port, 'yes', `answer from the reflector on tcp/${port} (STUN over TCP, ${Math.round(stun.rttMs)} ms)`);
       return tcp(
         port,
@@ -166,7 +183,32 @@ export async function probePorts(options: ProbePortsOptions): Promise<PortResult
     }
   }
 
-  async function stunOverTcp(stream: TcpStream, giveUp: () => number, stopSignal: AbortSignal): Promise<{ ok: true; rttMs: number } | { ok: false; why: string }> {
+  /** A connect that failed: refused proves nothing; timeout or unreachable is "no" only while something else answered. */
+  private async tcpFailed(port: number, c: TcpConnectError, started: number): Promise<PortResult> {
+    if (this.signal?.aborted) return tcp(port, 'unknown', 'cancelled');
+    const waited = Math.round(this.clock.now() - started);
+    if (c.error === 'refused') {
+      return tcp(
+        port,
+        'unknown',
+        `TCP refused (${c.detail ?? 'ECONNREFUSED'}): either nothing listens on tcp/${port} at the server, or a firewall on the path rejects it (a REJECT rule looks the same from here)`,
+      );
+    }
+    if (c.error === 'timeout' || c.error === 'aborted' || c.error === 'unreachable') {
+      const what =
+        c.error === 'unreachable'
+          ? `ICMP unreachable for tcp/${port} (${c.detail ?? 'EHOSTUNREACH'})`
+          : `no answer to the TCP handshake in ${waited} ms`;
+      await this.reference;
+      const who = this.alive.reference ? `udp/${this.options.referencePort}` : (this.alive.udp ?? this.alive.any);
+      if (who) return tcp(port, 'no', `${what} while ${who} answered: blocked or filtered`);
+      return tcp(port, 'unknown', `${what}, and nothing else answered either: the server may be down or the path cut`);
+    }
+    return tcp(port, 'unknown', `TCP connect failed: ${c.detail ?? c.error}`);
+  }
+
+  private async stunOverTcp(stream: TcpStream, giveUp: () => number, stopSignal: AbortSignal): Promise<{ ok: true; rttMs: number } | { ok: false; why: string }> {
+    const { clock } = this;
     const id = newTransactionId();
     const request = encodeMessage({ cls: 'request', method: Method.Binding, transactionId: id, attributes: [] }, { fingerprint: true });
     const framer = new StunStreamFramer(4096);
@@ -197,14 +239,6 @@ export async function probePorts(options: ProbePortsOptions): Promise<PortResult
       });
       stream.write(request).catch((err: unknown) => finish({ ok: false, why: `write failed: ${errorText(err)}` }));
     });
-  }
-
-  try {
-    return await Promise.all(probes);
-  } finally {
-    await reference.catch(() => undefined);
-    for (const s of sockets) s.close();
-    for (const s of streams) s.close();
   }
 }
 

@@ -46,7 +46,6 @@ function describe(data: Uint8Array): string {
 
 export async function probePeer(target: ReachTarget, keys: HandshakeKeys, options: PeerProbeOptions): Promise<ReachResult> {
   const { env } = options;
-  const wallClock = options.wallClock ?? Date.now;
   const started = env.clock.now();
   const evidence: string[] = [];
   const resolved = await resolveWithin(env.resolve, target.host, env.clock, env.budgetMs, env.signal);
@@ -77,121 +76,159 @@ export async function probePeer(target: ReachTarget, keys: HandshakeKeys, option
     };
   }
   const remaining = Math.max(0, env.budgetMs - (env.clock.now() - started));
-  const where = `${chosen.address} port ${target.port}`;
-  const pendings: Array<{ initiation: PendingInitiation; sentAt: number }> = [];
-  let packetsSent = 0;
-  let cookieUsed = false;
-  let cookie: Uint8Array | undefined;
+  return new HandshakeExchange(target, keys, options, socket, peer, started, evidence).run(remaining);
+}
 
-  return new Promise<ReachResult>((resolve) => {
-    const timers: unknown[] = [];
-    let done = false;
-    const finish = (result: Omit<ReachResult, 'target' | 'address' | 'packetsSent' | 'evidence'>): void => {
-      if (done) return;
-      done = true;
-      for (const t of timers) env.clock.clearTimeout(t);
-      env.signal?.removeEventListener('abort', onAbort);
-      socket.close();
-      resolve({ target, address: chosen.address, packetsSent, evidence: [...evidence], ...result });
-    };
-    const onAbort = (): void =>
-      finish({ outcome: 'not-tested', summary: 'Cancelled before an answer came.' });
-    const send = (): void => {
-      if (done) return;
-      let initiation: PendingInitiation;
-      try {
-        initiation = createInitiation(keys, randomIndex(), wallClock(), cookie);
-      } catch (err) {
-        finish({ outcome: 'not-tested', summary: `Could not build a handshake initiation: ${(err as Error).message}.` });
+type Outcome = Omit<ReachResult, 'target' | 'address' | 'packetsSent' | 'evidence'>;
+
+/**
+ * The exchange on one socket: up to MAX_INITIATIONS initiations spread over the budget, one
+ * mac2 resend on a cookie reply, and the first conclusive answer (or the silence) ends it.
+ */
+class HandshakeExchange {
+  private readonly pendings: Array<{ initiation: PendingInitiation; sentAt: number }> = [];
+  private readonly timers: unknown[] = [];
+  private readonly where: string;
+  private packetsSent = 0;
+  private cookieUsed = false;
+  private cookie: Uint8Array | undefined;
+  private done = false;
+  private resolve: (result: ReachResult) => void = () => undefined;
+
+  constructor(
+    private readonly target: ReachTarget,
+    private readonly keys: HandshakeKeys,
+    private readonly options: PeerProbeOptions,
+    private readonly socket: UdpSocket,
+    private readonly peer: { address: string; port: number },
+    private readonly started: number,
+    private readonly evidence: string[],
+  ) {
+    this.where = `${peer.address} port ${target.port}`;
+  }
+
+  run(remaining: number): Promise<ReachResult> {
+    const { env } = this.options;
+    return new Promise<ReachResult>((resolve) => {
+      this.resolve = resolve;
+      this.socket.onMessage((data) => this.onDatagram(data));
+      this.socket.onRefused?.(() => this.onRefused());
+      if (env.signal?.aborted) {
+        this.onAbort();
         return;
       }
-      pendings.push({ initiation, sentAt: env.clock.now() });
-      packetsSent++;
-      const local = socket.localEndpoint().port;
-      evidence.push(
-        `sent handshake initiation #${packetsSent} (${INITIATION_LENGTH} bytes${cookie ? ', with mac2 from the cookie' : ''}) from local UDP port ${local} to ${where} at ${Math.round(env.clock.now() - started)} ms`,
-      );
-      socket.send(initiation.message, peer).catch((err: Error) => {
-        evidence.push(`the local stack refused the send: ${err.message}`);
-        finish({
-          outcome: 'error',
-          summary: `Could not send to ${where}: ${err.message}.`,
-          nextStep: 'Check this machine has a route to that address.',
-        });
-      });
-    };
-    socket.onMessage((data) => {
-      if (done) return;
-      const at = env.clock.now();
-      for (const p of pendings) {
-        if (data.length === RESPONSE_LENGTH) {
-          const check = checkResponse(keys, p.initiation, data);
-          if (check.kind === 'unrelated') continue;
-          const rttMs = Math.round((at - p.sentAt) * 10) / 10;
-          if (check.kind === 'invalid') {
-            evidence.push(`received a handshake response for our index after ${rttMs} ms, but ${check.reason}`);
-            finish({
-              outcome: 'error',
-              rttMs,
-              summary: `${where} answered with a handshake response that does not verify: ${check.reason}.`,
-              nextStep: 'Check the PresharedKey matches the server’s for this peer.',
-            });
-            return;
-          }
-          evidence.push(`received handshake response (${RESPONSE_LENGTH} bytes) for our index after ${rttMs} ms`);
-          evidence.push('verified it: mac1 keyed with our public key; the Noise handshake completes with these keys (the encrypted empty payload authenticates)');
-          finish({ outcome: 'reachable', rttMs, summary: `The WireGuard server accepted these keys; RTT ${rttMs} ms.` });
-          return;
-        }
-        if (data.length === COOKIE_REPLY_LENGTH) {
-          const check = openCookieReply(keys, p.initiation, data);
-          if (check.kind === 'unrelated') continue;
-          if (check.kind === 'invalid') {
-            evidence.push(`received a cookie reply for our index that does not open: ${check.reason}`);
-            continue;
-          }
-          if (cookieUsed) {
-            evidence.push('received another cookie reply; not answering it again');
-            return;
-          }
-          cookieUsed = true;
-          cookie = check.cookie;
-          evidence.push(`received cookie reply (${COOKIE_REPLY_LENGTH} bytes) after ${Math.round(at - p.sentAt)} ms: the server is under load and wants mac2; resending with it`);
-          send();
-          return;
-        }
-      }
-      evidence.push(`ignored a datagram that is not an answer to our initiation (${describe(data)})`);
+      env.signal?.addEventListener('abort', this.onAbort, { once: true });
+      const interval = remaining / MAX_INITIATIONS;
+      for (let i = 1; i < MAX_INITIATIONS; i++) this.timers.push(env.clock.setTimeout(() => this.send(), interval * i));
+      this.timers.push(env.clock.setTimeout(() => this.onSilence(), remaining));
+      this.send();
     });
-    socket.onRefused?.(() => {
-      const p = pendings[pendings.length - 1];
-      const rttMs = p ? Math.round((env.clock.now() - p.sentAt) * 10) / 10 : undefined;
-      evidence.push(`ICMP port unreachable from ${where}${rttMs !== undefined ? ` after ${rttMs} ms` : ''}`);
-      finish({
-        outcome: 'refused',
-        ...(rttMs !== undefined ? { rttMs } : {}),
-        summary: `${where} is refused: the host answers, but nothing listens on UDP ${target.port} there (ICMP port unreachable).`,
-        possibleCauses: [
-          'WireGuard is not running on the server, or listens on another port (its ListenPort)',
-          'a firewall on the way rejects UDP to that port with port unreachable',
-        ],
-        nextStep: `Check the port in Endpoint matches the server’s ListenPort, and that its interface is up (\`wg show\` on the server).`,
-      });
-    });
-    if (env.signal?.aborted) {
-      onAbort();
+  }
+
+  private finish(result: Outcome): void {
+    if (this.done) return;
+    this.done = true;
+    const { env } = this.options;
+    for (const t of this.timers) env.clock.clearTimeout(t);
+    env.signal?.removeEventListener('abort', this.onAbort);
+    this.socket.close();
+    this.resolve({ target: this.target, address: this.peer.address, packetsSent: this.packetsSent, evidence: [...this.evidence], ...result });
+  }
+
+  private readonly onAbort = (): void => this.finish({ outcome: 'not-tested', summary: 'Cancelled before an answer came.' });
+
+  private send(): void {
+    if (this.done) return;
+    const { env } = this.options;
+    const wallClock = this.options.wallClock ?? Date.now;
+    let initiation: PendingInitiation;
+    try {
+      initiation = createInitiation(this.keys, randomIndex(), wallClock(), this.cookie);
+    } catch (err) {
+      this.finish({ outcome: 'not-tested', summary: `Could not build a handshake initiation: ${(err as Error).message}.` });
       return;
     }
-    env.signal?.addEventListener('abort', onAbort, { once: true });
-    const interval = remaining / MAX_INITIATIONS;
-    for (let i = 1; i < MAX_INITIATIONS; i++) timers.push(env.clock.setTimeout(() => send(), interval * i));
-    timers.push(
-      env.clock.setTimeout(() => {
-        const s = explainSilence(target, env.budgetMs, options.facts ?? { udpGetsOut: 'unknown' }, KEY_CAUSE, KEY_CHECK);
-        evidence.push(`no answer within ${env.budgetMs} ms`);
-        finish({ outcome: 'no-answer', summary: s.summary, possibleCauses: s.possibleCauses, nextStep: s.nextStep });
-      }, remaining),
+    this.pendings.push({ initiation, sentAt: env.clock.now() });
+    this.packetsSent++;
+    const local = this.socket.localEndpoint().port;
+    this.evidence.push(
+      `sent handshake initiation #${this.packetsSent} (${INITIATION_LENGTH} bytes${this.cookie ? ', with mac2 from the cookie' : ''}) from local UDP port ${local} to ${this.where} at ${Math.round(env.clock.now() - this.started)} ms`,
     );
-    send();
-  });
+    this.socket.send(initiation.message, this.peer).catch((err: Error) => {
+      this.evidence.push(`the local stack refused the send: ${err.message}`);
+      this.finish({
+        outcome: 'error',
+        summary: `Could not send to ${this.where}: ${err.message}.`,
+        nextStep: 'Check this machine has a route to that address.',
+      });
+    });
+  }
+
+  /** A response that verifies (or not), a cookie reply to answer once, or noise to note. */
+  private onDatagram(data: Uint8Array): void {
+    if (this.done) return;
+    const at = this.options.env.clock.now();
+    for (const p of this.pendings) {
+      if (data.length === RESPONSE_LENGTH) {
+        const check = checkResponse(this.keys, p.initiation, data);
+        if (check.kind === 'unrelated') continue;
+        const rttMs = Math.round((at - p.sentAt) * 10) / 10;
+        if (check.kind === 'invalid') {
+          this.evidence.push(`received a handshake response for our index after ${rttMs} ms, but ${check.reason}`);
+          this.finish({
+            outcome: 'error',
+            rttMs,
+            summary: `${this.where} answered with a handshake response that does not verify: ${check.reason}.`,
+            nextStep: 'Check the PresharedKey matches the server’s for this peer.',
+          });
+          return;
+        }
+        this.evidence.push(`received handshake response (${RESPONSE_LENGTH} bytes) for our index after ${rttMs} ms`);
+        this.evidence.push('verified it: mac1 keyed with our public key; the Noise handshake completes with these keys (the encrypted empty payload authenticates)');
+        this.finish({ outcome: 'reachable', rttMs, summary: `The WireGuard server accepted these keys; RTT ${rttMs} ms.` });
+        return;
+      }
+      if (data.length === COOKIE_REPLY_LENGTH) {
+        const check = openCookieReply(this.keys, p.initiation, data);
+        if (check.kind === 'unrelated') continue;
+        if (check.kind === 'invalid') {
+          this.evidence.push(`received a cookie reply for our index that does not open: ${check.reason}`);
+          continue;
+        }
+        if (this.cookieUsed) {
+          this.evidence.push('received another cookie reply; not answering it again');
+          return;
+        }
+        this.cookieUsed = true;
+        this.cookie = check.cookie;
+        this.evidence.push(`received cookie reply (${COOKIE_REPLY_LENGTH} bytes) after ${Math.round(at - p.sentAt)} ms: the server is under load and wants mac2; resending with it`);
+        this.send();
+        return;
+      }
+    }
+    this.evidence.push(`ignored a datagram that is not an answer to our initiation (${describe(data)})`);
+  }
+
+  private onRefused(): void {
+    const p = this.pendings[this.pendings.length - 1];
+    const rttMs = p ? Math.round((this.options.env.clock.now() - p.sentAt) * 10) / 10 : undefined;
+    this.evidence.push(`ICMP port unreachable from ${this.where}${rttMs !== undefined ? ` after ${rttMs} ms` : ''}`);
+    this.finish({
+      outcome: 'refused',
+      ...(rttMs !== undefined ? { rttMs } : {}),
+      summary: `${this.where} is refused: the host answers, but nothing listens on UDP ${this.target.port} there (ICMP port unreachable).`,
+      possibleCauses: [
+        'WireGuard is not running on the server, or listens on another port (its ListenPort)',
+        'a firewall on the way rejects UDP to that port with port unreachable',
+      ],
+      nextStep: `Check the port in Endpoint matches the server’s ListenPort, and that its interface is up (\`wg show\` on the server).`,
+    });
+  }
+
+  private onSilence(): void {
+    const { env } = this.options;
+    const s = explainSilence(this.target, env.budgetMs, this.options.facts ?? { udpGetsOut: 'unknown' }, KEY_CAUSE, KEY_CHECK);
+    this.evidence.push(`no answer within ${env.budgetMs} ms`);
+    this.finish({ outcome: 'no-answer', summary: s.summary, possibleCauses: s.possibleCauses, nextStep: s.nextStep });
+  }
 }
