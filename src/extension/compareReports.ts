@@ -139,7 +139,8 @@ async function pickSides(last: LastReport, a?: vscode.Uri, b?: vscode.Uri): Prom
 /** A report is a few kilobytes: anything larger (or a device, a FIFO) is refused before it is read. */
 const MAX_REPORT_BYTES = 8 * 1024 * 1024;
 
-async function readSide(uri: vscode.Uri): Promise<Side> {
+/** Reads and checks one report file; throws the clear wrong-file sentence (also used by punch). */
+export async function readSide(uri: vscode.Uri): Promise<Side> {
   const name = uri.path.split('/').pop() ?? uri.toString();
   const stat = await vscode.workspace.fs.stat(uri).then(
     (s) => s,

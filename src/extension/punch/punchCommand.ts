@@ -7,6 +7,8 @@ import { showError, showInfo, showWarning, withNotificationProgress } from '../n
 import { revealReportPanel, setPunchRow } from '../panel/reportPanel';
 import type { PunchOutput } from './punchOutput';
 import { runPunchProcess } from './punchProcess';
+import { type PunchReportFiles, writePunchReportFiles } from './punchReportFiles';
+import { readSide } from '../compareReports';
 
 export const TEST_DIRECT_PATH_COMMAND = 'natProbe.testDirectPath';
 
@@ -14,12 +16,14 @@ export const TEST_DIRECT_PATH_COMMAND = 'natProbe.testDirectPath';
 interface DirectPathOptions {
   readonly role?: 'start' | 'join';
   readonly code?: string;
+  /** The peer's report for compare's prediction; absent: asked (Pick file… / Skip) when there is a last report. */
+  readonly peerReport?: vscode.Uri;
 }
 
 /**
- * The row the panel shows, built only from the child's checked fields. The extension passes the
- * child no reports (--report/--peer-report), so there is no prediction to show: the CLI's words
- * for that name its flags, the panel's name the command that makes one.
+ * The row the panel shows, built only from the child's checked fields. Without both reports
+ * (no last report, or the peer's skipped) there is no prediction: the CLI's words for that name
+ * its flags, the panel's name the command that makes one.
  */
 export function punchRow(via: string, o: PunchOutput, at: Date, noPrediction: string): PunchRow {
   const prediction = o.prediction.direct === 'unknown' ? { direct: 'unknown' as const, reason: noPrediction } : o.prediction;
@@ -103,6 +107,38 @@ export function registerPunch(context: vscode.ExtensionContext, output: vscode.L
       code = parsed.code;
     }
 
+    // Compare's prediction beside the proof: this machine's picture and, if the user has one, the peer's report.
+    const mine = last.get();
+    let files: PunchReportFiles | undefined;
+    if (mine) {
+      let peerUri = options?.peerReport instanceof vscode.Uri ? options.peerReport : undefined;
+      if (!peerUri) {
+        const pickLabel = vscode.l10n.t('Pick file…');
+        const choice = await vscode.window.showQuickPick(
+          [
+            { label: pickLabel, detail: vscode.l10n.t('The peer’s “natprobe diagnose --json” or exported JSON report: compare’s prediction shows beside the proof.') },
+            { label: vscode.l10n.t('Skip'), detail: vscode.l10n.t('Test the path without a prediction.') },
+          ],
+          { title: vscode.l10n.t('Add the peer’s report for a prediction') },
+        );
+        if (!choice) return undefined;
+        if (choice.label === pickLabel) {
+          const picked = await vscode.window.showOpenDialog({ title: vscode.l10n.t('The peer’s report'), canSelectMany: false, filters: { JSON: ['json'] }, openLabel: vscode.l10n.t('Use') });
+          if (!picked?.length) return undefined;
+          peerUri = picked[0];
+        }
+      }
+      if (peerUri) {
+        try {
+          const peer = await readSide(peerUri);
+          files = await writePunchReportFiles(mine, peer.report);
+        } catch (err) {
+          void showError(err instanceof Error ? err.message : String(err));
+          return undefined;
+        }
+      }
+    }
+
     const copy = vscode.l10n.t('Copy code');
     let outcome: Awaited<ReturnType<typeof runPunchProcess>>;
     try {
@@ -115,6 +151,7 @@ export function registerPunch(context: vscode.ExtensionContext, output: vscode.L
           via: viaText,
           ...(code !== undefined ? { code } : {}),
           signal: abort.signal,
+          ...(files ? { reportArgs: files.args } : {}),
           onCode: (fresh) => {
             progress.report({ message: vscode.l10n.t('waiting for the peer to join with {0}', fresh) });
             output.info(`punch: waiting for the peer via ${viaText}`);
@@ -129,6 +166,8 @@ export function registerPunch(context: vscode.ExtensionContext, output: vscode.L
       output.error(`punch: ${message}`);
       void showError(vscode.l10n.t('NAT Probe could not test a direct path: {0}', message));
       return undefined;
+    } finally {
+      await files?.remove();
     }
     if (outcome.kind === 'cancelled') {
       output.info('punch: cancelled');

@@ -17,6 +17,8 @@ export interface PunchRequest {
   /** Called once with the fresh code the child printed (start only), checked to be a code. */
   readonly onCode?: (code: string) => void;
   readonly signal?: AbortSignal;
+  /** `--report … --peer-report …` (punchReportFiles.ts), so the child puts compare's prediction beside the proof. */
+  readonly reportArgs?: readonly string[];
 }
 
 export type PunchRun = { readonly kind: 'done'; readonly output: PunchOutput } | { readonly kind: 'cancelled' };
@@ -36,7 +38,7 @@ export async function runPunchProcess(request: PunchRequest): Promise<PunchRun> 
     const parsed = parseCode(request.code);
     if (!parsed.ok) throw new Error(parsed.error);
   }
-  const args = [request.cli, 'punch', '--via', request.via, '--json'];
+  const args = [request.cli, 'punch', '--via', request.via, '--json', ...(request.reportArgs ?? [])];
   const { code, stdout, stderr, aborted } = await new Promise<{ code: number | null; stdout: string; stderr: string; aborted: boolean }>((resolve, reject) => {
     // The code goes in the child's environment, not its arguments: other users of this machine
     // can read every process's command line.
