@@ -16,8 +16,8 @@ export const TEST_DIRECT_PATH_COMMAND = 'natProbe.testDirectPath';
 interface DirectPathOptions {
   readonly role?: 'start' | 'join';
   readonly code?: string;
-  /** The peer's report for compare's prediction; absent: asked (Pick file… / Skip) when there is a last report. */
-  readonly peerReport?: vscode.Uri;
+  /** The peer's report for compare's prediction, or 'skip' for none; absent: asked (Pick file… / Skip) when there is a last report. */
+  readonly peerReport?: vscode.Uri | 'skip';
 }
 
 /**
@@ -110,7 +110,7 @@ export function registerPunch(context: vscode.ExtensionContext, output: vscode.L
     // Compare's prediction beside the proof: this machine's picture and, if the user has one, the peer's report.
     const mine = last.get();
     let files: PunchReportFiles | undefined;
-    if (mine) {
+    if (mine && options?.peerReport !== 'skip') {
       let peerUri = options?.peerReport instanceof vscode.Uri ? options.peerReport : undefined;
       if (!peerUri) {
         const pickLabel = vscode.l10n.t('Pick file…');
