@@ -2,21 +2,13 @@
 // its --json and its --stream lines only with every control character made visible (or, in
 // JSON, escaped). A real server on loopback (127.0.0.1 and 127.0.0.2) and the CLI in-process.
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
 import { nodeUdpFactory } from '../../src/engine/net/nodeUdp';
 import { type RunningReflector, startReflector } from '../../src/engine/server/reflector';
-import { runCli } from '../../src/cli/run';
 import { HOSTILE, RAW_CONTROL } from './hostile';
+import { cliInProcess } from '../support/cliInProcess';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (c) => (stdout += c));
-  err.on('data', (c) => (stderr += c));
-  const code = await runCli(args, { stdout: Object.assign(out, { isTTY: true }), stderr: err });
-  return { code, stdout, stderr };
+function cli(args: string[]): ReturnType<typeof cliInProcess> {
+  return cliInProcess(args, { tty: true });
 }
 
 describe('security: a hostile server through the CLI (loopback)', function () {

@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { renderText as renderPunch, toJson as punchJson } from '../../src/cli/punchCommand';
-import { runCli } from '../../src/cli/run';
 import type { PunchResult } from '../../src/engine/punch/result';
 import { compareReports } from '../../src/engine/compare';
 import { bestRelay } from '../../src/engine/relayChoice';
 import type { Report } from '../../src/report/report';
 import { relayWorld } from './probes/turnWorld';
+import { cliInProcess } from '../support/cliInProcess';
 
 // Two relays; each end is near a different one. A is symmetric, B port-restricted: no direct
 // path (compare says so), so a relay is needed. Geography would pick "the one near me" at
@@ -117,13 +116,6 @@ describe('compare names the best relay for the pair: the lowest sum of both ends
   });
 });
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await runCli(args, { stdout, stderr });
-  return { code, stdout: out, stderr: err };
+function cli(args: string[]): ReturnType<typeof cliInProcess> {
+  return cliInProcess(args);
 }

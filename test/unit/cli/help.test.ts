@@ -3,19 +3,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PassThrough } from 'node:stream';
-import { COMMANDS, EXIT, runCli } from '../../../src/cli/run';
+import { COMMANDS, EXIT } from '../../../src/cli/run';
 import { MAX_BUDGET_MS, MIN_BUDGET_MS } from '../../../src/engine/defaults';
+import { cliInProcess } from '../../support/cliInProcess';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await runCli(args, { stdout, stderr });
-  return { code, stdout: out, stderr: err };
+function cli(args: string[]): ReturnType<typeof cliInProcess> {
+  return cliInProcess(args);
 }
 
 const SRC = path.resolve(__dirname, '../../../src/cli');

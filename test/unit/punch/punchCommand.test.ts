@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
-import { PassThrough } from 'node:stream';
-import { EXIT, runCli } from '../../../src/cli/run';
+import { EXIT } from '../../../src/cli/run';
 import { systemClock } from '../../../src/engine/clock';
 import { nodeUdpFactory } from '../../../src/engine/net/nodeUdp';
 import { newCode } from '../../../src/engine/punch/code';
 import { startReflector } from '../../../src/engine/server/reflector';
 import { Rendezvous } from '../../../src/engine/server/rendezvous';
+import { cliInProcess } from '../../support/cliInProcess';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await runCli(args, { stdout, stderr });
-  return { code, stdout: out, stderr: err };
+function cli(args: string[]): ReturnType<typeof cliInProcess> {
+  return cliInProcess(args);
 }
 
 describe('natprobe punch: arguments', () => {
