@@ -142,11 +142,11 @@ describe('RELAY hostile input: the rendezvous refuses, the client drops, nothing
   it('the client drops a hostile RELAY list from the rendezvous whole, and keeps the introduction', () => {
     const request = decoded(encodeJoin(joinWith(undefined)));
     const answer = decoded(encodeIntroduction(request, { reflexive: A, peer: { reflexive: B, candidates: [] } }));
-    const forged: StunMessage = { ...answer, attributes: [...answer.attributes, ...Array.from({ length: 1000 }, () => rawRelay(X, 10, answer.transactionId))] };
+    const forged: StunMessage = { ...answer, attributes: [...answer.attributes, ...Array.from({ length: 1000 }, () => ({ ...rawRelay(X, 10, answer.transactionId), offset: 0 }))] };
     const d = decodeIntroduction(forged);
     assert.ok(d.ok);
     assert.deepEqual(d.value.peer, { reflexive: B, candidates: [] });
-    const outOfRange: StunMessage = { ...answer, attributes: [...answer.attributes, rawRelay(X, RELAY_MAX_TENTHS + 5, answer.transactionId)] };
+    const outOfRange: StunMessage = { ...answer, attributes: [...answer.attributes, { ...rawRelay(X, RELAY_MAX_TENTHS + 5, answer.transactionId), offset: 0 }] };
     const e = decodeIntroduction(outOfRange);
     assert.ok(e.ok);
     assert.equal(e.value.peer?.relays, undefined);
