@@ -43,9 +43,10 @@ export interface RelayPick {
 /**
  * The relay both ends could allocate on with the lowest sum of their RTTs; failing that, the
  * fastest one that one end measured and the other did not try (one the other end tried and could
- * not use is no choice at all); undefined when there is neither.
+ * not use is no choice at all); with preferA, one A measured before any only B did (A's own
+ * figures are the ones it can vouch for). Undefined when there is neither.
  */
-export function pickRelay(a: readonly RelayTried[], b: readonly RelayTried[]): RelayPick | undefined {
+export function pickRelay(a: readonly RelayTried[], b: readonly RelayTried[], options: { readonly preferA?: boolean } = {}): RelayPick | undefined {
   const working = (list: readonly RelayTried[]): Map<string, RelayTried> => {
     const m = new Map<string, RelayTried>();
     for (const t of list) if (t.rttMs !== null && Number.isFinite(t.rttMs) && !m.has(t.key)) m.set(t.key, t);
@@ -65,7 +66,7 @@ export function pickRelay(a: readonly RelayTried[], b: readonly RelayTried[]): R
   const candidates = [
     ...[...wa.values()].filter((t) => !triedB.has(t.key)).map((t) => ({ t, side: 'A' as const })),
     ...[...wb.values()].filter((t) => !triedA.has(t.key)).map((t) => ({ t, side: 'B' as const })),
-  ].sort((x, y) => x.t.rttMs! - y.t.rttMs!);
+  ].sort((x, y) => (options.preferA ? Number(x.side === 'B') - Number(y.side === 'B') : 0) || x.t.rttMs! - y.t.rttMs!);
   const one = candidates[0];
   if (!one) return undefined;
   return { url: one.t.url, rttMs: one.side === 'A' ? { a: one.t.rttMs, b: null } : { a: null, b: one.t.rttMs }, sumMs: null, only: one.side };

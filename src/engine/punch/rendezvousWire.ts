@@ -25,8 +25,8 @@
  * and how far each end is from it. So a join may carry up to MAX_RELAYS RELAY attributes, one per
  * configured TURN server: its address and port (XOR-encoded like XOR-MAPPED-ADDRESS, IPv4) and
  * this end's figure for it: the RTT of its authenticated Allocate in units of 0.1 ms
- * (1..RELAY_MAX_TENTHS), RELAY_FAILED (tried, no relayed address), or RELAY_MEASURING (the
- * allocation is still under way: join again later). The rendezvous keeps the latest list a
+ * (1..RELAY_MAX_TENTHS), RELAY_FAILED (tried, no relayed address), RELAY_NO_RTT (allocated, but
+ * no unambiguous RTT) or RELAY_MEASURING (the allocation is still under way: join again later). The rendezvous keeps the latest list a
  * member sent and hands it to the peer with the rest of the introduction, nothing more.
  */
 import type { Endpoint } from '../net/udp';
@@ -65,11 +65,13 @@ export const RELAY_VALUE_LENGTH = 12;
 export const RELAY_MAX_TENTHS = 600_000;
 export const RELAY_FAILED = 0;
 export const RELAY_MEASURING = 0xffff_ffff;
+/** Allocated, but every request was retransmitted, so no RTT can be told (Karn's rule). */
+export const RELAY_NO_RTT = 0xffff_fffe;
 
 /** One end's figure for one TURN server: its RTT in ms (0.1 ms steps), or why there is none yet. */
 export interface RelayFigure {
   readonly server: Endpoint;
-  readonly rttMs: number | 'failed' | 'measuring';
+  readonly rttMs: number | 'failed' | 'no-rtt' | 'measuring';
 }
 
 /** The one refusal: unknown, full, replayed, flooded, malformed all look the same from outside. */
@@ -102,6 +104,7 @@ export const MIN_JOIN_BYTES = 20 + 12 + 12 + MAX_CANDIDATES * 12 + MAX_RELAYS * 
 function figureOf(f: RelayFigure): number {
   if (f.rttMs === 'failed') return RELAY_FAILED;
   if (f.rttMs === 'measuring') return RELAY_MEASURING;
+  if (f.rttMs === 'no-rtt') return RELAY_NO_RTT;
   return Math.min(RELAY_MAX_TENTHS, Math.max(1, Math.round(f.rttMs * 10)));
 }
 
@@ -121,6 +124,7 @@ function decodeRelay(value: Uint8Array, transactionId: Uint8Array): RelayFigure 
   const server = { address: a.value.address, port: a.value.port };
   if (n === RELAY_FAILED) return { server, rttMs: 'failed' };
   if (n === RELAY_MEASURING) return { server, rttMs: 'measuring' };
+  if (n === RELAY_NO_RTT) return { server, rttMs: 'no-rtt' };
   if (n > RELAY_MAX_TENTHS) return `a RELAY's RTT (${n / 10} ms) is out of range`;
   return { server, rttMs: n / 10 };
 }
