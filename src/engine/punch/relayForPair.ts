@@ -64,10 +64,14 @@ export function relayForPair(e: RelayEvidence): RelayChoice | undefined {
   if (pick.sumMs !== null) {
     return { ...base, reason: `the lowest sum of both ends' RTTs to a relay both could allocate on: ${pick.rttMs.a} ms from this end + ${pick.rttMs.b} ms from the peer = ${pick.sumMs} ms (${source})` };
   }
+  // Why the other end has no figure: it measured nothing, or only other relays (another list,
+  // or a host name that resolved elsewhere there).
   if (pick.only === 'A') {
-    return { ...base, reason: `this end's fastest relay (${pick.rttMs.a} ms, ${source}); the peer's figure is unknown (it measured none: give it the same --turn servers for the sum)` };
+    const why = b.length === 0 ? 'it measured none' : 'it measured only other relays, or this one at another address';
+    return { ...base, reason: `this end's fastest relay (${pick.rttMs.a} ms, ${source}); the peer's figure is unknown (${why}: give both ends the same --turn servers for the sum)` };
   }
-  return { ...base, reason: `the peer's fastest relay (${pick.rttMs.b} ms, ${source}); this end's figure is unknown (give --turn with it for the sum)` };
+  const why = a.length === 0 ? 'it measured none' : 'it measured only other relays, or this one at another address';
+  return { ...base, reason: `the peer's fastest relay (${pick.rttMs.b} ms, ${source}); this end's figure is unknown (${why}: give both ends the same --turn servers for the sum)` };
 }
 
 function serverKey(server: string): string {

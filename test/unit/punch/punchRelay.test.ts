@@ -164,6 +164,7 @@ describe('relayForPair: what the peer says can only change which relay is named'
   it('a peer naming a relay we do not use (a third party, 0.1 ms) does not displace ours: with no relay in common, this end\'s fastest is named', () => {
     const c = relayForPair({ own, peer: [{ server: { address: '192.0.2.99', port: 9 }, rttMs: 0.1 }] });
     assert.equal(c?.url, `turn:${X.address}:3478`);
+    assert.match(c!.reason, /the peer's figure is unknown \(it measured only other relays/);
   });
 
   it('a relay the peer allocated on without an RTT (every request retransmitted) gives no sum, and is not named over one with a sum', () => {
