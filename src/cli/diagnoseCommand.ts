@@ -2,13 +2,12 @@ import * as os from 'node:os';
 import { systemClock } from '../engine/clock';
 import { DEFAULT_BUDGET_MS, DEFAULT_SERVERS, MAX_BUDGET_MS, MIN_BUDGET_MS } from '../engine/defaults';
 import type { LocalInterface } from '../engine/discovery/cgnat';
-import { type TurnServerOption, diagnose } from '../engine/discovery/discover';
+import { diagnose } from '../engine/discovery/discover';
 import { systemResolver } from '../engine/discovery/resolve';
 import { type ServerSpec, parseServerSpec } from '../engine/discovery/serverSpec';
 import { nodeUdpFactory } from '../engine/net/nodeUdp';
 import { nodeTcpConnector } from '../engine/net/tcp';
 import { DEFAULT_PORTS_TEXT } from '../engine/probes/ports';
-import { parseTurnUrl } from '../engine/probes/turn';
 import { MAX_TURN_SERVERS } from '../engine/probes/turnRank';
 import { renderText } from '../report/renderText';
 import { safeJson, safeText } from '../report/safeText';
@@ -16,6 +15,7 @@ import type { StreamEvent } from '../report/streamEvents';
 import { VERSION } from '../version';
 import { type Parsed, UsageError, noPositional, portList, wholeNumber } from './args';
 import { type CliIo, EXIT, defineCommand, interruptible } from './command';
+import { TURN_ENVIRONMENT, TURN_FLAGS, turnOptions } from './turnOptions';
 
 export const diagnoseCommand = defineCommand({
   name: 'diagnose',
@@ -29,8 +29,7 @@ export const diagnoseCommand = defineCommand({
     { name: 'verbose', description: 'Logs each step on stderr.' },
     { name: 'ports', value: 'LIST|default', description: `Tests VPN ports, e.g. udp:51820,tcp:443 ("default" = ${DEFAULT_PORTS_TEXT}) against the first server, which must run serve --ports.` },
     { name: 'turn', value: 'turn:HOST[:PORT]', repeatable: true, description: `Allocates once on a TURN server and frees it; repeat it (up to ${MAX_TURN_SERVERS}) to allocate on each in parallel and rank the relays by RTT. Needs --turn-user and a password.` },
-    { name: 'turn-user', value: 'USER', repeatable: true, description: 'The TURN user name: once for every --turn, or once per --turn in the same order.' },
-    { name: 'turn-pass', value: 'PASS', repeatable: true, description: 'The TURN password (once, or once per --turn); visible to other users in the process list, so NATPROBE_TURN_PASS is safer.' },
+    ...TURN_FLAGS,
     { name: 'no-port-mapping', description: 'Does not ask the default gateway. By default it is asked, read-only (NAT-PMP opcode 0, PCP ANNOUNCE, UPnP IGD GetExternalIPAddress; nothing is created), for its external address: the CGNAT and double-NAT evidence. It runs beside the tests, so a silent router costs no time.' },
     { name: 'port-mapping', description: 'The default now (kept so existing scripts work): the router is asked unless --no-port-mapping.' },
     { name: 'lifetime', description: 'Measures how long the NAT keeps an idle UDP mapping, for keepalive advice; takes about that long.' },
@@ -39,8 +38,7 @@ export const diagnoseCommand = defineCommand({
     { name: 'hairpin', description: 'Sends a few packets to our own public mapping (opt-in: some firewalls log it as an attack), only when two servers, or a server and the router, agree on that address.' },
   ],
   environment: [
-    { name: 'NATPROBE_TURN_PASS', meaning: 'The password for --turn (for every --turn without its own).' },
-    { name: 'NATPROBE_TURN_PASS_2', meaning: 'The password for the second --turn (and _3, _4… for the next ones).' },
+    ...TURN_ENVIRONMENT,
     { name: 'NO_COLOR', meaning: 'Set (to anything): no colour in the text report. Colour is used only on a terminal.' },
   ],
   exits: { ok: 'a report with a measured public address', nothingMeasured: 'a report, but nothing about the NAT could be measured (no server answered usably)' },
@@ -107,39 +105,6 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
     else io.stdout.write(args.has('json') ? safeJson(report, 2) + '\n' : renderText(report, { color: !!io.stdout.isTTY && !process.env.NO_COLOR }));
     // A server that answers only unusably proves UDP works, but nothing about the NAT was measured.
     return report.udp === 'yes' && report.publicEndpoints.length > 0 ? EXIT.ok : EXIT.nothingMeasured;
-  });
-}
-
-/**
- * --turn is repeatable: every server is allocated on, in parallel, and ranked by RTT. One
- * --turn-user (or --turn-pass) serves every server, or there is one per --turn, in order. The
- * n-th server's password may come from NATPROBE_TURN_PASS_n (n from 2), else NATPROBE_TURN_PASS.
- */
-function turnOptions(args: Parsed, io: CliIo): TurnServerOption[] | undefined {
-  const urls = args.all('turn');
-  const users = args.all('turn-user');
-  const passes = args.all('turn-pass');
-  if (urls.length === 0) {
-    if (users.length || passes.length) throw new UsageError('--turn-user and --turn-pass go with --turn turn:HOST[:PORT]');
-    return undefined;
-  }
-  if (urls.length > MAX_TURN_SERVERS) throw new UsageError(`--turn: at most ${MAX_TURN_SERVERS} TURN servers`);
-  const perServer = (what: string, list: readonly string[]): ((i: number) => string | undefined) => {
-    if (list.length > 1 && list.length !== urls.length) throw new UsageError(`--${what} given ${list.length} times for ${urls.length} --turn servers: give it once (for all) or once per --turn`);
-    return (i) => (list.length > 1 ? list[i] : list[0]);
-  };
-  const user = perServer('turn-user', users);
-  const pass = perServer('turn-pass', passes);
-  if (passes.length) io.stderr.write('natprobe: note: --turn-pass is visible to other users in the process list; NATPROBE_TURN_PASS is safer\n');
-  return urls.map((text, i) => {
-    const url = parseTurnUrl(text);
-    if (!url.ok) throw new UsageError(`--turn ${url.error}`);
-    const username = user(i);
-    if (!username) throw new UsageError(`--turn ${text} needs --turn-user USER`);
-    const envName = i === 0 ? 'NATPROBE_TURN_PASS' : `NATPROBE_TURN_PASS_${i + 1}`;
-    const password = pass(i) ?? process.env[envName] ?? process.env.NATPROBE_TURN_PASS;
-    if (password === undefined) throw new UsageError(`--turn ${text} needs a password: set ${envName}${i > 0 ? ' (or NATPROBE_TURN_PASS for all)' : ''} (or --turn-pass)`);
-    return { url: url.value, username, password };
   });
 }
 

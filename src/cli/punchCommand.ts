@@ -8,12 +8,17 @@ import { type Endpoint, endpointKey } from '../engine/net/udp';
 import { deriveKeys, newCode, parseCode } from '../engine/punch/code';
 import { DEFAULT_BUDGET_MS, DEFAULT_LOW_TTL, runPunch } from '../engine/punch/punch';
 import type { OwnMapping, PunchResult } from '../engine/punch/result';
+import { relayForPair } from '../engine/punch/relayForPair';
+import type { PunchTurnServer } from '../engine/punch/relays';
+import { turnUrlText } from '../engine/discovery/optionalProbes';
+import { MAX_TURN_SERVERS } from '../engine/probes/turnRank';
 import type { Report } from '../report/report';
-import { type RelayChoice, bestRelay } from '../engine/relayChoice';
-import { safeDeep, safeJson } from '../report/safeText';
+import type { RelayChoice } from '../engine/relayChoice';
+import { safeDeep, safeJson, safeText } from '../report/safeText';
 import { type Parsed, UsageError, noPositional, wholeNumber } from './args';
 import { type CliIo, EXIT, defineCommand, interruptible } from './command';
 import { readReport } from './reportFile';
+import { TURN_ENVIRONMENT, TURN_FLAGS, turnOptions } from './turnOptions';
 
 const DEFAULT_RENDEZVOUS_PORT = 3478;
 
@@ -22,7 +27,7 @@ export const punchCommand = defineCommand({
   operands: '--via HOST[:PORT]',
   summary: 'Proves (or disproves) a direct UDP path to a peer with a real hole punch.',
   about:
-    'Meets the peer at a rendezvous (natprobe serve --rendezvous) under a six-word code, then both ends send authenticated connectivity checks (STUN Binding with MESSAGE-INTEGRITY keyed from the code, RFC 8445 style) to every address of the other until one is answered or the budget ends. Says whether a direct path formed, over which pair (host↔host on one LAN, srflx↔srflx across NATs, prflx when a NAT changed the port, predicted for a port found by port prediction or the many-sockets method), how long it took, the RTT over it, and compare\'s prediction beside it; a "no" says what would be needed. Only the rendezvous and the addresses it names for the peer are contacted; nothing is relayed.',
+    'Meets the peer at a rendezvous (natprobe serve --rendezvous) under a six-word code, then both ends send authenticated connectivity checks (STUN Binding with MESSAGE-INTEGRITY keyed from the code, RFC 8445 style) to every address of the other until one is answered or the budget ends. Says whether a direct path formed, over which pair (host↔host on one LAN, srflx↔srflx across NATs, prflx when a NAT changed the port, predicted for a port found by port prediction or the many-sockets method), how long it took, the RTT over it, and compare\'s prediction beside it; a "no" says what would be needed. With --turn, both ends also measure their TURN servers beside the punch and, when no direct path forms, name the relay with the lowest sum of both ends\' RTTs. Only the rendezvous, the addresses it names for the peer and your own --turn servers are contacted; nothing is relayed.',
   flags: [
     { name: 'via', value: 'HOST[:PORT]', description: `Required. The rendezvous: a host running natprobe serve --rendezvous (port ${DEFAULT_RENDEZVOUS_PORT} if none is given). Both ends name the same one.` },
     { name: 'code', value: 'CODE', description: 'Joins the peer that printed this code (other users of this machine can read a command line: NATPROBE_PUNCH_CODE is safer). Without it, a fresh code is printed (on stderr) to give to the peer, and punch waits up to 60 s for it.' },
@@ -30,9 +35,11 @@ export const punchCommand = defineCommand({
     { name: 'ttl', value: 'N', range: [0, 32], unit: 'hops', default: DEFAULT_LOW_TTL, description: 'TTL of the first checks: enough to leave your own NAT(s), too little to reach the peer\'s (2 behind one NAT, 3 behind carrier-grade NAT too); 0 sends every check with the normal TTL.' },
     { name: 'report', value: 'REPORT.json', description: 'This end\'s diagnose --json report; with --peer-report, compare\'s prediction is shown beside the proof.' },
     { name: 'peer-report', value: 'REPORT.json', description: 'The peer\'s diagnose --json report.' },
-    { name: 'json', description: 'Prints one JSON object: direct, reason, pair, ms, rttMs, prediction, agrees, packets, symmetric, rendezvous, contacted, relay (with --report and --peer-report, when no direct path formed: the relay with the lowest sum of both ends\' RTTs).' },
+    { name: 'turn', value: 'turn:HOST[:PORT]', repeatable: true, description: `A TURN server for the fallback: allocated on once while the punch runs (all of them in parallel, up to ${MAX_TURN_SERVERS}), freed at once, ranked by RTT; each server's address and this end's RTT go to the peer through the rendezvous. When no direct path forms, the relay with the lowest sum of both ends' RTTs is named. Needs --turn-user and a password.` },
+    ...TURN_FLAGS,
+    { name: 'json', description: 'Prints one JSON object: direct, reason, pair, ms, rttMs, prediction, agrees, packets, symmetric, rendezvous, contacted, relay (when no direct path formed: the relay with the lowest sum of both ends\' RTTs, from --turn on both ends or the two reports), relays (this end\'s TURN servers, ranked), peerRelays (the peer\'s figures).' },
   ],
-  environment: [{ name: 'NATPROBE_PUNCH_CODE', meaning: 'The code to join with, instead of --code (kept out of the process list).' }],
+  environment: [{ name: 'NATPROBE_PUNCH_CODE', meaning: 'The code to join with, instead of --code (kept out of the process list).' }, ...TURN_ENVIRONMENT],
   exits: {
     ok: 'a direct path was made',
     failed: 'no direct path (or the peer did not come, or the rendezvous refused the code)',
@@ -63,8 +70,9 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
     ? compareReports(reports.own, reports.peer)
     : { direct: 'unknown', reason: 'no prediction: give --report (this end\'s diagnose --json) and --peer-report (the peer\'s) to see compare\'s beside the proof' };
   const json = args.has('json');
+  const turn = turnOptions(args, io);
 
-  const resolved = await resolveWithin(systemResolver, via.value.host, systemClock, 5000);
+  const [resolved, turnServers] = await Promise.all([resolveWithin(systemResolver, via.value.host, systemClock, 5000), resolveTurn(turn)]);
   if (!resolved.ok) {
     io.stderr.write(`natprobe: ${resolved.error}\n`);
     return EXIT.nothingMeasured;
@@ -93,6 +101,7 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
       lowTtl,
       reportedOwnMapping: reports ? reportedMapping(reports.own) : undefined,
       reportedPeerMapping: reports ? reportedMapping(reports.peer) : undefined,
+      turn: turnServers,
       signal,
       onProgress: json
         ? undefined
@@ -102,11 +111,28 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
           },
     }),
   );
-  // No direct path: the relay with the lowest sum of both ends' measured RTTs (both reports' turnServers).
-  const relay = result.direct !== 'yes' && reports ? bestRelay(safeDeep(reports.own), safeDeep(reports.peer)) : undefined;
+  // No direct path: the relay with the lowest sum of both ends' RTTs, measured by this punch
+  // (ours, and the peer's through the rendezvous) or, where it measured nothing, the reports'.
+  const relay =
+    result.direct !== 'yes' && result.rendezvous !== 'unreachable'
+      ? relayForPair({ own: result.relays, peer: result.peerRelays, ownReport: reports ? safeDeep(reports.own) : undefined, peerReport: reports ? safeDeep(reports.peer) : undefined })
+      : undefined;
   io.stdout.write(json ? `${safeJson(toJson(result, prediction, relay), 2)}\n` : renderText(result, prediction, relay));
   if (result.rendezvous === 'unreachable') return EXIT.nothingMeasured;
   return result.direct === 'yes' ? EXIT.ok : EXIT.failed;
+}
+
+/** Each --turn host resolved (IPv4 first, like the rest of punch); one that does not resolve is reported, not contacted. */
+async function resolveTurn(turn: ReturnType<typeof turnOptions>): Promise<PunchTurnServer[] | undefined> {
+  if (!turn) return undefined;
+  return Promise.all(
+    turn.map(async ({ url, username, password }) => {
+      const text = turnUrlText(url);
+      const r = await resolveWithin(systemResolver, url.host, systemClock, 5000);
+      const address = r.ok ? (r.addresses.find((a) => a.family === 4) ?? r.addresses[0]) : undefined;
+      return address ? { url: text, server: { address: address.address, port: url.port }, username, password } : { url: text, unresolved: r.ok ? 'no address' : r.error, username, password };
+    }),
+  );
 }
 
 /** A report's mapping in the terms the many-sockets method needs. */
@@ -139,6 +165,8 @@ export function toJson(r: PunchResult, prediction: DirectVerdict, relay?: RelayC
     rendezvous: r.rendezvous,
     contacted: r.contacted,
     relay: relay ?? null,
+    relays: r.relays ?? null,
+    peerRelays: r.peerRelays ? r.peerRelays.map((f) => ({ server: endpointKey(f.server), rttMs: f.rttMs })) : null,
   };
 }
 
@@ -158,6 +186,10 @@ export function renderText(r: PunchResult, prediction: DirectVerdict, relay?: Re
   lines.push(r.reason);
   lines.push(`Predicted by compare: ${prediction.direct}: ${prediction.reason}`);
   if (agreement(r, prediction) === 'no') lines.push('The proof and the prediction disagree: the proof is what happened on this path; the prediction came from the two reports.');
+  if (r.relays?.length) {
+    lines.push(`Relays from this end: ${r.relays.map((t) => `${t.url} ${t.value === 'yes' ? (t.rttMs !== null ? `${t.rttMs} ms` : 'yes, no RTT') : `${t.value} (${safeText(t.error ?? '')})`}${t.value === 'yes' && t.released !== true ? ', not confirmed freed' : ''}`).join(', ')}`);
+  }
+  if (r.peerRelays?.length) lines.push(`Relays from the peer: ${r.peerRelays.map((f) => `${endpointKey(f.server)} ${typeof f.rttMs === 'number' ? `${f.rttMs} ms` : f.rttMs === 'failed' ? 'failed' : f.rttMs === 'no-rtt' ? 'allocated, no RTT' : 'not measured in time'}`).join(', ')}`);
   if (relay) lines.push(`Best relay for this pair: ${relay.url} (${relay.reason})`);
   lines.push(`Packets: ${r.packets.sent} sent (${r.packets.lowTtl} with the small TTL), ${r.packets.received} received`);
   const s = r.symmetric;

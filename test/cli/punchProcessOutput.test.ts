@@ -55,6 +55,15 @@ describe('the extension\'s punch runner checks every field of natprobe punch --j
     assert.equal(no.kind === 'done' && no.output.direct, 'no');
   });
 
+  it('a run with --turn comes through: TURN servers in contacted (role "TURN server"); relay, relays and peerRelays are not passed on', async () => {
+    const withTurn = { ...noPath, contacted: [...good.contacted, { address: '198.51.100.4', port: 3478, role: 'TURN server', packets: 4 }], relay: { url: 'turn:198.51.100.4:3478' }, relays: [], peerRelays: [] };
+    const run = await runWith(JSON.stringify(withTurn), 1);
+    assert.equal(run.kind, 'done');
+    if (run.kind !== 'done') return;
+    assert.equal(run.output.contacted[2].role, 'TURN server');
+    assert.equal((run.output as unknown as Record<string, unknown>).relays, undefined);
+  });
+
   it('start: the fresh code on stderr is passed on once it reads as a code; anything else on a Code: line is not', async () => {
     const code = newCode();
     const seen: string[] = [];
@@ -77,6 +86,7 @@ describe('the extension\'s punch runner checks every field of natprobe punch --j
     ['an RTT as text', JSON.stringify({ ...good, rttMs: '1.8' }), 0, /rttMs: expected a finite number/],
     ['a reason of 100,000 characters (a toast flood)', JSON.stringify({ ...good, reason: 'x'.repeat(100_000) }), 0, /reason: longer than 2000 characters/],
     ['a packet count far past punch\'s cap', JSON.stringify({ ...good, packets: { ...good.packets, sent: 1e9 } }), 0, /packets\.sent: .* more than punch ever sends/],
+    ['a contact role punch never writes', JSON.stringify({ ...good, contacted: [{ ...good.contacted[0], role: 'relay of the attacker' }] }), 0, /contacted\[0\]\.role: expected one of/],
     ['a thousand contacts', JSON.stringify({ ...good, contacted: Array.from({ length: 1000 }, () => good.contacted[0]) }), 0, /contacted: more than 64 entries/],
     ['a prediction without its reason', JSON.stringify({ ...good, prediction: { direct: 'yes' } }), 0, /prediction\.reason: expected a string/],
     ['"yes" with no pair (a path claimed, none named)', JSON.stringify({ ...good, pair: null }), 0, /direct is yes but the pair/],

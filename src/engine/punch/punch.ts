@@ -28,6 +28,7 @@ import type { Clock } from '../clock';
 import type { Endpoint, UdpSocketFactory } from '../net/udp';
 import type { SessionKeys } from './code';
 import { PunchRun } from './punchRun';
+import type { PunchTurnServer } from './relays';
 import type { OwnMapping, PunchPair, PunchResult } from './result';
 
 export { NORMAL_TTL } from './sender';
@@ -61,6 +62,13 @@ export interface PunchOptions {
    */
   readonly reportedOwnMapping?: OwnMapping;
   readonly reportedPeerMapping?: OwnMapping;
+  /**
+   * TURN servers to allocate on (in parallel, beside the punch) and rank by RTT; the figures go to
+   * the peer through the rendezvous, so both ends can name the relay with the lowest sum.
+   */
+  readonly turn?: readonly PunchTurnServer[];
+  /** Time each Allocate gets (RELAY_BUDGET_MS by default). */
+  readonly turnBudgetMs?: number;
   readonly random?: (n: number) => Uint8Array;
   readonly randomPort?: () => number;
   readonly onProgress?: (event: PunchProgress) => void;
@@ -88,7 +96,9 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
       return run.finish({ direct: 'unknown', rendezvous: 'reached', reflexive: run.reflexive, peer: met, reason: 'none of the addresses the rendezvous gave for the peer can be sent to (loopback, multicast or broadcast), so nothing was tried' });
     }
     const found = await run.checkUntilPair();
-    return found ? await run.confirm(met, found) : run.noPath(met);
+    // No direct path: the relay is the fallback, so both ends' final figures are worth a short wait.
+    if (!found) await run.settleRelays();
+    return found ? await run.confirm(met, found) : await run.noPath(met);
   } catch (err) {
     run.closeAll();
     throw err;

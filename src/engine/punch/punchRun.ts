@@ -10,7 +10,8 @@ import { Method, decodeMessage, encodeMessage, newTransactionId, readBindingAnsw
 import type { SessionKeys } from './code';
 import { encodeCheck, encodeCheckAnswer, readCheck } from './checks';
 import type { PunchOptions } from './punch';
-import { MAX_CANDIDATES, NONCE_LENGTH, RENDEZVOUS_METHOD, decodeIntroduction, encodeJoin } from './rendezvousWire';
+import { RelayMeasurements } from './relays';
+import { MAX_CANDIDATES, NONCE_LENGTH, RENDEZVOUS_METHOD, type RelayFigure, decodeIntroduction, encodeJoin } from './rendezvousWire';
 import { type CandidateKind, type OwnMapping, type PunchPair, type PunchResult, type SymmetricAttempt, explainNoPath } from './result';
 import { type ContactRole, NORMAL_TTL, SendBudget, Sender } from './sender';
 
@@ -36,6 +37,14 @@ const MAX_STRIDE = 16;
 const PREDICTED_PORTS = 4;
 /** The plain checks get this long at normal TTL before random-port probes begin. */
 const PROBES_AFTER_MS = 500;
+/**
+ * After a failed attempt, how long to keep asking the rendezvous for the peer's last relay
+ * figures (and handing it ours): the two ends finish within one poll of each other, and the
+ * later joiner's allocations started later.
+ */
+export const RELAY_GRACE_MS = 2_000;
+/** No join after this long since our first: the rendezvous forgets a session 60 s after it was made. */
+const REJOIN_UNTIL_MS = 50_000;
 
 interface Remote {
   readonly endpoint: Endpoint;
@@ -82,9 +91,15 @@ export class PunchRun {
   private readonly hostCandidates: Endpoint[];
   /** Our own next mappings, predicted from a sequential NAT's stride (declared with the host candidates). */
   private readonly predictedPorts: Endpoint[] = [];
-  private readonly joinIds = new Set<string>();
+  /** Our joins in flight (transaction id → the relay figures they carried). */
+  private readonly joinIds = new Map<string, string>();
+  private readonly relayMeasure: RelayMeasurements | undefined;
+  /** The relay figures the rendezvous has acknowledged (it answered a join carrying them). */
+  private relaysDelivered = '';
+  private firstJoinAt: number | undefined;
+  private closed = false;
   private readonly bindings = new Map<string, (from: Endpoint, data: Uint8Array) => void>();
-  private readonly meet: { reflexive?: Endpoint; peer?: Peer; refused?: boolean; answered: boolean } = { answered: false };
+  private readonly meet: { reflexive?: Endpoint; peer?: Peer; peerRelays?: RelayFigure[]; refused?: boolean; answered: boolean } = { answered: false };
   private readonly remotes: Remote[] = [];
   private readonly pending = new Map<string, Pending>();
   private readonly own = new Set<string>();
@@ -123,6 +138,10 @@ export class PunchRun {
       .filter((e) => this.usable(e))
       .slice(0, MAX_CANDIDATES);
     socket.onMessage((data, from) => this.onMainDatagram(data, from));
+    // The relay fallback is measured from the start, beside everything else.
+    this.relayMeasure = options.turn?.length
+      ? new RelayMeasurements({ servers: options.turn, factory: options.factory, clock: options.clock, budget, budgetMs: options.turnBudgetMs, signal: options.signal })
+      : undefined;
   }
 
   get reflexive(): Endpoint | undefined {
@@ -227,18 +246,25 @@ export class PunchRun {
       }
     }
     if (sameEndpoint(from, this.options.rendezvous) && m.ok && m.value.method === RENDEZVOUS_METHOD) {
-      if (!this.joinIds.has(hex(m.value.transactionId))) return;
+      const carried = this.joinIds.get(hex(m.value.transactionId));
+      if (carried === undefined) return;
+      // Once introduced, a refusal (a session forgotten, say) changes nothing: the peer is known.
+      if (this.checking && m.value.cls !== 'success') return;
       meet.answered = true;
       if (m.value.cls === 'error') meet.refused = true;
       else if (m.value.cls === 'success') {
         const intro = decodeIntroduction(m.value);
         if (intro.ok) {
-          meet.reflexive = intro.value.reflexive;
+          if (!this.checking) meet.reflexive = intro.value.reflexive;
+          this.relaysDelivered = carried;
           if (intro.value.peer && !meet.peer) meet.peer = { reflexive: intro.value.peer.reflexive, candidates: [...intro.value.peer.candidates] };
+          // The peer's relay figures: the latest the rendezvous holds (a later join may add RTTs).
+          if (intro.value.peer && sameEndpoint(intro.value.peer.reflexive, meet.peer!.reflexive)) meet.peerRelays = intro.value.peer.relays ? [...intro.value.peer.relays] : undefined;
         }
       }
-      // Woken early only by news: a plain "still waiting" must not speed up the polling.
-      if (meet.peer || meet.refused) this.nudge();
+      // Woken early only by news: a plain "still waiting" must not speed up the polling, and
+      // once the checks run, the rendezvous's answers must not cut their pauses short.
+      if (!this.checking && (meet.peer || meet.refused)) this.nudge();
       return;
     }
     this.onPeerDatagram(this.main, data, from);
@@ -278,19 +304,68 @@ export class PunchRun {
   }
 
   closeAll(): void {
+    this.closed = true;
     this.socket.close();
     for (const s of this.extra) s.socket.close();
   }
 
-  finish(result: Omit<PunchResult, 'packets' | 'contacted' | 'symmetric'>): PunchResult {
+  /**
+   * The result. The TURN allocations are awaited first (each freed, or given up on, within its
+   * own budget): the process must not end before the Refresh with LIFETIME 0 went out.
+   */
+  async finish(result: Omit<PunchResult, 'packets' | 'contacted' | 'symmetric'>): Promise<PunchResult> {
     const { budget } = this;
     this.closeAll();
+    const relays = this.relayMeasure ? await this.relayMeasure.done : undefined;
+    const peerRelays = this.meet.peerRelays;
     return {
       ...result,
       symmetric: { ...this.symmetric },
       packets: { sent: budget.sent, received: budget.received, lowTtl: budget.lowTtl },
       contacted: [...budget.contacted.values()].map((c) => ({ ...c })),
+      ...(relays ? { relays } : {}),
+      ...(peerRelays?.length ? { peerRelays: peerRelays.map((f) => ({ server: { ...f.server }, rttMs: f.rttMs })) } : {}),
     };
+  }
+
+  // --- the relay figures, through the rendezvous ----------------------------------------------
+
+  private relayKey(): string {
+    return this.relayMeasure ? JSON.stringify(this.relayMeasure.figures()) : '';
+  }
+
+  /** A join (or a poll: the same message), carrying our relay figures as they are now. */
+  private sendJoin(): boolean {
+    const id = newTransactionId();
+    this.joinIds.set(hex(id), this.relayKey());
+    if (this.joinIds.size > 64) this.joinIds.delete(this.joinIds.keys().next().value as string);
+    this.firstJoinAt ??= this.clock.now();
+    const relays = this.relayMeasure?.figures();
+    return this.main.send(encodeJoin({ sessionId: this.keys.sessionId, nonce: this.nonce, candidates: [...this.hostCandidates, ...this.predictedPorts], ...(relays ? { relays } : {}) }, id), this.options.rendezvous, 'rendezvous');
+  }
+
+  /** Figures still to exchange: ours changed since the rendezvous last acknowledged them, or the peer's are still being measured. */
+  private relaysPending(): boolean {
+    if (this.firstJoinAt !== undefined && this.clock.now() - this.firstJoinAt > REJOIN_UNTIL_MS) return false;
+    const ours = this.relayMeasure !== undefined && this.relayKey() !== this.relaysDelivered;
+    const theirs = this.meet.peerRelays?.some((f) => f.rttMs === 'measuring') === true;
+    return ours || theirs;
+  }
+
+  /** After the introduction: a join every poll while figures are still to exchange, on a timer of its own. */
+  private exchangeRelays(): void {
+    const tick = (): void => {
+      if (this.closed || this.aborted()) return;
+      if (this.relaysPending()) this.sendJoin();
+      this.clock.setTimeout(tick, POLL_MS);
+    };
+    if (this.relayMeasure || this.meet.peerRelays) this.clock.setTimeout(tick, POLL_MS);
+  }
+
+  /** No direct path: wait (at most RELAY_GRACE_MS) until both ends' final relay figures are exchanged. */
+  async settleRelays(): Promise<void> {
+    const end = this.clock.now() + RELAY_GRACE_MS;
+    while (this.relaysPending() && !this.aborted() && this.clock.now() < end) await this.pause(Math.min(POLL_MS / 5, end - this.clock.now()));
   }
 
   /** Phase 0: our mapping measured (else as reported), and a sequential NAT's next ports declared. */
@@ -325,10 +400,7 @@ export class PunchRun {
       const elapsed = clock.now() - start;
       if (!meet.answered && elapsed >= rendezvousTimeoutMs) break;
       if (elapsed >= waitMs) break;
-      const id = newTransactionId();
-      this.joinIds.add(hex(id));
-      if (this.joinIds.size > 64) this.joinIds.delete(this.joinIds.values().next().value as string);
-      if (!this.main.send(encodeJoin({ sessionId: this.keys.sessionId, nonce: this.nonce, candidates: [...this.hostCandidates, ...this.predictedPorts] }, id), options.rendezvous, 'rendezvous')) break;
+      if (!this.sendJoin()) break;
       await this.pause(POLL_MS);
       if (meet.reflexive && !announced && !meet.peer) {
         announced = true;
@@ -352,6 +424,7 @@ export class PunchRun {
     const { remotes } = this;
     this.introducedAt = this.clock.now();
     this.checking = true;
+    this.exchangeRelays();
     if (this.usable(peer.reflexive)) remotes.push({ endpoint: peer.reflexive, kind: 'srflx' });
     // A declared candidate on the peer's public address but another port is a predicted mapping
     // (the peer's NAT allocates in sequence), not a host address.
@@ -414,7 +487,7 @@ export class PunchRun {
     return this.pair;
   }
 
-  noPath(peer: Peer): PunchResult {
+  noPath(peer: Peer): Promise<PunchResult> {
     const { budget } = this;
     return this.finish({
       direct: this.aborted() ? 'unknown' : 'no',

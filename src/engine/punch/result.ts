@@ -1,5 +1,8 @@
 import type { Endpoint } from '../net/udp';
 import type { Tristate } from '../../report/report';
+import type { RelayMeasurement } from './relays';
+import type { RelayFigure } from './rendezvousWire';
+import type { ContactRole } from './sender';
 
 /** RFC 8445 §5.1.1: host, server-reflexive, peer-reflexive; 'predicted': a guessed port (many-sockets method). */
 export type CandidateKind = 'host' | 'srflx' | 'prflx' | 'predicted';
@@ -45,7 +48,11 @@ export interface PunchResult {
   /** The many-sockets method: what this end's mapping is, what it tried and at what cost. */
   readonly symmetric: SymmetricAttempt;
   /** Every destination that got a datagram, and why (port 0: many ports, the random-port probes). */
-  readonly contacted: readonly { readonly address: string; readonly port: number; readonly role: 'rendezvous' | 'peer' | 'peer (random ports)'; readonly packets: number }[];
+  readonly contacted: readonly { readonly address: string; readonly port: number; readonly role: ContactRole; readonly packets: number }[];
+  /** With TURN servers configured: one Allocate on each (freed at once), fastest relay first. */
+  readonly relays?: readonly RelayMeasurement[];
+  /** The peer's figures for its TURN servers, the latest the rendezvous passed on (absent: it gave none). */
+  readonly peerRelays?: readonly RelayFigure[];
 }
 
 /** Why no path formed, from what this end saw, and what would connect the two ends instead. */

@@ -3,7 +3,7 @@ import { endpointKey } from '../net/udp';
 
 export const NORMAL_TTL = 64;
 
-export type ContactRole = 'rendezvous' | 'peer' | 'peer (random ports)';
+export type ContactRole = 'rendezvous' | 'peer' | 'peer (random ports)' | 'TURN server';
 
 export interface Contacted {
   readonly address: string;
@@ -25,12 +25,17 @@ export class SendBudget {
     if (this.sent >= this.maxPackets) return false;
     this.sent++;
     if (lowTtl) this.lowTtl++;
+    this.note(to, role);
+    return true;
+  }
+
+  /** Counts a datagram in `contacted` only (the TURN probe's: bounded by its own retransmission schedule). */
+  note(to: Endpoint, role: ContactRole): void {
     const port = role === 'peer (random ports)' ? 0 : to.port;
     const k = `${role} ${endpointKey({ address: to.address, port })}`;
     const c = this.contacted.get(k);
     if (c) c.packets++;
     else this.contacted.set(k, { address: to.address, port, role, packets: 1 });
-    return true;
   }
 }
 

@@ -13,12 +13,12 @@
 import type { Endpoint } from '../net/udp';
 import { sameEndpoint } from '../net/udp';
 import { Attr, decodeMessage, encodeErrorCode, encodeMessage, splitMessageType, verifyFingerprint, type StunMessage } from '../stun';
-import { MIN_JOIN_BYTES, RENDEZVOUS_METHOD, REFUSED, RendezvousAttr, decodeJoin, encodeIntroduction } from '../punch/rendezvousWire';
+import { MIN_JOIN_BYTES, RENDEZVOUS_METHOD, REFUSED, type RelayFigure, RendezvousAttr, decodeJoin, encodeIntroduction } from '../punch/rendezvousWire';
 import { sourceKey } from './sourceRateLimit';
 
 /** "forgets a session after a minute": long enough to read a code over the phone and type it. */
 export const SESSION_LIFETIME_MS = 60_000;
-/** Sessions held at once: two members of at most 8 candidates each, about 1 KB a session. */
+/** Sessions held at once: two members of at most 8 candidates and 8 relays each, about 1.5 KB a session. */
 export const DEFAULT_MAX_SESSIONS = 10_000;
 /**
  * Sessions one source (an IPv4 address, an IPv6 /64) may have waiting for their second member:
@@ -43,6 +43,8 @@ interface Member {
   readonly nonce: string;
   readonly source: Endpoint;
   readonly candidates: readonly Endpoint[];
+  /** The member's TURN figures: the latest join's (a member joins again once its allocations are measured). */
+  relays: readonly RelayFigure[] | undefined;
 }
 
 interface Session {
@@ -102,7 +104,7 @@ export class Rendezvous {
       const creator = sourceKey(from.address);
       if (this.sessions.size >= this.maxSessions) return this.refuse(msg, 'session table full');
       if ((this.perSource.get(creator) ?? 0) >= this.maxPerSource) return this.refuse(msg, 'too many sessions from this source');
-      this.sessions.set(id, { createdAt: this.options.now(), creator, members: [{ nonce, source: from, candidates: join.value.candidates }], waiting: true });
+      this.sessions.set(id, { createdAt: this.options.now(), creator, members: [{ nonce, source: from, candidates: join.value.candidates, relays: join.value.relays }], waiting: true });
       this.perSource.set(creator, (this.perSource.get(creator) ?? 0) + 1);
       return this.answer(msg, from, undefined);
     }
@@ -111,18 +113,20 @@ export class Rendezvous {
       // The same member asking again (its answer was lost, or it polls for the peer). From any
       // other address it is a replay, or a member whose NAT moved it: neither is answered.
       if (!sameEndpoint(me.source, from)) return this.refuse(msg, 'known member from another address');
+      // Its candidates stay those of its first join; its relay figures are the latest it sent.
+      me.relays = join.value.relays;
       return this.answer(msg, from, session.members.find((m) => m !== me));
     }
     if (session.members.length >= 2) return this.refuse(msg, 'session already has two members');
     if (sameEndpoint(session.members[0].source, from)) return this.refuse(msg, 'both members from one address');
     const peer = session.members[0];
-    session.members.push({ nonce, source: from, candidates: join.value.candidates });
+    session.members.push({ nonce, source: from, candidates: join.value.candidates, relays: join.value.relays });
     this.release(session);
     return this.answer(msg, from, peer);
   }
 
   private answer(msg: StunMessage, from: Endpoint, peer: Member | undefined): RendezvousOutcome {
-    const data = encodeIntroduction(msg, { reflexive: from, ...(peer ? { peer: { reflexive: peer.source, candidates: peer.candidates } } : {}) });
+    const data = encodeIntroduction(msg, { reflexive: from, ...(peer ? { peer: { reflexive: peer.source, candidates: peer.candidates, ...(peer.relays ? { relays: peer.relays } : {}) } } : {}) });
     if (peer) this.counters.introduced++;
     else this.counters.waiting++;
     return { kind: 'reply', data, event: peer ? 'introduced' : 'waiting' };
@@ -156,4 +160,4 @@ export class Rendezvous {
   }
 }
 
-const KNOWN: ReadonlySet<number> = new Set<number>([RendezvousAttr.Session, RendezvousAttr.Nonce, RendezvousAttr.Candidate, Attr.Padding]);
+const KNOWN: ReadonlySet<number> = new Set<number>([RendezvousAttr.Session, RendezvousAttr.Nonce, RendezvousAttr.Candidate, RendezvousAttr.Relay, Attr.Padding]);

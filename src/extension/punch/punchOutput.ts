@@ -18,7 +18,7 @@ export interface PunchOutput {
 
 /** Longer than any sentence punch writes: a reason past this is not ours, and would flood a toast. */
 const MAX_TEXT = 2000;
-/** punch contacts the rendezvous and the few addresses it names for the peer (the random-port probes are one row). */
+/** punch contacts the rendezvous, the few addresses it names for the peer (the random-port probes are one row) and at most 8 TURN servers. */
 const MAX_CONTACTS = 64;
 /** punch's own hard cap is 4,000 datagrams; a count far past it is not a punch run. */
 const MAX_PACKETS = 100_000;
@@ -41,7 +41,7 @@ const OUTPUT: Check = object({
   agrees: TRISTATE,
   packets: object({ sent: packets, received: packets, lowTtl: packets }),
   rendezvous: oneOf('reached', 'unreachable', 'refused'),
-  contacted: boundedList(object({ address: string, port, role: oneOf('rendezvous', 'peer', 'peer (random ports)'), packets }), MAX_CONTACTS),
+  contacted: boundedList(object({ address: string, port, role: oneOf('rendezvous', 'peer', 'peer (random ports)', 'TURN server'), packets }), MAX_CONTACTS),
 });
 
 export type ParsedPunch = { readonly ok: true; readonly output: PunchOutput } | { readonly ok: false; readonly error: string };

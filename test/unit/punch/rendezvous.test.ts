@@ -174,7 +174,7 @@ describe('rendezvous attacks: refused, nothing leaked, bounded memory', () => {
     const id = newTransactionId();
     // Padded to the minimum join size, so what is judged is the content, not the length.
     const bad = (attributes: { type: number; value: Uint8Array }[], options = { fingerprint: true }, cls: 'request' | 'success' = 'request') =>
-      w.rendezvous.handle(encodeMessage({ cls, method: RENDEZVOUS_METHOD, transactionId: id, attributes: [...attributes, { type: 0x0026, value: new Uint8Array(160) }] }, options), A).kind;
+      w.rendezvous.handle(encodeMessage({ cls, method: RENDEZVOUS_METHOD, transactionId: id, attributes: [...attributes, { type: 0x0026, value: new Uint8Array(300) }] }, options), A).kind;
     const session = { type: RendezvousAttr.Session, value: new Uint8Array(16) };
     const nonce = { type: RendezvousAttr.Nonce, value: new Uint8Array(12) };
     const candidate = { type: RendezvousAttr.Candidate, value: new Uint8Array([0, 1, 0, 80, 1, 2, 3, 4]) };
