@@ -141,10 +141,20 @@ describe('lab: natprobe punch between two NATs, a core router between them', fun
     assert.ok(ports[0] >= SEQUENTIAL_FIRST_PORT && ports[0] + 3 < SEQUENTIAL_FIRST_PORT + SEQUENTIAL_PORTS, `in the profile's range: ${ports[0]}`);
     assert.deepEqual(ports, [ports[0], ports[0] + 1, ports[0] + 2, ports[0] + 3, ports[0]]);
     // The same NAT as diagnose measured it for compare: destination-dependent, filtering by port.
-    const report = JSON.parse(fs.readFileSync(reports.get('A-symmetric-sequential')!, 'utf8')) as { mapping: { value: string }; filtering: { value: string }; natType: { value: string } };
-    assert.equal(report.mapping.value, 'address-and-port-dependent');
-    assert.equal(report.filtering.value, 'address-and-port-dependent');
-    assert.equal(report.natType.value, 'symmetric');
+    // and that it counts up (sequentialPorts), which the random-port symmetric NAT does not.
+    type Seen = { mapping: { value: string }; filtering: { value: string }; natType: { value: string }; sequentialPorts?: { value: string; stride: number | null; reason: string } };
+    const read = (key: string): Seen => JSON.parse(fs.readFileSync(reports.get(key)!, 'utf8')) as Seen;
+    for (const side of ['A', 'B']) {
+      const report = read(`${side}-symmetric-sequential`);
+      assert.equal(report.mapping.value, 'address-and-port-dependent');
+      assert.equal(report.filtering.value, 'address-and-port-dependent');
+      assert.equal(report.natType.value, 'symmetric');
+      assert.equal(report.sequentialPorts?.value, 'yes', report.sequentialPorts?.reason);
+      assert.equal(report.sequentialPorts?.stride, 1);
+      const random = read(`${side}-symmetric`);
+      assert.equal(random.sequentialPorts?.value, 'no', random.sequentialPorts?.reason);
+    }
+    console.log(`      diagnose behind it: ${read('A-symmetric-sequential').sequentialPorts!.reason}`);
   });
 
   it('port-restricted ↔ port-restricted: yes, srflx↔srflx, thanks to the small-TTL start', async () => {
