@@ -146,6 +146,9 @@ describe('punch on the virtual network: the result agrees with the NAT physics',
     }
     assert.equal(ra.symmetric.stride, 1);
     assert.equal(rb.symmetric.stride, undefined);
+    // Each end says why, from what it saw.
+    assert.match(ra.reason, /Our NAT counts its ports up \(a step of 1\), so our next ports were declared to the peer, but the peer declared none of its own/);
+    assert.match(rb.reason, /The peer's NAT counts its ports up \(it declared its next ports\), but ours changes per destination at random/);
   });
 
   it('the virtual NAT with sequential ports gives consecutive mappings (the model the prediction is tested on)', async () => {
