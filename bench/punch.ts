@@ -1,4 +1,5 @@
 import { LOW_TTL_PAUSE_MS, LOW_TTL_PHASE_MS, MANY_SOCKETS, MAX_PROBES } from '../src/engine/punch/punch';
+import type { OwnMapping } from '../src/engine/punch/result';
 import { type Profile, punchPair } from '../test/unit/punch/punchScene';
 
 /**
@@ -8,24 +9,38 @@ import { type Profile, punchPair } from '../test/unit/punch/punchScene';
  * NAT), except for the many-sockets pair, where they are delivered and the port-restricted NAT
  * drops them, as the real path would not reach it. Targets: a plain pair connects within the
  * small-TTL phase, the pause and two intervals plus 2·RTT; the many-sockets pair within 3 s and
- * its caps; the sequential pair (port prediction) like a plain pair. The lab's figures on real Linux NATs are in docs/punch.md.
+ * its caps; the pairs with a NAT that counts its ports up (port prediction, two such NATs
+ * included) like a plain pair. The lab's figures on real Linux NATs are in docs/punch.md.
  */
 export async function benchPunch(): Promise<{ ok: boolean; lines: string[] }> {
   const lines: string[] = ['natprobe punch on the virtual network: time to a working path (virtual ms) and packets (both ends)'];
-  lines.push('  RTT    pair                                   result                 time  target  packets  ok');
+  lines.push(`  RTT    ${'pair'.padEnd(47)} ${'result'.padEnd(23)}  time  target  packets  ok`);
   let ok = true;
-  const pairs: { a: Profile; b: Profile; want: 'yes' | 'no'; many?: boolean; predicted?: boolean; sameLan?: boolean; label?: string }[] = [
+  const pairs: { a: Profile; b: Profile; want: 'yes' | 'no'; many?: boolean; predicted?: boolean; sameLan?: boolean; label?: string; bothSymmetric?: boolean }[] = [
     { a: 'port-restricted', b: 'port-restricted', want: 'yes', sameLan: true, label: 'same LAN' },
     { a: 'port-restricted', b: 'port-restricted', want: 'yes' },
     { a: 'full cone', b: 'symmetric', want: 'yes' },
     { a: 'restricted', b: 'symmetric', want: 'yes' },
     { a: 'port-restricted', b: 'symmetric', want: 'yes', many: true },
     { a: 'port-restricted', b: 'symmetric sequential', want: 'yes', predicted: true },
+    { a: 'open', b: 'symmetric sequential', want: 'yes', predicted: true },
+    { a: 'full cone', b: 'symmetric sequential', want: 'yes', predicted: true },
+    { a: 'restricted', b: 'symmetric sequential', want: 'yes', predicted: true },
+    { a: 'symmetric sequential', b: 'symmetric sequential', want: 'yes', predicted: true },
+    // As with --report/--peer-report: both ends know the other is symmetric, so no sockets, no probes.
+    { a: 'symmetric', b: 'symmetric sequential', want: 'no', predicted: true, bothSymmetric: true },
     { a: 'symmetric', b: 'symmetric', want: 'no' },
   ];
   for (const rtt of [20, 100]) {
     for (const p of pairs) {
-      const { ra, rb } = await punchPair(p.a, p.b, { linkDelayMs: rtt / 8, sameLan: p.sameLan, alternate: p.many || p.predicted, ttlBlind: p.many, budgetMs: p.want === 'no' ? 3000 : 8000 });
+      const { ra, rb } = await punchPair(p.a, p.b, {
+        linkDelayMs: rtt / 8,
+        sameLan: p.sameLan,
+        alternate: p.many || p.predicted,
+        ttlBlind: p.many,
+        budgetMs: p.want === 'no' ? 3000 : 8000,
+        ...(p.bothSymmetric ? { peerMappings: ['endpoint-dependent', 'endpoint-dependent'] as [OwnMapping, OwnMapping] } : {}),
+      });
       const packets = ra.packets.sent + rb.packets.sent;
       const target = p.many ? 3000 : LOW_TTL_PHASE_MS + LOW_TTL_PAUSE_MS + 200 + 2 * rtt;
       const cap = p.many ? 2 * (MAX_PROBES + MANY_SOCKETS) : 200;
@@ -34,7 +49,7 @@ export async function benchPunch(): Promise<{ ok: boolean; lines: string[] }> {
       const label = p.label ?? `${p.a} ↔ ${p.b}`;
       const result = `${ra.direct}${ra.pair ? ` ${ra.pair.kind}` : ''}`;
       lines.push(
-        `  ${String(rtt).padStart(3)}ms  ${label.padEnd(38)} ${result.padEnd(21)} ${String(ra.ms ?? '-').padStart(5)}  ${String(p.want === 'no' ? '-' : target).padStart(6)}  ${String(packets).padStart(7)}  ${pass ? 'yes' : 'NO'}`,
+        `  ${String(rtt).padStart(3)}ms  ${label.padEnd(47)} ${result.padEnd(23)} ${String(ra.ms ?? '-').padStart(5)}  ${String(p.want === 'no' ? '-' : target).padStart(6)}  ${String(packets).padStart(7)}  ${pass ? 'yes' : 'NO'}`,
       );
     }
   }

@@ -3,6 +3,7 @@ import type { Report, Tristate } from '../report/report';
 import { type RelayChoice, bestRelay } from './relayChoice';
 import { type Translate, english } from './translate';
 import { safeDeep } from '../report/safeText';
+import { SEQUENTIAL_MAX_STRIDE } from './discovery/classify';
 
 /**
  * Two ends, one question: will a direct UDP path form between them, or must traffic be
@@ -29,6 +30,17 @@ function stableMapping(r: Report): Tristate {
   if (v === 'address-dependent' || v === 'address-and-port-dependent') return 'no';
   // Known to vary even when the kind of dependence is unknown (derived "symmetric").
   return r.natType.value === 'symmetric' ? 'no' : 'unknown';
+}
+
+/**
+ * Does the NAT count its ports up (diagnose's sequentialPorts)? 'unknown' for a report that
+ * predates the test, and for a "yes" without a step natprobe punch would predict with (1-16).
+ */
+function counts(r: Report): Tristate {
+  const s = r.sequentialPorts;
+  if (!s || s.notApplicable) return 'unknown';
+  if (s.value !== 'yes') return s.value;
+  return Number.isInteger(s.stride) && Math.abs(s.stride!) >= 1 && Math.abs(s.stride!) <= SEQUENTIAL_MAX_STRIDE ? 'yes' : 'unknown';
 }
 
 function publicV4(r: Report): string | undefined {
@@ -92,6 +104,29 @@ function compareKnown(a: Report, b: Report, t: Translate): DirectVerdict & { noU
     return { direct: 'unknown', reason: t("{0}'s mapping behaviour is unknown ({1})", s, (s === 'A' ? a : b).mapping.reason) };
   }
   if (ma === 'no' && mb === 'no') {
+    const [sa, sb] = [counts(a), counts(b)];
+    if (sa === 'yes' && sb === 'yes') {
+      return {
+        direct: 'yes',
+        reason: t(
+          'both ends change their public port per destination, but both count their ports up (A by {0}, B by {1}): each can tell the other its next port, and when each aims its first new mapping at the other’s predicted port the two meet (port prediction: natprobe punch); ordinary hole punching (WireGuard endpoints alone) does not predict, and would need a relay',
+          String(a.sequentialPorts!.stride),
+          String(b.sequentialPorts!.stride),
+        ),
+      };
+    }
+    if (sa === 'yes' || sb === 'yes') {
+      const [seq, other] = sa === 'yes' ? [sides[0], sides[1]] : [sides[1], sides[0]];
+      return {
+        direct: 'no',
+        reason: t(
+          '{0} counts its ports up, but {1} changes its port per destination {2}: {1}’s port towards {0} cannot be known, {0}’s filter admits only the exact port it sent to, and each probe of {0}’s to another port would leave from a new port of its own that {1}’s mappings do not admit, so traffic must be relayed',
+          seq.name,
+          other.name,
+          counts(other.report) === 'no' ? t('at random') : t('in a way not known to be predictable ({0})', other.report.sequentialPorts?.reason ?? t('the report predates that test')),
+        ),
+      };
+    }
     return { direct: 'no', reason: t('both ends change their public port per destination (symmetric NAT on both sides): neither can predict the other’s port, so traffic must be relayed') };
   }
   // One stable side (the cone), one destination-dependent side (the symmetric).
@@ -103,14 +138,28 @@ function compareKnown(a: Report, b: Report, t: Translate): DirectVerdict & { noU
       reason: t("{0}'s port changes per destination, but {1}'s filter ({2}) admits any port of an address it has sent to, so {0}'s new port gets through", sym.name, cone.name, f),
     };
   }
-  if (f === 'address-and-port-dependent') {
+  if (f === 'address-and-port-dependent' && counts(sym.report) === 'yes') {
     return {
-      direct: 'no',
+      direct: 'yes',
       reason: t(
-        "{0}'s port changes per destination and {1}'s filter is address-and-port-dependent: ordinary hole punching (WireGuard endpoints, most ICE stacks) can never aim at the right port, so traffic must be relayed; only the many-sockets method ({0} opens hundreds of ports towards {1}, {1} probes random ports: natprobe punch, Tailscale) gets through, at the cost of about 2,000 packets",
+        "{0}'s port changes per destination, but {0}'s NAT counts its ports up (by {2}), so its next port can be predicted and told to {1}, whose filter (address-and-port-dependent) then admits it: port prediction (natprobe punch) gets through; ordinary hole punching (WireGuard endpoints alone) does not predict, and would need a relay",
         sym.name,
         cone.name,
+        String(sym.report.sequentialPorts!.stride),
       ),
+    };
+  }
+  if (f === 'address-and-port-dependent') {
+    const reason = t(
+      "{0}'s port changes per destination and {1}'s filter is address-and-port-dependent: ordinary hole punching (WireGuard endpoints, most ICE stacks) can never aim at the right port, so traffic must be relayed; only the many-sockets method ({0} opens hundreds of ports towards {1}, {1} probes random ports: natprobe punch, Tailscale) gets through, at the cost of about 2,000 packets",
+      sym.name,
+      cone.name,
+    );
+    if (counts(sym.report) !== 'unknown') return { direct: 'no', reason };
+    // A NAT that counts up would make this a "yes" (port prediction): say that it was not known.
+    return {
+      direct: 'no',
+      reason: t('{0} (whether {1}’s NAT counts its ports up, which would let port prediction through, is not known: {2})', reason, sym.name, sym.report.sequentialPorts?.reason ?? t('the report predates that test')),
     };
   }
   return { direct: 'unknown', reason: t("{0} has a destination-dependent mapping, and {1}'s filtering is unknown ({2})", sym.name, cone.name, cone.report.filtering.reason) };

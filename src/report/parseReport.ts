@@ -100,6 +100,7 @@ const REPORT_FIELDS: Readonly<Record<string, Check>> = {
   mapping: object({ value: BEHAVIOUR, reason: string, evidence: EVIDENCE, server: optional(string) }),
   filtering: object({ value: BEHAVIOUR, reason: string, evidence: EVIDENCE, server: optional(string) }),
   portPreservation: VERDICT,
+  sequentialPorts: optional(object({ value: TRISTATE, reason: string, notApplicable: optional(NOT_APPLICABLE), stride: nullable(number) })),
   natType: object({ value: NAT_TYPE, reason: string }),
   cgnat: object({ value: TRISTATE, reason: string, evidence: EVIDENCE, excludedInterfaces: listOf(string) }),
   recommendations: listOf(

@@ -22,6 +22,7 @@ export function renderMarkdown(untrusted: Report): string {
   row('Mapping', report.mapping.value, `${report.mapping.reason}${report.mapping.server ? ` (measured with ${report.mapping.server})` : ''}`);
   row('Filtering', report.filtering.value, `${report.filtering.reason}${report.filtering.server ? ` (measured with ${report.filtering.server})` : ''}`);
   row('Port preservation', answerWord(report.portPreservation), report.portPreservation.reason);
+  if (report.sequentialPorts && !report.sequentialPorts.notApplicable) row('Sequential ports', answerWord(report.sequentialPorts), report.sequentialPorts.reason);
   row('NAT type', report.natType.value, report.natType.reason);
   row('Carrier-grade NAT', report.cgnat.value, report.cgnat.reason);
   if (report.doubleNat) row('Double NAT', answerWord(report.doubleNat), report.doubleNat.reason);

@@ -33,6 +33,9 @@ export function renderText(untrusted: Report, options: { color?: boolean } = {})
   behaviour('Mapping', report.mapping);
   behaviour('Filtering', report.filtering);
   lines.push(`  Port preservation: ${answer(report.portPreservation, c)}  ${c.dim(report.portPreservation.reason)}`);
+  // Only where the mapping changes per destination: elsewhere the question does not arise.
+  const seq = report.sequentialPorts;
+  if (seq && !seq.notApplicable) lines.push(`  Sequential ports:  ${answer(seq, c)}  ${c.dim(seq.reason)}`);
   lines.push(`  NAT type:          ${report.natType.value}  ${c.dim(report.natType.reason)}`);
   lines.push(`  Carrier-grade NAT: ${tri(report.cgnat.value, c)}  ${c.dim(report.cgnat.reason)}`);
   for (const e of report.cgnat.evidence) lines.push(c.dim(`      ${e.test}: ${e.observation}`));

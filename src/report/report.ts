@@ -38,6 +38,15 @@ export interface Answer {
   readonly notApplicable?: true;
 }
 
+/** An Answer to "does the NAT count its ports up?", with the step it takes. */
+export interface SequentialPorts {
+  readonly value: Tristate;
+  readonly reason: string;
+  readonly notApplicable?: true;
+  /** The step between consecutive new mappings' ports; null unless the value is yes. */
+  readonly stride: number | null;
+}
+
 export interface Evidence {
   /** What was done, in words: "Binding request to 198.51.100.1:3478 from local port 40000". */
   readonly test: string;
@@ -193,6 +202,12 @@ export interface Report {
   readonly mapping: BehaviourVerdict;
   readonly filtering: BehaviourVerdict;
   readonly portPreservation: Answer;
+  /**
+   * A mapping that changes per destination: are its ports handed out in sequence, so the next
+   * one can be predicted (port prediction)? Not applicable to an endpoint-independent mapping
+   * (absent in older reports).
+   */
+  readonly sequentialPorts?: SequentialPorts;
   readonly natType: { readonly value: NatType; readonly reason: string };
   readonly cgnat: CgnatVerdict;
   readonly recommendations: Recommendation[];

@@ -26,6 +26,8 @@ export const FACT_MEANING = {
   doubleNat: { yes: 'bad', no: 'good' },
   /** The public port equals the local one: nice for peer-to-peer, not needed by a VPN client. */
   portPreservation: { yes: 'good', no: 'neutral' },
+  /** A symmetric NAT that counts its ports up: port prediction can still reach a peer; random ports are the usual case. */
+  sequentialPorts: { yes: 'good', no: 'neutral' },
   /** Reaching one's own public address from inside: only matters for peers on the same LAN. */
   hairpinning: { yes: 'good', no: 'neutral' },
   /** A VPN port gets through to the ports server. */

@@ -51,6 +51,7 @@ function strings() {
     factMapping: t('Mapping'),
     factFiltering: t('Filtering'),
     factPortPreservation: t('Keeps the local port'),
+    factSequentialPorts: t('Counts its ports up (predictable)'),
     factCgnat: t('Carrier-grade NAT'),
     factDoubleNat: t('A second NAT beyond the router'),
     factUdp: t('UDP gets out'),

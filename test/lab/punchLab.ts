@@ -16,8 +16,12 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 
-export type PunchProfile = 'no-nat' | 'full-cone' | 'restricted' | 'port-restricted' | 'symmetric';
-export const PUNCH_PROFILES: readonly PunchProfile[] = ['no-nat', 'full-cone', 'restricted', 'port-restricted', 'symmetric'];
+export type PunchProfile = 'no-nat' | 'full-cone' | 'restricted' | 'port-restricted' | 'symmetric' | 'symmetric-sequential';
+export const PUNCH_PROFILES: readonly PunchProfile[] = ['no-nat', 'full-cone', 'restricted', 'port-restricted', 'symmetric', 'symmetric-sequential'];
+
+/** symmetric-sequential: the UDP ports its NAT hands out, in order, one per new flow (then round again). */
+export const SEQUENTIAL_FIRST_PORT = 30000;
+export const SEQUENTIAL_PORTS = 1024;
 
 export const RENDEZVOUS_IP = '198.51.100.1';
 export const ALTERNATE_IP = '198.51.100.2';
@@ -180,6 +184,13 @@ export function sweepStalePunchLabs(): void {
  * The same NAT behaviours as the single-NAT lab (test/lab/README.md, "Profiles"): masquerade is
  * EIM + APDF; random,fully-random makes the mapping per destination; full cone is snat plus a
  * dnat of all inbound UDP; restricted adds a set of contacted addresses checked on the way in.
+ *
+ * symmetric-sequential: a new mapping per destination (each new flow gets the next port) and
+ * conntrack's filtering by address and port, like many consumer routers that count up. The port
+ * comes from `numgen inc` through a map written out here, 0 → 30000, 1 → 30001, …: nftables
+ * accepts `snat to IP : numgen inc mod N offset 30000` too, but then the number lands in the
+ * port in host byte order (measured: ports 12405, 12661, 12917…, a stride of 256), whereas a
+ * map's values are typed as ports and stored in network order. Other protocols keep masquerade.
  */
 function nftRules(profile: PunchProfile, wanIp: string, client: string): string | undefined {
   const t = (body: string[]): string => ['table ip punchlab {', ...body, '}', ''].join('\n');
@@ -192,6 +203,16 @@ function nftRules(profile: PunchProfile, wanIp: string, client: string): string 
       return t(post('masquerade'));
     case 'symmetric':
       return t(post('masquerade random,fully-random'));
+    case 'symmetric-sequential': {
+      const ports = Array.from({ length: SEQUENTIAL_PORTS }, (_, i) => `${i} : ${SEQUENTIAL_FIRST_PORT + i}`).join(', ');
+      return t([
+        '  chain post {',
+        '    type nat hook postrouting priority srcnat; policy accept;',
+        `    oifname "wan" meta l4proto udp snat to ${wanIp} : numgen inc mod ${SEQUENTIAL_PORTS} map { ${ports} }`,
+        '    oifname "wan" masquerade',
+        '  }',
+      ]);
+    }
     case 'full-cone':
       return t([...post(`snat to ${wanIp}`), ...fullConeIn]);
     case 'restricted':

@@ -10,6 +10,11 @@
 //   node udp-tool.cjs blast <host:port> <count> <intervalMs> <waitMs>
 //       Send <count> Binding requests (distinct transaction ids) every <intervalMs>,
 //       then wait <waitMs> for stragglers. Prints {"sent": n, "received": m} as JSON.
+//   node udp-tool.cjs mapped <host:port>...
+//       From one socket, one target after the other (the next only once the previous
+//       answered, or after 3 tries 200 ms apart): the XOR-MAPPED-ADDRESS each answer
+//       names, so the order of the NAT's new mappings is the order of the targets.
+//       Prints ["203.0.113.1:30000", null, ...] as JSON (null: no answer).
 //
 // Works against RFC 5389/5780 servers (coturn) and RFC 3489 servers (stund): the
 // response is matched on the 16 bytes after the type/length (cookie + transaction id),
@@ -116,6 +121,59 @@ function blast(target, count, intervalMs, waitMs) {
   });
 }
 
+/** XOR-MAPPED-ADDRESS (RFC 8489 §14.2, IPv4 only) of a Binding success, as "a.b.c.d:port", or null. */
+function xorMapped(buf) {
+  let off = 20;
+  const end = Math.min(buf.length, 20 + buf.readUInt16BE(2));
+  while (off + 4 <= end) {
+    const type = buf.readUInt16BE(off);
+    const len = buf.readUInt16BE(off + 2);
+    if (off + 4 + len > end) return null;
+    if (type === 0x0020 && len === 8 && buf[off + 5] === 0x01) {
+      const port = buf.readUInt16BE(off + 6) ^ (MAGIC_COOKIE >>> 16);
+      const a = (buf.readUInt32BE(off + 8) ^ MAGIC_COOKIE) >>> 0;
+      return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}:${port}`;
+    }
+    off += 4 + ((len + 3) & ~3);
+  }
+  return null;
+}
+
+function mapped(targets) {
+  return new Promise((resolve) => {
+    const sock = dgram.createSocket('udp4');
+    const out = [];
+    let waiting = null; // { key, done }
+    sock.on('message', (buf) => {
+      if (waiting && isBindingSuccess(buf) && txKey(buf) === waiting.key) waiting.done(xorMapped(buf));
+    });
+    sock.on('error', () => {});
+    const ask = (t) =>
+      new Promise((done) => {
+        const { host, port } = parseTarget(t);
+        let tries = 0;
+        const req = bindingRequest();
+        const send = () => {
+          if (tries++ >= 3) return finish(null);
+          sock.send(req, port, host);
+        };
+        const iv = setInterval(send, 200);
+        const finish = (v) => {
+          clearInterval(iv);
+          waiting = null;
+          done(v);
+        };
+        waiting = { key: txKey(req), done: finish };
+        send();
+      });
+    sock.bind(0, async () => {
+      for (const t of targets) out.push(await ask(t));
+      sock.close();
+      resolve(out);
+    });
+  });
+}
+
 async function main(argv) {
   const [mode, ...rest] = argv;
   if (mode === 'ping') {
@@ -130,7 +188,8 @@ async function main(argv) {
     const w = Math.min(Math.max(Number(waitMs) || 500, 0), 10000);
     return blast(target, n, iv, w);
   }
-  throw new Error('usage: udp-tool.cjs ping <timeoutMs> <host:port>... | blast <host:port> <count> <intervalMs> <waitMs>');
+  if (mode === 'mapped') return mapped(rest.slice(0, 16));
+  throw new Error('usage: udp-tool.cjs ping <timeoutMs> <host:port>... | blast <host:port> <count> <intervalMs> <waitMs> | mapped <host:port>...');
 }
 
 main(process.argv.slice(2)).then(

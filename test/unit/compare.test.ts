@@ -8,7 +8,7 @@ import { endpointKey } from '../../src/engine/net/udp';
 import { fakeTcp } from '../support/fakeTcp';
 import { PRIMARY, makeWorld } from './discovery/world';
 
-type Kind = 'full-cone' | 'restricted' | 'port-restricted' | 'symmetric' | 'open' | 'blocked';
+type Kind = 'full-cone' | 'restricted' | 'port-restricted' | 'symmetric' | 'symmetric-sequential' | 'open' | 'blocked';
 
 let counter = 10;
 /** A real report: a diagnosis on the virtual network behind the NAT of that kind. */
@@ -22,19 +22,25 @@ async function reportFor(kind: Kind): Promise<Report> {
         : kind === 'port-restricted'
           ? { mapping: 'endpoint-independent', filtering: 'address-and-port-dependent' }
           : kind === 'symmetric'
-            ? { mapping: 'address-and-port-dependent', filtering: 'address-and-port-dependent' }
-            : { blockUdp: true };
+            ? // Random ports: a NAT that keeps the local port and takes the next free one counts up.
+              { mapping: 'address-and-port-dependent', filtering: 'address-and-port-dependent', portPreservation: false }
+            : kind === 'symmetric-sequential'
+              ? { mapping: 'address-and-port-dependent', filtering: 'address-and-port-dependent', portPreservation: false, portAllocation: 'sequential' }
+              : { blockUdp: true };
   const world = kind === 'open' ? await makeWorld({ publicClient: `203.0.113.${counter++}` }) : await makeWorld({ nat: { ...nat, publicAddresses } as never });
   // Blocked needs evidence: the server's host answers over TCP while UDP is dropped.
   return world.run({ budgetMs: 1500, ...(kind === 'blocked' ? { tcp: fakeTcp(world.clock, { [endpointKey(PRIMARY)]: 'refused' }) } : {}) });
 }
 
-// Hole punching outcomes (RFC 5128 §3.3, RFC 4787 §4-5): rows and columns are the two ends.
+// Hole punching outcomes (RFC 5128 §3.3, RFC 4787 §4-5): rows and columns are the two ends. A
+// symmetric NAT that counts its ports up is predictable (port prediction, as natprobe punch does
+// and the punch lab proves): yes against any filter, and against its like; never against random ports.
 const EXPECTED: Record<Kind, Partial<Record<Kind, 'yes' | 'no'>>> = {
-  'full-cone': { 'full-cone': 'yes', restricted: 'yes', 'port-restricted': 'yes', symmetric: 'yes', open: 'yes', blocked: 'no' },
-  restricted: { restricted: 'yes', 'port-restricted': 'yes', symmetric: 'yes', open: 'yes', blocked: 'no' },
-  'port-restricted': { 'port-restricted': 'yes', symmetric: 'no', open: 'yes', blocked: 'no' },
-  symmetric: { symmetric: 'no', open: 'yes', blocked: 'no' },
+  'full-cone': { 'full-cone': 'yes', restricted: 'yes', 'port-restricted': 'yes', symmetric: 'yes', 'symmetric-sequential': 'yes', open: 'yes', blocked: 'no' },
+  restricted: { restricted: 'yes', 'port-restricted': 'yes', symmetric: 'yes', 'symmetric-sequential': 'yes', open: 'yes', blocked: 'no' },
+  'port-restricted': { 'port-restricted': 'yes', symmetric: 'no', 'symmetric-sequential': 'yes', open: 'yes', blocked: 'no' },
+  symmetric: { symmetric: 'no', 'symmetric-sequential': 'no', open: 'yes', blocked: 'no' },
+  'symmetric-sequential': { 'symmetric-sequential': 'yes', open: 'yes', blocked: 'no' },
   open: { open: 'yes', blocked: 'no' },
   blocked: { blocked: 'no' },
 };
@@ -61,6 +67,52 @@ describe('natprobe compare: direct or relayed, from two reports', () => {
       });
     }
   }
+  describe('a symmetric NAT that counts its ports up (diagnose: sequentialPorts)', () => {
+    it('the diagnosis on the virtual network tells the two symmetric NATs apart', () => {
+      const seq = reports.get('symmetric-sequential')!.sequentialPorts!;
+      assert.equal(seq.value, 'yes', seq.reason);
+      assert.equal(seq.stride, 1);
+      assert.equal(reports.get('symmetric')!.sequentialPorts!.value, 'no', reports.get('symmetric')!.sequentialPorts!.reason);
+      assert.equal(reports.get('port-restricted')!.sequentialPorts!.notApplicable, true);
+    });
+
+    it('port-restricted ↔ counting up: yes, and the reason names port prediction and says ordinary hole punching would not do it', () => {
+      const v = compareReports(reports.get('port-restricted')!, reports.get('symmetric-sequential')!);
+      assert.equal(v.direct, 'yes');
+      assert.match(v.reason, /counts its ports up \(by 1\)/);
+      assert.match(v.reason, /port prediction/);
+      assert.match(v.reason, /WireGuard endpoints alone/);
+    });
+
+    it('counting up ↔ random ports: no, and the reason says why the sequential side cannot help', () => {
+      const v = compareReports(reports.get('symmetric-sequential')!, reports.get('symmetric')!);
+      assert.equal(v.direct, 'no');
+      assert.match(v.reason, /^A counts its ports up, but B changes its port per destination at random/);
+      assert.match(v.reason, /admits only the exact port it sent to/);
+    });
+
+    it('a report that predates the test (no sequentialPorts) keeps "no", and the reason says what was not known', () => {
+      const { sequentialPorts: _gone, ...old } = reports.get('symmetric-sequential')!;
+      const v = compareReports(reports.get('port-restricted')!, old as Report);
+      assert.equal(v.direct, 'no');
+      assert.match(v.reason, /only the many-sockets method/);
+      assert.match(v.reason, /whether B’s NAT counts its ports up, which would let port prediction through, is not known: the report predates that test/);
+      const both = compareReports(old as Report, twins.get('symmetric-sequential')!);
+      assert.equal(both.direct, 'no', 'one end counting up is not enough when the other is not known to');
+      assert.match(both.reason, /in a way not known to be predictable/);
+    });
+
+    it('a hostile report claiming "yes" with a step punch would not predict with (0, 1000, null) is taken as not known', () => {
+      const r = reports.get('symmetric-sequential')!;
+      for (const stride of [0, 1000, null, 1.5]) {
+        const forged: Report = { ...r, sequentialPorts: { value: 'yes', reason: 'forged', stride } };
+        const v = compareReports(reports.get('port-restricted')!, forged);
+        assert.equal(v.direct, 'no', `stride ${stride}`);
+        assert.match(v.reason, /is not known: forged/);
+      }
+    });
+  });
+
   it('both ends behind the same public address: it depends on hairpinning', async () => {
     const r = reports.get('port-restricted')!;
     assert.equal(compareReports(r, r).direct, 'unknown');

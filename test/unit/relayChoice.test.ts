@@ -22,7 +22,9 @@ async function end(delays: { x: number; y: number }, nat: 'symmetric' | 'port-re
       { address: X, delayMs: delays.x },
       { address: Y, delayMs: delays.y },
     ],
-    nat === 'symmetric' ? { mapping: 'address-and-port-dependent', filtering: 'address-and-port-dependent' } : {},
+    // Random ports: a symmetric NAT that keeps the local port and takes the next free one counts
+    // up, and port prediction would connect it (compare says yes then).
+    nat === 'symmetric' ? { mapping: 'address-and-port-dependent', filtering: 'address-and-port-dependent', portPreservation: false } : {},
     publicAddress,
   );
   return (await w.run()).report;

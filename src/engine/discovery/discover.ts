@@ -12,7 +12,7 @@ import type { PortSpec } from '../probes/ports';
 import type { TurnUrl } from '../probes/turn';
 import { type BehaviourObservations, type ServerWork, isVerified, round1, runBehaviourTests } from './behaviourTests';
 import { type LocalInterface, cgnatFirstPass } from './cgnat';
-import { type MappingObservations, classifyFiltering, classifyMapping, classifyUdp, deriveNatType, pickFiltering, portPreservation } from './classify';
+import { type MappingObservations, classifyFiltering, classifyMapping, classifyUdp, deriveNatType, pickFiltering, portPreservation, sequentialPorts } from './classify';
 import { DiagnosisRun, type Target } from './diagnosisRun';
 import { tcpAnswerWords } from './tcpRoundTrip';
 import {
@@ -312,6 +312,7 @@ function assemble(d: Diagnosis, optional: Partial<OptionalResults>): Report {
     mapping: verdicts.mapping,
     filtering: verdicts.filtering,
     portPreservation: portPreservation(noNat, portObservations),
+    sequentialPorts: sequentialPorts(verdicts.mapping, portObservations.map((o) => o.mapped)),
     natType,
     cgnat,
     ...(ports ? { ports } : {}),

@@ -431,6 +431,13 @@ export class PunchRun {
     for (const c of peer.candidates) {
       if (this.usable(c) && !remotes.some((r) => sameEndpoint(r.endpoint, c))) remotes.push({ endpoint: c, kind: c.address === peer.reflexive.address && c.port !== peer.reflexive.port ? 'predicted' : 'host' });
     }
+    // Both ends allocate in sequence: each end's first new destination after its measurement
+    // gets its first predicted port, so the two first predictions meet only if each end's first
+    // check goes to the other's first predicted port. Every other candidate (the public address,
+    // host addresses routed out through the NAT, the other predictions) is a new destination too
+    // and would take that port first; they follow it in every round.
+    const firstPredicted = remotes.findIndex((r) => r.kind === 'predicted');
+    if (this.predictedPorts.length > 0 && firstPredicted > 0) remotes.unshift(...remotes.splice(firstPredicted, 1));
     return remotes.length > 0;
   }
 

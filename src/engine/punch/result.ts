@@ -63,14 +63,25 @@ export function explainNoPath(seen: { budgetMs: number; remotes: readonly Candid
       ? `${seen.checksFromPeer} of the peer's checks reached us and were answered, but none of ours was answered: the path works one way only, typically our side's NAT changes its port per destination or the peer's filter drops our port`
       : "none of the peer's checks reached us";
   const limit = seen.packetCapHit ? ' (the packet cap was reached first)' : ` in ${seen.budgetMs / 1000} s`;
-  const s = seen.symmetric;
-  const hard =
-    s.tried === 'many-sockets'
-      ? ` Our mapping changes per destination; ${s.packets} checks from as many sockets opened mappings towards the peer, and none of its random-port probes found one (its own mapping must be endpoint-independent for that).`
-      : s.tried === 'random-ports'
-        ? ` ${s.packets} probes to random ports of the peer's public address found no open mapping (the peer must be the symmetric side, opening its sockets, for that).`
-        : s.ownMapping === 'unknown'
-          ? ' The many-sockets method for symmetric NATs was not tried: it needs the rendezvous to run with --alternate, so each end can tell whether its own mapping changes per destination.'
-          : '';
+  const hard = symmetricNote(seen.symmetric, seen.remotes.includes('predicted'));
   return `no check was answered${limit}; tried ${tried}; ${heard}.${hard} A direct path needs one of: a UDP port forward on one side's router (then that side is reachable as it is), one side off symmetric NAT (an endpoint-independent mapping, RFC 4787 REQ-1), or else a relay (TURN) both ends can reach`;
+}
+
+/** What the symmetric side of things (port prediction, the many-sockets method) tells about the failure; '' when nothing. */
+function symmetricNote(s: SymmetricAttempt, peerPredicted: boolean): string {
+  if (s.tried === 'many-sockets') {
+    return ` Our mapping changes per destination; ${s.packets} checks from as many sockets opened mappings towards the peer, and none of its random-port probes found one (its own mapping must be endpoint-independent for that).`;
+  }
+  if (s.tried === 'random-ports') return ` ${s.packets} probes to random ports of the peer's public address found no open mapping (the peer must be the symmetric side, opening its sockets, for that).`;
+  if (s.stride !== undefined && peerPredicted) {
+    return ` Both NATs count their ports up (ours by ${s.stride}) and each end aimed its first check at the other's first predicted port, yet they did not meet: other traffic through one of the NATs between its measurement and its first check most likely took the predicted port.`;
+  }
+  if (s.stride !== undefined) {
+    return ` Our NAT counts its ports up (a step of ${s.stride}), so our next ports were declared to the peer, but the peer declared none of its own: if its mapping changes per destination it does so in a way no one can predict (random allocation, or its end could not measure it), and our filter admits only the port we sent to, so no guess of either end can meet the other's.`;
+  }
+  if (s.ownMapping === 'endpoint-dependent' && peerPredicted) {
+    return " The peer's NAT counts its ports up (it declared its next ports), but ours changes per destination at random: the peer cannot know our port towards it, and its filter admits only the port it sent to.";
+  }
+  if (s.ownMapping === 'unknown') return ' The many-sockets method for symmetric NATs was not tried: it needs the rendezvous to run with --alternate, so each end can tell whether its own mapping changes per destination.';
+  return '';
 }

@@ -48,6 +48,10 @@ export function verdictSection(report: Report): HTMLElement {
       [S.factMapping, behaviour(mapping)],
       [S.factFiltering, behaviour(filtering)],
       [S.factPortPreservation, answer(report.portPreservation, 'portPreservation'), ' ', reason(report.portPreservation?.reason)],
+      // Only where the mapping changes per destination (elsewhere the question does not arise).
+      report.sequentialPorts && !report.sequentialPorts.notApplicable
+        ? [S.factSequentialPorts, answer(report.sequentialPorts, 'sequentialPorts'), ' ', reason(report.sequentialPorts.reason)]
+        : null,
       // Its reason and evidence are under "How the NAT behaves": said once, there.
       [S.factCgnat, tri(report.cgnat?.value, 'cgnat')],
       report.doubleNat ? [S.factDoubleNat, answer(report.doubleNat, 'doubleNat'), ' ', reason(report.doubleNat.reason)] : null,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { BehaviourVerdict } from '../../../src/report/report';
-import { classifyFiltering, classifyMapping, deriveNatType, portPreservation } from '../../../src/engine/discovery/classify';
+import { classifyFiltering, classifyMapping, deriveNatType, portPreservation, sequentialPorts } from '../../../src/engine/discovery/classify';
 
 const A1P1 = { address: '198.51.100.1', port: 3478 };
 const A2P1 = { address: '198.51.100.2', port: 3478 };
@@ -109,6 +109,37 @@ describe('port preservation', () => {
   });
   it('unknown (could not tell, not "not applicable") without observations', () => {
     const a = portPreservation(false, []);
+    assert.deepEqual([a.value, a.notApplicable], ['unknown', undefined]);
+  });
+});
+
+describe('sequential ports: does a NAT whose mapping changes per destination count its ports up?', () => {
+  const varies: BehaviourVerdict = { value: 'address-and-port-dependent', reason: 'test III', evidence: [] };
+  it('yes, with the step, when the new mappings sit in a narrow block (one per destination, one per filtering socket)', () => {
+    const a = sequentialPorts(varies, [30002, 30000, 30001, 30001, 30003, 30005]);
+    assert.equal(a.value, 'yes', a.reason);
+    assert.equal(a.stride, 1, 'the step taken most often; a wider gap is other traffic in between');
+    assert.match(a.reason, /30000, 30001, 30002, 30003, 30005/);
+  });
+  it('a NAT that steps by two', () => assert.equal(sequentialPorts(varies, [5000, 5002, 5004]).stride, 2));
+  it('no when the ports are spread (random allocation)', () => {
+    const a = sequentialPorts(varies, [41234, 1299, 60001]);
+    assert.deepEqual([a.value, a.stride], ['no', null]);
+    assert.match(a.reason, /cannot be predicted/);
+  });
+  it('one gap wider than 16 is enough for no: the next port is not predictable from the last', () => assert.equal(sequentialPorts(varies, [100, 101, 130]).value, 'no'));
+  it('unknown with fewer than three distinct ports: two close ports happen by chance one time in 2,000', () => {
+    const a = sequentialPorts(varies, [30000, 30001, 30001]);
+    assert.deepEqual([a.value, a.notApplicable, a.stride], ['unknown', undefined, null]);
+  });
+  it('not applicable to an endpoint-independent mapping or no NAT: a peer aims at the one port', () => {
+    for (const value of ['endpoint-independent', 'none'] as const) {
+      const a = sequentialPorts({ value, reason: '', evidence: [] }, [1, 2, 3]);
+      assert.deepEqual([a.value, a.notApplicable], ['unknown', true]);
+    }
+  });
+  it('unknown (could not tell) when the mapping behaviour is unknown', () => {
+    const a = sequentialPorts({ value: 'unknown', reason: 'no usable answer came back', evidence: [] }, [1, 2, 3]);
     assert.deepEqual([a.value, a.notApplicable], ['unknown', undefined]);
   });
 });

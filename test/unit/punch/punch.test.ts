@@ -8,7 +8,7 @@ import { VirtualClock, VirtualNetwork, natModels } from '../../support/vnet';
 import type { Endpoint } from '../../../src/engine/net/udp';
 import { RENDEZVOUS_METHOD, RendezvousAttr } from '../../../src/engine/punch/rendezvousWire';
 import { Attr, type StunMessage, decodeMessage, encodeMessage, encodeXorAddress } from '../../../src/engine/stun';
-import { KEYS, type Profile, SERVER, punchPair } from './punchScene';
+import { ALTERNATE, KEYS, type Profile, SERVER, punchPair } from './punchScene';
 
 function assertDirect(r: PunchResult, pair: RegExp) {
   assert.equal(r.direct, 'yes', r.reason);
@@ -115,6 +115,40 @@ describe('punch on the virtual network: the result agrees with the NAT physics',
     assert.equal(ra.symmetric.tried, undefined, 'found before any random-port probe');
     assert.equal(rb.symmetric.tried, undefined, 'found before the many sockets were opened');
     assert.ok(ra.packets.sent + rb.packets.sent < 150);
+  });
+
+  it('symmetric sequential ↔ symmetric sequential: each end\'s first check goes to the other\'s first predicted port, so the two first predictions meet (predicted↔predicted)', async () => {
+    const { ra, rb, sentA, sentB } = await punchPair('symmetric sequential', 'symmetric sequential', { alternate: true, budgetMs: 5000 });
+    for (const [r, sent, own] of [[ra, sentA, '203.0.113.1'], [rb, sentB, '203.0.113.2']] as const) {
+      assert.equal(r.symmetric.stride, 1);
+      assertDirect(r, /^predicted↔predicted$/);
+      assert.equal(r.symmetric.tried, undefined, 'no sockets opened, no ports probed');
+      // The peer declared its next four ports after the one its second Binding got; ours went
+      // to the first of them before any other candidate of the peer (each a new destination
+      // that would take our predicted port).
+      const peer = r.peer!;
+      const firstPredicted = peer.candidates.find((c) => c.address === peer.reflexive.address && c.port !== peer.reflexive.port)!;
+      const toPeer = sent.filter((s) => s.kind === 'check' && s.to.address !== SERVER.address && s.to.address !== ALTERNATE.address);
+      assert.deepEqual(toPeer[0].to, firstPredicted);
+      assert.equal(r.pair!.localEndpoint.address, own);
+      assert.equal(r.pair!.localEndpoint.port, r.reflexive!.port + 2, 'our mapping towards the peer is the port after the two the rendezvous saw');
+    }
+    assert.ok(ra.packets.sent + rb.packets.sent < 200, `${ra.packets.sent} + ${rb.packets.sent} packets`);
+  });
+
+  it('symmetric sequential ↔ symmetric (random ports): no; the random side\'s port towards us cannot be known, and each probe of ours to another of its ports would leave from a new port of ours', async () => {
+    const { ra, rb } = await punchPair('symmetric sequential', 'symmetric', { alternate: true, budgetMs: 3000, peerMappings: ['endpoint-dependent', 'endpoint-dependent'] });
+    for (const r of [ra, rb]) {
+      assert.equal(r.direct, 'no');
+      assert.equal(r.symmetric.ownMapping, 'endpoint-dependent');
+      assert.equal(r.symmetric.packets, 0, 'neither the 256 sockets nor the probes, which cannot help here');
+      assert.match(r.reason, /relay \(TURN\)/);
+    }
+    assert.equal(ra.symmetric.stride, 1);
+    assert.equal(rb.symmetric.stride, undefined);
+    // Each end says why, from what it saw.
+    assert.match(ra.reason, /Our NAT counts its ports up \(a step of 1\), so our next ports were declared to the peer, but the peer declared none of its own/);
+    assert.match(rb.reason, /The peer's NAT counts its ports up \(it declared its next ports\), but ours changes per destination at random/);
   });
 
   it('the virtual NAT with sequential ports gives consecutive mappings (the model the prediction is tested on)', async () => {

@@ -36,3 +36,29 @@ describe('"not applicable" is its own state, not "could not tell"', () => {
     assert.match(parsed.ok ? '' : parsed.error, /report\.portPreservation\.notApplicable: expected true/);
   });
 });
+
+describe('sequential ports: shown where the mapping changes per destination, left out where the question does not arise', () => {
+  it('behind a symmetric NAT that counts up: yes with the step, in the Report, the text and the Markdown', async () => {
+    const report = await (await makeWorld({ nat: { mapping: 'address-and-port-dependent', filtering: 'address-and-port-dependent', portPreservation: false, portAllocation: 'sequential', publicAddresses: ['203.0.113.70'] } })).run();
+    assert.equal(report.sequentialPorts?.value, 'yes', report.sequentialPorts?.reason);
+    assert.equal(report.sequentialPorts?.stride, 1);
+    const parsed = parseReport(JSON.parse(JSON.stringify(report)));
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+    assert.match(renderText(report), /Sequential ports: {2}yes {2}the \d new mappings got ports/);
+    assert.match(renderMarkdown(report), /\| Sequential ports \| yes \| the \d new mappings got ports/);
+  });
+
+  it('behind a cone NAT: not applicable in the Report, and not a line of the text', async () => {
+    const report = await (await makeWorld({})).run();
+    assert.equal(report.sequentialPorts?.notApplicable, true);
+    assert.doesNotMatch(renderText(report), /Sequential ports/);
+    assert.doesNotMatch(renderMarkdown(report), /Sequential ports/);
+  });
+
+  it('a report whose stride is not a number or null is refused with the path (the attack: a string where compare prints a step)', async () => {
+    const report = JSON.parse(JSON.stringify(await (await makeWorld({})).run())) as Record<string, unknown>;
+    const parsed = parseReport({ ...report, sequentialPorts: { value: 'yes', reason: 'x', stride: '1; rm -rf /' } });
+    assert.equal(parsed.ok, false);
+    assert.match(parsed.ok ? '' : parsed.error, /report\.sequentialPorts\.stride/);
+  });
+});
