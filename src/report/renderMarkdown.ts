@@ -27,8 +27,8 @@ export function renderMarkdown(untrusted: Report): string {
   if (report.doubleNat) row('Double NAT', answerWord(report.doubleNat), report.doubleNat.reason);
   if (report.mappingLifetime) {
     const l = report.mappingLifetime;
-    row('Mapping lifetime', l.value === null ? 'unknown' : `${l.value} s idle`, l.reason);
-    row('Refreshed by inbound', l.refreshedByInbound, l.absoluteSeconds ? `absolute limit ${l.absoluteSeconds} s` : '');
+    row('Mapping lifetime', l.notApplicable ? 'not applicable' : l.value === null ? 'unknown' : `${l.value} s idle`, l.reason);
+    if (!l.notApplicable) row('Refreshed by inbound', l.refreshedByInbound, l.absoluteSeconds ? `absolute limit ${l.absoluteSeconds} s` : '');
   }
   if (report.hairpinning) row('Hairpinning', answerWord(report.hairpinning), report.hairpinning.reason);
   if (report.portMapping) {

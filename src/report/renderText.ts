@@ -40,7 +40,8 @@ export function renderText(untrusted: Report, options: { color?: boolean } = {})
 
   if (report.mappingLifetime) {
     const l = report.mappingLifetime;
-    lines.push(`  Mapping lifetime:  ${l.value !== null ? `${l.value} s idle` : c.yellow('unknown')}${l.absoluteSeconds ? `, ${l.absoluteSeconds} s absolute` : ''}, refreshed by inbound: ${tri(l.refreshedByInbound, c)}  ${c.dim(l.reason)}`);
+    if (l.notApplicable) lines.push(`  Mapping lifetime:  not applicable  ${c.dim(l.reason)}`);
+    else lines.push(`  Mapping lifetime:  ${l.value !== null ? `${l.value} s idle` : c.yellow('unknown')}${l.absoluteSeconds ? `, ${l.absoluteSeconds} s absolute` : ''}, refreshed by inbound: ${tri(l.refreshedByInbound, c)}  ${c.dim(l.reason)}`);
   }
   if (report.hairpinning) lines.push(`  Hairpinning:       ${answer(report.hairpinning, c)}  ${c.dim(report.hairpinning.reason)}`);
   if (report.doubleNat) lines.push(`  Double NAT:        ${answer(report.doubleNat, c)}  ${c.dim(report.doubleNat.reason)}`);

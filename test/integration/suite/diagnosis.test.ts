@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { NatProbeApi } from '../../../src/extension/extension';
 import type { Report } from '../../../src/report/report';
 import { ourExtension, waitFor } from './helpers';
 import { startServe } from './serve';
@@ -45,11 +46,20 @@ describe('NAT Probe: Run NAT diagnosis (against natprobe serve on loopback)', fu
     assert.ok(tab.input instanceof vscode.TabInputWebview, 'the report tab is not a webview');
   });
 
-  it('Measure NAT mapping lifetime returns a report with a mappingLifetime verdict (loopback: no NAT, no mapping to expire)', async () => {
+  it('Measure NAT mapping lifetime on loopback: not applicable (no NAT, no mapping to expire), not "could not tell", in the report, the toast and the panel', async () => {
+    const api = (await ourExtension().activate()) as NatProbeApi;
+    const before = api.notifications().length;
     const report = await vscode.commands.executeCommand<Report | undefined>('natProbe.measureLifetime');
     assert.ok(report?.mappingLifetime, 'natProbe.measureLifetime returned no lifetime verdict');
     assert.equal(report.mappingLifetime.value, null, JSON.stringify(report.mappingLifetime));
     assert.match(report.mappingLifetime.reason, /no NAT|no mapping/i);
+    assert.equal(report.mappingLifetime.notApplicable, true, JSON.stringify(report.mappingLifetime));
+    const toast = await waitFor('the lifetime summary', () => api.notifications().slice(before).find((n) => n.text.startsWith('Mapping lifetime: ')));
+    assert.match(toast.text, /^Mapping lifetime: not applicable \(no mapping to expire/);
+    if (!canQueryWebviews()) return;
+    await waitForWebview({ selectors: { sentence: '#lifetime .lifetime-sentence', amber: '#lifetime .tri-unknown' } }, (a) =>
+      /^– Not applicable There is no mapping here to expire/.test(a.results?.sentence?.[0] ?? '') && a.results?.amber.length === 0 ? undefined : `lifetime reads ${JSON.stringify(a.results)}`,
+    );
   });
 
   it('the status bar item shows the verdict of the last report (read from the workbench page)', async function () {
