@@ -63,7 +63,7 @@ export function otherNetworkNote(picture: PictureInfo | undefined, run: (command
   if (!picture?.currentNetworkAt) return null;
   return h(
     'p',
-    { class: 'partial', role: 'note', id: 'other-network' },
+    { class: 'network-note', role: 'note', id: 'other-network' },
     t('This report is from another network than the one this machine is on now (measured {0}), which the status bar and the lint follow.', when(picture.currentNetworkAt)),
     ' ',
     button(t('Show this network’s report'), () => run('natProbe.showLastReport'), { secondary: true }),
