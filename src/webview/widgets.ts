@@ -14,7 +14,7 @@ import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import type { Evidence, Tristate } from '../report/report';
 import { h } from './dom';
-import { type Fact, type Tone, markOf, toneOf } from './meaning';
+import { type Fact, type Tone, markOf, toneOf } from '../report/meaning';
 import { S, TRISTATE_WORD } from './strings';
 
 /** What the sections need from the page: which collapsibles are open, and a way to say so. */

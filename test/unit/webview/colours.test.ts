@@ -2,7 +2,7 @@
 // panel puts on text reaches WCAG AA 4.5:1 on the theme's backgrounds (contrast.ts).
 import assert from 'node:assert/strict';
 import { AA_TEXT, contrast, over, parseColour, readable, toCss } from '../../../src/webview/contrast';
-import { FACT_MEANING, markOf, toneOf } from '../../../src/webview/meaning';
+import { FACT_MEANING, markOf, toneOf } from '../../../src/report/meaning';
 
 const c = (text: string) => {
   const v = parseColour(text);

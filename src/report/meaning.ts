@@ -1,6 +1,7 @@
 /**
- * What a yes or a no means for the person reading the panel (pure: no DOM, unit-tested). The
- * panel colours and marks an answer by this, never by the word: "Carrier-grade NAT: No" is good
+ * What a yes or a no means for the person reading the panel or the CLI's text report (pure: no
+ * DOM, unit-tested). Both colour an answer by this, and the panel marks it by this, never by the
+ * word: "Carrier-grade NAT: No" is good
  * news and is drawn green with ✓; "Keeps the local port: No" is only a fact, with neither ✓ nor
  * ✗. "Could not tell" is always the caution colour and "not applicable" always muted, whatever
  * the fact.
