@@ -8,6 +8,7 @@ import { lintWorkspace } from '../lint/workspace';
 import { safeJson, safeText } from '../report/safeText';
 import { type Parsed, UsageError, configFormat, configFormatFlag } from './args';
 import { applyEditsToBytes } from './byteEdits';
+import { expandConfigOperands } from './configOperands';
 import { type CliIo, EXIT, defineCommand } from './command';
 import { readNamedFile } from './readRegularFile';
 import { reportOption } from './reportFile';
@@ -24,9 +25,9 @@ interface FileResult {
 
 export const lintCommand = defineCommand({
   name: 'lint',
-  operands: 'FILE...',
+  operands: 'FILE|DIR...',
   summary: 'Lints WireGuard and OpenVPN configs as wg and openvpn read them.',
-  about: 'Lints WireGuard and OpenVPN configs as wg and openvpn read them; prints file:line:col severity ID message, one finding a line. Secrets in the files never appear in the output.',
+  about: 'Lints WireGuard and OpenVPN configs as wg and openvpn read them; prints file:line:col severity ID message, one finding a line. A directory stands for the .conf and .ovpn files directly in it (not its subdirectories); one whose format cannot be told is skipped with a line on stderr. Secrets in the files never appear in the output.',
   flags: [
     { name: 'json', description: 'Prints the findings as a JSON array (0-based line and character positions).' },
     configFormatFlag('How to read the files; auto tells from the content.'),
@@ -41,8 +42,10 @@ export const lintCommand = defineCommand({
 
 /** `natprobe lint FILE... [--json] [--format auto|wireguard|openvpn] [--report REPORT.json] [--fix] [--disable ID[,ID]]... [--rule ID=SEVERITY]...` */
 async function run(args: Parsed, io: CliIo): Promise<number> {
-  const files = args.positional;
-  if (files.length === 0) throw new UsageError('lint needs at least one FILE');
+  if (args.positional.length === 0) throw new UsageError('lint needs at least one FILE');
+  const operands = expandConfigOperands(args.positional);
+  const files = operands.map((o) => o.file);
+  const foundInDirectory = new Set(operands.filter((o) => o.fromDirectory).map((o) => o.file));
   const format = configFormat(args, 'format');
   const report = reportOption(args, 'report');
   const rules = ruleSettings(args.all('disable'), args.all('rule'));
@@ -58,6 +61,11 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
     let bytes = contents.get(file)!;
     let text = bytes.toString('utf8');
     let outcome = lintText(text, { fileName: file, format, report, host, rules });
+    if (!outcome.format && foundInDirectory.has(file)) {
+      // A directory holds other .conf files too (a logrotate or systemd snippet): skipped and named, not an error.
+      io.stderr.write(`natprobe: ${safeText(file)}: skipped, neither a WireGuard nor an OpenVPN config (name it with --format to lint it anyway)\n`);
+      continue;
+    }
     if (fix && outcome.format) {
       // Undecodable bytes read as U+FFFD: a fix that copies one would write U+FFFD over them.
       const accept = isUtf8(bytes) ? undefined : (f: Finding['fixes'][number]) => !f.edits.some((e) => e.newText.includes('\uFFFD'));

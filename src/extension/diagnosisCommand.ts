@@ -81,6 +81,7 @@ function portsWords(): PortsSummaryWords {
 function lifetimeSummary(report: Report): string {
   const l = report.mappingLifetime;
   if (!l) return vscode.l10n.t('Mapping lifetime: not measured.');
+  if (l.notApplicable) return vscode.l10n.t('Mapping lifetime: not applicable ({0}).', l.reason);
   if (l.value === null || l.value === undefined) return vscode.l10n.t('Mapping lifetime: could not tell ({0}).', l.reason);
   return vscode.l10n.t('Mapping lifetime: an idle mapping lives {0}.', formatDuration(l.value * 1000, { ms: (n) => vscode.l10n.t('{0} ms', n), s: (n) => vscode.l10n.t('{0} s', n) }));
 }

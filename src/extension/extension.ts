@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): NatProbeApi {
   const output = lazyLogOutputChannel(context, 'NAT Probe');
   const last = new LastReport(context.globalState);
   context.subscriptions.push(last);
-  registerReportPanel(context, output);
+  registerReportPanel(context, output, last);
   const secrets = new TurnSecrets(context.secrets);
   registerProbeCommands(context, output, last, secrets);
   registerShowLastReport(context, last, output);

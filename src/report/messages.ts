@@ -137,11 +137,16 @@ export interface PictureInfo {
   readonly portsAt?: string;
   /** Offline: the last good report, kept, was made then ("Show last good report"). */
   readonly lastGoodAt?: string;
+  /**
+   * The report shown is of another network than the one this machine is on now (networkResults.ts,
+   * fromOtherNetwork); the current network's picture, which the status bar shows, was made then.
+   */
+  readonly currentNetworkAt?: string;
 }
 
 export function isPictureInfo(value: unknown): value is PictureInfo {
   if (!isPlainObject(value)) return false;
-  const keys = ['lifetimeAt', 'portsAt', 'lastGoodAt'];
+  const keys = ['lifetimeAt', 'portsAt', 'lastGoodAt', 'currentNetworkAt'];
   return Object.keys(value).every((k) => keys.includes(k) && typeof value[k] === 'string' && (value[k] as string).length <= 40 && !Number.isNaN(Date.parse(value[k] as string)));
 }
 

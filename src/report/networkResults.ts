@@ -119,6 +119,17 @@ export function sameNetwork(a: NetworkKey, b: NetworkKey): boolean {
   return a.localAddresses.length > 0 && equal(a.localAddresses, b.localAddresses);
 }
 
+/**
+ * True when `shown` is a report of another network than `current` (this machine's current
+ * network's picture, which the status bar and the lint follow): the panel must say so, or an
+ * older report from elsewhere reads as this network's. An offline run belongs to no network (its
+ * card says offline), and with no current picture there is nothing to contrast it with.
+ */
+export function fromOtherNetwork(shown: Report, current: Report | undefined): boolean {
+  if (!current || shown === current || offlineEvidence(shown).offline || offlineEvidence(current).offline) return false;
+  return !sameNetwork(networkKey(shown), networkKey(current));
+}
+
 const portId = (p: PortResult) => `${p.protocol}/${p.port}`;
 
 /** The ports of a run worth keeping: a cancelled run's "unknown" rows are not measurements. */

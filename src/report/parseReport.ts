@@ -115,7 +115,7 @@ const REPORT_FIELDS: Readonly<Record<string, Check>> = {
     }),
   ),
   mappingLifetime: optional(
-    object({ value: nullable(number), idleSeconds: nullable(number), refreshedByInbound: TRISTATE, absoluteSeconds: nullable(number), reason: string }),
+    object({ value: nullable(number), idleSeconds: nullable(number), refreshedByInbound: TRISTATE, absoluteSeconds: nullable(number), reason: string, notApplicable: optional(NOT_APPLICABLE) }),
   ),
   hairpinning: optional(VERDICT),
   ports: optional(listOf(object({ protocol: oneOf('udp', 'tcp'), port, reachable: TRISTATE, basis: string }))),

@@ -28,15 +28,21 @@ export function renderMarkdown(untrusted: Report): string {
   if (report.doubleNat) row('Double NAT', answerWord(report.doubleNat), report.doubleNat.reason);
   if (report.mappingLifetime) {
     const l = report.mappingLifetime;
-    row('Mapping lifetime', l.value === null ? 'unknown' : `${l.value} s idle`, l.reason);
-    row('Refreshed by inbound', l.refreshedByInbound, l.absoluteSeconds ? `absolute limit ${l.absoluteSeconds} s` : '');
+    row('Mapping lifetime', l.notApplicable ? 'not applicable' : l.value === null ? 'unknown' : `${l.value} s idle`, l.reason);
+    if (!l.notApplicable) row('Refreshed by inbound', l.refreshedByInbound, l.absoluteSeconds ? `absolute limit ${l.absoluteSeconds} s` : '');
   }
   if (report.hairpinning) row('Hairpinning', answerWord(report.hairpinning), report.hairpinning.reason);
   if (report.portMapping) {
     const pm = report.portMapping;
-    row('UPnP IGD', pm.upnp, pm.reasons.upnp);
-    row('NAT-PMP', pm.natPmp, pm.reasons.natPmp);
-    row('PCP', pm.pcp, pm.reasons.pcp);
+    // A silent router gives the three protocols the same reason: one row says it once.
+    const bare = (reason: string) => reason.replace(/^(?:UPnP|NAT-PMP|PCP): /, '');
+    const same = bare(pm.reasons.upnp) === bare(pm.reasons.natPmp) && bare(pm.reasons.upnp) === bare(pm.reasons.pcp);
+    if (same) row('Port mapping', `UPnP IGD ${pm.upnp}, NAT-PMP ${pm.natPmp}, PCP ${pm.pcp}`, bare(pm.reasons.upnp));
+    else {
+      row('UPnP IGD', pm.upnp, pm.reasons.upnp);
+      row('NAT-PMP', pm.natPmp, pm.reasons.natPmp);
+      row('PCP', pm.pcp, pm.reasons.pcp);
+    }
   }
   if (report.turn) {
     const t = report.turn;

@@ -1,4 +1,5 @@
 import type { Answer, BehaviourVerdict, ContactedAddress, Report, Tristate } from './report';
+import { type Fact, toneOf } from './meaning';
 import { splitFilteringHint } from './filteringHint';
 import { safeDeep } from './safeText';
 
@@ -27,42 +28,43 @@ export function renderText(untrusted: Report, options: { color?: boolean } = {})
   }
 
   h('Results');
-  lines.push(`  UDP:               ${tri(report.udp, c)}  ${c.dim(report.udpReason)}`);
+  lines.push(`  UDP:               ${tri(report.udp, c, 'udp')}  ${c.dim(report.udpReason)}`);
   for (const p of report.publicEndpoints) lines.push(`  Public ${p.family}:       ${p.address}:${p.port}  ${c.dim(`(seen by ${p.server})`)}`);
   if (report.publicEndpoints.length === 0) lines.push(`  Public address:    ${c.yellow('unknown')}`);
   behaviour('Mapping', report.mapping);
   behaviour('Filtering', report.filtering);
-  lines.push(`  Port preservation: ${answer(report.portPreservation, c)}  ${c.dim(report.portPreservation.reason)}`);
+  lines.push(`  Port preservation: ${answer(report.portPreservation, c, 'portPreservation')}  ${c.dim(report.portPreservation.reason)}`);
   // Only where the mapping changes per destination: elsewhere the question does not arise.
   const seq = report.sequentialPorts;
-  if (seq && !seq.notApplicable) lines.push(`  Sequential ports:  ${answer(seq, c)}  ${c.dim(seq.reason)}`);
+  if (seq && !seq.notApplicable) lines.push(`  Sequential ports:  ${answer(seq, c, 'sequentialPorts')}  ${c.dim(seq.reason)}`);
   lines.push(`  NAT type:          ${report.natType.value}  ${c.dim(report.natType.reason)}`);
-  lines.push(`  Carrier-grade NAT: ${tri(report.cgnat.value, c)}  ${c.dim(report.cgnat.reason)}`);
+  lines.push(`  Carrier-grade NAT: ${tri(report.cgnat.value, c, 'cgnat')}  ${c.dim(report.cgnat.reason)}`);
   for (const e of report.cgnat.evidence) lines.push(c.dim(`      ${e.test}: ${e.observation}`));
   if (report.cgnat.excludedInterfaces.length) lines.push(c.dim(`      VPN tunnels left out: ${report.cgnat.excludedInterfaces.join(', ')}`));
 
   if (report.mappingLifetime) {
     const l = report.mappingLifetime;
-    lines.push(`  Mapping lifetime:  ${l.value !== null ? `${l.value} s idle` : c.yellow('unknown')}${l.absoluteSeconds ? `, ${l.absoluteSeconds} s absolute` : ''}, refreshed by inbound: ${tri(l.refreshedByInbound, c)}  ${c.dim(l.reason)}`);
+    if (l.notApplicable) lines.push(`  Mapping lifetime:  not applicable  ${c.dim(l.reason)}`);
+    else lines.push(`  Mapping lifetime:  ${l.value !== null ? `${l.value} s idle` : c.yellow('unknown')}${l.absoluteSeconds ? `, ${l.absoluteSeconds} s absolute` : ''}, refreshed by inbound: ${tri(l.refreshedByInbound, c, 'lifetimeRefreshedByInbound')}  ${c.dim(l.reason)}`);
   }
-  if (report.hairpinning) lines.push(`  Hairpinning:       ${answer(report.hairpinning, c)}  ${c.dim(report.hairpinning.reason)}`);
-  if (report.doubleNat) lines.push(`  Double NAT:        ${answer(report.doubleNat, c)}  ${c.dim(report.doubleNat.reason)}`);
+  if (report.hairpinning) lines.push(`  Hairpinning:       ${answer(report.hairpinning, c, 'hairpinning')}  ${c.dim(report.hairpinning.reason)}`);
+  if (report.doubleNat) lines.push(`  Double NAT:        ${answer(report.doubleNat, c, 'doubleNat')}  ${c.dim(report.doubleNat.reason)}`);
   if (report.portMapping) {
     const pm = report.portMapping;
-    lines.push(`  Port mapping:      UPnP ${tri(pm.upnp, c)}, NAT-PMP ${tri(pm.natPmp, c)}, PCP ${tri(pm.pcp, c)}  ${c.dim(`(gateway ${pm.gateway ?? 'unknown'}; read-only, no mapping created)`)}`);
+    lines.push(`  Port mapping:      UPnP ${tri(pm.upnp, c, 'portMappingProtocol')}, NAT-PMP ${tri(pm.natPmp, c, 'portMappingProtocol')}, PCP ${tri(pm.pcp, c, 'portMappingProtocol')}  ${c.dim(`(gateway ${pm.gateway ?? 'unknown'}; read-only, no mapping created)`)}`);
   }
   if (report.ports?.length) {
     h('VPN ports (towards the first server)');
-    for (const p of report.ports) lines.push(`  ${`${p.protocol}/${p.port}`.padEnd(10)} ${tri(p.reachable, c).padEnd(options.color ? 16 : 7)}  ${c.dim(p.basis)}`);
+    for (const p of report.ports) lines.push(`  ${`${p.protocol}/${p.port}`.padEnd(10)} ${tri(p.reachable, c, 'portReachable').padEnd(options.color ? 16 : 7)}  ${c.dim(p.basis)}`);
   }
   if (report.turn) {
     const t = report.turn;
-    lines.push('', `${c.bold('TURN relay:')} ${tri(t.value, c)}${t.relayedAddress ? `  relayed address ${t.relayedAddress}` : ''}${t.rttMs !== null ? `  ${t.rttMs} ms` : ''}${t.error ? `  ${c.dim(t.error)}` : ''}`);
+    lines.push('', `${c.bold('TURN relay:')} ${tri(t.value, c, 'turnAllocated')}${t.relayedAddress ? `  relayed address ${t.relayedAddress}` : ''}${t.rttMs !== null ? `  ${t.rttMs} ms` : ''}${t.error ? `  ${c.dim(t.error)}` : ''}`);
   }
   if (report.turnServers && report.turnServers.length > 1) {
     // The line above is the first of these; the ranking says why it was chosen.
     lines.push(`  ${c.dim('Relays ranked by RTT:')}`);
-    report.turnServers.forEach((s, i) => lines.push(`  ${i + 1}. ${s.url}  ${tri(s.value, c)}${s.rttMs !== null ? `  ${s.rttMs} ms` : ''}${s.error ? `  ${c.dim(s.error)}` : ''}`));
+    report.turnServers.forEach((s, i) => lines.push(`  ${i + 1}. ${s.url}  ${tri(s.value, c, 'turnAllocated')}${s.rttMs !== null ? `  ${s.rttMs} ms` : ''}${s.error ? `  ${c.dim(s.error)}` : ''}`));
   }
 
   const { rest: recommendations, hint } = splitFilteringHint(report.recommendations);
@@ -130,12 +132,15 @@ export function contactedLine(c: ContactedAddress): string {
 }
 
 /** "not applicable" is not "could not tell": it is printed as itself, uncoloured. */
-function answer(a: Answer, c: Colors): string {
-  return a.notApplicable ? 'not applicable' : tri(a.value, c);
+function answer(a: Answer, c: Colors, fact: Fact): string {
+  return a.notApplicable ? 'not applicable' : tri(a.value, c, fact);
 }
 
-function tri(v: Tristate, c: Colors): string {
-  return v === 'yes' ? c.green('yes') : v === 'no' ? c.red('no') : c.yellow('unknown');
+/** The word coloured by what it means for `fact` (meaning.ts, as the panel): "Carrier-grade NAT: no" is good news, green. */
+function tri(v: Tristate, c: Colors, fact: Fact): string {
+  const tone = toneOf(fact, v);
+  const word = v === 'unknown' ? 'unknown' : v;
+  return tone === 'good' ? c.green(word) : tone === 'bad' ? c.red(word) : tone === 'unknown' ? c.yellow(word) : word;
 }
 
 type Colors = Record<'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan', (s: string) => string>;

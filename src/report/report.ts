@@ -137,6 +137,12 @@ export interface MappingLifetime {
   readonly refreshedByInbound: Tristate;
   readonly absoluteSeconds: number | null;
   readonly reason: string;
+  /**
+   * True when no mapping exists to expire (a packet reached a port this host never sent from:
+   * no NAT, no stateful firewall): the question does not arise, as with `Answer.notApplicable`.
+   * The figures stay null and inbound refresh 'unknown', so an older reader still reads it safely.
+   */
+  readonly notApplicable?: true;
 }
 
 /** Reachability of one VPN port towards the first server (filled by `--ports`). */

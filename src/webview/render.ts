@@ -12,7 +12,7 @@ import { h } from './dom';
 import { behaviourSection } from './sections/behaviour';
 import { extrasSection } from './sections/extras';
 import { lifetimeSection } from './sections/lifetime';
-import { partsNote } from './sections/offline';
+import { otherNetworkNote, partsNote } from './sections/offline';
 import { pathSection } from './sections/path';
 import { portsSection } from './sections/ports';
 import { punchSection } from './sections/punch';
@@ -76,6 +76,7 @@ export function renderPage(app: HTMLElement, untrusted: PageInput): void {
   const { report, ctx } = input;
   const nodes = [
     header(input),
+    otherNetworkNote(input.picture, input.actions.run),
     partsNote(input.picture),
     verdictSection(report),
     // Beside the verdict: the proof of a direct path (and compare's prediction), when one was tested.

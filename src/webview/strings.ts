@@ -163,6 +163,7 @@ function strings() {
     lifetimeSentenceWithLimit: (s: number, limit: number) => t('An idle UDP mapping lives {0} s on this NAT, and none lives past {1} s even with traffic.', s, limit),
     lifetimeSentenceOnlyLimit: (limit: number) => t('This NAT drops every UDP mapping after about {0} s, even with traffic.', limit),
     lifetimeSentenceUnknown: t('How long an idle mapping lives could not be told: see the details.'),
+    lifetimeSentenceNotApplicable: t('There is no mapping here to expire (no NAT, no stateful firewall): no keepalive is needed for its sake.'),
     lifetimeDetails: t('Evidence (how it was measured)'),
     seconds: (n: number) => t('{0} s', n),
     noAbsolute: t('no such limit seen'),

@@ -14,7 +14,7 @@ import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import type { Evidence, Tristate } from '../report/report';
 import { h } from './dom';
-import { type Fact, type Tone, toneOf } from './meaning';
+import { type Fact, type Tone, markOf, toneOf } from '../report/meaning';
 import { S, TRISTATE_WORD } from './strings';
 
 /** What the sections need from the page: which collapsibles are open, and a way to say so. */
@@ -23,21 +23,19 @@ export interface RenderContext {
   setOpen(key: string, open: boolean): void;
 }
 
-const MARK: Record<Tristate, string> = { yes: '✓', no: '✗', unknown: '?' };
-
 function isTristate(v: unknown): v is Tristate {
   return v === 'yes' || v === 'no' || v === 'unknown';
 }
 
 /**
  * A yes / no / could-not-tell chip; anything else (a malformed report) reads as "could not tell".
- * Its colour says what the answer means for `fact` (meaning.ts), not whether it is a yes: "✗ No"
- * to carrier-grade NAT is good news. `null`: a fact without good or bad answers (neutral).
+ * Its colour and its mark say what the answer means for `fact` (meaning.ts), not whether it is a
+ * yes: "✓ No" to carrier-grade NAT is good news. `null`: a fact without good or bad answers (neutral).
  */
 export function tri(value: unknown, fact: Fact | null, words: Partial<Record<Tristate, string>> = {}): HTMLElement {
   const v: Tristate = isTristate(value) ? value : 'unknown';
   const tone: Tone = fact ? toneOf(fact, v) : v === 'unknown' ? 'unknown' : 'neutral';
-  return h('span', { class: `tri tri-${v} mean-${tone}`, 'data-state': v, 'data-tone': tone }, h('span', { class: 'tri-mark', 'aria-hidden': 'true' }, MARK[v]), ' ', words[v] ?? TRISTATE_WORD[v]);
+  return h('span', { class: `tri tri-${v} mean-${tone}`, 'data-state': v, 'data-tone': tone }, h('span', { class: 'tri-mark', 'aria-hidden': 'true' }, markOf(tone)), ' ', words[v] ?? TRISTATE_WORD[v]);
 }
 
 /**
@@ -54,7 +52,7 @@ export function answer(a: { value?: unknown; notApplicable?: unknown } | null | 
  * Not the amber "could not tell": nothing went wrong, the question was not put.
  */
 export function notYet(text: string, state = 'not-measured'): HTMLElement {
-  return h('span', { class: 'tri tri-na mean-na', 'data-state': state, 'data-tone': 'na' }, h('span', { class: 'tri-mark', 'aria-hidden': 'true' }, '–'), ' ', text);
+  return h('span', { class: 'tri tri-na mean-na', 'data-state': state, 'data-tone': 'na' }, h('span', { class: 'tri-mark', 'aria-hidden': 'true' }, markOf('na')), ' ', text);
 }
 
 /** A reason in muted text after a verdict. */

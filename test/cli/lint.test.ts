@@ -165,4 +165,37 @@ describe('natprobe lint (CLI contract)', function () {
     assert.deepEqual(r.stdout.trim().split('\n').map((l) => l.split(' ').slice(1, 3).join(' ')), ['hint SUP01']);
     assert.match(r.stdout, /:9:1 hint SUP01 This suppression comment hides nothing/);
   });
+
+  // `natprobe lint /etc/wireguard` used to say only "not a regular file". A directory means its
+  // configs: the *.conf and *.ovpn directly in it (not below: ccd/ holds per-client fragments,
+  // and a directory such as /etc is no reason to walk a tree), each linted as if named.
+  it('a directory: lints the .conf and .ovpn files directly in it, skips (and names) a .conf that is no VPN config, and does not descend', () => {
+    const wg = write('wg0.conf', `[Interface]\nPrivateKey = ${secret}\nAdress = 10.0.0.2/32\n`);
+    write('client.ovpn', 'client\ndev tun\nproto udp\nremote vpn.example.org 1194\n');
+    write('notes.txt', '[Interface]\nAdress = 1\n');
+    write('logrotate.conf', 'weekly\nrotate 4\n');
+    fs.mkdirSync(path.join(dir, 'ccd'));
+    write('ccd/alice.conf', '[Interface]\nAdress = 1\n');
+    // Hostile entries named like configs: a FIFO (reading it would wait forever) and a link to
+    // /dev/zero (endless). Neither is a regular file: passed over, no hang.
+    spawnSync('mkfifo', [path.join(dir, 'fifo.conf')]);
+    if (fs.existsSync('/dev/zero')) fs.symlinkSync('/dev/zero', path.join(dir, 'zero.ovpn'));
+    const r = run([dir]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const files = new Set(r.stdout.trim().split('\n').map((l) => l.slice(0, l.indexOf(':'))));
+    assert.ok(files.has(wg), r.stdout);
+    assert.ok(r.stdout.includes(`${wg}:3:1 error WG01 `), r.stdout);
+    assert.ok([...files].every((f) => f === wg || f === path.join(dir, 'client.ovpn')), r.stdout);
+    assert.doesNotMatch(r.stdout + r.stderr, /notes\.txt|alice|FORMAT|fifo|zero/);
+    assert.match(r.stderr, /logrotate\.conf: skipped, neither a WireGuard nor an OpenVPN config/);
+    assert.doesNotMatch(r.stdout + r.stderr, new RegExp(secret.replace(/[+/=]/g, '.')));
+  });
+
+  it('a directory with no config in it: one line saying it is a directory and what to do (exit 2)', () => {
+    write('notes.txt', 'x');
+    const r = run([dir]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.equal(r.stderr.trim().split('\n')[0], `natprobe: ${dir} is a directory with no .conf or .ovpn file directly in it: name the configs to lint (natprobe lint ${dir}/wg0.conf)`);
+  });
 });
+

@@ -21,6 +21,13 @@ interface PanelHost {
   readonly tracker: ConfigTracker;
   readonly reachRows?: () => readonly ReachRow[];
   readonly punchRow?: () => PunchRow | null;
+  readonly currentPicture?: () => Report | undefined;
+}
+
+/** What the panel needs of this machine's results: the current network's picture, and word of a change. */
+export interface CurrentPicture {
+  get(): Report | undefined;
+  readonly onDidChange: vscode.Event<Report>;
 }
 
 export type { ReportFocus };
@@ -76,7 +83,7 @@ function adopt(panel: vscode.WebviewPanel, h: PanelHost, report?: Report): Repor
 }
 
 /** Registers the panel's serializer (reloads bring it back) and its config tracking. Call once from activate. */
-export function registerReportPanel(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): void {
+export function registerReportPanel(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, current?: CurrentPicture): void {
   // Which config "Apply to config" edits matters only once a panel exists: the tracker (which
   // watches editors and tabs) starts then, not at activation.
   let tracker: ConfigTracker | undefined;
@@ -85,6 +92,7 @@ export function registerReportPanel(context: vscode.ExtensionContext, output: vs
     output,
     reachRows: () => reachRows,
     punchRow: () => punchRow,
+    ...(current ? { currentPicture: () => current.get() } : {}),
     get tracker(): ConfigTracker {
       if (!tracker) {
         tracker = new ConfigTracker();
@@ -94,6 +102,7 @@ export function registerReportPanel(context: vscode.ExtensionContext, output: vs
     },
   };
   const h = host;
+  if (current) context.subscriptions.push(current.onDidChange(() => view?.currentPictureChanged()));
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
       async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {

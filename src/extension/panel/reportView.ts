@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { showInfo } from '../notify';
 import { recommendationEditsModule } from '../lazyModules';
 import { type HostToWebview, type OpenConfig, type PictureInfo, type PunchRow, type ReachRow, type ReportFocus, parseWebviewMessage, type WebviewToHost } from '../../report/messages';
+import { fromOtherNetwork } from '../../report/networkResults';
 import type { Report } from '../../report/report';
 import { applyRecommendation } from './applyRecommendation';
 import type { ConfigTracker } from './configTracker';
@@ -15,6 +16,8 @@ export interface ReportViewDeps {
   readonly reachRows?: () => readonly ReachRow[];
   /** The last "Test a direct path to a peer" of this window (natprobe punch). */
   readonly punchRow?: () => PunchRow | null;
+  /** The current network's picture (lastReport.ts), which the status bar and the lint follow. */
+  readonly currentPicture?: () => Report | undefined;
 }
 
 /**
@@ -80,9 +83,31 @@ export class ReportView implements vscode.Disposable {
 
   private postReport(): void {
     if (this.report) {
-      this.post({ type: 'report', report: this.report, ...(this.partial ? { partial: true } : {}), ...(this.picture ? { picture: this.picture } : {}), ...(this.focus ? { focus: this.focus } : {}) });
+      const picture = this.withNetworkNote(this.report);
+      this.post({ type: 'report', report: this.report, ...(this.partial ? { partial: true } : {}), ...(picture ? { picture } : {}), ...(this.focus ? { focus: this.focus } : {}) });
     }
     this.focus = undefined;
+  }
+
+  /** Whether the report posted last was marked as another network's (to repost only when that changes). */
+  private postedOtherNetwork = false;
+
+  /**
+   * The picture info, plus when the current network was measured if the report shown is of
+   * another network (a restored panel, a report from elsewhere): the page says so in one line.
+   * Not for a quick verdict: a run in progress may be the first on a new network, recorded next.
+   */
+  private withNetworkNote(report: Report): PictureInfo | undefined {
+    const current = this.partial ? undefined : this.deps.currentPicture?.();
+    this.postedOtherNetwork = current !== undefined && fromOtherNetwork(report, current);
+    return this.postedOtherNetwork && current ? { ...this.picture, currentNetworkAt: current.startedAt } : this.picture;
+  }
+
+  /** The current network's picture changed (another window's run, a run that showed nothing): re-say whose report this is. */
+  currentPictureChanged(): void {
+    if (!this.report || this.partial) return;
+    const current = this.deps.currentPicture?.();
+    if ((current !== undefined && fromOtherNetwork(this.report, current)) !== this.postedOtherNetwork) this.postReport();
   }
 
   /** Tells the webview which config "Apply to config" would edit (only when that changed, unless forced). */

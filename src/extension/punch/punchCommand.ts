@@ -21,12 +21,24 @@ interface DirectPathOptions {
 }
 
 /**
- * The row the panel shows, built only from the child's checked fields. Without both reports
- * (no last report, or the peer's skipped) there is no prediction: the CLI's words for that name
- * its flags, the panel's name the command that makes one.
+ * Why there is no prediction beside the proof, and the two ways to get one: give the peer's
+ * report when the command asks (it asks only when this machine has a report; on the command
+ * line `natprobe punch --report … --peer-report …`), or Compare the two reports afterwards.
  */
-export function punchRow(via: string, o: PunchOutput, at: Date, noPrediction: string): PunchRow {
-  const prediction = o.prediction.direct === 'unknown' ? { direct: 'unknown' as const, reason: noPrediction } : o.prediction;
+export function noPredictionHint(hasOwnReport: boolean): string {
+  return hasOwnReport
+    ? vscode.l10n.t('No prediction: compare needs both ends’ reports. Give the peer’s report when this test asks for it (Pick file…; natprobe punch --peer-report on the command line), or open it with “NAT Probe: Compare two reports”.')
+    : vscode.l10n.t('No prediction: compare needs both ends’ reports, and this machine has none yet. Run “NAT Probe: Run NAT diagnosis” first: the next test then asks for the peer’s report (natprobe punch --report … --peer-report … on the command line); or use “NAT Probe: Compare two reports”.');
+}
+
+/**
+ * The row the panel shows, built only from the child's checked fields. `noPrediction`: the
+ * reports were not passed (no last report, or the peer's skipped), so the CLI's "give --report
+ * and --peer-report" stands in for a prediction and the panel says it in its own words;
+ * undefined when both were passed, so an "unknown" is compare's own verdict and keeps its reason.
+ */
+export function punchRow(via: string, o: PunchOutput, at: Date, noPrediction: string | undefined): PunchRow {
+  const prediction = noPrediction !== undefined && o.prediction.direct === 'unknown' ? { direct: 'unknown' as const, reason: noPrediction } : o.prediction;
   return {
     via,
     direct: o.direct,
@@ -175,7 +187,7 @@ export function registerPunch(context: vscode.ExtensionContext, output: vscode.L
     }
     const o = outcome.output;
     output.info(`punch: direct ${o.direct}${o.pair ? ` ${o.pair.kind} in ${o.ms} ms, RTT ${o.rttMs} ms` : ''}: ${o.reason}; ${o.packets.sent} packets sent`);
-    const row = punchRow(viaText, o, new Date(), vscode.l10n.t('No prediction here: compare needs both ends’ reports. “NAT Probe: Compare two reports” with the peer’s report shows it.'));
+    const row = punchRow(viaText, o, new Date(), files ? undefined : noPredictionHint(mine !== undefined));
     setPunchRow(row);
     revealReportPanel(context, last.get());
     if (o.direct === 'yes' && o.pair) void showInfo(vscode.l10n.t('Direct path: yes, {0} in {1} ms (RTT {2} ms).', o.pair.kind, String(o.ms), String(o.rttMs)));

@@ -7,7 +7,7 @@ import type { WebviewCommand } from '../../report/messages';
 import type { Report } from '../../report/report';
 import { h } from '../dom';
 import { S } from '../strings';
-import { type RenderContext, button, collapsible, facts, notYet, section, tri } from '../widgets';
+import { type RenderContext, answer, button, collapsible, facts, notYet, section, tri } from '../widgets';
 
 export function lifetimeSection(ctx: RenderContext, report: Report, run: (command: WebviewCommand) => void): HTMLElement {
   const l = report.mappingLifetime;
@@ -15,6 +15,15 @@ export function lifetimeSection(ctx: RenderContext, report: Report, run: (comman
     const b = button(S.lifetimeMeasure, () => run('natProbe.measureLifetime'), { secondary: true });
     b.dataset.focusKey = 'cmd:lifetime';
     return section('lifetime', S.lifetimeHeading, h('p', { class: 'not-tested' }, notYet(S.lifetimeNotMeasured)), h('p', { class: 'muted' }, S.lifetimeHowTo), h('div', { class: 'actions' }, b));
+  }
+  if (l.notApplicable) {
+    // No mapping to expire (no NAT, no stateful firewall): not "could not tell", the question does not arise.
+    return section(
+      'lifetime',
+      S.lifetimeHeading,
+      h('p', { class: 'lifetime-sentence not-applicable' }, answer({ notApplicable: true }, null), ' ', S.lifetimeSentenceNotApplicable),
+      collapsible(ctx, 'evidence:lifetime', S.lifetimeDetails, h('div', { class: 'lifetime-details' }, h('p', { class: 'muted small lifetime-method' }, l.reason))),
+    );
   }
   const known = typeof l.value === 'number';
   const sentence = known

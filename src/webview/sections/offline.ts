@@ -54,3 +54,18 @@ export function partsNote(picture: PictureInfo | undefined): HTMLElement | null 
   ].filter((l): l is string => l !== null);
   return lines.length ? h('p', { class: 'muted small', id: 'parts-note' }, lines.join(' ')) : null;
 }
+
+/**
+ * One line when the report shown is of another network than the one this machine is on now (a
+ * restored panel, a report from elsewhere): the status bar and the lint follow the current one.
+ */
+export function otherNetworkNote(picture: PictureInfo | undefined, run: (command: WebviewCommand) => void): HTMLElement | null {
+  if (!picture?.currentNetworkAt) return null;
+  return h(
+    'p',
+    { class: 'network-note', role: 'note', id: 'other-network' },
+    t('This report is from another network than the one this machine is on now (measured {0}), which the status bar and the lint follow.', when(picture.currentNetworkAt)),
+    ' ',
+    button(t('Show this network’s report'), () => run('natProbe.showLastReport'), { secondary: true }),
+  );
+}

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { NatProbeApi } from '../../../src/extension/extension';
 import type { Report } from '../../../src/report/report';
 import { ourExtension, waitFor } from './helpers';
 import { startServe } from './serve';
-import { canQueryWebviews, screenshotWorkbench, waitForWebview } from './webviewQuery';
+import { canQueryWebviews, queryWebview, screenshotWorkbench, waitForWebview } from './webviewQuery';
 
 const REPORT_TAB_LABEL = 'NAT Probe report';
 
@@ -45,11 +46,20 @@ describe('NAT Probe: Run NAT diagnosis (against natprobe serve on loopback)', fu
     assert.ok(tab.input instanceof vscode.TabInputWebview, 'the report tab is not a webview');
   });
 
-  it('Measure NAT mapping lifetime returns a report with a mappingLifetime verdict (loopback: no NAT, no mapping to expire)', async () => {
+  it('Measure NAT mapping lifetime on loopback: not applicable (no NAT, no mapping to expire), not "could not tell", in the report, the toast and the panel', async () => {
+    const api = (await ourExtension().activate()) as NatProbeApi;
+    const before = api.notifications().length;
     const report = await vscode.commands.executeCommand<Report | undefined>('natProbe.measureLifetime');
     assert.ok(report?.mappingLifetime, 'natProbe.measureLifetime returned no lifetime verdict');
     assert.equal(report.mappingLifetime.value, null, JSON.stringify(report.mappingLifetime));
     assert.match(report.mappingLifetime.reason, /no NAT|no mapping/i);
+    assert.equal(report.mappingLifetime.notApplicable, true, JSON.stringify(report.mappingLifetime));
+    const toast = await waitFor('the lifetime summary', () => api.notifications().slice(before).find((n) => n.text.startsWith('Mapping lifetime: ')));
+    assert.match(toast.text, /^Mapping lifetime: not applicable \(no mapping to expire/);
+    if (!canQueryWebviews()) return;
+    await waitForWebview({ selectors: { sentence: '#lifetime .lifetime-sentence', amber: '#lifetime .tri-unknown' } }, (a) =>
+      /^– Not applicable There is no mapping here to expire/.test(a.results?.sentence?.[0] ?? '') && a.results?.amber.length === 0 ? undefined : `lifetime reads ${JSON.stringify(a.results)}`,
+    );
   });
 
   it('the status bar item shows the verdict of the last report (read from the workbench page)', async function () {
@@ -67,6 +77,24 @@ describe('NAT Probe: Run NAT diagnosis (against natprobe serve on loopback)', fu
     assert.ok(fresh && shown);
     assert.equal(shown.startedAt, fresh.startedAt);
     assert.equal(shown.natType.value, 'open-internet');
+  });
+
+  it('a report of another network in the panel says so in one line, and its button brings back this network\'s report', async function () {
+    if (!canQueryWebviews()) this.skip();
+    const ext = ourExtension();
+    // Recorded behind the lab's NAT (public 198.51.100.254): not this machine's loopback network.
+    const elsewhere = JSON.parse(fs.readFileSync(path.join(ext.extensionPath, 'test', 'fixtures', 'reports', 'lab-port-restricted.json'), 'utf8')) as Report;
+    const current = await vscode.commands.executeCommand<Report | undefined>('natProbe.showLastReport');
+    assert.ok(current);
+    assert.equal(await vscode.commands.executeCommand('_natProbe.showReport', elsewhere), true);
+    const a = await waitForWebview({ selectors: { note: '#other-network', headline: '#verdict-headline' } }, (x) => (x.results?.note?.length === 1 ? undefined : 'no note yet'));
+    assert.match(a.results!.note[0], /^This report is from another network than the one this machine is on now \(measured .+\), which the status bar and the lint follow\. Show this network’s report$/);
+    assert.match(a.results!.headline[0], /Port-restricted/i);
+    // The button: the current network's picture again, and no note.
+    await queryWebview({ click: '#other-network vscode-button' });
+    await waitForWebview({ selectors: { note: '#other-network', headline: '#verdict-headline' } }, (x) =>
+      x.results?.note?.length === 0 && !/Port-restricted/i.test(x.results?.headline?.[0] ?? '') && /No NAT/.test(x.results?.headline?.[0] ?? '') ? undefined : `still ${JSON.stringify(x.results)}`,
+    );
   });
 
   it('leaves the workbench with the report panel and the status bar item for a screenshot (the code-server runner saves it)', async () => {

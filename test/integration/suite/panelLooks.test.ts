@@ -129,7 +129,7 @@ describe('NAT Probe panel: contrast in every theme, colours by meaning, results 
     ['Default High Contrast', 'hc'],
     ['Default High Contrast Light', 'hc-light'],
   ] as const) {
-    it(`${name} theme: every text at least 4.5:1 on what is behind it, the chevron at least 3:1, "Carrier-grade NAT ✗ No" not in the bad colour`, async function () {
+    it(`${name} theme: every text at least 4.5:1 on what is behind it, the chevron at least 3:1, "Carrier-grade NAT ✓ No" in the good colour and mark`, async function () {
       if (!canQueryWebviews()) this.skip();
       await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -170,8 +170,9 @@ describe('NAT Probe panel: contrast in every theme, colours by meaning, results 
       };
       console.log(`contrast ${name}: ${JSON.stringify(figures[name])}`);
       assert.deepEqual(failures, [], failures.join('\n'));
-      // Colour by meaning: "✗ No" to carrier-grade NAT is good news; a blocked port is bad; not applicable is muted.
-      assert.ok(answer.results!.good.includes('✗ No'), JSON.stringify(answer.results));
+      // Colour and mark by meaning: "No" to carrier-grade NAT is good news (✓, never ✗); a blocked port is bad; not applicable is muted.
+      assert.ok(answer.results!.good.includes('✓ No'), JSON.stringify(answer.results));
+      assert.ok(answer.results!.good.every((x) => !x.startsWith('✗')) && answer.results!.bad.every((x) => x.startsWith('✗')), JSON.stringify(answer.results));
       assert.ok(answer.results!.bad.some((x) => x.includes('Blocked or filtered')), JSON.stringify(answer.results));
       assert.ok(answer.results!.na.includes('– Not applicable'), JSON.stringify(answer.results));
     });

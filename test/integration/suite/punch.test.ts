@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import * as vscode from 'vscode';
+import type { DirectVerdict } from '../../../src/engine/compare';
 import type { NatProbeApi } from '../../../src/extension/extension';
 import type { PunchRow } from '../../../src/report/messages';
+import type { Report } from '../../../src/report/report';
 import { ourExtension, waitFor } from './helpers';
 import { type ServeProcess, startServe } from './serve';
 import { canQueryWebviews, waitForWebview } from './webviewQuery';
@@ -12,9 +17,13 @@ import { canQueryWebviews, waitForWebview } from './webviewQuery';
 // one end started through the command (its code read from the notification that shows it, as a
 // user would read it), the other end `natprobe punch --code …` as a child process of the test.
 // The proof must reach the command's result, a toast, and the report panel's "Direct path to a
-// peer" (the last through the runner's look into the webview, code-server runner only).
+// peer" (the last through the runner's look into the webview, code-server runner only). With
+// both ends' reports (this machine's from a real diagnosis, the peer's from `natprobe diagnose
+// --json`, handed to the command as the file the "Pick file…" question would return, the way the
+// Compare and Export tests hand over their files), compare's real prediction stands beside the proof.
 
 const config = () => vscode.workspace.getConfiguration('natProbe');
+const run = promisify(execFile);
 
 describe('Test a direct path to a peer (natprobe punch from the editor)', function () {
   this.timeout(90_000);
@@ -34,6 +43,7 @@ describe('Test a direct path to a peer (natprobe punch from the editor)', functi
     if (peer && peer.exitCode === null) peer.kill('SIGTERM');
     serve?.child.kill('SIGTERM');
     await config().update('rendezvous', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('servers', undefined, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -92,8 +102,69 @@ describe('Test a direct path to a peer (natprobe punch from the editor)', functi
     assert.match(section, new RegExp(`rendezvous 127\\.0\\.0\\.1:${serve!.port}`));
     assert.match(a.results!.facts[0], /^✓ Direct path/);
     assert.match(a.results!.facts[1], /^srflx↔srflx \(127\.0\.0\.1:\d+ ↔ 127\.0\.0\.1:\d+\)$/);
-    assert.ok(a.results!.facts.some((f) => /^\? Could not tell/.test(f)), 'compare\'s prediction beside the proof: ' + a.results!.facts.join(' | '));
+    assert.ok(a.results!.facts.some((f) => /^\? Could not tell No prediction: compare needs both ends’ reports.*the peer’s report.*--peer-report/.test(f)), 'the hint where compare\'s prediction would be: ' + a.results!.facts.join(' | '));
   });
+  it('with the peer\'s report: compare\'s prediction from the two real reports stands beside the proof, in the result and the panel', async () => {
+    const node = process.env.NATPROBE_NODE || 'node';
+    const via = `127.0.0.1:${serve!.port}`;
+    // This machine's picture: a real diagnosis through the command, against the same serve.
+    await config().update('servers', [via], vscode.ConfigurationTarget.Global);
+    const diagnosed = await vscode.commands.executeCommand<Report | undefined>('natProbe.runDiagnosis');
+    assert.ok(diagnosed, 'the diagnosis returned no report');
+    const mine = await vscode.commands.executeCommand<Report | undefined>('natProbe.showLastReport');
+    assert.ok(mine, 'no last report after the diagnosis');
+    // The peer's report: what the peer would send over, from the CLI.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'natprobe-punch-it-'));
+    try {
+      const peerFile = path.join(dir, 'peer.json');
+      const mineFile = path.join(dir, 'mine.json');
+      fs.writeFileSync(peerFile, (await run(node, [cli, 'diagnose', '--server', via, '--json'], { timeout: 30_000 })).stdout);
+      fs.writeFileSync(mineFile, JSON.stringify(mine));
+      // What compare itself says about these two reports: the words the panel must show.
+      const expected = JSON.parse((await run(node, [cli, 'compare', mineFile, peerFile, '--json'], { timeout: 30_000 })).stdout) as DirectVerdict;
+      assert.ok(expected.reason.length > 20, JSON.stringify(expected));
+
+      await config().update('rendezvous', via, vscode.ConfigurationTarget.Global);
+      const ownTemp = () => new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('natprobe-punch-') && !f.startsWith('natprobe-punch-it-')));
+      const tempBefore = ownTemp();
+      const before = api.notifications().length;
+      const running = vscode.commands.executeCommand<PunchRow | undefined>('natProbe.testDirectPath', { role: 'start', peerReport: vscode.Uri.file(peerFile) });
+      const codeToast = await waitFor('the notification with the code', () => api.notifications().slice(before).find((n) => n.kind === 'info' && n.text.startsWith('Your code: ')), 20_000);
+      const code = /^Your code: ([a-z]+(?:-[a-z]+){5})\./.exec(codeToast.text)?.[1];
+      assert.ok(code, codeToast.text);
+      // The other end: the CLI with the two reports the other way round.
+      let peerOut = '';
+      peer = spawn(node, [cli, 'punch', '--via', via, '--code', code, '--json', '--report', peerFile, '--peer-report', mineFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+      peer.stdout!.on('data', (c) => (peerOut += c));
+      peer.stderr!.on('data', (c) => (peerOut += c));
+      const peerExit = new Promise<number | null>((resolve) => peer!.once('exit', resolve));
+
+      const row = await running;
+      assert.ok(row, 'the command returned no result');
+      assert.equal(row.direct, 'yes', row.reason);
+      assert.deepEqual(row.prediction, expected, 'the prediction in the result is compare\'s for these two reports');
+      assert.equal(row.agrees, expected.direct === 'unknown' ? 'unknown' : expected.direct === row.direct ? 'yes' : 'no');
+      assert.equal(await peerExit, 0, peerOut);
+      const peerResult = JSON.parse(peerOut.slice(peerOut.indexOf('{'))) as { direct: string; prediction: DirectVerdict };
+      assert.equal(peerResult.prediction.direct, expected.direct, 'both ends predict the same from the same two reports');
+      // The temp folder the extension wrote both reports into is gone after the run.
+      assert.deepEqual([...ownTemp()].filter((f) => !tempBefore.has(f)), []);
+
+      if (!canQueryWebviews()) return;
+      const a = await waitForWebview({ selectors: { facts: '#punch dd', terms: '#punch dt', disagree: '#punch .partial' } }, (x) =>
+        x.results?.facts?.[0]?.startsWith('✓ Direct path') && x.results.facts.some((f) => f.includes(expected.reason)) ? undefined : 'not this punch yet',
+      );
+      const terms = a.results!.terms;
+      const predicted = a.results!.facts[terms.indexOf('Predicted by compare')];
+      const mark = { yes: '✓ Direct path', no: '✗ No direct path', unknown: '? Could not tell' }[expected.direct];
+      assert.equal(predicted, `${mark} ${expected.reason}`);
+      assert.match(a.results!.facts[terms.indexOf('Proved')], /^✓ Direct path /);
+      if (expected.direct === 'yes') assert.deepEqual(a.results!.disagree, [], 'no disagreement note when the proof and the prediction agree');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('Join: the peer (the CLI) starts and prints its code; the command joins with it; direct: yes in the panel', async () => {
     await config().update('rendezvous', `127.0.0.1:${serve!.port}`, vscode.ConfigurationTarget.Global);
     const node = process.env.NATPROBE_NODE || 'node';

@@ -71,3 +71,58 @@ describe('Test a direct path to a peer: where it may send', () => {
     assert.equal(spawned, 0);
   });
 });
+
+describe('Test a direct path to a peer: the prediction beside the proof', () => {
+  let fake: FakeVscode;
+  let mod: typeof import('../../../src/extension/punch/punchCommand');
+
+  before(() => {
+    forgetExtensionModules();
+    fake = installFakeVscode();
+    mod = load('../../../src/extension/punch/punchCommand') as typeof mod;
+  });
+
+  after(() => {
+    fake.uninstall();
+    forgetExtensionModules();
+  });
+
+  const output = (prediction: { direct: 'yes' | 'no' | 'unknown'; reason: string }) => ({
+    direct: 'yes' as const,
+    reason: 'a check was answered',
+    pair: { kind: 'srflx↔srflx', local: '127.0.0.1:40000', remote: '127.0.0.1:40001' },
+    ms: 12,
+    rttMs: 0.4,
+    prediction,
+    agrees: 'unknown' as const,
+    packets: { sent: 5, received: 4, lowTtl: 2 },
+    rendezvous: 'reached' as const,
+    contacted: [],
+  });
+
+  it('no prediction after a run without the peer\'s report: the hint says the peer\'s report can be given when asked (and natprobe punch --peer-report), not only Compare', () => {
+    const hint = mod.noPredictionHint(true);
+    assert.match(hint, /peer’s report/);
+    assert.match(hint, /Pick file…/, 'the question the command asks');
+    assert.match(hint, /--peer-report/, 'the CLI flag');
+    assert.match(hint, /Compare two reports/);
+  });
+
+  it('no report of this machine yet: the hint says to run a diagnosis first, since without it the question is not asked', () => {
+    const hint = mod.noPredictionHint(false);
+    assert.match(hint, /Run NAT diagnosis/);
+    assert.match(hint, /--report .*--peer-report/);
+  });
+
+  it('the CLI\'s "give --report and --peer-report" sentence becomes the panel\'s hint when no reports were passed', () => {
+    const row = mod.punchRow('127.0.0.1:3478', output({ direct: 'unknown', reason: 'no prediction: give --report …' }), new Date(0), mod.noPredictionHint(true));
+    assert.equal(row.prediction.direct, 'unknown');
+    assert.equal(row.prediction.reason, mod.noPredictionHint(true));
+  });
+
+  it('both reports passed and compare itself could not tell: compare\'s own reason stays (it is a prediction, not a missing one)', () => {
+    const compareSaid = { direct: 'unknown' as const, reason: "A's UDP could not be tested: no server answered" };
+    const row = mod.punchRow('127.0.0.1:3478', output(compareSaid), new Date(0), undefined);
+    assert.deepEqual(row.prediction, compareSaid);
+  });
+});

@@ -139,6 +139,8 @@ describe('probes: mapping lifetime (RFC 5780 §4.6)', function () {
     assert.equal(result.value, null);
     assert.match(result.reason, /no mapping to expire/);
     assert.match(result.reason, /own address: no NAT/);
+    // Not "could not tell": there is nothing to measure (report.ts, notApplicable).
+    assert.equal(result.notApplicable, true);
     assert.ok(wallS < 2, `${wallS}`);
   });
 

@@ -86,6 +86,8 @@ describe('lifetime checks: what one look at an idle mapping says', () => {
     it('no mapping to expire: names the port that was reached and why', () => {
       const own = nothingToExpire(40123, '203.0.113.9', true);
       assert.deepEqual([own.value, own.idleSeconds, own.refreshedByInbound, own.absoluteSeconds], [null, null, 'unknown', null]);
+      assert.equal(own.notApplicable, true, 'no mapping exists: the question does not arise');
+      assert.equal(nothingToExpire(40123, '203.0.113.9', false).notApplicable, true);
       assert.match(own.reason, /^no mapping to expire: a packet to port 40123, which this host never sent from, reached it \(203\.0\.113\.9 is this host's own address/);
       assert.match(nothingToExpire(40123, '203.0.113.9', false).reason, /\(no NAT, or a router forwarding every port to this host\)$/);
     });
@@ -93,6 +95,8 @@ describe('lifetime checks: what one look at an idle mapping says', () => {
     it('the fallback on a port-preserving NAT cannot tell survival from re-creation, and says what server to use', () => {
       const r = notMeasurableBySameSocket('WHY', '203.0.113.5', false);
       assert.equal(r.value, null);
+      // A mapping (or a firewall's pinhole) may exist here; it could not be measured: unknown, not n/a.
+      assert.equal(r.notApplicable, undefined);
       assert.match(r.reason, /^not measurable: WHY, .*the NAT keeps the local port as the public port.*honours RESPONSE-PORT/);
       assert.match(notMeasurableBySameSocket('WHY', '203.0.113.9', true).reason, /203\.0\.113\.9 is this host's own address \(no NAT\)/);
     });

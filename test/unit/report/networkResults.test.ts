@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   EMPTY_RESULTS,
   MAX_NETWORKS,
+  fromOtherNetwork,
   type ResultsState,
   type RunKind,
   networkKey,
@@ -11,6 +12,7 @@ import {
   recordRun,
   sameNetwork,
 } from '../../../src/report/networkResults';
+import { isPictureInfo } from '../../../src/report/messages';
 import type { PortResult, Report } from '../../../src/report/report';
 import { parseTurnUrl } from '../../../src/engine/probes/turnUrl';
 import { endpointKey } from '../../../src/engine/net/udp';
@@ -239,4 +241,45 @@ describe('results per network (one network, one picture)', () => {
       assert.ok(!saved.includes(password), 'the TURN password is in the saved state');
     });
   });
+
+  // Issue: the status bar showed the current network's NAT while the panel showed an older
+  // report from another network, without a word. The panel asks this before it draws a report.
+  describe('is the report shown of the current network?', () => {
+    it('a report of another network (another public address) than the current picture: yes, say so', async () => {
+      const home = await diagnosis();
+      const cafe = await diagnosis({ publicAddresses: ['198.51.100.77'] });
+      const state = record(record(EMPTY_RESULTS, 'diagnosis', home).state, 'diagnosis', cafe).state;
+      const current = picture(state)!;
+      assert.equal(fromOtherNetwork(home, current), true, 'home shown while the machine is at the café');
+      assert.equal(fromOtherNetwork(cafe, current), false);
+      assert.equal(fromOtherNetwork(current, current), false);
+    });
+
+    it('a later run on the same network is not "another network"; nor is anything when there is no current picture', async () => {
+      const a = await diagnosis();
+      const b = await diagnosis();
+      assert.equal(fromOtherNetwork(a, b), false);
+      assert.equal(fromOtherNetwork(a, undefined), false);
+    });
+
+    it('an offline run belongs to no network (its own card says offline)', async () => {
+      const good = await diagnosis();
+      const world = await makeWorld({});
+      const offline = await world.run({
+        now: at,
+        servers: [{ host: 'stun.example.net', port: 3478 }],
+        interfaces: () => [{ name: 'lo', address: '127.0.0.1', family: 4, internal: true }],
+        resolve: async () => {
+          throw Object.assign(new Error('getaddrinfo EAI_AGAIN'), { code: 'EAI_AGAIN' });
+        },
+      });
+      assert.equal(fromOtherNetwork(offline, good), false);
+    });
+
+    it('the panel message carries when the current network was measured, checked like the other times', () => {
+      assert.equal(isPictureInfo({ currentNetworkAt: '2026-12-02T15:00:00.000Z' }), true);
+      assert.equal(isPictureInfo({ currentNetworkAt: 'yesterday' }), false);
+    });
+  });
 });
+

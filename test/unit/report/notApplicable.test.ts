@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { nothingToExpire } from '../../../src/engine/probes/lifetime/result';
 import { parseReport } from '../../../src/report/parseReport';
 import { renderMarkdown } from '../../../src/report/renderMarkdown';
 import { renderText } from '../../../src/report/renderText';
@@ -34,6 +35,22 @@ describe('"not applicable" is its own state, not "could not tell"', () => {
     const parsed = parseReport(bad);
     assert.equal(parsed.ok, false);
     assert.match(parsed.ok ? '' : parsed.error, /report\.portPreservation\.notApplicable: expected true/);
+  });
+
+  it('with no NAT, the mapping lifetime is not applicable (no mapping to expire), not "unknown", in the text and the Markdown', async () => {
+    const world = await (await makeWorld({ publicClient: '203.0.113.9' })).run();
+    const report = { ...world, mappingLifetime: nothingToExpire(40123, '203.0.113.9', true) };
+    const parsed = parseReport(JSON.parse(JSON.stringify(report)));
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+    assert.equal(parsed.report.mappingLifetime?.notApplicable, true);
+    const text = renderText(report);
+    assert.match(text, /Mapping lifetime: {2}not applicable {2}no mapping to expire/);
+    assert.doesNotMatch(text, /Mapping lifetime: {2}unknown/);
+    assert.match(renderMarkdown(report), /\| Mapping lifetime \| not applicable \| no mapping to expire/);
+    const bad = { ...JSON.parse(JSON.stringify(report)), mappingLifetime: { ...report.mappingLifetime, notApplicable: false } };
+    const refused = parseReport(bad);
+    assert.equal(refused.ok, false);
+    assert.match(refused.ok ? '' : refused.error, /report\.mappingLifetime\.notApplicable: expected true/);
   });
 });
 

@@ -2,7 +2,7 @@
 // panel puts on text reaches WCAG AA 4.5:1 on the theme's backgrounds (contrast.ts).
 import assert from 'node:assert/strict';
 import { AA_TEXT, contrast, over, parseColour, readable, toCss } from '../../../src/webview/contrast';
-import { FACT_MEANING, toneOf } from '../../../src/webview/meaning';
+import { FACT_MEANING, markOf, toneOf } from '../../../src/report/meaning';
 
 const c = (text: string) => {
   const v = parseColour(text);
@@ -37,6 +37,33 @@ describe('report panel: colours by meaning', () => {
       assert.equal(toneOf(fact, 'unknown'), 'unknown', fact);
       assert.equal(toneOf(fact, 'not-applicable'), 'na', fact);
     }
+  });
+});
+
+describe('report panel: the mark beside an answer follows its meaning too', () => {
+  it('"Carrier-grade NAT: No" is good news and wears ✓, not ✗; its yes wears ✗', () => {
+    assert.equal(markOf(toneOf('cgnat', 'no')), '✓');
+    assert.equal(markOf(toneOf('cgnat', 'yes')), '✗');
+    assert.equal(markOf(toneOf('doubleNat', 'no')), '✓');
+  });
+
+  it('for every fact: ✓ only on good news, ✗ only on bad news, neither on a fact without a judgement', () => {
+    for (const fact of Object.keys(FACT_MEANING) as (keyof typeof FACT_MEANING)[]) {
+      for (const value of ['yes', 'no'] as const) {
+        const tone = toneOf(fact, value);
+        const mark = markOf(tone);
+        assert.equal(mark === '✓', tone === 'good', `${fact} ${value}: ${tone} wears ${mark}`);
+        assert.equal(mark === '✗', tone === 'bad', `${fact} ${value}: ${tone} wears ${mark}`);
+      }
+    }
+    // "Keeps the local port: No" and "UPnP: No" are facts, not failures.
+    assert.notEqual(markOf(toneOf('portPreservation', 'no')), '✗');
+    assert.notEqual(markOf(toneOf('portMappingProtocol', 'no')), '✗');
+  });
+
+  it('"could not tell" wears ?, "not applicable" –', () => {
+    assert.equal(markOf('unknown'), '?');
+    assert.equal(markOf('na'), '–');
   });
 });
 

@@ -7,13 +7,17 @@ export function unknownLifetime(reason: string): MappingLifetime {
 
 /**
  * A RESPONSE-PORT answer sent to `port` of the public address `address`, a port this host never
- * sent from, reached it: nothing translates or filters, so no mapping exists to expire.
+ * sent from, reached it: nothing translates or filters, so no mapping exists to expire. Not
+ * applicable rather than unknown: nothing failed, the question does not arise.
  */
 export function nothingToExpire(port: number, address: string, ownAddress: boolean): MappingLifetime {
-  return unknownLifetime(
-    `no mapping to expire: a packet to port ${port}, which this host never sent from, reached it ` +
-      (ownAddress ? `(${address} is this host's own address: no NAT, no stateful firewall)` : '(no NAT, or a router forwarding every port to this host)'),
-  );
+  return {
+    ...unknownLifetime(
+      `no mapping to expire: a packet to port ${port}, which this host never sent from, reached it ` +
+        (ownAddress ? `(${address} is this host's own address: no NAT, no stateful firewall)` : '(no NAT, or a router forwarding every port to this host)'),
+    ),
+    notApplicable: true,
+  };
 }
 
 /**

@@ -1,8 +1,10 @@
 /**
- * What a yes or a no means for the person reading the panel (pure: no DOM, unit-tested). The
- * panel colours an answer by this, never by the word: "Carrier-grade NAT ✗ No" is good news and
- * is drawn as such; "Keeps the local port ✗ No" is only a fact. "Could not tell" is always the
- * caution colour and "not applicable" always muted, whatever the fact.
+ * What a yes or a no means for the person reading the panel or the CLI's text report (pure: no
+ * DOM, unit-tested). Both colour an answer by this, and the panel marks it by this, never by the
+ * word: "Carrier-grade NAT: No" is good
+ * news and is drawn green with ✓; "Keeps the local port: No" is only a fact, with neither ✓ nor
+ * ✗. "Could not tell" is always the caution colour and "not applicable" always muted, whatever
+ * the fact.
  */
 import type { Tristate } from '../report/report';
 
@@ -55,4 +57,24 @@ export function toneOf(fact: Fact, value: Tristate | 'not-applicable'): Tone {
   if (value === 'not-applicable') return 'na';
   if (value === 'unknown') return 'unknown';
   return FACT_MEANING[fact][value];
+}
+
+/**
+ * The mark before an answer's word, by its tone like its colour: ✓ is good news and ✗ bad news
+ * (a ✗ beside a "No" that is good news read as an error), a plain dot a fact without a
+ * judgement, ? could not tell, – not applicable. The word itself still says yes or no.
+ */
+export function markOf(tone: Tone): string {
+  switch (tone) {
+    case 'good':
+      return '✓';
+    case 'bad':
+      return '✗';
+    case 'neutral':
+      return '•';
+    case 'unknown':
+      return '?';
+    case 'na':
+      return '–';
+  }
 }
