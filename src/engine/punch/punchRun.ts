@@ -13,8 +13,9 @@ import type { PunchOptions } from './punch';
 import { MAX_CANDIDATES, NONCE_LENGTH, RENDEZVOUS_METHOD, decodeIntroduction, encodeJoin } from './rendezvousWire';
 import { type CandidateKind, type OwnMapping, type PunchPair, type PunchResult, type SymmetricAttempt, explainNoPath } from './result';
 import { type ContactRole, NORMAL_TTL, SendBudget, Sender } from './sender';
+import { DEFAULT_LOW_TTL, type LowTtlChoice, chooseLowTtl, defaultTtl, flagTtl, probeNatDepth } from './natDepth';
 
-export const DEFAULT_LOW_TTL = 2;
+export { DEFAULT_LOW_TTL };
 const POLL_MS = 250;
 const INTERVAL_MS = 100;
 /** The small-TTL phase outlasts the worst skew between the two ends (one poll) with margin. */
@@ -72,7 +73,11 @@ export class PunchRun {
   private readonly allowLoopback: boolean;
   private readonly randomPort: () => number;
   private readonly intervalMs: number;
-  private readonly lowTtl: number;
+  /** The TTL of the first checks and where it came from (--ttl, the depth test of phase 0, or the default). */
+  private ttlChoice: LowTtlChoice;
+  /** Phase 0's first Binding: the rendezvous's other address and the RTT, for the depth test. */
+  private depthTarget: { alternate: Endpoint; rttMs: number } | undefined;
+  private depthTest: Promise<void> | undefined;
   private readonly main: Sender;
   private readonly extra: Sender[] = [];
   private wake: (() => void) | undefined;
@@ -114,7 +119,7 @@ export class PunchRun {
     const random = options.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
     this.randomPort = options.randomPort ?? (() => randomInt(1024, 65536));
     this.intervalMs = Math.max(20, options.intervalMs ?? INTERVAL_MS);
-    this.lowTtl = options.lowTtl ?? DEFAULT_LOW_TTL;
+    this.ttlChoice = options.lowTtl !== undefined ? flagTtl(options.lowTtl) : defaultTtl('the depth of our NAT was not measured (no mapping test was run)');
     this.main = new Sender(socket, budget);
     this.pairVia = this.main;
     this.nonce = random(NONCE_LENGTH);
@@ -123,6 +128,10 @@ export class PunchRun {
       .filter((e) => this.usable(e))
       .slice(0, MAX_CANDIDATES);
     socket.onMessage((data, from) => this.onMainDatagram(data, from));
+  }
+
+  private get lowTtl(): number {
+    return this.ttlChoice.value;
   }
 
   get reflexive(): Endpoint | undefined {
@@ -270,8 +279,10 @@ export class PunchRun {
    */
   private async testOwnMapping(): Promise<{ mapping: OwnMapping; first?: Endpoint; second?: Endpoint }> {
     const { rendezvous } = this.options;
+    const sentAt = this.clock.now();
     const first = await this.binding(rendezvous);
     if (!first?.mapped || !first.other || !this.usable(first.other) || first.other.address === rendezvous.address) return { mapping: 'unknown' };
+    this.depthTarget = { alternate: first.other, rttMs: this.clock.now() - sentAt };
     const second = await this.binding(first.other);
     if (!second?.mapped) return { mapping: 'unknown' };
     return { mapping: sameEndpoint(first.mapped, second.mapped) ? 'endpoint-independent' : 'endpoint-dependent', first: first.mapped, second: second.mapped };
@@ -282,12 +293,13 @@ export class PunchRun {
     for (const s of this.extra) s.socket.close();
   }
 
-  finish(result: Omit<PunchResult, 'packets' | 'contacted' | 'symmetric'>): PunchResult {
+  finish(result: Omit<PunchResult, 'packets' | 'contacted' | 'symmetric' | 'ttl'>): PunchResult {
     const { budget } = this;
     this.closeAll();
     return {
       ...result,
       symmetric: { ...this.symmetric },
+      ttl: { ...this.ttlChoice },
       packets: { sent: budget.sent, received: budget.received, lowTtl: budget.lowTtl },
       contacted: [...budget.contacted.values()].map((c) => ({ ...c })),
     };
@@ -297,6 +309,7 @@ export class PunchRun {
   async learnOwnMapping(): Promise<void> {
     const measured = await this.testOwnMapping();
     this.symmetric.ownMapping = measured.mapping !== 'unknown' ? measured.mapping : (this.options.reportedOwnMapping ?? 'unknown');
+    if (this.options.lowTtl === undefined) this.startDepthTest();
     // A NAT that allocates in sequence gave our two mappings nearby ports: the mapping towards
     // the peer will most likely be one of the next few. They are declared as candidates (the
     // peer checks them like any other; ours are the checks that create the mapping).
@@ -312,6 +325,27 @@ export class PunchRun {
         }
       }
     }
+  }
+
+  /**
+   * The depth of our NAT (natDepth.ts), measured in the background while we meet the peer. Not
+   * under a symmetric NAT: blind there, and its sockets would shift a sequential NAT's next ports.
+   */
+  private startDepthTest(): void {
+    const { depthTarget: target, options } = this;
+    const mapping = this.symmetric.ownMapping;
+    if (!target) this.ttlChoice = defaultTtl('the rendezvous gave no second address (serve --alternate, RFC 5780 OTHER-ADDRESS), which the depth test of our NAT needs');
+    else if (mapping === 'endpoint-dependent') this.ttlChoice = chooseLowTtl({ open: false, ignoresChange: false }, mapping);
+    else {
+      this.depthTest = probeNatDepth({ factory: options.factory, clock: this.clock, budget: this.budget, primary: options.rendezvous, alternate: target.alternate, rttMs: target.rttMs, signal: options.signal }).then((probe) => {
+        this.ttlChoice = chooseLowTtl(probe, mapping);
+      });
+    }
+  }
+
+  /** The depth test over (when one runs): the first checks need its TTL. */
+  async lowTtlSettled(): Promise<void> {
+    await this.depthTest;
   }
 
   /** Phase 1: join every poll until the peer is introduced; otherwise the finished result saying why not. */
@@ -456,7 +490,8 @@ export class PunchRun {
   private async openManySockets(target: Remote): Promise<void> {
     const { clock, options, budget, symmetric } = this;
     symmetric.tried = 'many-sockets';
-    const ttl = this.lowTtl > 0 ? this.lowTtl : NORMAL_TTL;
+    // A mapping per socket needs a packet that leaves our NAT: never TTL 1 (chosen when nothing of ours filters).
+    const ttl = this.lowTtl > 0 ? Math.max(this.lowTtl, DEFAULT_LOW_TTL) : NORMAL_TTL;
     for (let i = 0; i < MANY_SOCKETS && !this.pair && !this.aborted() && clock.now() < this.introducedAt + options.budgetMs; i++) {
       let s: UdpSocket;
       try {
