@@ -3,7 +3,9 @@
 // port-restricted (masquerade), a core router between them and serve --alternate --rendezvous in
 // the public namespace. punch must measure 2 on A and 3 on D and make the direct path; with
 // today's old default forced on both (--ttl 2) D's first checks die on routerB before its NAT
-// maps them, so A's checks reach routerB first and the conntrack clash (docs/punch.md) returns.
+// maps them, so when A goes to normal checks first (it joined second) they reach routerB before
+// any packet of D's got through, and the conntrack clash (docs/punch.md) returns. In the other
+// join order D goes first and opens its NAT with its own normal checks: --ttl 2 then works by luck.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -119,5 +121,12 @@ describe('lab: the small TTL measured from the depth of each NAT (clientD one ro
       assert.equal(j.direct, 'no', j.reason);
     }
     assert.match(d.reason, /none of the peer's checks reached us/, d.reason);
+  });
+
+  it('--ttl 2 forced on both, A printing the code: yes, but only by the join order (D, joining second, sends normally first and opens its own NAT before A\'s checks arrive)', async () => {
+    lab.configure('port-restricted', 'port-restricted');
+    const r = await punch(lab, lab.ns.clientA, lab.ns.clientD, ['--ttl', '2']);
+    console.log(`      A prints the code, --ttl 2: ${show('A', r.first)} | ${show('D', r.second)} | ${r.ms} ms in all`);
+    for (const j of [r.first, r.second]) assert.equal(j.direct, 'yes', j.reason);
   });
 });
