@@ -38,9 +38,13 @@ import { NORMAL_TTL, type SendBudget, Sender } from './sender';
 export const MAX_TTL = 8;
 /** Used when the depth cannot be measured: one NAT router, then one more hop to expire at. */
 export const DEFAULT_LOW_TTL = 2;
-/** The one wait for answers: twice the RTT plus a margin, within these bounds. */
-const MIN_WAIT_MS = 150;
-const MAX_WAIT_MS = 1_000;
+/**
+ * The one wait for answers: twice the RTT plus a margin, within these bounds. The second joiner
+ * waits for what is left of it before its first checks, so it adds to the skew between the two
+ * ends, which the small-TTL phase must outlast (LOW_TTL_PHASE_MS, 750 ms): hence at most 500.
+ */
+export const MIN_WAIT_MS = 100;
+export const MAX_WAIT_MS = 500;
 
 export interface DepthProbe {
   /** Smallest TTL whose CHANGE-REQUEST answer came back through our NAT. */
@@ -113,7 +117,7 @@ export async function probeNatDepth(options: DepthProbeOptions): Promise<DepthPr
     for (const s of slots) s.socket.close();
     return { open: false, ignoresChange: false, failed: `no socket for the test (${err instanceof Error ? err.message : String(err)})` };
   }
-  const waitMs = Math.min(MAX_WAIT_MS, Math.max(MIN_WAIT_MS, 2 * options.rttMs + 100));
+  const waitMs = Math.min(MAX_WAIT_MS, Math.max(MIN_WAIT_MS, 2 * options.rttMs + 50));
   await new Promise<void>((resolve) => {
     const done = (): void => {
       clock.clearTimeout(timer);
