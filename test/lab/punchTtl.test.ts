@@ -121,6 +121,18 @@ describe('lab: the small TTL measured from the depth of each NAT (clientD one ro
       assert.equal(j.direct, 'no', j.reason);
     }
     assert.match(d.reason, /none of the peer's checks reached us/, d.reason);
+    // The clash itself, in routerB's conntrack: A's checks to D's public port made an entry to
+    // the router itself, and D's own flow to A had to leave from another port.
+    const aPort = d.contacted.find((c) => c.role === 'peer' && c.address === lab.a.wanIp)?.port;
+    const dPort = a.contacted.find((c) => c.role === 'peer' && c.address === lab.b.wanIp)?.port;
+    assert.ok(aPort && dPort, 'each end checked the other\'s public address');
+    const table = (await lab.run(lab.ns.routerB, 'conntrack', ['-L', '-p', 'udp'])).stdout.split('\n');
+    const toRouter = table.find((l) => l.includes(`src=${lab.a.wanIp} dst=${lab.b.wanIp} sport=${aPort} dport=${dPort} `));
+    const fromD = table.find((l) => l.includes(`src=${lab.d.clientIp} dst=${lab.a.wanIp} sport=${dPort} dport=${aPort} `));
+    console.log(`      routerB conntrack: ${toRouter?.replace(/\s+/g, ' ')}\n      routerB conntrack: ${fromD?.replace(/\s+/g, ' ')}`);
+    assert.ok(toRouter, `an entry from A's checks to routerB itself on D's port ${dPort}`);
+    const replyPort = /src=\S+ dst=\S+ sport=\d+ dport=(\d+) mark/.exec(fromD ?? '')?.[1];
+    assert.ok(replyPort && Number(replyPort) !== dPort, `D's flow to A was re-mapped away from ${dPort} (reply port ${replyPort})`);
   });
 
   it('--ttl 2 forced on both, A printing the code: yes, but only by the join order (D, joining second, sends normally first and opens its own NAT before A\'s checks arrive)', async () => {
