@@ -337,9 +337,14 @@ export class PunchRun {
     if (!target) this.ttlChoice = defaultTtl('the rendezvous gave no second address (serve --alternate, RFC 5780 OTHER-ADDRESS), which the depth test of our NAT needs');
     else if (mapping === 'endpoint-dependent') this.ttlChoice = chooseLowTtl({ open: false, ignoresChange: false }, mapping);
     else {
-      this.depthTest = probeNatDepth({ factory: options.factory, clock: this.clock, budget: this.budget, primary: options.rendezvous, alternate: target.alternate, rttMs: target.rttMs, signal: options.signal }).then((probe) => {
-        this.ttlChoice = chooseLowTtl(probe, mapping);
-      });
+      this.depthTest = probeNatDepth({ factory: options.factory, clock: this.clock, budget: this.budget, primary: options.rendezvous, alternate: target.alternate, rttMs: target.rttMs, signal: options.signal }).then(
+        (probe) => {
+          this.ttlChoice = chooseLowTtl(probe, mapping);
+        },
+        (err: unknown) => {
+          this.ttlChoice = defaultTtl(`the depth test failed (${err instanceof Error ? err.message : String(err)})`);
+        },
+      );
     }
   }
 
