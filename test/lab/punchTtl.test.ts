@@ -108,37 +108,53 @@ describe('lab: the small TTL measured from the depth of each NAT (clientD one ro
     });
   }
 
-  it('the same with --ttl 2 forced on both (the old default), D printing the code: no direct path, the clash is back', async () => {
-    lab.configure('port-restricted', 'port-restricted');
-    const r = await punch(lab, lab.ns.clientD, lab.ns.clientA, ['--ttl', '2']);
-    const [a, d] = [r.second, r.first];
-    console.log(`      D prints the code, --ttl 2: ${show('A', a)} | ${show('D', d)} | ${r.ms} ms in all`);
-    // A joins second and so starts its normal checks first (up to one poll before D): they
-    // reach routerB, whose NAT D's TTL-2 checks never got through, and make the entry to the
-    // router itself that D's own checks then clash with.
-    for (const j of [a, d]) {
-      assert.equal(j.ttl.source, 'flag');
-      assert.equal(j.direct, 'no', j.reason);
+  // A race decides these runs (the skew between the two ends, timers on 2 shared cores), so
+  // each order runs RUNS times and the test asserts what no run of chance can fake: the clash
+  // happened (and is seen in routerB's conntrack) when D joined first, and the other order can
+  // succeed. Seen here: D first failed in 16 of 17 runs, A first succeeded in 8 of 8.
+  const RUNS = 3;
+
+  it(`--ttl 2 forced on both (the old default), D printing the code: no direct path, the clash is back (${RUNS} runs)`, async () => {
+    let failed = 0;
+    let clashSeen = false;
+    for (let i = 0; i < RUNS; i++) {
+      lab.configure('port-restricted', 'port-restricted');
+      const r = await punch(lab, lab.ns.clientD, lab.ns.clientA, ['--ttl', '2']);
+      const [a, d] = [r.second, r.first];
+      console.log(`      D prints the code, --ttl 2: ${show('A', a)} | ${show('D', d)} | ${r.ms} ms in all`);
+      for (const j of [a, d]) assert.equal(j.ttl.source, 'flag');
+      if (a.direct !== 'no' || d.direct !== 'no') continue;
+      failed++;
+      // A joins second and so starts its normal checks first (up to one poll before D): they
+      // reach routerB, whose NAT D's TTL-2 checks never got through, and make an entry to the
+      // router itself; D's own flow to A then has to leave from another port.
+      assert.match(d.reason, /none of the peer's checks reached us/, d.reason);
+      if (clashSeen) continue;
+      const aPort = d.contacted.find((c) => c.role === 'peer' && c.address === lab.a.wanIp)?.port;
+      const dPort = a.contacted.find((c) => c.role === 'peer' && c.address === lab.b.wanIp)?.port;
+      assert.ok(aPort && dPort, "each end checked the other's public address");
+      const table = (await lab.run(lab.ns.routerB, 'conntrack', ['-L', '-p', 'udp'])).stdout.split('\n');
+      const toRouter = table.find((l) => l.includes(`src=${lab.a.wanIp} dst=${lab.b.wanIp} sport=${aPort} dport=${dPort} `));
+      const fromD = table.find((l) => l.includes(`src=${lab.d.clientIp} dst=${lab.a.wanIp} sport=${dPort} dport=${aPort} `));
+      console.log(`      routerB conntrack: ${toRouter?.replace(/\s+/g, ' ')}\n      routerB conntrack: ${fromD?.replace(/\s+/g, ' ')}`);
+      assert.ok(toRouter, `an entry from A's checks to routerB itself on D's port ${dPort}`);
+      const replyPort = /src=\S+ dst=\S+ sport=\d+ dport=(\d+) mark/.exec(fromD ?? '')?.[1];
+      assert.ok(replyPort && Number(replyPort) !== dPort, `D's flow to A was re-mapped away from ${dPort} (reply port ${replyPort})`);
+      clashSeen = true;
     }
-    assert.match(d.reason, /none of the peer's checks reached us/, d.reason);
-    // The clash itself, in routerB's conntrack: A's checks to D's public port made an entry to
-    // the router itself, and D's own flow to A had to leave from another port.
-    const aPort = d.contacted.find((c) => c.role === 'peer' && c.address === lab.a.wanIp)?.port;
-    const dPort = a.contacted.find((c) => c.role === 'peer' && c.address === lab.b.wanIp)?.port;
-    assert.ok(aPort && dPort, 'each end checked the other\'s public address');
-    const table = (await lab.run(lab.ns.routerB, 'conntrack', ['-L', '-p', 'udp'])).stdout.split('\n');
-    const toRouter = table.find((l) => l.includes(`src=${lab.a.wanIp} dst=${lab.b.wanIp} sport=${aPort} dport=${dPort} `));
-    const fromD = table.find((l) => l.includes(`src=${lab.d.clientIp} dst=${lab.a.wanIp} sport=${dPort} dport=${aPort} `));
-    console.log(`      routerB conntrack: ${toRouter?.replace(/\s+/g, ' ')}\n      routerB conntrack: ${fromD?.replace(/\s+/g, ' ')}`);
-    assert.ok(toRouter, `an entry from A's checks to routerB itself on D's port ${dPort}`);
-    const replyPort = /src=\S+ dst=\S+ sport=\d+ dport=(\d+) mark/.exec(fromD ?? '')?.[1];
-    assert.ok(replyPort && Number(replyPort) !== dPort, `D's flow to A was re-mapped away from ${dPort} (reply port ${replyPort})`);
+    console.log(`      D first, --ttl 2: no direct path in ${failed} of ${RUNS} runs`);
+    assert.ok(failed >= 1, `--ttl 2 with D joining first never failed in ${RUNS} runs`);
   });
 
-  it('--ttl 2 forced on both, A printing the code: yes, but only by the join order (D, joining second, sends normally first and opens its own NAT before A\'s checks arrive)', async () => {
-    lab.configure('port-restricted', 'port-restricted');
-    const r = await punch(lab, lab.ns.clientA, lab.ns.clientD, ['--ttl', '2']);
-    console.log(`      A prints the code, --ttl 2: ${show('A', r.first)} | ${show('D', r.second)} | ${r.ms} ms in all`);
-    for (const j of [r.first, r.second]) assert.equal(j.direct, 'yes', j.reason);
+  it(`--ttl 2 forced on both, A printing the code: yes, but by the join order alone (D, joining second, sends normally first and opens its own NAT before A's checks arrive; ${RUNS} runs)`, async () => {
+    let made = 0;
+    for (let i = 0; i < RUNS; i++) {
+      lab.configure('port-restricted', 'port-restricted');
+      const r = await punch(lab, lab.ns.clientA, lab.ns.clientD, ['--ttl', '2']);
+      console.log(`      A prints the code, --ttl 2: ${show('A', r.first)} | ${show('D', r.second)} | ${r.ms} ms in all`);
+      if (r.first.direct === 'yes' && r.second.direct === 'yes') made++;
+    }
+    console.log(`      A first, --ttl 2: a direct path in ${made} of ${RUNS} runs`);
+    assert.ok(made >= 1, `--ttl 2 with A joining first never made a path in ${RUNS} runs`);
   });
 });
