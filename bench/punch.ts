@@ -4,10 +4,10 @@ import { type Profile, punchPair } from '../test/unit/punch/punchScene';
 
 /**
  * natprobe punch on the virtual network, per pair of NAT profiles: time from the introduction to
- * a working path (virtual ms, deterministic) and datagrams both ends sent. The virtual network has
- * no TTL: small-TTL checks are dropped (harsher than a real path, where they still open our own
- * NAT), except for the many-sockets pair, where they are delivered and the port-restricted NAT
- * drops them, as the real path would not reach it. Targets: a plain pair connects within the
+ * a working path (virtual ms, deterministic) and datagrams both ends sent. The virtual network
+ * takes one off the TTL per router, so the small-TTL checks open our own NAT and expire on "the
+ * internet", as on a real path, and each end measures its NAT's depth first (with the rendezvous
+ * on two addresses; the packets include that test's). Targets: a plain pair connects within the
  * small-TTL phase, the pause and two intervals plus 2·RTT; the many-sockets pair within 3 s and
  * its caps; the pairs with a NAT that counts its ports up (port prediction, two such NATs
  * included) like a plain pair. The lab's figures on real Linux NATs are in docs/punch.md.
@@ -36,8 +36,8 @@ export async function benchPunch(): Promise<{ ok: boolean; lines: string[] }> {
       const { ra, rb } = await punchPair(p.a, p.b, {
         linkDelayMs: rtt / 8,
         sameLan: p.sameLan,
-        alternate: p.many || p.predicted,
-        ttlBlind: p.many,
+        alternate: p.want === 'yes' || p.predicted,
+        realTtl: true,
         budgetMs: p.want === 'no' ? 3000 : 8000,
         ...(p.bothSymmetric ? { peerMappings: ['endpoint-dependent', 'endpoint-dependent'] as [OwnMapping, OwnMapping] } : {}),
       });

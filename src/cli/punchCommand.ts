@@ -32,12 +32,12 @@ export const punchCommand = defineCommand({
     { name: 'via', value: 'HOST[:PORT]', description: `Required. The rendezvous: a host running natprobe serve --rendezvous (port ${DEFAULT_RENDEZVOUS_PORT} if none is given). Both ends name the same one.` },
     { name: 'code', value: 'CODE', description: 'Joins the peer that printed this code (other users of this machine can read a command line: NATPROBE_PUNCH_CODE is safer). Without it, a fresh code is printed (on stderr) to give to the peer, and punch waits up to 60 s for it.' },
     { name: 'budget', value: 'MS', range: [1000, 120_000], unit: 'ms', default: DEFAULT_BUDGET_MS, description: 'How long to try once the peer is known, in milliseconds.' },
-    { name: 'ttl', value: 'N', range: [0, 32], unit: 'hops', default: DEFAULT_LOW_TTL, description: 'TTL of the first checks: enough to leave your own NAT(s), too little to reach the peer\'s (2 behind one NAT, 3 behind carrier-grade NAT too); 0 sends every check with the normal TTL.' },
+    { name: 'ttl', value: 'N', range: [0, 32], unit: 'hops', default: `measured (${DEFAULT_LOW_TTL} when it cannot be)`, description: `TTL of the first checks: enough to leave your own NAT(s), too little to reach the peer's. Without it, punch measures the smallest TTL that opens your outermost NAT (needs serve --alternate; ${DEFAULT_LOW_TTL} when it cannot tell, and the result says why); 0 sends every check with the normal TTL.` },
     { name: 'report', value: 'REPORT.json', description: 'This end\'s diagnose --json report; with --peer-report, compare\'s prediction is shown beside the proof.' },
     { name: 'peer-report', value: 'REPORT.json', description: 'The peer\'s diagnose --json report.' },
     { name: 'turn', value: 'turn:HOST[:PORT]', repeatable: true, description: `A TURN server for the fallback: allocated on once while the punch runs (all of them in parallel, up to ${MAX_TURN_SERVERS}), freed at once, ranked by RTT; each server's address and this end's RTT go to the peer through the rendezvous. When no direct path forms, the relay with the lowest sum of both ends' RTTs is named. Needs --turn-user and a password.` },
     ...TURN_FLAGS,
-    { name: 'json', description: 'Prints one JSON object: direct, reason, pair, ms, rttMs, prediction, agrees, packets, symmetric, rendezvous, contacted, relay (when no direct path formed: the relay with the lowest sum of both ends\' RTTs, from --turn on both ends or the two reports), relays (this end\'s TURN servers, ranked), peerRelays (the peer\'s figures).' },
+    { name: 'json', description: 'Prints one JSON object: direct, reason, pair, ms, rttMs, prediction, agrees, packets, symmetric, ttl (the small TTL used: value, source measured/flag/default, natDepth, hops, reason), rendezvous, contacted, relay (when no direct path formed: the relay with the lowest sum of both ends\' RTTs, from --turn on both ends or the two reports), relays (this end\'s TURN servers, ranked), peerRelays (the peer\'s figures).' },
   ],
   environment: [{ name: 'NATPROBE_PUNCH_CODE', meaning: 'The code to join with, instead of --code (kept out of the process list).' }, ...TURN_ENVIRONMENT],
   exits: {
@@ -61,7 +61,7 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
   const parsed = codeText === undefined ? undefined : parseCode(codeText);
   if (parsed && !parsed.ok) throw new UsageError(`${fromEnv !== undefined ? 'NATPROBE_PUNCH_CODE' : '--code'}: ${parsed.error}`);
   const budgetMs = wholeNumber(args, 'budget')!;
-  const lowTtl = wholeNumber(args, 'ttl')!;
+  const lowTtl = wholeNumber(args, 'ttl');
   const reportFile = args.value('report');
   const peerReportFile = args.value('peer-report');
   if ((reportFile === undefined) !== (peerReportFile === undefined)) throw new UsageError('--report and --peer-report go together (compare needs both ends)');
@@ -162,6 +162,7 @@ export function toJson(r: PunchResult, prediction: DirectVerdict, relay?: RelayC
     agrees: agreement(r, prediction),
     packets: r.packets,
     symmetric: r.symmetric,
+    ttl: r.ttl,
     rendezvous: r.rendezvous,
     contacted: r.contacted,
     relay: relay ?? null,
@@ -191,6 +192,7 @@ export function renderText(r: PunchResult, prediction: DirectVerdict, relay?: Re
   }
   if (r.peerRelays?.length) lines.push(`Relays from the peer: ${r.peerRelays.map((f) => `${endpointKey(f.server)} ${typeof f.rttMs === 'number' ? `${f.rttMs} ms` : f.rttMs === 'failed' ? 'failed' : f.rttMs === 'no-rtt' ? 'allocated, no RTT' : 'not measured in time'}`).join(', ')}`);
   if (relay) lines.push(`Best relay for this pair: ${relay.url} (${relay.reason})`);
+  lines.push(`Small TTL: ${r.ttl.reason}`);
   lines.push(`Packets: ${r.packets.sent} sent (${r.packets.lowTtl} with the small TTL), ${r.packets.received} received`);
   const s = r.symmetric;
   lines.push(

@@ -4,12 +4,15 @@
  * two addresses so diagnose can measure each side for compare).
  *
  *   clientA 192.168.10.2 ─┐                                            ┌─ clientB 192.168.20.2
- *   clientC 192.168.10.3 ─┴ br0 routerA 203.0.113.1 ── core ── 192.0.2.1 routerB ┘
- *                                                       │
- *                                          public 198.51.100.1/.2 (rendezvous)
+ *   clientC 192.168.10.3 ─┴ br0 routerA 203.0.113.1 ── core ── 192.0.2.1 routerB ┴ br0
+ *                                                       │                       │
+ *                                          public 198.51.100.1/.2     innerB 192.168.20.3
+ *                                             (rendezvous)            192.168.30.1 ── clientD 192.168.30.2
  *
  * The core hop matters: a check sent with TTL 2 leaves its own NAT and expires at the core,
  * before the peer's router (without it the small-TTL start would have nowhere to expire).
+ * clientD is one router deeper (innerB, a plain router on routerB's LAN): its NAT is 3 hops out,
+ * so a TTL-2 check dies on routerB before the NAT maps it (test/lab/punchTtl.test.ts).
  * Names start with "pu" + this process's pid in base 36, so parallel lab runs (ours or the
  * single-NAT lab's "nl…") never touch each other's namespaces; created veths live only inside
  * them. Every process started is tracked and killed by PID.
@@ -45,9 +48,11 @@ export interface Exec {
 
 export class PunchLab {
   readonly base = `${PREFIX}-${(counter++).toString(36)}`;
-  readonly ns = { public: `${this.base}p`, core: `${this.base}k`, routerA: `${this.base}ra`, routerB: `${this.base}rb`, clientA: `${this.base}ca`, clientB: `${this.base}cb`, clientC: `${this.base}cc` };
+  readonly ns = { public: `${this.base}p`, core: `${this.base}k`, routerA: `${this.base}ra`, routerB: `${this.base}rb`, clientA: `${this.base}ca`, clientB: `${this.base}cb`, clientC: `${this.base}cc`, innerB: `${this.base}ri`, clientD: `${this.base}cd` };
   readonly a: Side = { router: this.ns.routerA, client: this.ns.clientA, wanIp: '203.0.113.1', lan: '192.168.10.0/24', clientIp: '192.168.10.2' };
   readonly b: Side = { router: this.ns.routerB, client: this.ns.clientB, wanIp: '192.0.2.1', lan: '192.168.20.0/24', clientIp: '192.168.20.2' };
+  /** Behind routerB through innerB: one hop deeper than clientB. */
+  readonly d = { client: this.ns.clientD, clientIp: '192.168.30.2' };
   private readonly children = new Set<ChildProcess>();
 
   /** Builds the namespaces; throws with the failing command on any error. */
@@ -55,7 +60,7 @@ export class PunchLab {
     const { ns } = this;
     for (const n of Object.values(ns)) this.must('ip', ['netns', 'add', n]);
     for (const n of Object.values(ns)) {
-      const router = n === ns.core || n === ns.routerA || n === ns.routerB;
+      const router = n === ns.core || n === ns.routerA || n === ns.routerB || n === ns.innerB;
       this.in(n, 'sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0', `net.ipv4.ip_forward=${router ? 1 : 0}`]);
       this.in(n, 'ip', ['link', 'set', 'lo', 'up']);
     }
@@ -83,8 +88,18 @@ export class PunchLab {
       this.in(ns.routerA, 'ip', ['link', 'set', port, 'master', 'lan']);
       this.in(client, 'ip', ['route', 'add', 'default', 'via', '192.168.10.1']);
     }
-    link(ns.routerB, 'lan', '192.168.20.1/24', ns.clientB, 'eth0', `${this.b.clientIp}/24`);
-    this.in(ns.clientB, 'ip', ['route', 'add', 'default', 'via', '192.168.20.1']);
+    // Side B's LAN is a bridge too: clientB and innerB, the plain router in front of clientD.
+    this.in(ns.routerB, 'ip', ['link', 'add', 'lan', 'type', 'bridge']);
+    this.in(ns.routerB, 'ip', ['addr', 'add', '192.168.20.1/24', 'dev', 'lan']);
+    this.in(ns.routerB, 'ip', ['link', 'set', 'lan', 'up']);
+    for (const [n, ip, port] of [[ns.clientB, `${this.b.clientIp}/24`, 'portb'], [ns.innerB, '192.168.20.3/24', 'porti']] as const) {
+      link(ns.routerB, port, undefined, n, 'eth0', ip);
+      this.in(ns.routerB, 'ip', ['link', 'set', port, 'master', 'lan']);
+      this.in(n, 'ip', ['route', 'add', 'default', 'via', '192.168.20.1']);
+    }
+    link(ns.innerB, 'lan', '192.168.30.1/24', ns.clientD, 'eth0', `${this.d.clientIp}/24`);
+    this.in(ns.clientD, 'ip', ['route', 'add', 'default', 'via', '192.168.30.1']);
+    this.in(ns.routerB, 'ip', ['route', 'add', '192.168.30.0/24', 'via', '192.168.20.3']);
   }
 
   /** Loads each router's profile, routes a no-NAT side's LAN through the core, and forgets all NAT state. */
@@ -166,7 +181,7 @@ export function sweepStalePunchLabs(): void {
   const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout ?? '';
   for (const line of list.split('\n')) {
     const name = line.trim().split(/\s+/)[0];
-    const m = /^pu([0-9a-z]+)-[0-9a-z]+?(p|k|ra|rb|ca|cb|cc)$/.exec(name ?? '');
+    const m = /^pu([0-9a-z]+)-[0-9a-z]+?(p|k|ra|rb|ri|ca|cb|cc|cd)$/.exec(name ?? '');
     if (!m) continue;
     const owner = parseInt(m[1], 36);
     let alive = false;

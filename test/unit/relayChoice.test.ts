@@ -109,6 +109,7 @@ describe('compare names the best relay for the pair: the lowest sum of both ends
       rendezvous: 'reached',
       packets: { sent: 10, received: 0, lowTtl: 2 },
       symmetric: { ownMapping: 'endpoint-dependent', packets: 0 },
+      ttl: { value: 2, source: 'default', reason: '2, the default: our mapping changes per destination' },
       contacted: [],
     };
     const prediction = compareReports(a, b);

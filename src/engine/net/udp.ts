@@ -32,7 +32,7 @@ export interface UdpSocket {
   /**
    * Sets the IP TTL (hop limit) of the datagrams sent from now on (IP_TTL / IPV6_UNICAST_HOPS).
    * Optional: punch sends its first packets with a small TTL so they open our own NAT and
-   * expire before they reach the peer's (see engine/punch/checkLoop.ts).
+   * expire before they reach the peer's (see engine/punch/punch.ts and natDepth.ts).
    */
   setTtl?(ttl: number): void;
   close(): void;

@@ -90,6 +90,7 @@ export async function runPunch(options: PunchOptions): Promise<PunchResult> {
     // --- Phase 1: the rendezvous -------------------------------------------------------------
     const met = await run.meetPeer();
     if ('direct' in met) return met;
+    await run.lowTtlSettled();
     options.onProgress?.({ kind: 'introduced', peer: met });
     // --- Phase 2: connectivity checks ---------------------------------------------------------
     if (!run.startChecks(met)) {

@@ -14,8 +14,9 @@ import { RelayMeasurements } from './relays';
 import { MAX_CANDIDATES, NONCE_LENGTH, RENDEZVOUS_METHOD, type RelayFigure, decodeIntroduction, encodeJoin } from './rendezvousWire';
 import { type CandidateKind, type OwnMapping, type PunchPair, type PunchResult, type SymmetricAttempt, explainNoPath } from './result';
 import { type ContactRole, NORMAL_TTL, SendBudget, Sender } from './sender';
+import { DEFAULT_LOW_TTL, type LowTtlChoice, chooseLowTtl, defaultTtl, flagTtl, probeNatDepth } from './natDepth';
 
-export const DEFAULT_LOW_TTL = 2;
+export { DEFAULT_LOW_TTL };
 const POLL_MS = 250;
 const INTERVAL_MS = 100;
 /** The small-TTL phase outlasts the worst skew between the two ends (one poll) with margin. */
@@ -81,7 +82,11 @@ export class PunchRun {
   private readonly allowLoopback: boolean;
   private readonly randomPort: () => number;
   private readonly intervalMs: number;
-  private readonly lowTtl: number;
+  /** The TTL of the first checks and where it came from (--ttl, the depth test of phase 0, or the default). */
+  private ttlChoice: LowTtlChoice;
+  /** Phase 0's first Binding: the rendezvous's other address and the RTT, for the depth test. */
+  private depthTarget: { alternate: Endpoint; rttMs: number } | undefined;
+  private depthTest: Promise<void> | undefined;
   private readonly main: Sender;
   private readonly extra: Sender[] = [];
   private wake: (() => void) | undefined;
@@ -129,7 +134,7 @@ export class PunchRun {
     const random = options.random ?? ((n: number) => new Uint8Array(randomBytes(n)));
     this.randomPort = options.randomPort ?? (() => randomInt(1024, 65536));
     this.intervalMs = Math.max(20, options.intervalMs ?? INTERVAL_MS);
-    this.lowTtl = options.lowTtl ?? DEFAULT_LOW_TTL;
+    this.ttlChoice = options.lowTtl !== undefined ? flagTtl(options.lowTtl) : defaultTtl('the depth of our NAT was not measured (no mapping test was run)');
     this.main = new Sender(socket, budget);
     this.pairVia = this.main;
     this.nonce = random(NONCE_LENGTH);
@@ -142,6 +147,10 @@ export class PunchRun {
     this.relayMeasure = options.turn?.length
       ? new RelayMeasurements({ servers: options.turn, factory: options.factory, clock: options.clock, budget, budgetMs: options.turnBudgetMs, signal: options.signal })
       : undefined;
+  }
+
+  private get lowTtl(): number {
+    return this.ttlChoice.value;
   }
 
   get reflexive(): Endpoint | undefined {
@@ -296,8 +305,10 @@ export class PunchRun {
    */
   private async testOwnMapping(): Promise<{ mapping: OwnMapping; first?: Endpoint; second?: Endpoint }> {
     const { rendezvous } = this.options;
+    const sentAt = this.clock.now();
     const first = await this.binding(rendezvous);
     if (!first?.mapped || !first.other || !this.usable(first.other) || first.other.address === rendezvous.address) return { mapping: 'unknown' };
+    this.depthTarget = { alternate: first.other, rttMs: this.clock.now() - sentAt };
     const second = await this.binding(first.other);
     if (!second?.mapped) return { mapping: 'unknown' };
     return { mapping: sameEndpoint(first.mapped, second.mapped) ? 'endpoint-independent' : 'endpoint-dependent', first: first.mapped, second: second.mapped };
@@ -313,7 +324,7 @@ export class PunchRun {
    * The result. The TURN allocations are awaited first (each freed, or given up on, within its
    * own budget): the process must not end before the Refresh with LIFETIME 0 went out.
    */
-  async finish(result: Omit<PunchResult, 'packets' | 'contacted' | 'symmetric'>): Promise<PunchResult> {
+  async finish(result: Omit<PunchResult, 'packets' | 'contacted' | 'symmetric' | 'ttl'>): Promise<PunchResult> {
     const { budget } = this;
     this.closeAll();
     const relays = this.relayMeasure ? await this.relayMeasure.done : undefined;
@@ -321,6 +332,7 @@ export class PunchRun {
     return {
       ...result,
       symmetric: { ...this.symmetric },
+      ttl: { ...this.ttlChoice },
       packets: { sent: budget.sent, received: budget.received, lowTtl: budget.lowTtl },
       contacted: [...budget.contacted.values()].map((c) => ({ ...c })),
       ...(relays ? { relays } : {}),
@@ -372,6 +384,7 @@ export class PunchRun {
   async learnOwnMapping(): Promise<void> {
     const measured = await this.testOwnMapping();
     this.symmetric.ownMapping = measured.mapping !== 'unknown' ? measured.mapping : (this.options.reportedOwnMapping ?? 'unknown');
+    if (this.options.lowTtl === undefined) this.startDepthTest();
     // A NAT that allocates in sequence gave our two mappings nearby ports: the mapping towards
     // the peer will most likely be one of the next few. They are declared as candidates (the
     // peer checks them like any other; ours are the checks that create the mapping).
@@ -387,6 +400,32 @@ export class PunchRun {
         }
       }
     }
+  }
+
+  /**
+   * The depth of our NAT (natDepth.ts), measured in the background while we meet the peer. Not
+   * under a symmetric NAT: blind there, and its sockets would shift a sequential NAT's next ports.
+   */
+  private startDepthTest(): void {
+    const { depthTarget: target, options } = this;
+    const mapping = this.symmetric.ownMapping;
+    if (!target) this.ttlChoice = defaultTtl('the rendezvous gave no second address (serve --alternate, RFC 5780 OTHER-ADDRESS), which the depth test of our NAT needs');
+    else if (mapping === 'endpoint-dependent') this.ttlChoice = chooseLowTtl({ open: false, ignoresChange: false }, mapping);
+    else {
+      this.depthTest = probeNatDepth({ factory: options.factory, clock: this.clock, budget: this.budget, primary: options.rendezvous, alternate: target.alternate, rttMs: target.rttMs, signal: options.signal }).then(
+        (probe) => {
+          this.ttlChoice = chooseLowTtl(probe, mapping);
+        },
+        (err: unknown) => {
+          this.ttlChoice = defaultTtl(`the depth test failed (${err instanceof Error ? err.message : String(err)})`);
+        },
+      );
+    }
+  }
+
+  /** The depth test over (when one runs): the first checks need its TTL. */
+  async lowTtlSettled(): Promise<void> {
+    await this.depthTest;
   }
 
   /** Phase 1: join every poll until the peer is introduced; otherwise the finished result saying why not. */
@@ -536,7 +575,8 @@ export class PunchRun {
   private async openManySockets(target: Remote): Promise<void> {
     const { clock, options, budget, symmetric } = this;
     symmetric.tried = 'many-sockets';
-    const ttl = this.lowTtl > 0 ? this.lowTtl : NORMAL_TTL;
+    // A mapping per socket needs a packet that leaves our NAT: never TTL 1 (chosen when nothing of ours filters).
+    const ttl = this.lowTtl > 0 ? Math.max(this.lowTtl, DEFAULT_LOW_TTL) : NORMAL_TTL;
     for (let i = 0; i < MANY_SOCKETS && !this.pair && !this.aborted() && clock.now() < this.introducedAt + options.budgetMs; i++) {
       let s: UdpSocket;
       try {

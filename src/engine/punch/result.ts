@@ -1,4 +1,5 @@
 import type { Endpoint } from '../net/udp';
+import type { LowTtlChoice } from './natDepth';
 import type { Tristate } from '../../report/report';
 import type { RelayMeasurement } from './relays';
 import type { RelayFigure } from './rendezvousWire';
@@ -45,6 +46,8 @@ export interface PunchResult {
   readonly rttMs?: number;
   /** Datagrams this end sent (of them with the small TTL) and received. */
   readonly packets: { readonly sent: number; readonly received: number; readonly lowTtl: number };
+  /** The TTL of the first checks (the small-TTL start) and where it came from: measured, --ttl, or the default and why. */
+  readonly ttl: LowTtlChoice;
   /** The many-sockets method: what this end's mapping is, what it tried and at what cost. */
   readonly symmetric: SymmetricAttempt;
   /** Every destination that got a datagram, and why (port 0: many ports, the random-port probes). */

@@ -3,7 +3,9 @@
  * a home NAT behind a carrier NAT) and hosts at the leaves. Hosts implement the engine's
  * `UdpSocketFactory`, so the probe engine runs on it unchanged. NAT behaviour is a plain value
  * (`NatModel`, RFC 4787 vocabulary), and every hop is a timer on the injected clock, so a test
- * names the NAT it wants in one line and never sleeps.
+ * names the NAT it wants in one line and never sleeps. Every router (the internet, a NAT, a plain
+ * router) takes one off a packet's TTL before forwarding it and drops it when none is left, before
+ * a NAT makes or refreshes a mapping for it (as Linux confirms conntrack only after ip_forward).
  *
  * Ideas from pion/transport `vnet` and Tailscale `natlab`; the code is our own.
  */
@@ -55,6 +57,8 @@ export interface NatModel {
   readonly blockUdp?: boolean;
   /** Drop outbound UDP to these destination ports. */
   readonly dropOutboundPorts?: readonly number[];
+  /** A plain router: forwards both ways, keeps no state, translates and filters nothing (a hop in front of a NAT). */
+  readonly stateless?: boolean;
 }
 
 /** One node's uplink: paid once per traversal in each direction. */
@@ -100,7 +104,9 @@ export type DropReason =
   | 'blocked'
   | 'hairpin-off'
   /** Reached the host but no socket is bound there (or it has no message handler yet). */
-  | 'no-listener';
+  | 'no-listener'
+  /** A router had to forward it with no TTL left (RFC 1812 §5.3.1). */
+  | 'ttl-exceeded';
 
 export const DROP_REASONS: readonly DropReason[] = [
   'loss',
@@ -110,6 +116,7 @@ export const DROP_REASONS: readonly DropReason[] = [
   'blocked',
   'hairpin-off',
   'no-listener',
+  'ttl-exceeded',
 ];
 
 export interface NetworkStats {
@@ -174,6 +181,8 @@ export const natModels = {
     }),
   /** No translation, stateful APDF filtering. */
   firewall: (extra: Partial<NatModel> = {}): NatModel => model([], 'none', 'address-and-port-dependent', extra),
+  /** A plain router: one hop, no state, nothing translated or filtered. */
+  router: (): NatModel => model([], 'none', 'endpoint-independent', { stateless: true }),
 };
 
 function model(
@@ -243,6 +252,8 @@ interface Packet {
   readonly src: Endpoint;
   readonly dst: Endpoint;
   readonly data: Uint8Array;
+  /** IP TTL left; DEFAULT_TTL when absent. */
+  readonly ttl?: number;
   /**
    * An ICMP port unreachable about a datagram to `src`. It travels like a reply from that
    * endpoint, so NATs translate and filter it with the datagram's mapping (RFC 5508 §3).
@@ -297,6 +308,7 @@ interface ResolvedModel {
   readonly hairpin: boolean;
   readonly blockUdp: boolean;
   readonly dropOutboundPorts: ReadonlySet<number>;
+  readonly stateless: boolean;
 }
 
 function resolveModel(m: NatModel): ResolvedModel {
@@ -336,9 +348,12 @@ function resolveModel(m: NatModel): ResolvedModel {
     hairpin: m.hairpin ?? false,
     blockUdp: m.blockUdp ?? false,
     dropOutboundPorts: new Set(m.dropOutboundPorts ?? []),
+    stateless: m.stateless ?? false,
   };
 }
 
+/** The TTL a socket sends with until setTtl (Linux's net.ipv4.ip_default_ttl). */
+const DEFAULT_TTL = 64;
 const PORT_MIN = 1024;
 const PORT_SPAN = 65536 - PORT_MIN;
 
@@ -658,6 +673,7 @@ class VirtualSocket implements UdpSocket {
   private handler: ((data: Uint8Array, from: Endpoint) => void) | undefined;
   private refusedHandler: (() => void) | undefined;
   private closed = false;
+  private ttl = DEFAULT_TTL;
   readonly key: string;
 
   constructor(
@@ -675,6 +691,11 @@ class VirtualSocket implements UdpSocket {
 
   localEndpoint(): Endpoint {
     return { address: this.boundAddress ?? wildcardOf(this.family), port: this.port };
+  }
+
+  setTtl(ttl: number): void {
+    if (!Number.isInteger(ttl) || ttl < 1 || ttl > 255) throw vnetError('EINVAL', `setTtl: ${ttl} is not a TTL (1-255)`);
+    this.ttl = ttl;
   }
 
   send(data: Uint8Array, to: Endpoint): Promise<void> {
@@ -707,6 +728,7 @@ class VirtualSocket implements UdpSocket {
       src: { address: source, port: this.port },
       dst: { address, port: to.port },
       data: data.slice(),
+      ttl: this.ttl,
     });
   }
 
@@ -938,10 +960,23 @@ export class VirtualNetwork {
 
   private arrive(node: Node, packet: Packet, from: 'above' | 'below'): void {
     this.emit('arrive', node.name, packet);
-    if (node.kind === 'host') this.deliver(node, packet);
-    else if (node.kind === 'root') this.routeDown(node, packet);
-    else if (from === 'below') this.natFromInside(node, packet);
-    else this.natFromOutside(node, packet);
+    if (node.kind === 'host') {
+      this.deliver(node, packet);
+      return;
+    }
+    // A router forwards only what has TTL to spare, taking one off (RFC 1812 §5.3.1).
+    const ttl = packet.ttl ?? DEFAULT_TTL;
+    if (ttl <= 1) {
+      this.drop(node.name, packet, 'ttl-exceeded');
+      return;
+    }
+    const forwarded = { ...packet, ttl: ttl - 1 };
+    if (node.kind === 'root') this.routeDown(node, forwarded);
+    else if (node.model.stateless) {
+      if (from === 'below' && !node.routes.has(packet.dst.address)) this.cross(node, 'up', forwarded);
+      else this.routeDown(node, forwarded);
+    } else if (from === 'below') this.natFromInside(node, forwarded);
+    else this.natFromOutside(node, forwarded);
   }
 
   private routeDown(router: RouterNode, packet: Packet): void {

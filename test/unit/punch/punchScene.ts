@@ -32,12 +32,13 @@ export interface Sent {
 }
 
 /**
- * The virtual network has no TTL; this records the TTL each datagram was written with, and
- * treats one written with a small TTL as expired on the way: it is not sent at all. That is
- * harsher than the real thing (where it still opens our own NAT), so a path found here was found
- * by the checks that follow the small-TTL start.
+ * Records the TTL each datagram was written with. By default a datagram written with a small
+ * TTL is treated as expired on the way: it is not sent at all. That is harsher than the real
+ * thing (where it still opens our own NAT), so a path found here was found by the checks that
+ * follow the small-TTL start. `ttlBlind` sends it with the normal TTL instead; `realTtl` hands
+ * the TTL to the virtual network, whose routers take one off per hop as real ones do.
  */
-export function recording(factory: UdpSocketFactory, clock: VirtualClock, log: Sent[], ttlBlind = false): UdpSocketFactory {
+export function recording(factory: UdpSocketFactory, clock: VirtualClock, log: Sent[], ttlBlind = false, realTtl = false): UdpSocketFactory {
   return {
     bind: async (options) => {
       const socket = await factory.bind(options);
@@ -49,12 +50,13 @@ export function recording(factory: UdpSocketFactory, clock: VirtualClock, log: S
         close: () => socket.close(),
         setTtl: (t) => {
           ttl = t;
+          if (realTtl) socket.setTtl?.(t);
         },
         send: (data, to) => {
           const m = decodeMessage(data);
           const kind = m.ok && m.value.method === Method.Binding ? (m.value.cls === 'request' ? 'check' : 'answer') : 'other';
           log.push({ to, ttl, at: clock.now(), kind });
-          return ttl < NORMAL_TTL && !ttlBlind ? Promise.resolve() : socket.send(data, to);
+          return ttl < NORMAL_TTL && !ttlBlind && !realTtl ? Promise.resolve() : socket.send(data, to);
         },
       };
       return wrapped;
@@ -62,7 +64,7 @@ export function recording(factory: UdpSocketFactory, clock: VirtualClock, log: S
   };
 }
 
-export async function punchPair(a: Profile, b: Profile, options: { sameLan?: boolean; budgetMs?: number; delayJoinB?: number; alternate?: boolean; ttlBlind?: boolean; peerMappings?: [OwnMapping, OwnMapping]; linkDelayMs?: number; tap?: (e: PacketEvent) => void } = {}) {
+export async function punchPair(a: Profile, b: Profile, options: { sameLan?: boolean; budgetMs?: number; delayJoinB?: number; alternate?: boolean; ttlBlind?: boolean; realTtl?: boolean; routerBeforeB?: boolean; ttlFlags?: [number | undefined, number | undefined]; peerMappings?: [OwnMapping, OwnMapping]; linkDelayMs?: number; tap?: (e: PacketEvent) => void } = {}) {
   const clock = new VirtualClock();
   const net = new VirtualNetwork(clock, { seed: 11 });
   net.setDefaultLink({ delayMs: options.linkDelayMs ?? 5 });
@@ -80,17 +82,19 @@ export async function punchPair(a: Profile, b: Profile, options: { sameLan?: boo
     const natA = a === 'open' ? undefined : net.addNat(model(a, '203.0.113.1'), { name: 'natA' });
     const natB = b === 'open' ? undefined : net.addNat(model(b, '203.0.113.2'), { name: 'natB' });
     hostA = net.addHost({ addresses: [natA ? '192.168.1.10' : '192.0.2.10'], ...(natA ? { behind: natA } : {}), name: 'a' });
-    hostB = net.addHost({ addresses: [natB ? '10.0.2.20' : '192.0.2.20'], ...(natB ? { behind: natB } : {}), name: 'b' });
+    // B one hop deeper: a plain router between it and its NAT (the lab's clientD).
+    const routerB = options.routerBeforeB && natB ? net.addNat(natModels.router(), { behind: natB, name: 'routerB' }) : natB;
+    hostB = net.addHost({ addresses: [natB ? '10.0.2.20' : '192.0.2.20'], ...(routerB ? { behind: routerB } : {}), name: 'b' });
   }
   const sentA: Sent[] = [];
   const sentB: Sent[] = [];
   const progress: PunchProgress[] = [];
   const ports = prngUint32(99);
   const common = { clock, rendezvous: SERVER, keys: KEYS, budgetMs: options.budgetMs ?? 5000, randomPort: () => 1024 + (ports() % 64512) };
-  const pa = runPunch({ ...common, reportedPeerMapping: options.peerMappings?.[0], factory: recording(hostA, clock, sentA, options.ttlBlind), hostAddresses: [options.sameLan || a !== 'open' ? '192.168.1.10' : '192.0.2.10'], onProgress: (e) => progress.push(e) });
+  const pa = runPunch({ ...common, reportedPeerMapping: options.peerMappings?.[0], lowTtl: options.ttlFlags?.[0], factory: recording(hostA, clock, sentA, options.ttlBlind, options.realTtl), hostAddresses: [options.sameLan || a !== 'open' ? '192.168.1.10' : '192.0.2.10'], onProgress: (e) => progress.push(e) });
   const pb = (async () => {
     await new Promise<void>((resolve) => clock.setTimeout(resolve, options.delayJoinB ?? 1000));
-    return runPunch({ ...common, reportedPeerMapping: options.peerMappings?.[1], factory: recording(hostB, clock, sentB, options.ttlBlind), hostAddresses: [options.sameLan ? '192.168.1.20' : b !== 'open' ? '10.0.2.20' : '192.0.2.20'] });
+    return runPunch({ ...common, reportedPeerMapping: options.peerMappings?.[1], lowTtl: options.ttlFlags?.[1], factory: recording(hostB, clock, sentB, options.ttlBlind, options.realTtl), hostAddresses: [options.sameLan ? '192.168.1.20' : b !== 'open' ? '10.0.2.20' : '192.0.2.20'] });
   })();
   const [ra, rb] = await clock.run(Promise.all([pa, pb]), { maxMs: 120_000 });
   return { ra, rb, sentA, sentB, progress, rendezvous, net };

@@ -225,7 +225,7 @@ describe('vnet: observation (stats and the packet tap)', () => {
     assert.deepEqual(net.stats, {
       sent: 1,
       delivered: 1,
-      dropped: { loss: 0, filtered: 0, 'no-route': 0, expired: 0, blocked: 0, 'hairpin-off': 0, 'no-listener': 0 },
+      dropped: { loss: 0, filtered: 0, 'no-route': 0, expired: 0, blocked: 0, 'hairpin-off': 0, 'no-listener': 0, 'ttl-exceeded': 0 },
     });
   });
 
