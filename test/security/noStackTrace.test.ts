@@ -25,10 +25,13 @@ describe('security: one line, never a stack trace', function () {
     assert.doesNotMatch(r.stderr, /EPIPE/);
   });
 
-  it('lint and compare on a missing file, a directory, a file in a missing directory: one line each', function () {
+  it('lint and compare on a missing file, a directory with no config in it, a file in a missing directory: one line each', function () {
+    // A directory with configs is linted file by file (lint DIR); one with none is a usage error.
+    const empty = path.join(dir, 'empty');
+    fs.mkdirSync(empty, { recursive: true });
     for (const args of [
       ['lint', path.join(dir, 'none.conf')],
-      ['lint', dir],
+      ['lint', empty],
       ['lint', path.join(dir, 'no/such/dir/wg0.conf')],
       ['compare', path.join(dir, 'a.json'), path.join(dir, 'b.json')],
     ]) {
