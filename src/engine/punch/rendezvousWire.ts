@@ -151,7 +151,7 @@ function decodeRelays(msg: StunMessage): Decoded<RelayFigure[]> {
   return { ok: true, value: out };
 }
 
-/** Only IPv4 servers go on the wire (punch is IPv4; the value has room for one address family). */
+/** Only IPv4 servers go on the wire (the RELAY value has room for an IPv4 address only; IPv6 TURN servers are measured, not told). */
 function wireRelays(relays: readonly RelayFigure[] | undefined): RelayFigure[] {
   return (relays ?? []).filter((f) => !f.server.address.includes(':')).slice(0, MAX_RELAYS);
 }
