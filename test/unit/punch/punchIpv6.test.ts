@@ -10,7 +10,7 @@ import { MAX_CANDIDATES, MIN_JOIN_BYTES, MIN_JOIN_BYTES_IPV4, RENDEZVOUS_METHOD,
 import { Rendezvous } from '../../../src/engine/server/rendezvous';
 import type { Endpoint } from '../../../src/engine/net/udp';
 import { isGlobalUnicastIPv6 } from '../../../src/engine/net/ip';
-import { hostAddresses } from '../../../src/cli/punchCommand';
+import { hostAddresses, renderText, toJson } from '../../../src/cli/punchCommand';
 import { Attr, type StunMessage, decodeMessage, encodeMessage, encodeXorAddress, newTransactionId } from '../../../src/engine/stun';
 import { VirtualClock, VirtualNetwork } from '../../support/vnet';
 import { KEYS, SERVER, V6_A, V6_B, punchPair } from './punchScene';
@@ -42,6 +42,10 @@ describe('punch over IPv6: global addresses behind stateful firewalls', () => {
     assert.ok(toV6.length > 0 && toV6.every((s) => s.ttl === NORMAL_TTL));
     assert.equal(toV4Peer[0].ttl, DEFAULT_LOW_TTL);
     assert.ok(ra.contacted.some((c) => c.address === V6_B && c.role === 'peer'));
+    // The IPv6 socket took the IPv4 socket's port number (free here): one port to allow in a firewall.
+    const declared = rb.peer!.candidates;
+    assert.equal(declared.length, 2);
+    assert.equal(declared.find(isV6)!.port, declared.find((c) => !isV6(c))!.port);
   });
 
   it('the same pair without IPv6 on either side still connects over IPv4 (srflx↔srflx, family 4)', async () => {
@@ -106,6 +110,20 @@ describe('punch over IPv6: which addresses are declared', () => {
     const { ra } = await punchPair('port-restricted', 'port-restricted', { ipv6: [undefined, 'firewall'] });
     assert.ok(ra.peer!.candidates.some(isV6), 'B declared its IPv6 address');
     assert.ok(ra.contacted.every((c) => !isV6(c)));
+  });
+});
+
+describe('punch over IPv6: what the CLI prints', () => {
+  it('the text says "over IPv6" and the JSON pair carries family 6 with bracketed addresses', async () => {
+    const { ra } = await punchPair('symmetric', 'symmetric', { ipv6: ['firewall', 'firewall'] });
+    const prediction = { direct: 'unknown' as const, reason: 'no prediction' };
+    assert.match(renderText(ra, prediction), /^Direct path: yes, host↔host over IPv6 \(\[2001:db8:a::10\]:\d+ ↔ \[2001:db8:b::20\]:\d+\)/);
+    const json = toJson(ra, prediction) as { pair: { kind: string; family: number; local: string; remote: string } };
+    assert.equal(json.pair.family, 6);
+    assert.match(json.pair.remote, /^\[2001:db8:b::20\]:\d+$/);
+    const { ra: v4 } = await punchPair('port-restricted', 'port-restricted');
+    assert.doesNotMatch(renderText(v4, prediction), /over IPv6/);
+    assert.equal((toJson(v4, prediction) as { pair: { family: number } }).pair.family, 4);
   });
 });
 
