@@ -262,6 +262,8 @@ export class PunchRun {
       // (from the socket the check arrived on: on an extra socket that is the only open way).
       const known = remotes.find((r) => sameEndpoint(r.endpoint, from));
       if (!known && remotes.filter((r) => r.kind === 'prflx').length < MAX_CANDIDATES && this.usable(from)) remotes.push({ endpoint: from, kind: 'prflx' });
+      // On the IPv6 socket too, a check is met with one of ours at once (a triggered check, RFC
+      // 8445 §7.3.1.4): over IPv6 no NAT can clash, so nothing is gained by waiting for the round.
       if ((!known || via !== this.main) && !this.pair && this.usable(from)) this.sendCheck(via, known ?? { endpoint: from, kind: 'prflx' }, NORMAL_TTL);
       return;
     }
