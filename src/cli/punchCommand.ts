@@ -4,6 +4,7 @@ import { type DirectVerdict, compareReports } from '../engine/compare';
 import { resolveWithin, systemResolver } from '../engine/discovery/resolve';
 import { parseServerSpec } from '../engine/discovery/serverSpec';
 import { nodeUdpFactory } from '../engine/net/nodeUdp';
+import { isGlobalUnicastIPv6 } from '../engine/net/ip';
 import { type Endpoint, endpointKey } from '../engine/net/udp';
 import { deriveKeys, newCode, parseCode } from '../engine/punch/code';
 import { DEFAULT_BUDGET_MS, DEFAULT_LOW_TTL, runPunch } from '../engine/punch/punch';
@@ -27,7 +28,7 @@ export const punchCommand = defineCommand({
   operands: '--via HOST[:PORT]',
   summary: 'Proves (or disproves) a direct UDP path to a peer with a real hole punch.',
   about:
-    'Meets the peer at a rendezvous (natprobe serve --rendezvous) under a six-word code, then both ends send authenticated connectivity checks (STUN Binding with MESSAGE-INTEGRITY keyed from the code, RFC 8445 style) to every address of the other until one is answered or the budget ends. Says whether a direct path formed, over which pair (host↔host on one LAN, srflx↔srflx across NATs, prflx when a NAT changed the port, predicted for a port found by port prediction or the many-sockets method), how long it took, the RTT over it, and compare\'s prediction beside it; a "no" says what would be needed. With --turn, both ends also measure their TURN servers beside the punch and, when no direct path forms, name the relay with the lowest sum of both ends\' RTTs. Only the rendezvous, the addresses it names for the peer and your own --turn servers are contacted; nothing is relayed.',
+    'Meets the peer at a rendezvous (natprobe serve --rendezvous) under a six-word code, then both ends send authenticated connectivity checks (STUN Binding with MESSAGE-INTEGRITY keyed from the code, RFC 8445 style) to every address of the other (its public IPv4 address and the host addresses it declares: IPv4, and global IPv6 from an IPv6 socket of its own) until one is answered or the budget ends; the first pair answered wins, and the IPv6 checks, needing no small-TTL start, get there first when both families work. Says whether a direct path formed, over which pair (host↔host on one LAN, srflx↔srflx across NATs, prflx when a NAT changed the port, predicted for a port found by port prediction or the many-sockets method), how long it took, the RTT over it, and compare\'s prediction beside it; a "no" says what would be needed. With --turn, both ends also measure their TURN servers beside the punch and, when no direct path forms, name the relay with the lowest sum of both ends\' RTTs. Only the rendezvous, the addresses it names for the peer and your own --turn servers are contacted; nothing is relayed.',
   flags: [
     { name: 'via', value: 'HOST[:PORT]', description: `Required. The rendezvous: a host running natprobe serve --rendezvous (port ${DEFAULT_RENDEZVOUS_PORT} if none is given). Both ends name the same one.` },
     { name: 'code', value: 'CODE', description: 'Joins the peer that printed this code (other users of this machine can read a command line: NATPROBE_PUNCH_CODE is safer). Without it, a fresh code is printed (on stderr) to give to the peer, and punch waits up to 60 s for it.' },
@@ -37,7 +38,7 @@ export const punchCommand = defineCommand({
     { name: 'peer-report', value: 'REPORT.json', description: 'The peer\'s diagnose --json report.' },
     { name: 'turn', value: 'turn:HOST[:PORT]', repeatable: true, description: `A TURN server for the fallback: allocated on once while the punch runs (all of them in parallel, up to ${MAX_TURN_SERVERS}), freed at once, ranked by RTT; each server's address and this end's RTT go to the peer through the rendezvous. When no direct path forms, the relay with the lowest sum of both ends' RTTs is named. Needs --turn-user and a password.` },
     ...TURN_FLAGS,
-    { name: 'json', description: 'Prints one JSON object: direct, reason, pair, ms, rttMs, prediction, agrees, packets, symmetric, ttl (the small TTL used: value, source measured/flag/default, natDepth, hops, reason), rendezvous, contacted, relay (when no direct path formed: the relay with the lowest sum of both ends\' RTTs, from --turn on both ends or the two reports), relays (this end\'s TURN servers, ranked), peerRelays (the peer\'s figures).' },
+    { name: 'json', description: 'Prints one JSON object: direct, reason, pair (kind, family 4 or 6, local, remote), ms, rttMs, prediction, agrees, packets, symmetric, ttl (the small TTL used: value, source measured/flag/default, natDepth, hops, reason), rendezvous, contacted, relay (when no direct path formed: the relay with the lowest sum of both ends\' RTTs, from --turn on both ends or the two reports), relays (this end\'s TURN servers, ranked), peerRelays (the peer\'s figures).' },
   ],
   environment: [{ name: 'NATPROBE_PUNCH_CODE', meaning: 'The code to join with, instead of --code (kept out of the process list).' }, ...TURN_ENVIRONMENT],
   exits: {
@@ -79,7 +80,7 @@ async function run(args: Parsed, io: CliIo): Promise<number> {
   }
   const v4 = resolved.addresses.find((a) => a.family === 4);
   if (!v4) {
-    io.stderr.write(`natprobe: ${via.value.host} has no IPv4 address; punch works over IPv4\n`);
+    io.stderr.write(`natprobe: ${via.value.host} has no IPv4 address; punch meets its peer over IPv4 (the checks may then go over IPv6)\n`);
     return EXIT.nothingMeasured;
   }
   const rendezvous: Endpoint = { address: v4.address, port: via.value.port || DEFAULT_RENDEZVOUS_PORT };
@@ -143,19 +144,29 @@ function reportedMapping(r: Report): OwnMapping {
   return 'unknown';
 }
 
-/** This host's IPv4 addresses, declared to the peer as host candidates (RFC 8445 §5.1.1.1). */
-function hostAddresses(): string[] {
-  return Object.values(os.networkInterfaces())
+/**
+ * This host's addresses, declared to the peer as host candidates (RFC 8445 §5.1.1.1): every IPv4
+ * one, and every global IPv6 one (2000::/3; link-local, unique local and loopback never). Node
+ * does not tell temporary (RFC 8981) from stable addresses, nor deprecated ones: all global ones
+ * are offered, in the kernel's order, within the engine's bound.
+ */
+export function hostAddresses(interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): string[] {
+  const all = Object.values(interfaces)
     .flat()
-    .filter((i): i is os.NetworkInterfaceInfo => !!i && i.family === 'IPv4' && !i.internal)
-    .map((i) => i.address);
+    .filter((i): i is os.NetworkInterfaceInfo => !!i && !i.internal);
+  // Node 18.0-18.3 gave the family as a number.
+  const family = (i: os.NetworkInterfaceInfo): string => String(i.family as unknown);
+  return [
+    ...all.filter((i) => family(i) === 'IPv4' || family(i) === '4').map((i) => i.address),
+    ...all.filter((i) => (family(i) === 'IPv6' || family(i) === '6') && isGlobalUnicastIPv6(i.address)).map((i) => i.address),
+  ];
 }
 
 export function toJson(r: PunchResult, prediction: DirectVerdict, relay?: RelayChoice): object {
   return {
     direct: r.direct,
     reason: r.reason,
-    pair: r.pair ? { kind: r.pair.kind, local: endpointKey(r.pair.localEndpoint), remote: endpointKey(r.pair.remoteEndpoint) } : null,
+    pair: r.pair ? { kind: r.pair.kind, family: r.pair.family, local: endpointKey(r.pair.localEndpoint), remote: endpointKey(r.pair.remoteEndpoint) } : null,
     ms: r.ms ?? null,
     rttMs: r.rttMs ?? null,
     prediction,
@@ -180,7 +191,7 @@ function agreement(r: PunchResult, p: DirectVerdict): 'yes' | 'no' | 'unknown' {
 export function renderText(r: PunchResult, prediction: DirectVerdict, relay?: RelayChoice): string {
   const lines: string[] = [];
   if (r.direct === 'yes' && r.pair) {
-    lines.push(`Direct path: yes, ${r.pair.kind} (${endpointKey(r.pair.localEndpoint)} ↔ ${endpointKey(r.pair.remoteEndpoint)}) in ${r.ms} ms, RTT ${r.rttMs} ms`);
+    lines.push(`Direct path: yes, ${r.pair.kind}${r.pair.family === 6 ? ' over IPv6' : ''} (${endpointKey(r.pair.localEndpoint)} ↔ ${endpointKey(r.pair.remoteEndpoint)}) in ${r.ms} ms, RTT ${r.rttMs} ms`);
   } else {
     lines.push(`Direct path: ${r.direct}`);
   }

@@ -89,6 +89,9 @@ describe('the extension\'s punch runner checks every field of natprobe punch --j
     ['a contact role punch never writes', JSON.stringify({ ...good, contacted: [{ ...good.contacted[0], role: 'relay of the attacker' }] }), 0, /contacted\[0\]\.role: expected one of/],
     ['a thousand contacts', JSON.stringify({ ...good, contacted: Array.from({ length: 1000 }, () => good.contacted[0]) }), 0, /contacted: more than 64 entries/],
     ['a prediction without its reason', JSON.stringify({ ...good, prediction: { direct: 'yes' } }), 0, /prediction\.reason: expected a string/],
+    ['a family that is neither 4 nor 6', JSON.stringify({ ...good, pair: { ...good.pair, family: 5 } }), 0, /pair\.family: expected 4 or 6/],
+    ['IPv6 claimed over an IPv4 pair', JSON.stringify({ ...good, pair: { ...good.pair, family: 6 } }), 0, /pair\.family is 6 but the pair's remote address is 203\.0\.113\.1:51002/],
+    ['IPv4 claimed over an IPv6 pair', JSON.stringify({ ...good, pair: { kind: 'host↔host', family: 4, local: '[2001:db8:a::10]:40000', remote: '[2001:db8:b::20]:40001' } }), 0, /pair\.family is 4/],
     ['"yes" with no pair (a path claimed, none named)', JSON.stringify({ ...good, pair: null }), 0, /direct is yes but the pair/],
     ['"no" that still names a pair', JSON.stringify({ ...noPath, pair: good.pair }), 1, /direct is no but a pair is named/],
     ['agrees that contradicts the proof and the prediction', JSON.stringify({ ...good, agrees: 'no' }), 0, /agrees is no/],
@@ -138,6 +141,16 @@ describe('the extension\'s punch runner checks every field of natprobe punch --j
     setTimeout(() => abort.abort(), 200);
     const run = await runPunchProcess({ cli, via: '127.0.0.1:3478', signal: abort.signal });
     assert.equal(run.kind, 'cancelled');
+  });
+
+  it('an IPv6 pair comes through with its family; a run from before IPv6 (no family) still does', () => {
+    const v6 = { ...good, pair: { kind: 'host↔host', family: 6, local: '[2001:db8:a::10]:40000', remote: '[2001:db8:b::20]:40001' }, contacted: [...good.contacted, { address: '2001:db8:b::20', port: 40001, role: 'peer', packets: 3 }] };
+    const parsed = parsePunchOutput(v6);
+    assert.ok(parsed.ok);
+    assert.deepEqual(parsed.output.pair, v6.pair);
+    const old = parsePunchOutput(good);
+    assert.ok(old.ok);
+    assert.equal(old.output.pair?.family, undefined);
   });
 
   it('the parser alone: a prototype-polluting key is just an unknown field, and not passed on', () => {

@@ -115,6 +115,73 @@ export class PunchLab {
     }
   }
 
+  /** Global IPv6 (documentation prefix, RFC 3849) of each client once enableIpv6() ran. */
+  readonly v6 = { a: '2001:db8:a::2', b: '2001:db8:b::2' };
+
+  /**
+   * Turns IPv6 on for the two sides (test/lab/punchIpv6.test.ts); the other labs keep it off.
+   * The core routes 2001:db8:a::/64 to routerA and 2001:db8:b::/64 to routerB, each router
+   * hands its /64 to its LAN (no NAT66: the clients' addresses are global), and clientA and
+   * clientB get ::2 in them. The public namespace stays IPv4: the rendezvous is met over IPv4.
+   * Addresses are added with nodad (no duplicate address detection to wait for). Each router
+   * gets firewall6() separately: without it, IPv6 is forwarded both ways, unfiltered.
+   */
+  enableIpv6(): void {
+    const { ns } = this;
+    for (const n of [ns.core, ns.routerA, ns.routerB, ns.clientA, ns.clientB]) {
+      const router = n === ns.core || n === ns.routerA || n === ns.routerB;
+      this.in(n, 'sysctl', ['-qw', 'net.ipv6.conf.all.disable_ipv6=0', 'net.ipv6.conf.default.disable_ipv6=0', 'net.ipv6.conf.lo.disable_ipv6=0', `net.ipv6.conf.all.forwarding=${router ? 1 : 0}`, 'net.ipv6.conf.all.accept_ra=0', 'net.ipv6.conf.default.accept_ra=0']);
+    }
+    const on = (n: string, dev: string): void => this.in(n, 'sysctl', ['-qw', `net.ipv6.conf.${dev}.disable_ipv6=0`, `net.ipv6.conf.${dev}.accept_ra=0`]);
+    const addr = (n: string, a: string, dev: string): void => {
+      on(n, dev);
+      this.in(n, 'ip', ['-6', 'addr', 'add', a, 'dev', dev, 'nodad']);
+    };
+    addr(ns.core, '2001:db8:ffa::fe/64', 'toa');
+    addr(ns.routerA, '2001:db8:ffa::1/64', 'wan');
+    addr(ns.core, '2001:db8:ffb::fe/64', 'tob');
+    addr(ns.routerB, '2001:db8:ffb::1/64', 'wan');
+    this.in(ns.core, 'ip', ['-6', 'route', 'add', '2001:db8:a::/64', 'via', '2001:db8:ffa::1']);
+    this.in(ns.core, 'ip', ['-6', 'route', 'add', '2001:db8:b::/64', 'via', '2001:db8:ffb::1']);
+    for (const [router, peerVia, lan, client, clientIp] of [
+      [ns.routerA, '2001:db8:ffa::fe', '2001:db8:a::1/64', ns.clientA, this.v6.a],
+      [ns.routerB, '2001:db8:ffb::fe', '2001:db8:b::1/64', ns.clientB, this.v6.b],
+    ] as const) {
+      this.in(router, 'ip', ['-6', 'route', 'add', 'default', 'via', peerVia]);
+      // The LAN bridge and its ports carry IPv6 too.
+      for (const dev of ['lan', 'porta', 'portc', 'portb', 'porti']) {
+        if (spawnSync('ip', ['netns', 'exec', router, 'ip', 'link', 'show', dev], { stdio: 'ignore' }).status === 0) on(router, dev);
+      }
+      addr(router, lan, 'lan');
+      addr(client, `${clientIp}/64`, 'eth0');
+      this.in(client, 'ip', ['-6', 'route', 'add', 'default', 'via', lan.replace('/64', '')]);
+    }
+  }
+
+  /**
+   * The IPv6 firewall of one side's router (RFC 6092, the home router): 'stateful' forwards
+   * everything from the LAN out and, from the WAN, only what belongs to a flow the LAN opened
+   * (conntrack established/related); a new flow from the WAN is dropped. 'drop-all': no IPv6
+   * through the router at all, either way (an upstream without IPv6). Call after configure(),
+   * which flushes the whole ruleset.
+   */
+  firewall6(side: 'a' | 'b', mode: 'stateful' | 'drop-all'): void {
+    const router = side === 'a' ? this.a.router : this.b.router;
+    const rules =
+      mode === 'stateful'
+        ? ['  chain pass6 {', '    type filter hook forward priority filter; policy accept;', '    ct state established,related accept', '    iifname "wan" drop', '  }']
+        : ['  chain pass6 {', '    type filter hook forward priority filter; policy drop;', '  }'];
+    this.in(router, 'nft', ['-f', '-'], ['table ip6 punchlab6 {', ...rules, '}', ''].join('\n'));
+    spawnSync('ip', ['netns', 'exec', router, 'conntrack', '-F', '-f', 'ipv6'], { stdio: 'ignore' });
+  }
+
+  /** The IPv6 conntrack entries of one side's router (conntrack -L -f ipv6), one line each. */
+  conntrack6(side: 'a' | 'b'): string[] {
+    const router = side === 'a' ? this.a.router : this.b.router;
+    const r = spawnSync('ip', ['netns', 'exec', router, 'conntrack', '-L', '-f', 'ipv6', '-p', 'udp'], { encoding: 'utf8' });
+    return (r.stdout ?? '').split('\n').filter((l) => l.trim() !== '');
+  }
+
   /** Runs a command in a namespace; resolves with its output (code null on timeout). */
   run(ns: string, cmd: string, args: string[], timeoutMs = 60_000): Promise<Exec> {
     return new Promise((resolve) => {

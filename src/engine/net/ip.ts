@@ -173,6 +173,16 @@ export function isLoopback(text: string): boolean {
   return inIPv4Prefix(a, '127.0.0.0', 8) || canonicalIp(a) === '::1';
 }
 
+/**
+ * An IPv6 global unicast address: 2000::/3, the only block IANA allocates global unicast from
+ * (RFC 4291 §2.4, the IANA IPv6 Address Space registry). Excludes link-local fe80::/10, unique
+ * local fc00::/7, multicast, loopback, the unspecified address and IPv4-mapped ::ffff:0:0/96.
+ */
+export function isGlobalUnicastIPv6(text: string): boolean {
+  const b = parseIPv6(text);
+  return !!b && !text.includes('%') && (b[0] & 0xe0) === 0x20;
+}
+
 /** A dotted-quad IPv4 address as an unsigned 32-bit number. */
 export function ipv4ToNumber(text: string): number | undefined {
   const b = parseIPv4(text);

@@ -22,6 +22,12 @@
  * the peer's public address. One in about 250 ports is open, so 1,500 probes hit with
  * probability above 99 %; both are capped (count and rate) and reported.
  *
+ * IPv6. Global IPv6 addresses are declared beside the IPv4 ones and checked from an IPv6 socket
+ * of their own, with the full hop limit from the first round: no NAT, so no clash to avoid (a
+ * firewall that drops a new inbound flow keeps no state of it, measured in the lab). The first
+ * pair answered wins; IPv6 checks start 1,050 ms before IPv4's normal ones, so IPv6 wins when
+ * both work (RFC 8421 prefers IPv6 host candidates). The rendezvous itself is met over IPv4.
+ *
  * Time and sockets are injected (clock, factory) so the virtual network can run it.
  */
 import type { Clock } from '../clock';
@@ -39,7 +45,11 @@ export interface PunchOptions {
   readonly clock: Clock;
   readonly rendezvous: Endpoint;
   readonly keys: SessionKeys;
-  /** This host's IPv4 addresses to declare as host candidates (LAN peers connect on these). */
+  /**
+   * This host's addresses to declare as host candidates: IPv4 (LAN peers connect on these) and
+   * global IPv6 (2000::/3; two ends with IPv6 behind stateful firewalls connect on these, no NAT
+   * in the way). Others are dropped; with a global IPv6 one an IPv6 socket is opened for them.
+   */
   readonly hostAddresses: readonly string[];
   /** Time for the checks once introduced, in ms. */
   readonly budgetMs: number;

@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Clock } from '../clock';
-import { ipFamily, isUnspecified } from '../net/ip';
+import { ipFamily, isGlobalUnicastIPv6, isUnspecified } from '../net/ip';
 import { type Endpoint, type UdpSocket, endpointKey, sameEndpoint } from '../net/udp';
 import { Method, decodeMessage, encodeMessage, newTransactionId, readBindingAnswer } from '../stun';
 import type { SessionKeys } from './code';
@@ -63,13 +63,30 @@ const isLoopback = (address: string): boolean => ipFamily(address) === 4 && addr
 
 /**
  * Addresses a peer (or a rendezvous) may point us at: unicast IPv4, never multicast, broadcast or
- * the wildcard, and loopback only when the rendezvous itself is on loopback (a test on one host).
+ * the wildcard, and loopback only when the rendezvous itself is on loopback (a test on one host);
+ * IPv6 only when we have an IPv6 socket, and only global unicast (2000::/3): never link-local
+ * (it needs a zone we cannot know), unique local (fc00::/7: one site's, like a LAN address but
+ * never needed there, where the IPv4 host candidates already connect), multicast or loopback.
  */
-function usableCandidate(e: Endpoint, allowLoopback: boolean): boolean {
-  if (ipFamily(e.address) !== 4 || isUnspecified(e.address) || !(e.port >= 1 && e.port <= 65535)) return false;
+function usableCandidate(e: Endpoint, allowLoopback: boolean, ipv6: boolean): boolean {
+  if (!(e.port >= 1 && e.port <= 65535)) return false;
+  if (ipFamily(e.address) === 6) return ipv6 && isGlobalUnicastIPv6(e.address);
+  if (ipFamily(e.address) !== 4 || isUnspecified(e.address)) return false;
   const first = Number(e.address.split('.')[0]);
   return (allowLoopback || first !== 127) && first < 224;
 }
+
+/**
+ * The host candidates to declare within `room`: each family gets at least half of it when it has
+ * that many addresses, and the other family's unused share.
+ */
+export function shareRoom(v4: readonly Endpoint[], v6: readonly Endpoint[], room: number): Endpoint[] {
+  const n6 = Math.min(v6.length, Math.max(room - v4.length, Math.ceil(room / 2)));
+  const n4 = Math.min(v4.length, room - n6);
+  return [...v4.slice(0, n4), ...v6.slice(0, n6)];
+}
+
+const isV6 = (e: Endpoint): boolean => ipFamily(e.address) === 6;
 
 type Peer = { reflexive: Endpoint; candidates: Endpoint[] };
 /**
@@ -88,12 +105,15 @@ export class PunchRun {
   private depthTarget: { alternate: Endpoint; rttMs: number } | undefined;
   private depthTest: Promise<void> | undefined;
   private readonly main: Sender;
+  /** The IPv6 socket for global IPv6 candidates (none when we declare no IPv6 address or cannot bind one). */
+  private readonly main6: Sender | undefined;
   private readonly extra: Sender[] = [];
   private wake: (() => void) | undefined;
 
   // --- shared state, read by the receive handlers ---------------------------------------------
   private readonly nonce: Uint8Array;
   private readonly hostCandidates: Endpoint[];
+  private readonly hostsByFamily: { readonly v4: Endpoint[]; readonly v6: Endpoint[] };
   /** Our own next mappings, predicted from a sequential NAT's stride (declared with the host candidates). */
   private readonly predictedPorts: Endpoint[] = [];
   /** Our joins in flight (transaction id → the relay figures they carried). */
@@ -120,13 +140,27 @@ export class PunchRun {
   static async start(options: PunchOptions): Promise<PunchRun> {
     const budget = new SendBudget(options.maxPackets ?? DEFAULT_MAX_PACKETS);
     const socket = await options.factory.bind({ family: 4 });
-    return new PunchRun(options, budget, socket);
+    // An IPv6 socket only when we have a global IPv6 address to declare: on the IPv4 socket's
+    // port when it is free (one port to allow in a firewall), else any; none when IPv6 is off.
+    let socket6: UdpSocket | undefined;
+    if (options.hostAddresses.some((a) => isGlobalUnicastIPv6(a))) {
+      for (const port of [socket.localEndpoint().port, 0]) {
+        try {
+          socket6 = await options.factory.bind({ family: 6, port });
+          break;
+        } catch {
+          /* taken, or no IPv6 stack: try any port, then go on IPv4 only */
+        }
+      }
+    }
+    return new PunchRun(options, budget, socket, socket6);
   }
 
   private constructor(
     private readonly options: PunchOptions,
     private readonly budget: SendBudget,
     private readonly socket: UdpSocket,
+    private readonly socket6: UdpSocket | undefined,
   ) {
     this.clock = options.clock;
     this.keys = options.keys;
@@ -136,13 +170,20 @@ export class PunchRun {
     this.intervalMs = Math.max(20, options.intervalMs ?? INTERVAL_MS);
     this.ttlChoice = options.lowTtl !== undefined ? flagTtl(options.lowTtl) : defaultTtl('the depth of our NAT was not measured (no mapping test was run)');
     this.main = new Sender(socket, budget);
+    this.main6 = socket6 ? new Sender(socket6, budget) : undefined;
     this.pairVia = this.main;
     this.nonce = random(NONCE_LENGTH);
-    this.hostCandidates = [...new Set(options.hostAddresses)]
-      .map((address) => ({ address, port: socket.localEndpoint().port }))
-      .filter((e) => this.usable(e))
-      .slice(0, MAX_CANDIDATES);
+    const hosts = [...new Set(options.hostAddresses)]
+      .map((address) => ({ address, port: (ipFamily(address) === 6 && socket6 ? socket6 : socket).localEndpoint().port }))
+      .filter((e) => this.usable(e));
+    this.hostsByFamily = { v4: hosts.filter((e) => !isV6(e)), v6: hosts.filter(isV6) };
+    this.hostCandidates = shareRoom(this.hostsByFamily.v4, this.hostsByFamily.v6, MAX_CANDIDATES);
     socket.onMessage((data, from) => this.onMainDatagram(data, from));
+    const main6 = this.main6;
+    socket6?.onMessage((data, from) => {
+      this.budget.received++;
+      if (main6) this.onPeerDatagram(main6, data, from);
+    });
     // The relay fallback is measured from the start, beside everything else.
     this.relayMeasure = options.turn?.length
       ? new RelayMeasurements({ servers: options.turn, factory: options.factory, clock: options.clock, budget, budgetMs: options.turnBudgetMs, signal: options.signal })
@@ -158,7 +199,12 @@ export class PunchRun {
   }
 
   private usable(e: Endpoint): boolean {
-    return usableCandidate(e, this.allowLoopback);
+    return usableCandidate(e, this.allowLoopback, this.socket6 !== undefined);
+  }
+
+  /** The socket a check to `e` leaves from: the IPv6 one for an IPv6 candidate. */
+  private senderFor(e: Endpoint): Sender {
+    return isV6(e) && this.main6 ? this.main6 : this.main;
   }
 
   private nudge(): void {
@@ -184,7 +230,7 @@ export class PunchRun {
   }
 
   private kindOfLocal(mapped: Endpoint, via: Sender): CandidateKind {
-    if (via !== this.main) return 'prflx';
+    if (via !== this.main && via !== this.main6) return 'prflx';
     if (this.hostCandidates.some((h) => sameEndpoint(h, mapped))) return 'host';
     if (this.meet.reflexive && sameEndpoint(this.meet.reflexive, mapped)) return 'srflx';
     return this.predictedPorts.some((p) => sameEndpoint(p, mapped)) ? 'predicted' : 'prflx';
@@ -216,6 +262,8 @@ export class PunchRun {
       // (from the socket the check arrived on: on an extra socket that is the only open way).
       const known = remotes.find((r) => sameEndpoint(r.endpoint, from));
       if (!known && remotes.filter((r) => r.kind === 'prflx').length < MAX_CANDIDATES && this.usable(from)) remotes.push({ endpoint: from, kind: 'prflx' });
+      // On the IPv6 socket too, a check is met with one of ours at once (a triggered check, RFC
+      // 8445 §7.3.1.4): over IPv6 no NAT can clash, so nothing is gained by waiting for the round.
       if ((!known || via !== this.main) && !this.pair && this.usable(from)) this.sendCheck(via, known ?? { endpoint: from, kind: 'prflx' }, NORMAL_TTL);
       return;
     }
@@ -228,7 +276,7 @@ export class PunchRun {
       const rtt = this.clock.now() - p.sentAt;
       if (!this.pair) {
         const local = this.kindOfLocal(read.mapped, via);
-        const pair: PunchPair = { local, remote: p.remote.kind, kind: `${local}↔${p.remote.kind}`, localEndpoint: read.mapped, remoteEndpoint: p.remote.endpoint };
+        const pair: PunchPair = { local, remote: p.remote.kind, kind: `${local}↔${p.remote.kind}`, family: isV6(p.remote.endpoint) ? 6 : 4, localEndpoint: read.mapped, remoteEndpoint: p.remote.endpoint };
         this.pair = pair;
         this.pairVia = via;
         const connectedMs = Math.round(this.clock.now() - this.introducedAt);
@@ -317,6 +365,7 @@ export class PunchRun {
   closeAll(): void {
     this.closed = true;
     this.socket.close();
+    this.socket6?.close();
     for (const s of this.extra) s.socket.close();
   }
 
@@ -393,7 +442,7 @@ export class PunchRun {
       const stride = second.port - first.port;
       if (stride !== 0 && Math.abs(stride) <= MAX_STRIDE) {
         this.symmetric.stride = stride;
-        this.hostCandidates.splice(MAX_CANDIDATES - PREDICTED_PORTS);
+        this.hostCandidates.splice(0, Infinity, ...shareRoom(this.hostsByFamily.v4, this.hostsByFamily.v6, MAX_CANDIDATES - PREDICTED_PORTS));
         for (let k = 1; k <= PREDICTED_PORTS; k++) {
           const port = second.port + k * stride;
           if (port >= 1 && port <= 65535) this.predictedPorts.push({ address: second.address, port });
@@ -501,7 +550,9 @@ export class PunchRun {
       const t = clock.now() - this.introducedAt;
       if (clock.now() >= nextRound) {
         if (useLowTtl && t < LOW_TTL_PHASE_MS) {
-          for (const r of remotes) this.sendCheck(main, r, lowTtl);
+          // IPv6 checks go at the full hop limit from the first round: no NAT, so no clash (see
+          // the IPv6 section of docs/punch.md), and the direct IPv6 path forms without the wait.
+          for (const r of remotes) this.sendCheck(this.senderFor(r.endpoint), r, isV6(r.endpoint) ? NORMAL_TTL : lowTtl);
           nextRound = clock.now() + intervalMs;
         } else if (!quietDone) {
           quietDone = true;
@@ -509,7 +560,7 @@ export class PunchRun {
           nextRound = clock.now();
           continue;
         } else {
-          for (const r of remotes) this.sendCheck(main, r, NORMAL_TTL);
+          for (const r of remotes) this.sendCheck(this.senderFor(r.endpoint), r, NORMAL_TTL);
           nextRound = clock.now() + intervalMs;
         }
       }

@@ -15,7 +15,9 @@
  * misread a join.
  *
  * A join (request): SESSION (the scrypt-derived id, never the code), NONCE (this client's random
- * member id), up to MAX_CANDIDATES CANDIDATE (the local addresses it declares), FINGERPRINT.
+ * member id), up to MAX_CANDIDATES CANDIDATE (the local addresses it declares: IPv4 ones, and
+ * global IPv6 ones, each in the XOR-MAPPED-ADDRESS layout whose family byte says which, with the
+ * strict length of that family), FINGERPRINT.
  * The answer (success): XOR-MAPPED-ADDRESS (what the server sees of the joiner) and, once the
  * other member has joined, PEER-ADDRESS (what it saw of the peer) and the peer's CANDIDATEs.
  * Refusals are one error, 403, whatever the cause, so a refusal says nothing about a session.
@@ -92,13 +94,19 @@ export interface Introduction {
   readonly peer?: { readonly reflexive: Endpoint; readonly candidates: readonly Endpoint[]; readonly relays?: readonly RelayFigure[] };
 }
 
+/** An address attribute on the wire (4-byte header and the XOR address value, RFC 8489 §14.2): IPv4 and IPv6. */
+const ADDRESS_ATTR_V4 = 4 + 8;
+const ADDRESS_ATTR_V6 = 4 + 20;
 /**
  * The largest introduction (header, XOR-MAPPED-ADDRESS, PEER-ADDRESS, MAX_CANDIDATES CANDIDATEs
- * and MAX_RELAYS RELAYs of an IPv4 peer, FINGERPRINT). A join must be at least this long, so a join sent with a forged
- * source never buys its victim more bytes than it cost (RFC 8489 §16.1.2, amplification); the
- * client pads its joins with PADDING (RFC 5780 §7.6) to this size.
+ * and MAX_RELAYS RELAYs, FINGERPRINT), every address counted as IPv6 (CANDIDATE carries either
+ * family: a peer may declare its global IPv6 addresses). A join must be at least this long, so a
+ * join sent with a forged source never buys its victim more bytes than it cost (RFC 8489 §16.1.2,
+ * amplification); the client pads its joins with PADDING (RFC 5780 §7.6) to this size.
  */
-export const MIN_JOIN_BYTES = 20 + 12 + 12 + MAX_CANDIDATES * 12 + MAX_RELAYS * (4 + RELAY_VALUE_LENGTH) + 8;
+export const MIN_JOIN_BYTES = 20 + ADDRESS_ATTR_V6 + ADDRESS_ATTR_V6 + MAX_CANDIDATES * ADDRESS_ATTR_V6 + MAX_RELAYS * (4 + RELAY_VALUE_LENGTH) + 8;
+/** The bound before IPv6 candidates (every address IPv4): what the size of a join was checked against until then. */
+export const MIN_JOIN_BYTES_IPV4 = 20 + ADDRESS_ATTR_V4 + ADDRESS_ATTR_V4 + MAX_CANDIDATES * ADDRESS_ATTR_V4 + MAX_RELAYS * (4 + RELAY_VALUE_LENGTH) + 8;
 
 /** The RTT as the wire carries it: 0.1 ms steps, at least one step (a loopback RTT is not "failed"). */
 function figureOf(f: RelayFigure): number {
@@ -143,7 +151,7 @@ function decodeRelays(msg: StunMessage): Decoded<RelayFigure[]> {
   return { ok: true, value: out };
 }
 
-/** Only IPv4 servers go on the wire (punch is IPv4; the value has room for one address family). */
+/** Only IPv4 servers go on the wire (the RELAY value has room for an IPv4 address only; IPv6 TURN servers are measured, not told). */
 function wireRelays(relays: readonly RelayFigure[] | undefined): RelayFigure[] {
   return (relays ?? []).filter((f) => !f.server.address.includes(':')).slice(0, MAX_RELAYS);
 }

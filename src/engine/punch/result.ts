@@ -26,6 +26,8 @@ export interface PunchPair {
   readonly remote: CandidateKind;
   /** "srflx↔srflx", "host↔host", "prflx↔srflx"… (ours first). */
   readonly kind: string;
+  /** The address family of the path: 6 for a check answered between two global IPv6 addresses. */
+  readonly family: 4 | 6;
   /** Our address as the peer saw it on this pair. */
   readonly localEndpoint: Endpoint;
   readonly remoteEndpoint: Endpoint;

@@ -13,7 +13,7 @@
 import type { Endpoint } from '../net/udp';
 import { sameEndpoint } from '../net/udp';
 import { Attr, decodeMessage, encodeErrorCode, encodeMessage, splitMessageType, verifyFingerprint, type StunMessage } from '../stun';
-import { MIN_JOIN_BYTES, RENDEZVOUS_METHOD, REFUSED, type RelayFigure, RendezvousAttr, decodeJoin, encodeIntroduction } from '../punch/rendezvousWire';
+import { MIN_JOIN_BYTES_IPV4, RENDEZVOUS_METHOD, REFUSED, type RelayFigure, RendezvousAttr, decodeJoin, encodeIntroduction } from '../punch/rendezvousWire';
 import { sourceKey } from './sourceRateLimit';
 
 /** "forgets a session after a minute": long enough to read a code over the phone and type it. */
@@ -90,8 +90,11 @@ export class Rendezvous {
     // join must carry a valid FINGERPRINT (RFC 8489 §7.3) so a stray datagram is never read as one.
     if (msg.cls !== 'request' || msg.rfc3489) return { kind: 'dropped', why: 'not a rendezvous request' };
     if (verifyFingerprint(msg, data) !== 'valid') return { kind: 'dropped', why: 'no valid FINGERPRINT' };
-    // Shorter than the largest answer: silence, so a forged source cannot be used to amplify.
-    if (data.length < MIN_JOIN_BYTES) return { kind: 'dropped', why: `a join shorter than ${MIN_JOIN_BYTES} bytes` };
+    // Shorter than the largest all-IPv4 answer: silence, so a forged source cannot be used to
+    // amplify. Clients pad to MIN_JOIN_BYTES (room for IPv6 everywhere); a join from before IPv6
+    // candidates is padded to the IPv4 bound only, so answer() also refuses any answer longer
+    // than the join it answers (a peer that declared IPv6 addresses to such a client).
+    if (data.length < MIN_JOIN_BYTES_IPV4) return { kind: 'dropped', why: `a join shorter than ${MIN_JOIN_BYTES_IPV4} bytes` };
     const unknown = msg.attributes.find((a) => a.type < 0x8000 && !KNOWN.has(a.type));
     if (unknown) return this.refuse(msg, `unknown attribute 0x${unknown.type.toString(16)}`);
     const join = decodeJoin(msg);
@@ -106,7 +109,7 @@ export class Rendezvous {
       if ((this.perSource.get(creator) ?? 0) >= this.maxPerSource) return this.refuse(msg, 'too many sessions from this source');
       this.sessions.set(id, { createdAt: this.options.now(), creator, members: [{ nonce, source: from, candidates: join.value.candidates, relays: join.value.relays }], waiting: true });
       this.perSource.set(creator, (this.perSource.get(creator) ?? 0) + 1);
-      return this.answer(msg, from, undefined);
+      return this.answer(msg, from, undefined, data.length);
     }
     const me = session.members.find((m) => m.nonce === nonce);
     if (me) {
@@ -115,18 +118,21 @@ export class Rendezvous {
       if (!sameEndpoint(me.source, from)) return this.refuse(msg, 'known member from another address');
       // Its candidates stay those of its first join; its relay figures are the latest it sent.
       me.relays = join.value.relays;
-      return this.answer(msg, from, session.members.find((m) => m !== me));
+      return this.answer(msg, from, session.members.find((m) => m !== me), data.length);
     }
     if (session.members.length >= 2) return this.refuse(msg, 'session already has two members');
     if (sameEndpoint(session.members[0].source, from)) return this.refuse(msg, 'both members from one address');
     const peer = session.members[0];
     session.members.push({ nonce, source: from, candidates: join.value.candidates, relays: join.value.relays });
     this.release(session);
-    return this.answer(msg, from, peer);
+    return this.answer(msg, from, peer, data.length);
   }
 
-  private answer(msg: StunMessage, from: Endpoint, peer: Member | undefined): RendezvousOutcome {
+  private answer(msg: StunMessage, from: Endpoint, peer: Member | undefined, joinBytes: number): RendezvousOutcome {
     const data = encodeIntroduction(msg, { reflexive: from, ...(peer ? { peer: { reflexive: peer.source, candidates: peer.candidates, ...(peer.relays ? { relays: peer.relays } : {}) } } : {}) });
+    // Never more bytes out than in (RFC 8489 §16.1.2): only a join padded to the old all-IPv4
+    // bound, whose peer declared IPv6 addresses, can get here; the refusal is shorter than any join.
+    if (data.length > joinBytes) return this.refuse(msg, `the answer (${data.length} bytes) would be longer than the join (${joinBytes})`);
     if (peer) this.counters.introduced++;
     else this.counters.waiting++;
     return { kind: 'reply', data, event: peer ? 'introduced' : 'waiting' };

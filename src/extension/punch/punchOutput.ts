@@ -6,7 +6,8 @@ import { type Check, count, listOf, nullable, number, object, oneOf, port, strin
 export interface PunchOutput {
   readonly direct: 'yes' | 'no' | 'unknown';
   readonly reason: string;
-  readonly pair: { readonly kind: string; readonly local: string; readonly remote: string } | null;
+  /** family: 6 for a path over IPv6; absent from punch before IPv6 candidates. */
+  readonly pair: { readonly kind: string; readonly family?: 4 | 6; readonly local: string; readonly remote: string } | null;
   readonly ms: number | null;
   readonly rttMs: number | null;
   readonly prediction: { readonly direct: 'yes' | 'no' | 'unknown'; readonly reason: string };
@@ -58,6 +59,11 @@ export function parsePunchOutput(value: unknown): ParsedPunch {
   const v = value as PunchOutput;
   if (v.direct === 'yes' && (v.pair === null || v.ms === null || v.rttMs === null)) return { ok: false, error: 'direct is yes but the pair, its time or its RTT is missing' };
   if (v.direct !== 'yes' && v.pair !== null) return { ok: false, error: `direct is ${v.direct} but a pair is named` };
+  // The family, when given, is the remote address's: a child cannot claim IPv6 over an IPv4 pair.
+  if (v.pair && v.pair.family !== undefined) {
+    if (v.pair.family !== 4 && v.pair.family !== 6) return { ok: false, error: `pair.family: expected 4 or 6, got ${JSON.stringify(v.pair.family as unknown).slice(0, 20)}` };
+    if ((v.pair.family === 6) !== v.pair.remote.startsWith('[')) return { ok: false, error: `pair.family is ${v.pair.family} but the pair's remote address is ${v.pair.remote}` };
+  }
   if (v.direct === 'yes' && v.rendezvous !== 'reached') return { ok: false, error: `direct is yes but the rendezvous was ${v.rendezvous}` };
   const agrees = v.direct === 'unknown' || v.prediction.direct === 'unknown' ? 'unknown' : v.direct === v.prediction.direct ? 'yes' : 'no';
   if (v.agrees !== agrees) return { ok: false, error: `agrees is ${v.agrees}, but the proof (${v.direct}) and the prediction (${v.prediction.direct}) make it ${agrees}` };
@@ -67,7 +73,7 @@ export function parsePunchOutput(value: unknown): ParsedPunch {
     output: {
       direct: v.direct,
       reason: v.reason,
-      pair: v.pair ? { kind: v.pair.kind, local: v.pair.local, remote: v.pair.remote } : null,
+      pair: v.pair ? { kind: v.pair.kind, ...(v.pair.family !== undefined ? { family: v.pair.family } : {}), local: v.pair.local, remote: v.pair.remote } : null,
       ms: v.ms,
       rttMs: v.rttMs,
       prediction: { direct: v.prediction.direct, reason: v.prediction.reason },

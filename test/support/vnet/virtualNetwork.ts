@@ -59,6 +59,12 @@ export interface NatModel {
   readonly dropOutboundPorts?: readonly number[];
   /** A plain router: forwards both ways, keeps no state, translates and filters nothing (a hop in front of a NAT). */
   readonly stateless?: boolean;
+  /**
+   * A dual-stack home router: IPv4 is translated as the model says, IPv6 is routed untranslated
+   * (the hosts' global addresses are reachable names from outside) through a stateful firewall
+   * that filters by address and port (RFC 6092 REC-11): outbound opens, inbound only answers.
+   */
+  readonly ipv6Firewall?: boolean;
 }
 
 /** One node's uplink: paid once per traversal in each direction. */
@@ -309,6 +315,7 @@ interface ResolvedModel {
   readonly blockUdp: boolean;
   readonly dropOutboundPorts: ReadonlySet<number>;
   readonly stateless: boolean;
+  readonly ipv6Firewall: boolean;
 }
 
 function resolveModel(m: NatModel): ResolvedModel {
@@ -349,6 +356,7 @@ function resolveModel(m: NatModel): ResolvedModel {
     blockUdp: m.blockUdp ?? false,
     dropOutboundPorts: new Set(m.dropOutboundPorts ?? []),
     stateless: m.stateless ?? false,
+    ipv6Firewall: m.ipv6Firewall ?? false,
   };
 }
 
@@ -380,6 +388,11 @@ class NatNode {
     private readonly random: () => number,
   ) {
     this.translating = model.mapping !== 'none';
+  }
+
+  /** Whether this node translates packets of `address`'s family (an ipv6Firewall router routes IPv6). */
+  translates(address: string): boolean {
+    return this.translating && !(this.model.ipv6Firewall && familyOf(address) === 6);
   }
 
   ownsPublic(address: string): boolean {
@@ -414,7 +427,9 @@ class NatNode {
   outbound(src: Endpoint, dst: Endpoint): MappingState | DropReason {
     const internalKey = endpointKey(src);
     let destination: string | undefined;
-    if (this.model.mapping === 'address-dependent') destination = dst.address;
+    // Untranslated (an ipv6Firewall router's IPv6): one state per internal endpoint, its permissions growing per destination.
+    if (!this.translates(src.address)) destination = undefined;
+    else if (this.model.mapping === 'address-dependent') destination = dst.address;
     else if (this.model.mapping === 'address-and-port-dependent') destination = endpointKey(dst);
     const flowKey = destination === undefined ? internalKey : `${internalKey}>${destination}`;
     let m = this.byFlow.get(flowKey);
@@ -423,7 +438,7 @@ class NatNode {
       m = undefined;
     }
     if (!m) {
-      const external = this.translating ? this.allocate(src) : { address: src.address, port: src.port };
+      const external = this.translates(src.address) ? this.allocate(src) : { address: src.address, port: src.port };
       if (!external) return 'no-route';
       const now = this.now();
       m = {
@@ -457,10 +472,11 @@ class NatNode {
       this.expire(m);
       return 'expired';
     }
+    const filtering = this.model.ipv6Firewall && familyOf(dst.address) === 6 ? 'address-and-port-dependent' : this.model.filtering;
     const admitted =
-      this.model.filtering === 'endpoint-independent' ||
-      (this.model.filtering === 'address-dependent' && m.permittedAddresses.has(src.address)) ||
-      (this.model.filtering === 'address-and-port-dependent' && m.permittedEndpoints.has(endpointKey(src)));
+      filtering === 'endpoint-independent' ||
+      (filtering === 'address-dependent' && m.permittedAddresses.has(src.address)) ||
+      (filtering === 'address-and-port-dependent' && m.permittedEndpoints.has(endpointKey(src)));
     if (!admitted) return 'filtered';
     m.lastInbound = this.now();
     return m;
@@ -893,22 +909,26 @@ export class VirtualNetwork {
    * (which do not translate, so their children live in the firewall's parent's realm).
    */
   private register(node: ChildNode, addresses: readonly string[]): void {
-    const chain: Array<[RouterNode, ChildNode]> = [];
-    let child: ChildNode = node;
-    let router: RouterNode = node.parent;
-    for (;;) {
-      chain.push([router, child]);
-      if (router.kind === 'root' || router.translating) break;
-      child = router;
-      router = router.parent;
-    }
-    for (const [r] of chain) {
-      for (const a of addresses) {
+    // Per address: a dual-stack router (ipv6Firewall) translates one family and routes the other.
+    const chainOf = (a: string): Array<[RouterNode, ChildNode]> => {
+      const chain: Array<[RouterNode, ChildNode]> = [];
+      let child: ChildNode = node;
+      let router: RouterNode = node.parent;
+      for (;;) {
+        chain.push([router, child]);
+        if (router.kind === 'root' || router.translates(a)) break;
+        child = router;
+        router = router.parent;
+      }
+      return chain;
+    };
+    for (const a of addresses) {
+      for (const [r] of chainOf(a)) {
         const clash = r.routes.get(a) ?? (r.kind === 'nat' && r.ownsPublic(a) ? r : undefined);
         if (clash) throw new TypeError(`address ${a} is already used in the same realm (by ${clash.name})`);
       }
     }
-    for (const [r, c] of chain) for (const a of addresses) r.routes.set(a, c);
+    for (const a of addresses) for (const [r, c] of chainOf(a)) r.routes.set(a, c);
   }
 
   // --- forwarding -----------------------------------------------------------------------------

@@ -16,13 +16,24 @@ export const KEYS: SessionKeys = { sessionId: new Uint8Array(16).fill(0x51), che
 
 export type Profile = 'open' | 'full cone' | 'restricted' | 'port-restricted' | 'symmetric' | 'symmetric sequential';
 
-export function model(profile: Exclude<Profile, 'open'>, publicAddress: string): NatModel {
-  if (profile === 'full cone') return natModels.fullCone(publicAddress);
-  if (profile === 'restricted') return natModels.restrictedCone(publicAddress);
-  if (profile === 'port-restricted') return natModels.portRestrictedCone(publicAddress);
-  if (profile === 'symmetric sequential') return natModels.symmetric(publicAddress, { portAllocation: 'sequential' });
-  return natModels.symmetric(publicAddress);
+export function model(profile: Exclude<Profile, 'open'>, publicAddress: string, extra: Partial<NatModel> = {}): NatModel {
+  if (profile === 'full cone') return natModels.fullCone(publicAddress, extra);
+  if (profile === 'restricted') return natModels.restrictedCone(publicAddress, extra);
+  if (profile === 'port-restricted') return natModels.portRestrictedCone(publicAddress, extra);
+  if (profile === 'symmetric sequential') return natModels.symmetric(publicAddress, { portAllocation: 'sequential', ...extra });
+  return natModels.symmetric(publicAddress, extra);
 }
+
+/** The global IPv6 addresses of A and B when the scene gives them IPv6 (documentation prefix, RFC 3849). */
+export const V6_A = '2001:db8:a::10';
+export const V6_B = '2001:db8:b::20';
+
+/**
+ * IPv6 beside IPv4 for one end: 'firewall', its router routes IPv6 through a stateful firewall
+ * (the home router); 'broken', the host has a global IPv6 address and declares it, but nothing
+ * of IPv6 gets through its router (an ISP without IPv6, a firewall dropping it all); absent, no IPv6.
+ */
+export type Ipv6Side = 'firewall' | 'broken' | undefined;
 
 export interface Sent {
   readonly to: Endpoint;
@@ -64,7 +75,7 @@ export function recording(factory: UdpSocketFactory, clock: VirtualClock, log: S
   };
 }
 
-export async function punchPair(a: Profile, b: Profile, options: { sameLan?: boolean; budgetMs?: number; delayJoinB?: number; alternate?: boolean; ttlBlind?: boolean; realTtl?: boolean; routerBeforeB?: boolean; ttlFlags?: [number | undefined, number | undefined]; peerMappings?: [OwnMapping, OwnMapping]; linkDelayMs?: number; tap?: (e: PacketEvent) => void } = {}) {
+export async function punchPair(a: Profile, b: Profile, options: { sameLan?: boolean; budgetMs?: number; delayJoinB?: number; alternate?: boolean; ttlBlind?: boolean; realTtl?: boolean; routerBeforeB?: boolean; ttlFlags?: [number | undefined, number | undefined]; peerMappings?: [OwnMapping, OwnMapping]; linkDelayMs?: number; tap?: (e: PacketEvent) => void; ipv6?: [Ipv6Side, Ipv6Side] } = {}) {
   const clock = new VirtualClock();
   const net = new VirtualNetwork(clock, { seed: 11 });
   net.setDefaultLink({ delayMs: options.linkDelayMs ?? 5 });
@@ -79,22 +90,23 @@ export async function punchPair(a: Profile, b: Profile, options: { sameLan?: boo
     hostA = net.addHost({ addresses: ['192.168.1.10'], behind: nat, name: 'a' });
     hostB = net.addHost({ addresses: ['192.168.1.20'], behind: nat, name: 'b' });
   } else {
-    const natA = a === 'open' ? undefined : net.addNat(model(a, '203.0.113.1'), { name: 'natA' });
-    const natB = b === 'open' ? undefined : net.addNat(model(b, '203.0.113.2'), { name: 'natB' });
-    hostA = net.addHost({ addresses: [natA ? '192.168.1.10' : '192.0.2.10'], ...(natA ? { behind: natA } : {}), name: 'a' });
+    const [v6a, v6b] = options.ipv6 ?? [undefined, undefined];
+    const natA = a === 'open' ? undefined : net.addNat(model(a, '203.0.113.1', { ipv6Firewall: v6a === 'firewall' }), { name: 'natA' });
+    const natB = b === 'open' ? undefined : net.addNat(model(b, '203.0.113.2', { ipv6Firewall: v6b === 'firewall' }), { name: 'natB' });
+    hostA = net.addHost({ addresses: [natA ? '192.168.1.10' : '192.0.2.10', ...(v6a ? [V6_A] : [])], ...(natA ? { behind: natA } : {}), name: 'a' });
     // B one hop deeper: a plain router between it and its NAT (the lab's clientD).
     const routerB = options.routerBeforeB && natB ? net.addNat(natModels.router(), { behind: natB, name: 'routerB' }) : natB;
-    hostB = net.addHost({ addresses: [natB ? '10.0.2.20' : '192.0.2.20'], ...(routerB ? { behind: routerB } : {}), name: 'b' });
+    hostB = net.addHost({ addresses: [natB ? '10.0.2.20' : '192.0.2.20', ...(v6b ? [V6_B] : [])], ...(routerB ? { behind: routerB } : {}), name: 'b' });
   }
   const sentA: Sent[] = [];
   const sentB: Sent[] = [];
   const progress: PunchProgress[] = [];
   const ports = prngUint32(99);
   const common = { clock, rendezvous: SERVER, keys: KEYS, budgetMs: options.budgetMs ?? 5000, randomPort: () => 1024 + (ports() % 64512) };
-  const pa = runPunch({ ...common, reportedPeerMapping: options.peerMappings?.[0], lowTtl: options.ttlFlags?.[0], factory: recording(hostA, clock, sentA, options.ttlBlind, options.realTtl), hostAddresses: [options.sameLan || a !== 'open' ? '192.168.1.10' : '192.0.2.10'], onProgress: (e) => progress.push(e) });
+  const pa = runPunch({ ...common, reportedPeerMapping: options.peerMappings?.[0], lowTtl: options.ttlFlags?.[0], factory: recording(hostA, clock, sentA, options.ttlBlind, options.realTtl), hostAddresses: [options.sameLan || a !== 'open' ? '192.168.1.10' : '192.0.2.10', ...(options.ipv6?.[0] ? [V6_A] : [])], onProgress: (e) => progress.push(e) });
   const pb = (async () => {
     await new Promise<void>((resolve) => clock.setTimeout(resolve, options.delayJoinB ?? 1000));
-    return runPunch({ ...common, reportedPeerMapping: options.peerMappings?.[1], lowTtl: options.ttlFlags?.[1], factory: recording(hostB, clock, sentB, options.ttlBlind, options.realTtl), hostAddresses: [options.sameLan ? '192.168.1.20' : b !== 'open' ? '10.0.2.20' : '192.0.2.20'] });
+    return runPunch({ ...common, reportedPeerMapping: options.peerMappings?.[1], lowTtl: options.ttlFlags?.[1], factory: recording(hostB, clock, sentB, options.ttlBlind, options.realTtl), hostAddresses: [options.sameLan ? '192.168.1.20' : b !== 'open' ? '10.0.2.20' : '192.0.2.20', ...(options.ipv6?.[1] ? [V6_B] : [])] });
   })();
   const [ra, rb] = await clock.run(Promise.all([pa, pb]), { maxMs: 120_000 });
   return { ra, rb, sentA, sentB, progress, rendezvous, net };
